@@ -1,0 +1,222 @@
+"""The input model of one product system: a machine (the functional unit) and everything that goes into it.
+
+pydantic v2 models are the single source of truth for the BOM schema (exported to docs/bom.schema.json).
+Quantities are in canonical units (kg, km) where the field name says so; lines that link to a dataset carry an
+amount with an explicit unit, converted to the dataset's reference unit when the product graph is built.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class DataType(str, Enum):
+    """ISO 14067 / PACT: primary data are measured at the maker or its supplier; secondary data are databases."""
+
+    primary = "primary"
+    secondary = "secondary"
+
+
+class Stage(str, Enum):
+    """Cradle-to-gate life-cycle stages reported separately."""
+
+    raw_material_acquisition = "raw_material_acquisition"
+    production = "production"
+    packaging = "packaging"
+    upstream_transport = "upstream_transport"
+
+
+_ID_PATTERN = r"^[^\s].*$"
+
+
+class Line(BaseModel):
+    """What every BOM line has: an id, where it came from, who supplied it, and whether its data are primary."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(min_length=1, pattern=_ID_PATTERN, description="unique id of the line within the BOM")
+    name: str = Field(default="", description="human-readable description")
+    source_file: str | None = Field(default=None, description="file the line was read from (for error messages)")
+    source_row: int | None = Field(default=None, ge=0, description="row of the line in that file")
+    supplier: str | None = None
+    country: str | None = Field(default=None, description="ISO 3166 code of the supplier or production site")
+    data_type: DataType = DataType.secondary
+    comment: str | None = None
+
+    @property
+    def where(self) -> str:
+        """Human-readable origin of the line, for messages."""
+        parts = [self.source_file or "BOM"]
+        if self.source_row is not None:
+            parts.append(f"row {self.source_row}")
+        return ", ".join(parts) + f", line '{self.id}'"
+
+
+class DatasetAmount(Line):
+    """A line that links to one background dataset with an amount in an explicit unit."""
+
+    dataset: str = Field(min_length=1, description="key of the background dataset (see `pcf data list`)")
+    amount: float = Field(gt=0, description="amount per unit of the parent, in `unit`")
+    unit: str = Field(min_length=1, description="unit of `amount`, convertible to the dataset's reference unit")
+    credit: bool = Field(default=False, description="true: the amount is subtracted (e.g. a recovered co-product)")
+
+
+class ProcessStep(DatasetAmount):
+    """A manufacturing process applied to a part (per piece) or to the machine (per machine).
+
+    Examples: machining with 2 kg removed (`dataset: machining, amount: 2, unit: kg`), 1.5 m of MIG welding,
+    0.8 m2 of powder coating, 12 kWh of end-of-line test energy.
+    """
+
+    kind: Literal["process"] = "process"
+    stage: Stage = Stage.production
+
+
+class Part(Line):
+    """A made part: one material, a net mass per piece, optional processes and a production scrap rate."""
+
+    kind: Literal["part"] = "part"
+    material: str = Field(min_length=1, description="key of the material dataset")
+    mass_kg: float = Field(gt=0, description="net (finished) mass of one piece, kg")
+    quantity: float = Field(default=1.0, gt=0, description="pieces per unit of the parent")
+    scrap_fraction: float = Field(
+        default=0.0,
+        ge=0.0,
+        lt=1.0,
+        description="share of the material input lost as production scrap (input = mass_kg / (1 - scrap_fraction))",
+    )
+    processes: list[ProcessStep] = Field(default_factory=list, description="processes per piece")
+    mass_estimated: bool = Field(default=False, description="true where mass_kg is an estimate, not a weighing")
+
+    @property
+    def material_input_kg(self) -> float:
+        """Material bought per piece, kg."""
+        return self.mass_kg / (1.0 - self.scrap_fraction)
+
+
+class Component(Line):
+    """A purchased component described by a background dataset (per piece, per kg, ...) or a supplier footprint."""
+
+    kind: Literal["component"] = "component"
+    dataset: str = Field(min_length=1, description="key of the component dataset")
+    quantity: float = Field(default=1.0, gt=0, description="amount per unit of the parent, in `unit`")
+    unit: str = Field(default="piece", min_length=1)
+    mass_kg: float | None = Field(default=None, gt=0, description="mass of one unit of `unit`, kg (for the mass roll-up)")
+    scrap_fraction: float = Field(default=0.0, ge=0.0, lt=1.0, description="share damaged or lost in production")
+
+
+class AssemblyRef(Line):
+    """A use of a shared subassembly defined once in `ProductSystem.subassemblies`."""
+
+    kind: Literal["ref"] = "ref"
+    ref: str = Field(min_length=1, description="id of a subassembly in `subassemblies`")
+    quantity: float = Field(default=1.0, gt=0)
+
+
+class Assembly(Line):
+    """An assembly or module: nested lines, to any depth."""
+
+    kind: Literal["assembly"] = "assembly"
+    quantity: float = Field(default=1.0, gt=0, description="pieces per unit of the parent")
+    declared_mass_kg: float | None = Field(default=None, gt=0, description="weighed mass of one piece, kg")
+    children: list["BomItem"] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> "Assembly":
+        if not self.children:
+            raise ValueError(f"assembly '{self.id}' has no children (expected at least one part, component or process)")
+        return self
+
+
+BomItem = Annotated[Union[Assembly, Part, Component, ProcessStep, AssemblyRef], Field(discriminator="kind")]
+Assembly.model_rebuild()
+
+
+class PackagingItem(Line):
+    """Packaging of the shipped machine: a packaging material or item, mass per item and number of items."""
+
+    kind: Literal["packaging"] = "packaging"
+    dataset: str = Field(min_length=1)
+    mass_kg: float = Field(gt=0, description="mass of one item, kg")
+    quantity: float = Field(default=1.0, gt=0)
+
+
+class TransportLeg(Line):
+    """Inbound transport of purchased goods to the maker's factory: mass x distance x mode."""
+
+    kind: Literal["transport"] = "transport"
+    dataset: str = Field(min_length=1, description="transport dataset (per tkm)")
+    mass_kg: float = Field(gt=0, description="mass carried per machine, kg")
+    distance_km: float = Field(gt=0)
+
+    @property
+    def tkm(self) -> float:
+        return self.mass_kg / 1000.0 * self.distance_km
+
+
+class EnergyUse(DatasetAmount):
+    """Energy used at the maker's factory per machine (assembly, test, space heating share ...).
+
+    `dataset: electricity_factory` means the factory's grid or supply contract (`Factory.electricity`).
+    """
+
+    kind: Literal["energy"] = "energy"
+
+
+class Machine(BaseModel):
+    """The functional unit: one machine, ready to ship at the maker's gate."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1, description="model name")
+    manufacturer: str | None = None
+    country: str | None = Field(default=None, description="ISO 3166 code of the final assembly site")
+    declared_mass_kg: float | None = Field(default=None, gt=0, description="weighed or drawing mass of one machine, kg")
+    reference_year: int | None = Field(default=None, ge=1990, le=2100)
+    description: str | None = None
+
+
+class Factory(BaseModel):
+    """The maker's factory: which electricity supplies it (a dataset key: grid, or a market-based contract)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    electricity: str = Field(min_length=1, description="electricity dataset supplying `electricity_factory`")
+    electricity_basis: Literal["location", "market"] = "location"
+    name: str | None = None
+    country: str | None = None
+
+
+class ProductSystem(BaseModel):
+    """One machine's bill of materials and everything else the cradle-to-gate footprint needs."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schema_version: Literal[1] = 1
+    machine: Machine
+    factory: Factory
+    items: list[BomItem] = Field(min_length=1, description="top-level modules, parts, components and processes")
+    subassemblies: list[Assembly] = Field(default_factory=list, description="shared subassemblies used by `ref`")
+    packaging: list[PackagingItem] = Field(default_factory=list)
+    transport: list[TransportLeg] = Field(default_factory=list)
+    energy: list[EnergyUse] = Field(default_factory=list)
+    source_file: str | None = Field(default=None, description="the file the BOM was read from")
+
+    def all_lines(self):
+        """Every line of the BOM, depth first (shared subassemblies once, at their definition)."""
+
+        def walk(item):
+            yield item
+            if isinstance(item, Assembly):
+                for child in item.children:
+                    yield from walk(child)
+            elif isinstance(item, Part):
+                yield from item.processes
+
+        for group in (self.items, self.subassemblies, self.packaging, self.transport, self.energy):
+            for item in group:
+                yield from walk(item)

@@ -1,0 +1,248 @@
+"""The `pcf` command: parse options, call readers and the pure core, render tables and write files.
+
+A user error (PcfError) prints one readable line and exits with status 2; it never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .errors import PcfError
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.handler(args) or 0
+    except PcfError as exc:
+        err_console.print(f"[bold red]error:[/] {exc.describe()}", highlight=False, soft_wrap=True)
+        return 2
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pcf", description="Product carbon footprint of capital equipment.")
+    parser.add_argument("--version", action="version", version=f"pcf {__version__}")
+    sub = parser.add_subparsers(dest="command")
+
+    fp = sub.add_parser("footprint", help="cradle-to-gate footprint of one machine from its BOM")
+    fp.add_argument("bom", help="BOM file (.yaml, .yml or .json)")
+    fp.add_argument("--json", dest="json_out", metavar="OUT", help="write the result document to OUT")
+    fp.add_argument("--grid", metavar="KEY", help="electricity dataset supplying the factory (overrides the BOM)")
+    fp.add_argument("--method", default="AR6", help="GWP set: AR6 (default) or AR5")
+    fp.add_argument("--solver", default="structured", choices=["structured", "brightway"],
+                    help="structured (default, exact and fast) or the plain Brightway unit-process solve")
+    fp.add_argument("--top", type=int, default=10, help="rows of the hotspot tables (default 10)")
+    fp.set_defaults(handler=_footprint)
+
+    data = sub.add_parser("data", help="browse the background datasets and their provenance")
+    dsub = data.add_subparsers(dest="data_command")
+    dl = dsub.add_parser("list", help="list datasets")
+    dl.add_argument("--category", help="only this category (material, electricity, transport, ...)")
+    dl.add_argument("--pack", help="only this pack")
+    dl.set_defaults(handler=_data_list)
+    ds = dsub.add_parser("show", help="one dataset with its source, quality, exchanges and footprint")
+    ds.add_argument("key")
+    ds.add_argument("--grid", help="grid for electricity_factory (default: China national 2023 if present)")
+    ds.set_defaults(handler=_data_show)
+    dq = dsub.add_parser("search", help="datasets whose key, name or notes contain TEXT")
+    dq.add_argument("text")
+    dq.set_defaults(handler=_data_search)
+    db = dsub.add_parser("build", help="validate lci_data, compile the background and print its content hash")
+    db.add_argument("--out", help="also write the unit-process datapackage as a zip file")
+    db.set_defaults(handler=_data_build)
+    return parser
+
+
+@contextmanager
+def _progress():
+    """A spinner with the current step on stderr (nothing when stderr is not a terminal)."""
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=err_console, transient=True) as progress:
+        task = progress.add_task("starting", total=None)
+        yield lambda message: progress.update(task, description=message)
+
+
+def _footprint(args) -> int:
+    from .engine import footprint
+
+    with _progress() as step:
+        result = footprint(args.bom, grid=args.grid, method=args.method, solver=args.solver, progress=step)
+    print_summary(result, top=args.top)
+    if args.json_out:
+        path = result.write_json(args.json_out)
+        console.print(f"result written to [bold]{path}[/]")
+    return 0
+
+
+def _kg(value: float) -> str:
+    return f"{value:,.1f}"
+
+
+def _share(value: float, total: float) -> str:
+    return f"{value / total:6.1%}" if total else "-"
+
+
+def print_summary(result, *, top: int = 10) -> None:
+    """Readable tables of a Result on stdout."""
+    fu = result.functional_unit
+    total = result.total_kg_co2e
+    console.print(f"\n[bold]{fu['description']}[/]")
+    console.print(f"method {result.method}; factory electricity: {result.grid}; solver: {result.solver}")
+    head = Table(title="Carbon footprint per machine (ISO 14067 split)", show_lines=False)
+    head.add_column("")
+    head.add_column("kg CO2e", justify="right")
+    head.add_column("share", justify="right")
+    head.add_row("[bold]Total (excluding biogenic uptake)[/]", f"[bold]{_kg(total)}[/]", "100.0%")
+    for label, value in (
+        ("fossil", result.fossil_kg_co2e),
+        ("biogenic emissions", result.biogenic_emissions_kg_co2e),
+        ("land-use change", result.dluc_kg_co2e),
+        ("aggregated CO2e (source gives no gas split)", result.aggregated_kg_co2e),
+        ("  of which aircraft", result.aircraft_kg_co2e),
+        ("biogenic removals (reported separately)", result.biogenic_removals_kg_co2e),
+        ("Total including biogenic removals", result.total_including_removals_kg_co2e),
+    ):
+        head.add_row(label, _kg(value), _share(value, total))
+    console.print(head)
+    for title, series in (("By life-cycle stage", result.by_stage), ("By module", result.by_module.head(top)),
+                          ("By material", result.by_material.head(top))):
+        table = Table(title=title)
+        table.add_column("")
+        table.add_column("kg CO2e", justify="right")
+        table.add_column("share", justify="right")
+        for key, value in series.items():
+            table.add_row(str(key), _kg(value), _share(value, total))
+        console.print(table)
+    ds = Table(title=f"Top {top} background datasets")
+    for col in ("dataset", "amount / machine", "unit", "kg CO2e", "share", "source"):
+        ds.add_column(col, justify="right" if col in ("amount / machine", "kg CO2e", "share") else "left")
+    for key, row in result.by_dataset.head(top).iterrows():
+        ds.add_row(str(key), f"{row['amount_per_machine']:,.3g}", str(row["unit"]), _kg(row["kg_co2e"]),
+                   _share(row["kg_co2e"], total), str(row.get("source_title", ""))[:50])
+    console.print(ds)
+    mass = result.mass
+    declared = f"{mass['declared_kg']:,.1f} kg" if mass["declared_kg"] else "not declared"
+    gap = f" (gap {mass['gap_kg']:+,.1f} kg, {mass['gap_share']:+.1%})" if mass["declared_kg"] else ""
+    console.print(f"mass roll-up: {mass['rolled_up_kg']:,.1f} kg of parts and components; declared {declared}{gap}")
+    console.print(f"primary data share: {result.primary_data_share:.1%}; "
+                  f"aggregated-CO2e share: {result.coverage['aggregated_co2e_share']:.1%}; "
+                  f"spend-based share: {result.coverage['spend_based_share']:.1%}")
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
+
+
+def _tables():
+    from .data.background import default_background
+
+    return default_background()
+
+
+def _data_list(args) -> int:
+    bg = _tables()
+    frame = bg.tables.datasets
+    if args.category:
+        frame = frame[frame["category"] == args.category]
+    if args.pack:
+        frame = frame[frame["pack"] == args.pack]
+    _print_datasets(frame, f"{len(frame)} datasets")
+    return 0
+
+
+def _print_datasets(frame, title: str) -> None:
+    table = Table(title=title)
+    for col in ("key", "name", "unit", "geo", "year", "DQR t/g/t", "pack"):
+        table.add_column(col)
+    for key, row in frame.iterrows():
+        table.add_row(str(key), str(row["name"])[:60], str(row["unit"]), str(row["geography"]),
+                      str(row["reference_year"]),
+                      f"{row['dq_technological']}/{row['dq_geographical']}/{row['dq_temporal']}", str(row["pack"]))
+    console.print(table)
+
+
+def _data_search(args) -> int:
+    bg = _tables()
+    frame = bg.tables.datasets
+    text = args.text.lower()
+    mask = (frame["key"].str.lower().str.contains(text, regex=False)
+            | frame["name"].str.lower().str.contains(text, regex=False)
+            | frame["notes"].fillna("").str.lower().str.contains(text, regex=False))
+    _print_datasets(frame[mask], f"{int(mask.sum())} datasets matching '{args.text}'")
+    return 0
+
+
+def _data_show(args) -> int:
+    from .data.background import default_background
+    from .data.tables import FACTORY_ELECTRICITY
+    from .errors import DataError
+    from .methods import get_method
+
+    bg = default_background()
+    if not bg.has(args.key):
+        raise DataError(f"unknown dataset '{args.key}'", expected="a key listed by `pcf data list`")
+    row = bg.tables.datasets.loc[args.key]
+    table = Table(title=f"dataset {args.key}", show_header=False)
+    table.add_column("field")
+    table.add_column("value")
+    for col in ("name", "category", "unit", "geography", "reference_year", "pack", "source_title", "source_url",
+                "source_locator", "licence", "gwp_basis", "dq_technological", "dq_geographical", "dq_temporal",
+                "dq_completeness", "dq_reliability", "aircraft", "notes"):
+        if col in row.index:
+            table.add_row(col, "" if row[col] is None else str(row[col]))
+    console.print(table)
+    ex = bg.tables.exchanges
+    ex = ex[ex["dataset"] == args.key]
+    if len(ex):
+        et = Table(title="exchanges per reference unit")
+        for col in ("kind", "input", "amount", "comment"):
+            et.add_column(col)
+        for r in ex.itertuples():
+            et.add_row(r.kind, r.input, f"{r.amount:.6g}", str(r.comment)[:80])
+        console.print(et)
+    grid = args.grid or ("electricity_cn_national_2023" if bg.has("electricity_cn_national_2023") else None)
+    method = get_method(bg.tables)
+    cumulative = bg.cumulative_with_grid(grid if bg.has(FACTORY_ELECTRICITY) and grid else None)
+    score = float((cumulative[bg.index(args.key)] * method.factors_for(bg.flow_keys)).sum())
+    console.print(f"cradle-to-gate: {score:.6g} kg CO2e per {row['unit']} ({method.label}; biogenic uptake "
+                  f"counted at -1{'; factory electricity: ' + grid if grid else ''})")
+    return 0
+
+
+def _data_build(args) -> int:
+    from .data.background import compile_background
+    from .data.tables import load_lci_tables
+
+    with _progress() as step:
+        step("validating lci_data")
+        tables = load_lci_tables()
+        step("compiling and solving the background")
+        bg = compile_background(tables)
+    console.print(f"{len(bg.keys)} datasets, {len(bg.flow_keys)} flows, packs: {', '.join(tables.packs)}")
+    console.print(f"content hash: {tables.content_hash}")
+    if args.out:
+        from .data.background import write_datapackage
+
+        path = write_datapackage(bg, args.out)
+        console.print(f"unit-process datapackage written to [bold]{path}[/]")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,291 @@
+"""The background as plain tables: flows, datasets, exchanges, sources and characterisation methods.
+
+`load_lci_tables()` reads the CSV packs of `lci_data/` (format: docs/lci_data_format.md), validates every row with
+pydantic and returns an immutable `LciTables`. Any other Brightway database can be turned into the same tables
+(`pcf.data.brightway_import.tables_from_brightway`), so the engine is background-agnostic.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..errors import DataError
+from ..units import canonical
+
+DATASET_CATEGORIES = (
+    "material",
+    "component",
+    "process",
+    "packaging",
+    "electricity",
+    "fuel",
+    "transport",
+    "spend",
+    "placeholder",
+)
+GHG_CLASSES = ("fossil", "biogenic_emission", "biogenic_removal", "land_use_change", "aggregated")
+FACTORY_ELECTRICITY = "electricity_factory"
+
+
+def lci_data_dir() -> Path:
+    """The shipped lci_data/ folder: inside the installed package, or beside it in a source checkout."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "_lci_data", here.parent / "lci_data"):
+        if (candidate / "flows.csv").exists():
+            return candidate
+    raise DataError("the shipped lci_data/ folder was not found", expected=f"{here.parent / 'lci_data'}")
+
+
+class FlowRecord(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    key: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    categories: str = Field(min_length=1)
+    unit: str = Field(min_length=1)
+    biosphere3_uuid: str = Field(min_length=32)
+    gas: str = Field(min_length=1)
+    ghg_class: Literal["fossil", "biogenic_emission", "biogenic_removal", "land_use_change", "aggregated"]
+
+
+class SourceRecord(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    source_id: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    publisher: str = ""
+    year: str = ""
+    url: str = ""
+    licence: str = Field(min_length=1)
+    attribution: str = ""
+    notes: str = ""
+
+
+def _rating(value):
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return None
+    return value
+
+
+class DatasetRecord(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    key: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.:\-]+$")
+    name: str = Field(min_length=1)
+    category: Literal[DATASET_CATEGORIES]  # type: ignore[valid-type]
+    unit: str = Field(min_length=1)
+    geography: str = Field(min_length=1)
+    reference_year: str = Field(min_length=1)
+    source_id: str = Field(min_length=1)
+    source_locator: str = ""
+    dq_technological: int = Field(ge=1, le=5)
+    dq_geographical: int = Field(ge=1, le=5)
+    dq_temporal: int = Field(ge=1, le=5)
+    dq_completeness: int | None = Field(default=None, ge=1, le=5)
+    dq_reliability: int | None = Field(default=None, ge=1, le=5)
+    aircraft: bool = False
+    gwp_basis: str = "unknown"
+    notes: str = ""
+
+    _empty_ratings = field_validator("dq_completeness", "dq_reliability", mode="before")(_rating)
+
+    @field_validator("aircraft", mode="before")
+    @classmethod
+    def _bool(cls, value):
+        if isinstance(value, str):
+            return value.strip().lower() in ("true", "1", "yes")
+        return bool(value)
+
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, unit: str) -> str:
+        canonical(unit)
+        return unit
+
+
+class ExchangeRecord(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    dataset: str = Field(min_length=1)
+    kind: Literal["biosphere", "technosphere"]
+    input: str = Field(min_length=1)
+    amount: float
+    unit: str = ""
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class LciTables:
+    """Validated background tables. Frames are indexed by key; `methods` maps a method name to factors by flow."""
+
+    flows: pd.DataFrame
+    datasets: pd.DataFrame
+    exchanges: pd.DataFrame
+    sources: pd.DataFrame
+    methods: dict[str, pd.Series]
+    origin: str = "tables"
+    packs: tuple[str, ...] = ()
+    content_hash: str = field(default="")
+
+    def dataset(self, key: str) -> pd.Series:
+        if key not in self.datasets.index:
+            raise DataError(f"unknown dataset '{key}'", expected="a key listed by `pcf data list`")
+        return self.datasets.loc[key]
+
+
+def _read_csv(path: Path) -> list[dict]:
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+    except UnicodeDecodeError as exc:
+        raise DataError(f"not UTF-8 ({exc.reason})", file=str(path)) from None
+
+
+def _validate_rows(path: Path, rows: list[dict], model: type[BaseModel]) -> list[BaseModel]:
+    out = []
+    for number, row in enumerate(rows, start=2):  # row 1 is the header
+        try:
+            out.append(model.model_validate(row))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise DataError(err["msg"], file=str(path), row=number, column=".".join(map(str, err["loc"]))) from None
+    return out
+
+
+def _frame(records: list[BaseModel], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame([r.model_dump() for r in records], columns=columns)
+
+
+def load_lci_tables(root: str | Path | None = None, *, optional_packs: tuple[str, ...] = ()) -> LciTables:
+    """Read and validate every pack of an lci_data folder (optional packs only when named)."""
+    root = Path(root) if root is not None else lci_data_dir()
+    flows_path = root / "flows.csv"
+    flows = _validate_rows(flows_path, _read_csv(flows_path), FlowRecord)
+    methods: dict[str, pd.Series] = {}
+    for method_path in sorted((root / "methods").glob("*.csv")):
+        rows = _read_csv(method_path)
+        factors = {}
+        for number, row in enumerate(rows, start=2):
+            try:
+                factors[row["flow_key"].strip()] = float(row["factor"])
+            except (KeyError, ValueError, AttributeError):
+                raise DataError("bad characterisation factor", file=str(method_path), row=number,
+                                expected="columns flow_key, factor with a number") from None
+        methods[method_path.stem] = pd.Series(factors, dtype="float64")
+
+    datasets, exchanges, sources, packs = [], [], [], []
+    for pack_dir in sorted(p for p in (root / "packs").iterdir() if p.is_dir()):
+        meta_path = pack_dir / "pack.yaml"
+        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+        if meta.get("optional") and pack_dir.name not in optional_packs:
+            continue
+        if not (pack_dir / "datasets.csv").exists():
+            continue
+        packs.append(pack_dir.name)
+        pack_sources = _validate_rows(pack_dir / "sources.csv", _read_csv(pack_dir / "sources.csv"), SourceRecord)
+        for s in pack_sources:
+            sources.append({**s.model_dump(), "pack": pack_dir.name})
+        known_sources = {s.source_id: s for s in pack_sources}
+        ds_path = pack_dir / "datasets.csv"
+        for number, record in enumerate(_validate_rows(ds_path, _read_csv(ds_path), DatasetRecord), start=2):
+            if record.source_id not in known_sources:
+                raise DataError(f"source '{record.source_id}' is not in sources.csv", file=str(ds_path),
+                                row=number, column="source_id")
+            src = known_sources[record.source_id]
+            datasets.append({**record.model_dump(), "pack": pack_dir.name, "_row": number,
+                             "source_title": src.title, "source_url": src.url, "licence": src.licence})
+        ex_path = pack_dir / "exchanges.csv"
+        if ex_path.exists():
+            for number, record in enumerate(_validate_rows(ex_path, _read_csv(ex_path), ExchangeRecord), start=2):
+                exchanges.append({**record.model_dump(), "pack": pack_dir.name, "_row": number})
+
+    return tables_from_frames(
+        flows=pd.DataFrame([f.model_dump() for f in flows]),
+        datasets=pd.DataFrame(datasets),
+        exchanges=pd.DataFrame(exchanges),
+        sources=pd.DataFrame(sources),
+        methods=methods,
+        origin=str(root),
+        packs=tuple(packs),
+    )
+
+
+def tables_from_frames(
+    *,
+    flows: pd.DataFrame,
+    datasets: pd.DataFrame,
+    exchanges: pd.DataFrame,
+    sources: pd.DataFrame,
+    methods: dict[str, pd.Series],
+    origin: str = "tables",
+    packs: tuple[str, ...] = (),
+) -> LciTables:
+    """Check the cross-references of background tables and return them with their content hash."""
+    where = origin
+    flows = flows.set_index("key", drop=False)
+    if flows.index.duplicated().any():
+        raise DataError(f"duplicate flow keys: {sorted(set(flows.index[flows.index.duplicated()]))}", file=where)
+    datasets = datasets.copy()
+    if "pack" not in datasets:
+        datasets["pack"] = origin
+    duplicated = datasets["key"].duplicated(keep=False)
+    if duplicated.any():
+        dups = datasets[duplicated].sort_values("key")
+        first = dups.iloc[0]
+        raise DataError(
+            f"dataset key '{first['key']}' is defined more than once (packs: {sorted(set(dups['pack']))})",
+            file=where,
+        )
+    datasets = datasets.set_index("key", drop=False).sort_index()
+    if exchanges.empty:
+        exchanges = pd.DataFrame(columns=["dataset", "kind", "input", "amount", "unit", "comment", "pack"])
+    for record in exchanges.itertuples(index=False):
+        row = getattr(record, "_row", None) if hasattr(record, "_row") else None
+        pack = getattr(record, "pack", where)
+        if record.dataset not in datasets.index:
+            raise DataError(f"exchange of unknown dataset '{record.dataset}'", file=f"{pack}/exchanges.csv",
+                            row=row, column="dataset")
+        if record.kind == "biosphere" and record.input not in flows.index:
+            raise DataError(f"unknown flow '{record.input}'", file=f"{pack}/exchanges.csv", row=row,
+                            column="input", expected="a key of lci_data/flows.csv")
+        if record.kind == "technosphere" and record.input not in datasets.index:
+            raise DataError(f"unknown input dataset '{record.input}'", file=f"{pack}/exchanges.csv", row=row,
+                            column="input", expected="a dataset key of some pack")
+    for name, factors in methods.items():
+        unknown = sorted(set(factors.index) - set(flows.index))
+        if unknown:
+            raise DataError(f"method '{name}' characterises unknown flows {unknown}", file=where)
+    tables = LciTables(
+        flows=flows,
+        datasets=datasets,
+        exchanges=exchanges.reset_index(drop=True),
+        sources=sources.reset_index(drop=True),
+        methods=methods,
+        origin=origin,
+        packs=packs,
+    )
+    return LciTables(**{**tables.__dict__, "content_hash": content_hash(tables)})
+
+
+def content_hash(tables: LciTables) -> str:
+    """sha256 of a canonical text form of the tables: the same data always give the same hash."""
+    digest = hashlib.sha256()
+
+    def add(frame: pd.DataFrame, columns: list[str]) -> None:
+        cols = [c for c in columns if c in frame.columns]
+        buffer = io.StringIO()
+        frame[cols].reset_index(drop=True).astype(str).sort_values(cols).to_csv(buffer, index=False)
+        digest.update(buffer.getvalue().encode())
+
+    add(tables.flows, ["key", "name", "categories", "unit", "biosphere3_uuid", "gas", "ghg_class"])
+    add(tables.datasets, [c for c in tables.datasets.columns if c != "_row"])
+    add(tables.exchanges, ["dataset", "kind", "input", "amount", "unit"])
+    for name in sorted(tables.methods):
+        digest.update(name.encode())
+        digest.update(tables.methods[name].sort_index().to_csv(float_format="%.17g").encode())
+    return digest.hexdigest()

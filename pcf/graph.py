@@ -1,0 +1,323 @@
+"""The product graph (networkx): machine -> assemblies -> parts, and their links to background datasets.
+
+Nodes are the machine (the functional unit), assemblies, shared subassemblies and parts, plus one node per
+background dataset used (`bg:<key>`). Every edge carries a quantity per unit of its parent, in an explicit unit:
+pieces between foreground nodes, the dataset's reference unit (kg, kWh, tkm, m2 ...) on links to the background.
+Building the graph validates the BOM: unique ids, known datasets, convertible units, no cycles, every node reachable
+from the functional unit, and a mass roll-up against the declared machine mass.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import networkx as nx
+
+from .bom.models import (
+    Assembly,
+    AssemblyRef,
+    Component,
+    EnergyUse,
+    Line,
+    PackagingItem,
+    Part,
+    ProcessStep,
+    ProductSystem,
+    Stage,
+    TransportLeg,
+)
+from .data.background import Background
+from .data.tables import FACTORY_ELECTRICITY
+from .errors import GraphError, MappingError, UnitError
+from .units import conversion_factor
+
+PACKAGING_MODULE = "packaging"
+TRANSPORT_MODULE = "inbound transport"
+ENERGY_MODULE = "factory energy"
+
+
+@dataclass(frozen=True)
+class Link:
+    """One line's use of a background dataset: `amount` reference units per unit of the parent node."""
+
+    parent: str
+    dataset: str
+    amount: float  # negative for credits
+    stage: str
+    line_id: str
+    line_kind: str
+    module: str | None
+    material: str | None
+    data_type: str
+    amount_text: str  # the quantity as the BOM gave it, e.g. "2 kg", for reports
+
+
+@dataclass(frozen=True)
+class MassRollup:
+    """Sum of part and component masses per machine against the declared mass (kg)."""
+
+    parts_kg: float
+    components_kg: float
+    packaging_kg: float
+    declared_kg: float | None
+    lines_without_mass: tuple[str, ...]
+
+    @property
+    def total_kg(self) -> float:
+        return self.parts_kg + self.components_kg
+
+    @property
+    def gap_kg(self) -> float | None:
+        return None if self.declared_kg is None else self.declared_kg - self.total_kg
+
+    @property
+    def gap_share(self) -> float | None:
+        return None if self.declared_kg is None else self.gap_kg / self.declared_kg
+
+    def to_dict(self) -> dict:
+        return {
+            "parts_kg": self.parts_kg,
+            "components_kg": self.components_kg,
+            "rolled_up_kg": self.total_kg,
+            "declared_kg": self.declared_kg,
+            "gap_kg": self.gap_kg,
+            "gap_share": self.gap_share,
+            "packaging_kg": self.packaging_kg,
+            "lines_without_mass": list(self.lines_without_mass),
+        }
+
+
+@dataclass(frozen=True)
+class ProductGraph:
+    """A validated product graph with its foreground nodes in topological order."""
+
+    system: ProductSystem
+    graph: nx.MultiDiGraph
+    functional_unit: str
+    order: tuple[str, ...]  # foreground nodes, parents before children
+    edges: tuple[tuple[str, str, float, str], ...]  # foreground parent, child, pieces per parent, line id
+    links: tuple[Link, ...]
+    mass: MassRollup
+    grid: str
+
+
+def bg_node(key: str) -> str:
+    return f"bg:{key}"
+
+
+def build_graph(system: ProductSystem, background: Background, *, grid: str | None = None) -> ProductGraph:
+    """Build and validate the product graph of `system` over `background` (grid: override the factory's)."""
+    builder = _Builder(system, background)
+    builder.run()
+    grid_key = grid or system.factory.electricity
+    if not background.has(grid_key):
+        raise MappingError(f"unknown electricity dataset '{grid_key}' for the factory grid",
+                           file=system.source_file, column="factory.electricity",
+                           expected="an electricity dataset key (see `pcf data list --category electricity`)")
+    if background.tables.datasets.loc[grid_key, "category"] != "electricity":
+        raise MappingError(f"'{grid_key}' is not an electricity dataset", file=system.source_file,
+                           column="factory.electricity", expected="a dataset of category electricity")
+    return builder.finish(grid_key)
+
+
+class _Builder:
+    def __init__(self, system: ProductSystem, background: Background):
+        self.system = system
+        self.bg = background
+        self.fu = system.machine.id
+        self.ids: dict[str, Line | None] = {self.fu: None}
+        self.node_attrs: dict[str, dict] = {}
+        self.edges: list[tuple[str, str, float, str]] = []
+        self.links: list[Link] = []
+        self.unknown: list[tuple[Line, str]] = []
+        self.mass_edges: dict[str, list[tuple[float, str]]] = defaultdict(list)  # parent -> (mass kg per parent)
+        self.no_mass: list[str] = []
+        self.subassemblies = {a.id: a for a in system.subassemblies}
+        self._factors: dict[tuple[str, str], float] = {}
+
+    # -- walking the model -------------------------------------------------------------------------------------
+    def run(self) -> None:
+        s = self.system
+        self.node_attrs[self.fu] = {"kind": "machine", "name": s.machine.name, "module": None}
+        for sub in s.subassemblies:
+            self._claim(sub)
+        for item in s.items:
+            self._item(self.fu, item, module=None)
+        for sub in s.subassemblies:
+            self._assembly_body(sub, module=None)
+        for item in s.packaging:
+            self._claim(item)
+            self._link(self.fu, item, item.dataset, item.mass_kg * item.quantity, "kg", Stage.packaging.value,
+                       PACKAGING_MODULE, material=item.dataset,
+                       amount_text=f"{item.quantity:g} x {item.mass_kg:g} kg")
+        for leg in s.transport:
+            self._claim(leg)
+            self._link(self.fu, leg, leg.dataset, leg.tkm, "tkm", Stage.upstream_transport.value, TRANSPORT_MODULE,
+                       amount_text=f"{leg.mass_kg:g} kg x {leg.distance_km:g} km")
+        for use in s.energy:
+            self._claim(use)
+            self._link(self.fu, use, use.dataset, use.amount, use.unit, Stage.production.value, ENERGY_MODULE,
+                       credit=use.credit)
+        if self.unknown:
+            first, key = self.unknown[0]
+            others = sorted({k for _, k in self.unknown} - {key})
+            more = f"; also unknown: {', '.join(others[:10])}" + (" ..." if len(others) > 10 else "") if others else ""
+            raise MappingError(
+                f"line '{first.id}': unknown dataset '{key}' ({len(self.unknown)} line(s) with unknown datasets{more})",
+                file=first.source_file or self.system.source_file,
+                row=first.source_row,
+                expected="a dataset key listed by `pcf data list`",
+            )
+
+    def _claim(self, line: Line) -> None:
+        if line.id in self.ids:
+            other = self.ids[line.id]
+            where = other.where if other is not None else "the machine id"
+            raise GraphError(f"duplicate id '{line.id}' (also used by {where})",
+                             file=line.source_file or self.system.source_file, row=line.source_row,
+                             column="id", expected="ids unique across the BOM")
+        self.ids[line.id] = line
+
+    def _item(self, parent: str, item, module: str | None) -> None:
+        top = module or item.id
+        if isinstance(item, AssemblyRef):
+            self._claim(item)
+            if item.ref not in self.subassemblies:
+                raise GraphError(f"line '{item.id}' refers to unknown subassembly '{item.ref}'",
+                                 file=item.source_file or self.system.source_file, row=item.source_row,
+                                 column="ref", expected="the id of an entry in `subassemblies`")
+            self.edges.append((parent, item.ref, item.quantity, item.id))
+            return
+        if isinstance(item, Assembly):
+            self._claim(item)
+            self.edges.append((parent, item.id, item.quantity, item.id))
+            self._assembly_body(item, top)
+        elif isinstance(item, Part):
+            self._claim(item)
+            self.node_attrs[item.id] = {"kind": "part", "name": item.name, "module": top}
+            self.edges.append((parent, item.id, item.quantity, item.id))
+            self._link(item.id, item, item.material, item.material_input_kg, "kg",
+                       Stage.raw_material_acquisition.value, top, material=item.material,
+                       amount_text=f"{item.material_input_kg:g} kg")
+            self.mass_edges[item.id].append((item.mass_kg, item.id))
+            for step in item.processes:
+                self._claim(step)
+                self._link(item.id, step, step.dataset, step.amount, step.unit, step.stage.value, top,
+                           credit=step.credit)
+        elif isinstance(item, Component):
+            self._claim(item)
+            gross = item.quantity / (1.0 - item.scrap_fraction)
+            self._link(parent, item, item.dataset, gross, item.unit, Stage.raw_material_acquisition.value, top,
+                       amount_text=f"{item.quantity:g} {item.unit}")
+            if item.mass_kg is not None:
+                self.mass_edges[parent].append((item.mass_kg * item.quantity, item.id))
+            elif _is_mass_unit(item.unit):
+                self.mass_edges[parent].append((item.quantity * conversion_factor(item.unit, "kg"), item.id))
+            else:
+                self.no_mass.append(item.id)
+        elif isinstance(item, ProcessStep):
+            self._claim(item)
+            self._link(parent, item, item.dataset, item.amount, item.unit, item.stage.value, top, credit=item.credit)
+
+    def _assembly_body(self, assembly: Assembly, module: str | None) -> None:
+        self.node_attrs[assembly.id] = {"kind": "assembly", "name": assembly.name, "module": module}
+        for child in assembly.children:
+            self._item(assembly.id, child, module)
+
+    def _link(self, parent: str, line: Line, dataset: str, amount: float, unit: str, stage: str, module,
+              *, material: str | None = None, credit: bool = False, amount_text: str | None = None) -> None:
+        if not self.bg.has(dataset):
+            self.unknown.append((line, dataset))
+            return
+        ref_unit = self.bg.tables.datasets.at[dataset, "unit"]
+        key = (unit, ref_unit)
+        factor = self._factors.get(key)
+        if factor is None:
+            try:
+                factor = conversion_factor(unit, ref_unit)
+            except UnitError as exc:
+                raise UnitError(
+                    f"line '{line.id}': {exc.message} for dataset '{dataset}'",
+                    file=line.source_file or self.system.source_file, row=line.source_row, column="unit",
+                    expected=f"a unit convertible to {ref_unit}",
+                ) from None
+            self._factors[key] = factor
+        value = amount * factor * (-1.0 if credit else 1.0)
+        self.links.append(Link(parent, dataset, value, stage, line.id, getattr(line, "kind", "line"), module,
+                               material, line.data_type.value, amount_text or f"{amount:g} {unit}"))
+
+    # -- validation ---------------------------------------------------------------------------------------------
+    def finish(self, grid: str) -> ProductGraph:
+        g = nx.MultiDiGraph()
+        g.add_node(self.fu, **self.node_attrs[self.fu])
+        for node, attrs in self.node_attrs.items():
+            g.add_node(node, **attrs)
+        g.add_edges_from((p, c, {"amount": q, "unit": "piece", "line_id": lid}) for p, c, q, lid in self.edges)
+        for key in {link.dataset for link in self.links}:
+            g.add_node(bg_node(key), kind="dataset", dataset=key, unit=self.bg.tables.datasets.at[key, "unit"])
+        g.add_edges_from(
+            (link.parent, bg_node(link.dataset), {"amount": link.amount, "unit": g.nodes[bg_node(link.dataset)]["unit"],
+                                                  "line_id": link.line_id, "stage": link.stage})
+            for link in self.links
+        )
+        foreground = nx.subgraph_view(g, filter_node=lambda n: not str(n).startswith("bg:"))
+        try:
+            order = list(nx.topological_sort(foreground))
+        except nx.NetworkXUnfeasible:
+            cycle = nx.find_cycle(foreground)
+            path = " -> ".join([str(cycle[0][0])] + [str(e[1]) for e in cycle])
+            first = self.ids.get(cycle[0][0])
+            raise GraphError(f"the BOM contains a cycle: {path}", file=self.system.source_file,
+                             row=getattr(first, "source_row", None), expected="a tree or DAG of assemblies") from None
+        reachable = nx.descendants(foreground, self.fu) | {self.fu}
+        unreachable = [n for n in order if n not in reachable]
+        if unreachable:
+            line = self.ids.get(unreachable[0])
+            raise GraphError(
+                f"{len(unreachable)} node(s) not reachable from the machine, e.g. subassembly '{unreachable[0]}' "
+                "is defined but never used",
+                file=self.system.source_file, row=getattr(line, "source_row", None),
+                expected="every subassembly used by at least one `ref` line",
+            )
+        return ProductGraph(
+            system=self.system,
+            graph=g,
+            functional_unit=self.fu,
+            order=tuple(order),
+            edges=tuple(self.edges),
+            links=tuple(self.links),
+            mass=self._mass_rollup(order),
+            grid=grid,
+        )
+
+    def _mass_rollup(self, order: list[str]) -> MassRollup:
+        pieces = dict.fromkeys(order, 0.0)
+        pieces[self.fu] = 1.0
+        children = defaultdict(list)
+        for parent, child, quantity, _ in self.edges:
+            children[parent].append((child, quantity))
+        for node in order:  # parents before children
+            for child, quantity in children[node]:
+                pieces[child] += pieces[node] * quantity
+        parts = components = 0.0
+        for node, entries in self.mass_edges.items():
+            for mass, line_id in entries:
+                if self.node_attrs.get(line_id, {}).get("kind") == "part":
+                    parts += pieces[line_id] * mass
+                else:
+                    components += pieces[node] * mass
+        packaging = sum(p.mass_kg * p.quantity for p in self.system.packaging)
+        return MassRollup(parts, components, packaging, self.system.machine.declared_mass_kg, tuple(self.no_mass))
+
+
+def _is_mass_unit(unit: str) -> bool:
+    try:
+        conversion_factor(unit, "kg")
+        return True
+    except UnitError:
+        return False
+
+
+def uses_factory_electricity(graph: ProductGraph) -> bool:
+    return any(link.dataset == FACTORY_ELECTRICITY for link in graph.links)

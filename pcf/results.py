@@ -1,0 +1,334 @@
+"""Results: the footprint of one machine and its contributions, as pandas tables and a JSON-ready dict.
+
+Every breakdown is computed from the same link table (one row per BOM line's use of a background dataset, scaled
+by the solved supply of its parent), so by stage, by module, by material, by dataset and by gas all sum to the
+total; `compute_result` checks that sum against bw2calc's own score.
+
+Headline: `total_kg_co2e` is the ISO 14067 CFP excluding biogenic CO2 uptake (PACT `pcfExcludingBiogenicUptake`):
+fossil + land-use change + biogenic emissions + aggregated-CO2e. Biogenic removals are reported separately (<= 0),
+and `total_including_removals_kg_co2e` adds them (PACT `pcfIncludingBiogenicUptake`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.linalg import spsolve_triangular
+
+from . import __version__
+from .data.background import Background
+from .errors import SolveError
+from .graph import ProductGraph
+from .matrices import ForegroundArrays
+from .methods import Method
+from .solve import Solution
+
+CLASSES = ("fossil", "biogenic_emission", "biogenic_removal", "land_use_change", "aggregated")
+STAGES = ("raw_material_acquisition", "production", "packaging", "upstream_transport")
+CONSISTENCY_RTOL = 1e-9
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """The cradle-to-gate carbon footprint of one machine (kg CO2e per machine) and its breakdowns."""
+
+    functional_unit: dict
+    method: str
+    grid: str
+    solver: str
+    total_kg_co2e: float
+    by_class: pd.Series  # kg CO2e by GHG class (fossil, biogenic_emission, biogenic_removal, land_use_change, aggregated)
+    aircraft_kg_co2e: float
+    by_stage: pd.Series
+    by_module: pd.Series
+    by_material: pd.Series
+    by_dataset: pd.DataFrame
+    by_gas: pd.DataFrame
+    lines: pd.DataFrame  # one row per BOM line's link to a dataset
+    nodes: pd.DataFrame  # one row per foreground node
+    mass: dict
+    coverage: dict
+    data_quality: dict
+    primary_data_share: float
+    data_versions: dict
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    # -- the ISO 14067 / PACT split ---------------------------------------------------------------------------
+    @property
+    def fossil_kg_co2e(self) -> float:
+        return float(self.by_class["fossil"])
+
+    @property
+    def biogenic_emissions_kg_co2e(self) -> float:
+        return float(self.by_class["biogenic_emission"])
+
+    @property
+    def biogenic_removals_kg_co2e(self) -> float:
+        return float(self.by_class["biogenic_removal"])
+
+    @property
+    def dluc_kg_co2e(self) -> float:
+        return float(self.by_class["land_use_change"])
+
+    @property
+    def aggregated_kg_co2e(self) -> float:
+        return float(self.by_class["aggregated"])
+
+    @property
+    def total_including_removals_kg_co2e(self) -> float:
+        return self.total_kg_co2e + self.biogenic_removals_kg_co2e
+
+    def to_dict(self) -> dict:
+        """A JSON-ready result document."""
+
+        def series(s: pd.Series) -> dict:
+            return {str(k): float(v) for k, v in s.items()}
+
+        return {
+            "functional_unit": self.functional_unit,
+            "method": self.method,
+            "factory_grid": self.grid,
+            "solver": self.solver,
+            "total_kg_co2e": self.total_kg_co2e,
+            "total_including_biogenic_removals_kg_co2e": self.total_including_removals_kg_co2e,
+            "fossil_kg_co2e": self.fossil_kg_co2e,
+            "biogenic_emissions_kg_co2e": self.biogenic_emissions_kg_co2e,
+            "biogenic_removals_kg_co2e": self.biogenic_removals_kg_co2e,
+            "dluc_kg_co2e": self.dluc_kg_co2e,
+            "aircraft_kg_co2e": self.aircraft_kg_co2e,
+            "aggregated_co2e_kg_co2e": self.aggregated_kg_co2e,
+            "aggregated_co2e_share": self.aggregated_kg_co2e / self.total_kg_co2e if self.total_kg_co2e else 0.0,
+            "by_stage": series(self.by_stage),
+            "by_module": series(self.by_module),
+            "by_material": series(self.by_material),
+            "by_dataset": _records(self.by_dataset),
+            "by_gas": _records(self.by_gas),
+            "mass": self.mass,
+            "coverage": self.coverage,
+            "data_quality": self.data_quality,
+            "primary_data_share": self.primary_data_share,
+            "data_versions": self.data_versions,
+            "warnings": list(self.warnings),
+        }
+
+    def write_json(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+        return path
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return json.loads(frame.reset_index().to_json(orient="records", double_precision=15))
+
+
+def foreground_unit_scores(fg: ForegroundArrays, unit_link_score: np.ndarray, n: int) -> np.ndarray:
+    """Cradle-to-gate kg CO2e per unit of every foreground node (one transposed triangular solve).
+
+    The foreground matrix is lower triangular in topological order (inputs come after their consumers).
+    """
+    direct = np.bincount(fg.link_parent, weights=fg.link_amount * unit_link_score, minlength=n)
+    fg_mask = (fg.rows >= fg.node_ids[0]) & (fg.cols >= fg.node_ids[0])
+    r = fg.rows[fg_mask] - fg.node_ids[0]
+    c = fg.cols[fg_mask] - fg.node_ids[0]
+    v = np.where(fg.flip[fg_mask], -fg.values[fg_mask], fg.values[fg_mask])
+    lower = sp.csr_matrix((v, (r, c)), shape=(n, n))
+    return spsolve_triangular(lower.T.tocsr(), direct, lower=False)
+
+
+def compute_result(
+    graph: ProductGraph,
+    fg: ForegroundArrays,
+    background: Background,
+    method: Method,
+    solution: Solution,
+) -> Result:
+    """Assemble every breakdown from the solved supply and check it against bw2calc's score."""
+    n = len(graph.order)
+    cumulative = background.cumulative_with_grid(graph.grid)  # (datasets, flows) kg per reference unit
+    factors = method.factors_for(background.flow_keys)
+    classes = method.classes_for(background.flow_keys)
+    onehot = np.array([[c == k for k in CLASSES] for c in classes], dtype=np.float64).reshape(-1, len(CLASSES))
+    unit_by_class = (cumulative * factors) @ onehot  # (datasets, classes) kg CO2e per reference unit
+    removal = CLASSES.index("biogenic_removal")
+    unit_score = unit_by_class.sum(axis=1) - unit_by_class[:, removal]  # excluding biogenic uptake
+
+    per_machine = solution.supply[fg.link_parent] * fg.link_amount  # reference units of the dataset per machine
+    link_by_class = per_machine[:, None] * unit_by_class[fg.link_dataset]
+    link_score = link_by_class.sum(axis=1) - link_by_class[:, removal]
+    by_class = pd.Series(link_by_class.sum(axis=0), index=list(CLASSES))
+    total = float(link_score.sum())
+
+    # the breakdown must reproduce bw2calc's own score (which counts removals at -1)
+    expected = solution.score
+    got = total + by_class["biogenic_removal"]
+    if abs(got - expected) > CONSISTENCY_RTOL * max(1.0, abs(expected)) * 10:
+        raise SolveError(f"contributions ({got!r}) do not add up to the bw2calc score ({expected!r})")
+
+    datasets = background.tables.datasets
+    keys = np.asarray(background.keys, dtype=object)
+    links = graph.links
+    lines = pd.DataFrame(
+        {
+            "line_id": [link.line_id for link in links],
+            "kind": [link.line_kind for link in links],
+            "parent": [link.parent for link in links],
+            "module": [link.module if link.module is not None else "(shared subassembly)" for link in links],
+            "stage": [link.stage for link in links],
+            "dataset": keys[fg.link_dataset],
+            "material": [link.material for link in links],
+            "data_type": [link.data_type for link in links],
+            "bom_quantity": [link.amount_text for link in links],
+            "amount_per_machine": per_machine,
+            "unit": datasets["unit"].reindex(keys[fg.link_dataset]).to_numpy(),
+            "kg_co2e": link_score,
+            "biogenic_removal_kg_co2e": link_by_class[:, removal],
+        }
+    )
+
+    by_stage = lines.groupby("stage")["kg_co2e"].sum().reindex(list(STAGES), fill_value=0.0)
+    other_stages = sorted(set(lines["stage"]) - set(STAGES))
+    if other_stages:
+        by_stage = pd.concat([by_stage, lines.groupby("stage")["kg_co2e"].sum().reindex(other_stages)])
+    material_key = lines["material"].where(lines["material"].notna(), "(" + lines["kind"] + ": not a material)")
+    by_material = lines.groupby(material_key)["kg_co2e"].sum().sort_values(ascending=False)
+
+    # by dataset, with provenance
+    dataset_amount = np.bincount(fg.link_dataset, weights=per_machine, minlength=background.size)
+    used = np.nonzero(np.bincount(fg.link_dataset, minlength=background.size))[0]
+    meta_cols = ["name", "unit", "category", "geography", "reference_year", "pack", "source_title", "licence",
+                 "dq_technological", "dq_geographical", "dq_temporal", "aircraft", "gwp_basis"]
+    by_dataset = datasets.loc[keys[used], [c for c in meta_cols if c in datasets.columns]].copy()
+    by_dataset.index.name = "dataset"
+    by_dataset.insert(0, "amount_per_machine", dataset_amount[used])
+    by_dataset["kg_co2e_per_unit"] = unit_score[used]
+    by_dataset["kg_co2e"] = dataset_amount[used] * unit_score[used]
+    by_dataset = by_dataset.sort_values("kg_co2e", ascending=False)
+
+    gas_kg = dataset_amount @ cumulative
+    by_gas = pd.DataFrame(
+        {"gas": method.gas.reindex(list(background.flow_keys)).to_numpy(), "ghg_class": classes,
+         "kg": gas_kg, "kg_co2e": gas_kg * factors},
+        index=pd.Index(list(background.flow_keys), name="flow"),
+    )
+    by_gas = by_gas[(by_gas["kg"] != 0) | (by_gas["kg_co2e"] != 0)]
+
+    aircraft_mask = datasets["aircraft"].reindex(keys[fg.link_dataset]).fillna(False).to_numpy(dtype=bool)
+    aircraft = float(link_score[aircraft_mask].sum())
+
+    # per-node cumulative scores and the module split (top-level children of the machine)
+    unit_node = foreground_unit_scores(fg, unit_score[fg.link_dataset], n)
+    node_kind = [graph.graph.nodes[node].get("kind") for node in graph.order]
+    nodes = pd.DataFrame(
+        {"kind": node_kind, "supply": solution.supply, "kg_co2e_per_unit": unit_node,
+         "kg_co2e": solution.supply * unit_node},
+        index=pd.Index(list(graph.order), name="node"),
+    )
+    fu = graph.functional_unit
+    module_parts = {}
+    position = {node: i for i, node in enumerate(graph.order)} if len(graph.edges) else {}
+    for parent, child, quantity, line_id in graph.edges:
+        if parent == fu:
+            module_parts[line_id] = module_parts.get(line_id, 0.0) + quantity * unit_node[position[child]]
+    direct_fu = lines[lines["parent"] == fu].groupby("module")["kg_co2e"].sum()
+    by_module = pd.concat([pd.Series(module_parts, dtype="float64"), direct_fu]).groupby(level=0).sum()
+    by_module = by_module.sort_values(ascending=False)
+
+    primary = float(link_score[lines["data_type"].to_numpy() == "primary"].sum())
+    return Result(
+        functional_unit=_functional_unit(graph),
+        method=method.label,
+        grid=graph.grid,
+        solver=solution.solver,
+        total_kg_co2e=total,
+        by_class=by_class,
+        aircraft_kg_co2e=aircraft,
+        by_stage=by_stage,
+        by_module=by_module,
+        by_material=by_material,
+        by_dataset=by_dataset,
+        by_gas=by_gas,
+        lines=lines,
+        nodes=nodes,
+        mass=graph.mass.to_dict(),
+        coverage=_coverage(graph, lines, by_dataset, by_class, total),
+        data_quality=_data_quality(by_dataset, total),
+        primary_data_share=primary / total if total else 0.0,
+        data_versions=_data_versions(background, method),
+        warnings=tuple(_warnings(graph)),
+    )
+
+
+def _functional_unit(graph: ProductGraph) -> dict:
+    m = graph.system.machine
+    return {
+        "description": f"one {m.name} machine ({m.id}), cradle to gate",
+        "declared_unit": "piece",
+        "amount": 1,
+        "machine_id": m.id,
+        "model": m.name,
+        "manufacturer": m.manufacturer,
+        "declared_mass_kg": m.declared_mass_kg,
+        "reference_year": m.reference_year,
+        "source_file": graph.system.source_file,
+    }
+
+
+def _coverage(graph, lines, by_dataset, by_class, total) -> dict:
+    counts = lines["kind"].value_counts().to_dict()
+    category_share = (by_dataset.groupby("category")["kg_co2e"].sum() / total).to_dict() if total else {}
+    return {
+        "bom_lines": sum(1 for _ in graph.system.all_lines()),
+        "dataset_links": len(lines),
+        "links_by_kind": {str(k): int(v) for k, v in counts.items()},
+        "unmapped_lines": 0,
+        "excluded_lines": 0,
+        "mass_rollup": graph.mass.to_dict(),
+        "share_by_dataset_category": {str(k): float(v) for k, v in category_share.items()},
+        "spend_based_share": float(category_share.get("spend", 0.0)),
+        "aggregated_co2e_share": float(by_class["aggregated"] / total) if total else 0.0,
+    }
+
+
+def _data_quality(by_dataset: pd.DataFrame, total: float) -> dict:
+    """PACT-style DQRs: averages of the dataset ratings weighted by their share of the footprint."""
+    weights = by_dataset["kg_co2e"].clip(lower=0.0)
+    out = {}
+    for column, name in (("dq_technological", "technologicalDQR"), ("dq_geographical", "geographicalDQR"),
+                         ("dq_temporal", "temporalDQR")):
+        if column in by_dataset and weights.sum() > 0:
+            out[name] = float((by_dataset[column].astype(float) * weights).sum() / weights.sum())
+    return out
+
+
+def _data_versions(background: Background, method: Method) -> dict:
+    import bw2calc
+    import bw_processing
+
+    return {
+        "pcf": __version__,
+        "lci_data_hash": background.content_hash,
+        "lci_data_origin": background.tables.origin,
+        "lci_data_packs": list(background.tables.packs),
+        "method": method.name,
+        "bw2calc": bw2calc.__version__ if isinstance(bw2calc.__version__, str) else ".".join(map(str, bw2calc.__version__)),
+        "bw_processing": str(bw_processing.__version__),
+        "computed_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def _warnings(graph: ProductGraph) -> list[str]:
+    out = []
+    share = graph.mass.gap_share
+    if share is not None and abs(share) > 0.05:
+        out.append(f"rolled-up mass {graph.mass.total_kg:.1f} kg differs from the declared "
+                   f"{graph.mass.declared_kg:.1f} kg by {share:+.1%}")
+    if graph.mass.lines_without_mass:
+        out.append(f"{len(graph.mass.lines_without_mass)} component line(s) without a mass are not in the mass roll-up")
+    return out

@@ -1,0 +1,123 @@
+"""Solving with bw2calc.
+
+Two solvers give the same numbers (tests hold them to 1e-9):
+
+* ``structured`` (default): the foreground datapackage over the *aggregated* background (one system process per
+  dataset, its cumulative inventory solved once per background). That technosphere is a DAG, so `TreeLCA`, a
+  bw2calc `LCA` with its linear solve replaced by a permuted triangular solve, is exact and takes milliseconds at
+  100k nodes, where SuperLU takes seconds.
+* ``brightway``: the plain Brightway path, the foreground over the unit-process background (loops included) in a
+  stock `bw2calc.LCA` with its default solver.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.linalg import spsolve_triangular
+
+from ._brightway import bw2calc as bc
+from .data.background import Background
+from .errors import SolveError
+from .matrices import (
+    ForegroundArrays,
+    aggregated_background_datapackage,
+    characterization_datapackage,
+    foreground_datapackage,
+)
+from .methods import Method
+
+SOLVERS = ("structured", "brightway")
+
+
+class TreeLCA(bc.LCA):
+    """A bw2calc LCA whose technosphere is acyclic: solved by a triangular solve in topological order.
+
+    `order_ids` lists node ids (each both an activity and its product) with every consumer before its inputs;
+    ids not listed (the aggregated background) follow. If the permuted matrix is not triangular, the stock
+    bw2calc solver is used, so the result is always correct.
+    """
+
+    def __init__(self, *args, order_ids: np.ndarray, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._order_ids = np.asarray(order_ids)
+
+    def _permutation(self) -> np.ndarray | None:
+        perm = self.__dict__.get("_perm")
+        if perm is None:
+            act, prod = self.dicts.activity, self.dicts.product
+            listed = [act[i] for i in self._order_ids.tolist()]
+            if [prod[i] for i in self._order_ids.tolist()] != listed:
+                return None
+            rest = np.setdiff1d(np.arange(len(act)), listed, assume_unique=False)
+            perm = np.concatenate([np.asarray(listed, dtype=np.int64), rest])
+            permuted = self.technosphere_matrix.tocsr()[perm][:, perm]
+            if sp.triu(permuted, 1).nnz:
+                return None
+            self._perm, self._lower = perm, permuted.tocsr()
+        return perm
+
+    def decompose_technosphere(self) -> None:
+        if self._permutation() is None:
+            super().decompose_technosphere()
+
+    def solve_linear_system(self, demand: np.ndarray | None = None) -> np.ndarray:
+        demand = self.demand_array if demand is None else demand
+        perm = self._permutation()
+        if perm is None:
+            return super().solve_linear_system(demand)
+        x = np.empty_like(demand, dtype=np.float64)
+        x[perm] = spsolve_triangular(self._lower, demand[perm], lower=True)
+        return x
+
+
+@dataclass(frozen=True)
+class Solution:
+    """What the results need from a solve: supply of every foreground node and bw2calc's score."""
+
+    supply: np.ndarray  # (n_fg,) units of each foreground node per functional unit
+    score: float  # bw2calc's characterised score, biogenic removals included
+    solver: str
+    lca: bc.LCA
+
+
+@lru_cache(maxsize=16)
+def _aggregated(background: Background, grid: str):
+    return aggregated_background_datapackage(background, grid)
+
+
+@lru_cache(maxsize=16)
+def _characterization(background: Background, method: Method):
+    return characterization_datapackage(background, method)
+
+
+def solve(fg: ForegroundArrays, background: Background, method: Method, *, solver: str = "structured") -> Solution:
+    """Solve the foreground for one functional unit with bw2calc."""
+    grid = background.keys[fg.grid_index]
+    demand = {fg.functional_unit_id: 1.0}
+    if solver == "structured":
+        packages = [
+            foreground_datapackage(fg, background, link_grid=False),
+            _aggregated(background, grid),
+            _characterization(background, method),
+        ]
+        lca = TreeLCA(demand, data_objs=packages, order_ids=fg.node_ids)
+    elif solver == "brightway":
+        packages = [
+            background.unit_process_datapackage(),
+            foreground_datapackage(fg, background, link_grid=True),
+            _characterization(background, method),
+        ]
+        lca = bc.LCA(demand, data_objs=packages)
+    else:
+        raise SolveError(f"unknown solver '{solver}'", expected=" or ".join(SOLVERS))
+    lca.lci()
+    lca.lcia()
+    cols = np.fromiter((lca.dicts.activity[i] for i in fg.node_ids.tolist()), dtype=np.int64, count=len(fg.node_ids))
+    supply = np.asarray(lca.supply_array, dtype=np.float64)[cols]
+    if not np.all(np.isfinite(supply)):
+        raise SolveError("the product system could not be solved (non-finite supply)")
+    return Solution(supply=supply, score=float(lca.score), solver=solver, lca=lca)

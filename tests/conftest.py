@@ -1,0 +1,94 @@
+"""Small real systems for the engine tests: a hand-checkable background built from tables (no mocks)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+# keep Brightway and pcf's cache out of the user's folders during tests
+os.environ.setdefault("PCF_CACHE_DIR", tempfile.mkdtemp(prefix="pcf-test-cache-"))
+
+from pcf.data.background import compile_background  # noqa: E402
+from pcf.data.tables import tables_from_frames  # noqa: E402
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+FLOWS = [
+    # key, gas, class
+    ("co2_fossil", "CO2", "fossil"),
+    ("ch4_fossil", "CH4", "fossil"),
+    ("co2_biogenic", "CO2", "biogenic_emission"),
+    ("co2_uptake", "CO2", "biogenic_removal"),
+    ("co2_luc", "CO2", "land_use_change"),
+    ("co2e_aggregated", "CO2e", "aggregated"),
+]
+AR6 = {"co2_fossil": 1.0, "ch4_fossil": 29.8, "co2_biogenic": 1.0, "co2_uptake": -1.0, "co2_luc": 1.0,
+       "co2e_aggregated": 1.0}
+
+# key, unit, category, aircraft
+DATASETS = [
+    ("steel", "kg", "material", False),
+    ("aluminium", "kg", "material", False),
+    ("wood", "kg", "packaging", False),
+    ("grid_a", "kWh", "electricity", False),
+    ("grid_b", "kWh", "electricity", False),
+    ("electricity_factory", "kWh", "placeholder", False),
+    ("machining", "kg", "process", False),
+    ("truck", "tkm", "transport", False),
+    ("air", "tkm", "transport", True),
+    ("motor", "piece", "component", False),
+]
+# dataset, kind, input, amount
+EXCHANGES = [
+    ("steel", "biosphere", "co2_fossil", 2.0),
+    ("steel", "biosphere", "ch4_fossil", 0.01),  # steel: 2 + 0.01 * 29.8 = 2.298 kg CO2e / kg
+    ("aluminium", "biosphere", "co2_fossil", 8.0),
+    ("aluminium", "biosphere", "co2_luc", 0.5),  # aluminium: 8.5 kg CO2e / kg
+    ("wood", "biosphere", "co2_fossil", 0.1),
+    ("wood", "biosphere", "co2_biogenic", 0.2),
+    ("wood", "biosphere", "co2_uptake", 1.6),  # wood: 0.3 kg CO2e / kg excluding uptake, -1.6 removal
+    # a background loop: grid_a needs truck transport, the truck needs grid_a electricity
+    ("grid_a", "biosphere", "co2_fossil", 0.5),
+    ("grid_a", "technosphere", "truck", 0.001),
+    ("truck", "biosphere", "co2_fossil", 0.1),
+    ("truck", "technosphere", "grid_a", 0.01),
+    ("grid_b", "biosphere", "co2e_aggregated", 0.2),
+    ("machining", "technosphere", "electricity_factory", 2.0),  # 2 kWh of factory electricity per kg removed
+    ("machining", "biosphere", "co2_fossil", 0.05),
+    ("air", "biosphere", "co2_fossil", 1.0),
+    ("motor", "technosphere", "steel", 3.0),
+    ("motor", "technosphere", "aluminium", 1.0),  # motor: 3 * 2.298 + 8.5 = 15.394 kg CO2e / piece
+]
+
+# the loop solved by hand: e = 0.5 + 0.001 t, t = 0.1 + 0.01 e  =>  e = 0.5001 / 0.99999
+GRID_A = 0.5001 / 0.99999
+TRUCK = 0.1 + 0.01 * GRID_A
+
+
+def make_tables(exchanges=EXCHANGES):
+    flows = pd.DataFrame(
+        [{"key": k, "name": k, "categories": "air", "unit": "kilogram", "biosphere3_uuid": f"{i:032d}", "gas": g,
+          "ghg_class": c} for i, (k, g, c) in enumerate(FLOWS)]
+    )
+    datasets = pd.DataFrame(
+        [{"key": k, "name": k.replace("_", " "), "category": cat, "unit": u, "geography": "GLO",
+          "reference_year": "2024", "source_id": "test", "source_locator": "tests/conftest.py",
+          "dq_technological": 2, "dq_geographical": 3, "dq_temporal": 1, "dq_completeness": None,
+          "dq_reliability": None, "aircraft": air, "gwp_basis": "AR6", "notes": "", "pack": "test",
+          "source_title": "hand-made test data", "source_url": "", "licence": "CC0-1.0"}
+         for k, u, cat, air in DATASETS]
+    )
+    ex = pd.DataFrame([{"dataset": d, "kind": k, "input": i, "amount": a, "unit": "", "comment": ""}
+                       for d, k, i, a in exchanges])
+    sources = pd.DataFrame([{"source_id": "test", "title": "hand-made test data", "licence": "CC0-1.0"}])
+    return tables_from_frames(flows=flows, datasets=datasets, exchanges=ex, sources=sources,
+                              methods={"ipcc_ar6_gwp100": pd.Series(AR6)}, origin="tests")
+
+
+@pytest.fixture(scope="session")
+def tiny_background():
+    return compile_background(make_tables(), use_disk_cache=False)
