@@ -52,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
     fp.add_argument("--top", type=int, default=10, help="rows of the hotspot tables (default 10)")
     fp.set_defaults(handler=_footprint)
 
+    sc = sub.add_parser("schema", help="print (or write) the JSON schema of the BOM input model")
+    sc.add_argument("--out", help="write the schema to this file instead of printing it")
+    sc.set_defaults(handler=_schema)
+
     data = sub.add_parser("data", help="browse the background datasets and their provenance")
     dsub = data.add_subparsers(dest="data_command")
     dl = dsub.add_parser("list", help="list datasets")
@@ -147,6 +151,18 @@ def print_summary(result, *, top: int = 10) -> None:
                   f"spend-based share: {result.coverage['spend_based_share']:.1%}")
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {warning}")
+
+
+def _schema(args) -> int:
+    from .bom.schema import bom_json_schema
+
+    text = bom_json_schema()
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        console.print(f"schema written to [bold]{args.out}[/]")
+    else:
+        print(text)
+    return 0
 
 
 def _tables():

@@ -199,3 +199,20 @@ def test_ar6_factors_equal_bw2io_ipcc_2021_gwp100_where_it_has_the_flow():
     # 0 / 0 convention); pcf reports them at +1 / -1 and separately.
     assert {"co2_fossil", "ch4_fossil", "ch4_biogenic", "n2o", "sf6", "nf3", "hfc_134a", "cf4", "c2f6",
             "co2_luc"} <= set(compared)
+
+
+@needs_shared
+def test_committed_method_csvs_are_what_build_methods_gives():
+    import sys
+
+    name = "_pcf_lci_build_methods"
+    spec = importlib.util.spec_from_file_location(name, LCI_DATA / "methods" / "build_methods.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[name]
+    for filename, rows in (("ipcc_ar6_gwp100.csv", module.build_ar6(SHARED)),
+                           ("ipcc_ar5_gwp100.csv", module.build_ar5(SHARED))):
+        assert (LCI_DATA / "methods" / filename).read_text(encoding="utf-8") == module.render(rows), filename

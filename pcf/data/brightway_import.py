@@ -176,6 +176,10 @@ USLCI_CLEANING_STEPS: tuple[str, ...] = (
     "zero-burden node per flow (code 'cutoff:<slug>', categories ('cut-off',)), so every cut-off "
     "stays visible and its supply can be measured. Where a provider exists in another unit (e.g. "
     "natural gas mix in kg, consumed in m3) the node says so; no unit conversion is guessed.",
+    "11 self-references: 'Aluminum, sheet, coated, at plant' (89204) and its steel twin consume "
+    "exactly what they produce (the uncoated sheet feedstock was exported under the product's own "
+    "name), which makes the matrix singular; such an input (>= 99.9 % of the output) goes to a "
+    "cut-off node '<name> (self-reference, feedstock unknown)'.",
     "10 biogenic carbon: this export names fossil and biogenic CO2 alike ('Carbon dioxide', one "
     "flow id 9927; methane likewise). In the datasets that burn biomass - names with wood or biomass "
     "and combusted/power plant, e.g. 'Wood fuel; softwood; ... combusted in industrial boiler' "
@@ -274,6 +278,11 @@ def _link_uslci_technosphere(data: list[dict], database_name: str) -> tuple[list
             candidates = by_full.get((exc["name"], exc["unit"], exc.get("location"))) or by_name_unit.get(
                 (exc["name"], exc["unit"]), []
             )
+            produced = sum(e["amount"] for e in ds["exchanges"] if e["type"] == "production")
+            if any(c is ds for c in candidates) and exc["amount"] >= 0.999 * produced:
+                candidates = []  # step 11: a dataset consuming all it makes is a data error
+                exc["name"] = f"{exc['name']} (self-reference, feedstock unknown)"
+                counts["self-reference cut"] += 1
             if len(candidates) == 1:
                 exc["input"] = (database_name, candidates[0]["code"])
                 counts["linked"] += 1

@@ -139,6 +139,8 @@ class LciTables:
 
 
 def _read_csv(path: Path) -> list[dict]:
+    if not path.exists():
+        raise DataError("file not found", file=str(path), expected="every pack to have sources.csv and datasets.csv")
     try:
         with path.open(encoding="utf-8", newline="") as handle:
             return list(csv.DictReader(handle))

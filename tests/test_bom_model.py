@@ -1,0 +1,42 @@
+"""The BOM model: the published JSON schema is current, and YAML / JSON round-trip through the model."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+from test_engine import BASE
+
+from pcf.bom import model_from_data, read_bom, write_bom
+from pcf.bom.schema import bom_json_schema
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_docs_schema_is_current():
+    assert (ROOT / "docs" / "bom.schema.json").read_text(encoding="utf-8") == bom_json_schema(), (
+        "docs/bom.schema.json is stale: run `pcf schema --out docs/bom.schema.json`"
+    )
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_round_trip(tmp_path, suffix):
+    system = model_from_data(copy.deepcopy(BASE))
+    path = tmp_path / f"bom{suffix}"
+    write_bom(system, path)
+    again = read_bom(path)
+    assert again.model_dump(exclude={"source_file"}) == system.model_dump(exclude={"source_file"})
+    assert again.source_file == str(path)
+
+
+def test_all_lines_visits_every_line():
+    system = model_from_data(copy.deepcopy(BASE))
+    ids = [line.id for line in system.all_lines()]
+    assert ids == ["A", "P1", "P1-mach", "C1", "crate", "T1", "E1"]
+
+
+def test_material_input_includes_scrap():
+    system = model_from_data(copy.deepcopy(BASE))
+    part = system.items[0].children[0]
+    assert part.material_input_kg == pytest.approx(3 / (1 - 0.25))
