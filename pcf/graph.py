@@ -230,7 +230,7 @@ class _Builder:
         if not self.bg.has(dataset):
             self.unknown.append((line, dataset))
             return
-        ref_unit = self.bg.tables.datasets.at[dataset, "unit"]
+        ref_unit = self.bg.units[dataset]
         key = (unit, ref_unit)
         factor = self._factors.get(key)
         if factor is None:
@@ -255,13 +255,15 @@ class _Builder:
             g.add_node(node, **attrs)
         g.add_edges_from((p, c, {"amount": q, "unit": "piece", "line_id": lid}) for p, c, q, lid in self.edges)
         for key in {link.dataset for link in self.links}:
-            g.add_node(bg_node(key), kind="dataset", dataset=key, unit=self.bg.tables.datasets.at[key, "unit"])
+            g.add_node(bg_node(key), kind="dataset", dataset=key, unit=self.bg.units[key])
         g.add_edges_from(
             (link.parent, bg_node(link.dataset), {"amount": link.amount, "unit": g.nodes[bg_node(link.dataset)]["unit"],
                                                   "line_id": link.line_id, "stage": link.stage})
             for link in self.links
         )
-        foreground = nx.subgraph_view(g, filter_node=lambda n: not str(n).startswith("bg:"))
+        foreground = nx.DiGraph()
+        foreground.add_nodes_from(self.node_attrs)
+        foreground.add_edges_from((p, c) for p, c, _, _ in self.edges)
         try:
             order = list(nx.topological_sort(foreground))
         except nx.NetworkXUnfeasible:

@@ -35,7 +35,7 @@ def read_bom(path: str | Path) -> ProductSystem:
     except UnicodeDecodeError as exc:
         raise BomError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(path)) from None
     try:
-        data = json.loads(text) if kind == "json" else yaml.load(text, Loader=_YamlLoader)
+        data = json.loads(text) if kind == "json" else _load_yaml_with_rows(text)
     except json.JSONDecodeError as exc:
         raise BomError(f"invalid JSON: {exc.msg}", file=str(path), row=exc.lineno) from None
     except yaml.YAMLError as exc:
@@ -44,6 +44,41 @@ def read_bom(path: str | Path) -> ProductSystem:
             f"invalid YAML: {getattr(exc, 'problem', exc)}", file=str(path), row=mark.line + 1 if mark else None
         ) from None
     return model_from_data(data, source=str(path), text=text if kind == "yaml" else None)
+
+
+def _load_yaml_with_rows(text: str):
+    """Parse YAML and give every BOM line (a mapping inside a list) its `source_row`, for error messages."""
+    loader = _YamlLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, yaml.SequenceNode):
+                for item in current.value:
+                    if isinstance(item, yaml.MappingNode):
+                        keys = {k.value for k, _ in item.value if isinstance(k, yaml.ScalarNode)}
+                        if "id" in keys and "source_row" not in keys:
+                            item.value.append((
+                                yaml.ScalarNode("tag:yaml.org,2002:str", "source_row"),
+                                yaml.ScalarNode("tag:yaml.org,2002:int", str(item.start_mark.line + 1)),
+                            ))
+                    stack.append(item)
+            elif isinstance(current, yaml.MappingNode):
+                stack.extend(v for _, v in current.value)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _strip_rows(data):
+    if isinstance(data, dict):
+        return {k: _strip_rows(v) for k, v in data.items() if k not in ("source_row", "source_file")}
+    if isinstance(data, list):
+        return [_strip_rows(v) for v in data]
+    return data
 
 
 def model_from_data(data: Any, *, source: str = "BOM", text: str | None = None) -> ProductSystem:
@@ -129,7 +164,7 @@ def _yaml_row(text: str, loc: list) -> int | None:
 def write_bom(system: ProductSystem, path: str | Path) -> None:
     """Write a ProductSystem as YAML or JSON (round-trips through read_bom)."""
     path = Path(path)
-    data = system.model_dump(mode="json", exclude_none=True, exclude={"source_file"})
+    data = _strip_rows(system.model_dump(mode="json", exclude_none=True))
     if path.suffix.lower() == ".json":
         path.write_text(json.dumps(data, indent=1), encoding="utf-8")
     else:

@@ -67,6 +67,15 @@ class Background:
             object.__setattr__(self, "_index_cache", cached)
         return cached
 
+    @property
+    def units(self) -> dict[str, str]:
+        """Reference unit of every dataset, by key."""
+        cached = self.__dict__.get("_units")
+        if cached is None:
+            cached = self.tables.datasets["unit"].to_dict()
+            object.__setattr__(self, "_units", cached)
+        return cached
+
     def has(self, key: str) -> bool:
         return key in self._index()
 

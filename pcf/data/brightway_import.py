@@ -109,9 +109,12 @@ def import_excel_lci(
     import bw2io as bi
 
     importer = bi.ExcelImporter(str(path))
-    importer.db_name = database_name
+    original_name, importer.db_name = importer.db_name, database_name
     for activity in importer.data:
         activity["database"] = database_name
+        for exc in activity.get("exchanges", []):
+            if exc.get("database") == original_name:
+                exc["database"] = database_name
     importer.apply_strategies()
     importer.match_database(fields=["name", "unit", "location"])
     importer.match_database(BIOSPHERE, fields=["name", "categories", "unit"], edge_kinds=["biosphere"])

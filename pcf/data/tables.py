@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -37,7 +38,13 @@ FACTORY_ELECTRICITY = "electricity_factory"
 
 
 def lci_data_dir() -> Path:
-    """The shipped lci_data/ folder: inside the installed package, or beside it in a source checkout."""
+    """The lci_data/ folder: $PCF_LCI_DATA if set, else the shipped one (in the package or the source checkout)."""
+    configured = os.environ.get("PCF_LCI_DATA")
+    if configured:
+        if not (Path(configured) / "flows.csv").exists():
+            raise DataError("PCF_LCI_DATA does not name an lci_data folder", file=configured,
+                            expected="a folder with flows.csv, methods/ and packs/")
+        return Path(configured)
     here = Path(__file__).resolve().parent.parent
     for candidate in (here / "_lci_data", here.parent / "lci_data"):
         if (candidate / "flows.csv").exists():
