@@ -17,7 +17,8 @@ from rich.table import Table
 from . import __version__
 from .errors import PcfError
 
-console = Console()
+# tables are wide: when output goes to a file or pipe, do not squeeze them into 80 columns
+console = Console(width=None if sys.stdout.isatty() else 140)
 err_console = Console(stderr=True)
 
 
@@ -136,8 +137,10 @@ def print_summary(result, *, top: int = 10) -> None:
             table.add_row(str(key), _kg(value), _share(value, total))
         console.print(table)
     ds = Table(title=f"Top {top} background datasets")
-    for col in ("dataset", "amount / machine", "unit", "kg CO2e", "share", "source"):
-        ds.add_column(col, justify="right" if col in ("amount / machine", "kg CO2e", "share") else "left")
+    ds.add_column("dataset", no_wrap=True)
+    for col in ("amount / machine", "unit", "kg CO2e", "share"):
+        ds.add_column(col, justify="right" if col != "unit" else "left", no_wrap=True)
+    ds.add_column("source", max_width=40, no_wrap=True, overflow="ellipsis")
     for key, row in result.by_dataset.head(top).iterrows():
         ds.add_row(str(key), f"{row['amount_per_machine']:,.3g}", str(row["unit"]), _kg(row["kg_co2e"]),
                    _share(row["kg_co2e"], total), str(row.get("source_title", ""))[:50])
@@ -184,8 +187,10 @@ def _data_list(args) -> int:
 
 def _print_datasets(frame, title: str) -> None:
     table = Table(title=title)
-    for col in ("key", "name", "unit", "geo", "year", "DQR t/g/t", "pack"):
-        table.add_column(col)
+    table.add_column("key", no_wrap=True)
+    table.add_column("name", max_width=48)
+    for col in ("unit", "geo", "year", "DQR t/g/t", "pack"):
+        table.add_column(col, no_wrap=True)
     for key, row in frame.iterrows():
         table.add_row(str(key), str(row["name"])[:60], str(row["unit"]), str(row["geography"]),
                       str(row["reference_year"]),

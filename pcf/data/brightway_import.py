@@ -32,6 +32,8 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
+from ..errors import DataError
+
 __all__ = [
     "BrightwayImportError",
     "GHG_FLOWS",
@@ -48,7 +50,7 @@ DEFAULT_PROJECT = "pcf"
 BIOSPHERE = "biosphere3"
 
 
-class BrightwayImportError(ValueError):
+class BrightwayImportError(DataError):
     """A background database could not be imported or converted; the message lists the culprits."""
 
 

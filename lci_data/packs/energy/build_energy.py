@@ -200,10 +200,12 @@ def temporal_dq(year: int) -> int:
 def placeholder() -> list[Dataset]:
     return [Dataset(
         key="electricity_factory", name="Electricity used at the maker's factory (placeholder)",
-        category="placeholder", unit="kWh", geography="GLO", reference_year="", source_id="pcf_placeholder",
-        source_locator="", dq=(None,) * 5, gwp_basis="",
+        category="placeholder", unit="kWh", geography="GLO", reference_year="2025", source_id="pcf_placeholder",
+        source_locator="", dq=(5, 5, 5, None, None), gwp_basis="unknown",
         notes="No exchanges on purpose: at run time the engine links it to the grid or supplier contract the BOM "
-              "names (--grid KEY), so every process that uses factory electricity follows that choice.",
+              "names (--grid KEY), so every process that uses factory electricity follows that choice. Reference "
+              "year (the pack's) and ratings 5 only fill the required columns: the placeholder emits nothing "
+              "itself, and the linked grid's own ratings apply.",
     )]
 
 

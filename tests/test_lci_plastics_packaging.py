@@ -1,0 +1,92 @@
+"""lci_data/packs/plastics_packaging (and the uslci pack it uses): provenance, known keys, wood carbon arithmetic."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+PACKS = Path(__file__).resolve().parents[1] / "lci_data" / "packs"
+PACK = PACKS / "plastics_packaging"
+# pcf's elementary flows (docs/lci_data_format.md)
+FLOW_KEYS = {
+    "co2_fossil", "co2_biogenic", "co2_luc", "co2_uptake", "ch4_fossil", "ch4_biogenic", "n2o", "sf6", "nf3",
+    "hfc_134a", "hfc_32", "hfc_125", "hfc_143a", "hfc_23", "cf4", "c2f6", "co2e_aggregated",
+}
+REQUIRED_KEYS = {
+    "pp", "pe_hd", "pe_ld", "pvc", "pa6", "pa66", "pa66_gf30", "pom", "pc", "abs", "pmma", "ptfe", "peek", "pet",
+    "epoxy", "pu_foam", "rubber_epdm", "rubber_nbr", "silicone", "glass_flat", "glass_fibre", "ceramic_alumina",
+    "mineral_wool", "fr4_laminate", "sawn_wood_softwood", "plywood", "osb", "pe_stretch_film",
+    "pp_collapsible_container", "pallet_hdpe", "pallet_pp", "pallet_wood", "corrugated_board", "steel_strapping",
+    "pet_strapping", "pe_foam", "vci_film",
+}
+
+
+def _rows(pack: Path, name: str) -> list[dict]:
+    with open(pack / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module", params=["plastics_packaging", "uslci"])
+def pack(request):
+    return PACKS / request.param
+
+
+def test_pack_has_every_key_the_boms_use():
+    keys = [r["key"] for r in _rows(PACK, "datasets.csv")]
+    assert len(keys) == len(set(keys))
+    assert REQUIRED_KEYS <= set(keys), REQUIRED_KEYS - set(keys)
+    assert all(r["unit"] == "kg" for r in _rows(PACK, "datasets.csv"))
+
+
+def test_every_dataset_has_source_licence_dq_and_notes(pack):
+    sources = {r["source_id"]: r for r in _rows(pack, "sources.csv")}
+    for row in _rows(pack, "datasets.csv"):
+        assert row["source_id"] in sources, row["key"]
+        assert sources[row["source_id"]]["licence"].strip(), row["source_id"]
+        assert row["source_locator"].strip(), row["key"]
+        assert len(row["notes"]) > 40, row["key"]
+        for column in ("dq_technological", "dq_geographical", "dq_temporal"):
+            assert 1 <= int(row[column]) <= 5, (row["key"], column)
+        for column in ("dq_completeness", "dq_reliability"):
+            assert row[column] == "" or 1 <= int(row[column]) <= 5, (row["key"], column)
+        assert row["gwp_basis"] in {"AR6", "AR5", "CO2 only", "unknown"}, row["key"]
+
+
+def test_biosphere_keys_are_known_and_technosphere_inputs_exist(pack):
+    known_datasets = {r["key"] for p in PACKS.iterdir() if (p / "datasets.csv").exists() for r in _rows(p, "datasets.csv")}
+    known_datasets |= {"electricity_factory", "natural_gas_combusted", "transport_truck_average"}
+    flows_csv = PACKS.parent / "flows.csv"
+    flow_keys = {r["key"] for r in _rows(PACKS.parent, "flows.csv")} if flows_csv.exists() else FLOW_KEYS
+    own = {r["key"] for r in _rows(pack, "datasets.csv")}
+    for row in _rows(pack, "exchanges.csv"):
+        assert row["dataset"] in own, row
+        assert float(row["amount"]) > 0, row
+        if row["kind"] == "biosphere":
+            assert row["input"] in flow_keys, row
+            assert row["unit"] == "kg", row
+        else:
+            assert row["kind"] == "technosphere", row
+            assert row["input"] in known_datasets, row
+    assert own <= {r["dataset"] for r in _rows(pack, "exchanges.csv")}, "a dataset without exchanges"
+
+
+def test_wood_uptake_matches_its_carbon_content():
+    row = next(r for r in _rows(PACK, "datasets.csv") if r["key"] == "sawn_wood_softwood")
+    carbon = float(re.search(r"carbon_fraction_dry=([0-9.]+)", row["notes"]).group(1))
+    moisture = float(re.search(r"moisture_content_dry_basis=([0-9.]+)", row["notes"]).group(1))
+    assert 0.45 <= carbon <= 0.55 and 0.0 <= moisture <= 0.25
+    expected = carbon * 1 / (1 + moisture) * 44.0 / 12.0  # kg CO2 stored per kg of wood at that moisture
+    uptake = [float(r["amount"]) for r in _rows(PACK, "exchanges.csv")
+              if r["dataset"] == "sawn_wood_softwood" and r["input"] == "co2_uptake"]
+    assert uptake == [pytest.approx(expected, rel=1e-5)]
+    assert expected == pytest.approx(0.5 / 1.12 * 44 / 12)  # 1.6369 kg CO2/kg at 50 % C, 12 % moisture
+
+
+def test_desnz_factors_are_converted_from_per_tonne():
+    # DESNZ 2025 'Plastics: PET (incl. forming)' = 3863.90131 kg CO2e per tonne
+    row = next(r for r in _rows(PACK, "exchanges.csv") if r["dataset"] == "pet_strapping")
+    assert row["input"] == "co2e_aggregated"
+    assert float(row["amount"]) == pytest.approx(3863.90131 / 1000, rel=1e-6)
