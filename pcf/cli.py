@@ -51,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     fp.add_argument("--solver", default="structured", choices=["structured", "brightway"],
                     help="structured (default, exact and fast) or the plain Brightway unit-process solve")
     fp.add_argument("--top", type=int, default=10, help="rows of the hotspot tables (default 10)")
+    fp.add_argument("--with-pack", action="append", default=[], metavar="PACK",
+                    help="also load an optional lci_data pack (e.g. open_ceda); repeatable")
     fp.set_defaults(handler=_footprint)
 
     sc = sub.add_parser("schema", help="print (or write) the JSON schema of the BOM input model")
@@ -58,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     sc.set_defaults(handler=_schema)
 
     data = sub.add_parser("data", help="browse the background datasets and their provenance")
+    data.add_argument("--with-pack", action="append", default=[], metavar="PACK",
+                      help="also load an optional lci_data pack (e.g. open_ceda); repeatable")
     dsub = data.add_subparsers(dest="data_command")
     dl = dsub.add_parser("list", help="list datasets")
     dl.add_argument("--category", help="only this category (material, electricity, transport, ...)")
@@ -86,10 +90,13 @@ def _progress():
 
 
 def _footprint(args) -> int:
+    from .data.background import default_background
     from .engine import footprint
 
     with _progress() as step:
-        result = footprint(args.bom, grid=args.grid, method=args.method, solver=args.solver, progress=step)
+        background = default_background(tuple(args.with_pack)) if args.with_pack else None
+        result = footprint(args.bom, grid=args.grid, method=args.method, solver=args.solver, progress=step,
+                           background=background)
     print_summary(result, top=args.top)
     if args.json_out:
         path = result.write_json(args.json_out)
@@ -154,6 +161,11 @@ def print_summary(result, *, top: int = 10) -> None:
                   f"spend-based share: {result.coverage['spend_based_share']:.1%}")
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {warning}")
+    notices = sorted({a["attribution"] for a in result.attributions if a["attribution"]})
+    if notices:
+        console.print("[bold]Data sources and attributions[/] (as their licences require; see lci_data/NOTICE):")
+        for notice in notices:
+            console.print(f"  - {notice}", highlight=False)
 
 
 def _schema(args) -> int:
@@ -168,14 +180,14 @@ def _schema(args) -> int:
     return 0
 
 
-def _tables():
+def _tables(args=None):
     from .data.background import default_background
 
-    return default_background()
+    return default_background(tuple(getattr(args, "with_pack", ()) or ()))
 
 
 def _data_list(args) -> int:
-    bg = _tables()
+    bg = _tables(args)
     frame = bg.tables.datasets
     if args.category:
         frame = frame[frame["category"] == args.category]
@@ -199,7 +211,7 @@ def _print_datasets(frame, title: str) -> None:
 
 
 def _data_search(args) -> int:
-    bg = _tables()
+    bg = _tables(args)
     frame = bg.tables.datasets
     text = args.text.lower()
     mask = (frame["key"].str.lower().str.contains(text, regex=False)
@@ -215,7 +227,7 @@ def _data_show(args) -> int:
     from .errors import DataError
     from .methods import get_method
 
-    bg = default_background()
+    bg = _tables(args)
     if not bg.has(args.key):
         raise DataError(f"unknown dataset '{args.key}'", expected="a key listed by `pcf data list`")
     row = bg.tables.datasets.loc[args.key]
@@ -252,7 +264,7 @@ def _data_build(args) -> int:
 
     with _progress() as step:
         step("validating lci_data")
-        tables = load_lci_tables()
+        tables = load_lci_tables(optional_packs=tuple(args.with_pack))
         step("compiling and solving the background")
         bg = compile_background(tables)
     console.print(f"{len(bg.keys)} datasets, {len(bg.flow_keys)} flows, packs: {', '.join(tables.packs)}")

@@ -50,6 +50,7 @@ class Result:
     by_material: pd.Series
     by_dataset: pd.DataFrame
     by_gas: pd.DataFrame
+    attributions: tuple[dict, ...]  # sources of every dataset in the supply chain, with licence and attribution
     lines: pd.DataFrame  # one row per BOM line's link to a dataset
     nodes: pd.DataFrame  # one row per foreground node
     mass: dict
@@ -110,6 +111,7 @@ class Result:
             "by_dataset": _records(self.by_dataset),
             "by_gas": _records(self.by_gas),
             "mass": self.mass,
+            "attributions": list(self.attributions),
             "coverage": self.coverage,
             "data_quality": self.data_quality,
             "primary_data_share": self.primary_data_share,
@@ -254,6 +256,7 @@ def compute_result(
         by_material=by_material,
         by_dataset=by_dataset,
         by_gas=by_gas,
+        attributions=_attributions(background, list(keys[used]) + [graph.grid]),
         lines=lines,
         nodes=nodes,
         mass=graph.mass.to_dict(),
@@ -263,6 +266,22 @@ def compute_result(
         data_versions=_data_versions(background, method),
         warnings=tuple(_warnings(graph)),
     )
+
+
+def _attributions(background: Background, used: list[str]) -> tuple[dict, ...]:
+    """The sources behind every dataset the footprint reaches, with the attribution their licence requires."""
+    chain = background.tables.datasets.loc[background.supply_chain(used)]
+    columns = [c for c in ("source_title", "licence", "source_attribution", "source_url") if c in chain]
+    if not columns:
+        return ()
+    grouped = chain[columns].astype(object).fillna("").astype(str).groupby(columns, sort=True).size()
+    out = []
+    for index, count in grouped.items():
+        values = dict(zip(columns, index if isinstance(index, tuple) else (index,)))
+        out.append({"source": values.get("source_title", ""), "licence": values.get("licence", ""),
+                    "attribution": values.get("source_attribution", ""), "url": values.get("source_url", ""),
+                    "datasets": int(count)})
+    return tuple(out)
 
 
 def _functional_unit(graph: ProductGraph) -> dict:
@@ -298,12 +317,18 @@ def _coverage(graph, lines, by_dataset, by_class, total) -> dict:
 
 def _data_quality(by_dataset: pd.DataFrame, total: float) -> dict:
     """PACT-style DQRs: averages of the dataset ratings weighted by their share of the footprint."""
-    weights = by_dataset["kg_co2e"].clip(lower=0.0)
     out = {}
     for column, name in (("dq_technological", "technologicalDQR"), ("dq_geographical", "geographicalDQR"),
                          ("dq_temporal", "temporalDQR")):
-        if column in by_dataset and weights.sum() > 0:
-            out[name] = float((by_dataset[column].astype(float) * weights).sum() / weights.sum())
+        if column not in by_dataset:
+            continue
+        ratings = pd.to_numeric(by_dataset[column], errors="coerce")
+        weights = by_dataset["kg_co2e"].clip(lower=0.0).where(ratings.notna(), 0.0)
+        if weights.sum() > 0:
+            out[name] = float((ratings.fillna(0.0) * weights).sum() / weights.sum())
+    rated = by_dataset["kg_co2e"].clip(lower=0.0)
+    unrated = rated[pd.to_numeric(by_dataset.get("dq_technological"), errors="coerce").isna()].sum() if len(rated) else 0
+    out["unrated_share"] = float(unrated / rated.sum()) if rated.sum() > 0 else 0.0
     return out
 
 

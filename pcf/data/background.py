@@ -76,6 +76,22 @@ class Background:
             object.__setattr__(self, "_units", cached)
         return cached
 
+    def supply_chain(self, keys) -> list[str]:
+        """Every dataset reachable from `keys` through technosphere exchanges (keys included), sorted."""
+        inputs = self.__dict__.get("_inputs")
+        if inputs is None:
+            tech = self.tables.exchanges[self.tables.exchanges["kind"] == "technosphere"]
+            inputs = tech.groupby("dataset")["input"].agg(list).to_dict()
+            object.__setattr__(self, "_inputs", inputs)
+        seen: set[str] = set()
+        stack = list(keys)
+        while stack:
+            key = stack.pop()
+            if key not in seen:
+                seen.add(key)
+                stack.extend(inputs.get(key, ()))
+        return sorted(seen)
+
     def has(self, key: str) -> bool:
         return key in self._index()
 
@@ -238,10 +254,56 @@ def _compile_cached(content_hash: str, box: _TablesBox, use_disk_cache: bool) ->
     return Background(tables, keys, flow_keys, cumulative, fe)
 
 
-@lru_cache(maxsize=2)
-def default_background() -> Background:
-    """The shipped open background of lci_data/."""
-    return compile_background(load_lci_tables())
+@lru_cache(maxsize=4)
+def default_background(optional_packs: tuple[str, ...] = ()) -> Background:
+    """The shipped open background of lci_data/ (optional packs, such as open_ceda, only when named)."""
+    return compile_background(load_lci_tables(optional_packs=tuple(sorted(optional_packs))))
+
+
+def background_from_brightway(
+    project_dir,
+    database_name: str,
+    *,
+    project_name: str = "pcf",
+    key_prefix: str = "",
+    include_shipped: bool = False,
+) -> Background:
+    """Any Brightway database (imported with bw2io into `project_dir`) as pcf's background.
+
+    Its activities become datasets keyed by their code (plus `key_prefix`); their greenhouse-gas exchanges are
+    mapped to pcf's flows by biosphere3 name and compartment, and characterised with the shipped methods (IPCC
+    AR6 / AR5). With `include_shipped`, the shipped lci_data datasets are kept beside it (keys must not clash),
+    so a BOM can mix both. Anything that could not be expressed is in `tables.unresolved`.
+    """
+    from .brightway_import import tables_from_brightway
+    from .tables import tables_from_frames
+
+    shipped = load_lci_tables()
+    frames = tables_from_brightway(project_dir, database_name, project_name=project_name, key_prefix=key_prefix)
+    datasets, exchanges, sources = frames["datasets"], frames["exchanges"], frames["sources"]
+    if "pack" not in datasets:
+        datasets = datasets.assign(pack=database_name)
+    if "source_title" not in datasets and "source_id" in datasets and len(sources):
+        titles = sources.set_index("source_id")
+        datasets = datasets.assign(
+            source_title=datasets["source_id"].map(titles["title"]),
+            licence=datasets["source_id"].map(titles["licence"]) if "licence" in titles else "",
+        )
+    if include_shipped:
+        datasets = pd.concat([shipped.datasets.reset_index(drop=True), datasets], ignore_index=True)
+        exchanges = pd.concat([shipped.exchanges, exchanges], ignore_index=True)
+        sources = pd.concat([shipped.sources, sources], ignore_index=True)
+    tables = tables_from_frames(
+        flows=shipped.flows.reset_index(drop=True),
+        datasets=datasets,
+        exchanges=exchanges,
+        sources=sources,
+        methods=shipped.methods,
+        origin=f"brightway:{project_dir}:{database_name}",
+        packs=(database_name,) + (shipped.packs if include_shipped else ()),
+    )
+    object.__setattr__(tables, "unresolved", frames.get("unresolved"))
+    return compile_background(tables)
 
 
 def write_datapackage(background: Background, path) -> Path:

@@ -207,7 +207,8 @@ def load_lci_tables(root: str | Path | None = None, *, optional_packs: tuple[str
                                 row=number, column="source_id")
             src = known_sources[record.source_id]
             datasets.append({**record.model_dump(), "pack": pack_dir.name, "_row": number,
-                             "source_title": src.title, "source_url": src.url, "licence": src.licence})
+                             "source_title": src.title, "source_url": src.url, "licence": src.licence,
+                             "source_attribution": src.attribution})
         ex_path = pack_dir / "exchanges.csv"
         if ex_path.exists():
             for number, record in enumerate(_validate_rows(ex_path, _read_csv(ex_path), ExchangeRecord), start=2):
@@ -251,6 +252,12 @@ def tables_from_frames(
             file=where,
         )
     datasets = datasets.set_index("key", drop=False).sort_index()
+    # tables from other origins (bw2io imports) may carry ratings and flags as text
+    for column in ("dq_technological", "dq_geographical", "dq_temporal", "dq_completeness", "dq_reliability"):
+        if column in datasets:
+            datasets[column] = pd.to_numeric(datasets[column], errors="coerce")
+    if "aircraft" in datasets:
+        datasets["aircraft"] = datasets["aircraft"].map(lambda v: str(v).strip().lower() in ("true", "1", "yes"))
     if exchanges.empty:
         exchanges = pd.DataFrame(columns=["dataset", "kind", "input", "amount", "unit", "comment", "pack"])
     for record in exchanges.itertuples(index=False):
