@@ -161,6 +161,8 @@ def compute_result(
     removal = CLASSES.index("biogenic_removal")
     unit_score = unit_by_class.sum(axis=1) - unit_by_class[:, removal]  # excluding biogenic uptake
 
+    spend_by_class = (background.cumulative_with_grid(graph.grid, spend_only=True) * factors) @ onehot
+    spend_unit = spend_by_class.sum(axis=1) - spend_by_class[:, CLASSES.index("biogenic_removal")]
     per_machine = solution.supply[fg.link_parent] * fg.link_amount  # reference units of the dataset per machine
     link_by_class = per_machine[:, None] * unit_by_class[fg.link_dataset]
     link_score = link_by_class.sum(axis=1) - link_by_class[:, removal]
@@ -260,7 +262,8 @@ def compute_result(
         lines=lines,
         nodes=nodes,
         mass=graph.mass.to_dict(),
-        coverage=_coverage(graph, lines, by_dataset, by_class, total),
+        coverage=_coverage(graph, lines, by_dataset, by_class, total,
+                           spend=float(per_machine @ spend_unit[fg.link_dataset])),
         data_quality=_data_quality(by_dataset, total),
         primary_data_share=primary / total if total else 0.0,
         data_versions=_data_versions(background, method),
@@ -299,7 +302,7 @@ def _functional_unit(graph: ProductGraph) -> dict:
     }
 
 
-def _coverage(graph, lines, by_dataset, by_class, total) -> dict:
+def _coverage(graph, lines, by_dataset, by_class, total, *, spend: float) -> dict:
     counts = lines["kind"].value_counts().to_dict()
     category_share = (by_dataset.groupby("category")["kg_co2e"].sum() / total).to_dict() if total else {}
     return {
@@ -310,7 +313,8 @@ def _coverage(graph, lines, by_dataset, by_class, total) -> dict:
         "excluded_lines": 0,
         "mass_rollup": graph.mass.to_dict(),
         "share_by_dataset_category": {str(k): float(v) for k, v in category_share.items()},
-        "spend_based_share": float(category_share.get("spend", 0.0)),
+        # emissions of spend-based (EEIO) datasets anywhere in the supply chain, e.g. inside a component model
+        "spend_based_share": spend / total if total else 0.0,
         "aggregated_co2e_share": float(by_class["aggregated"] / total) if total else 0.0,
     }
 

@@ -41,6 +41,8 @@ DATASETS = [
     ("truck", "tkm", "transport", False),
     ("air", "tkm", "transport", True),
     ("motor", "piece", "component", False),
+    ("eeio_electronics", "USD2022", "spend", False),
+    ("controller", "piece", "component", False),
 ]
 # dataset, kind, input, amount
 EXCHANGES = [
@@ -62,6 +64,9 @@ EXCHANGES = [
     ("air", "biosphere", "co2_fossil", 1.0),
     ("motor", "technosphere", "steel", 3.0),
     ("motor", "technosphere", "aluminium", 1.0),  # motor: 3 * 2.298 + 8.5 = 15.394 kg CO2e / piece
+    ("eeio_electronics", "biosphere", "co2_fossil", 0.4),
+    ("controller", "technosphere", "eeio_electronics", 100.0),  # spend-based: 100 USD x 0.4 = 40 kg / piece
+    ("controller", "technosphere", "steel", 2.0),  # plus 2 kg of steel: 4.596 kg
 ]
 
 # the loop solved by hand: e = 0.5 + 0.001 t, t = 0.1 + 0.01 e  =>  e = 0.5001 / 0.99999

@@ -179,3 +179,13 @@ def test_result_document_has_the_required_fields(tiny_background, tmp_path):
     assert doc["total_kg_co2e"] == pytest.approx(TOTAL, rel=1e-9)
     assert doc["data_versions"]["lci_data_hash"] == tiny_background.content_hash
     assert sum(doc["by_stage"].values()) == pytest.approx(TOTAL, rel=1e-12)
+
+
+def test_spend_based_share_follows_the_supply_chain(tiny_background):
+    data = copy.deepcopy(BASE)
+    data["items"].append({"kind": "component", "id": "PLC", "dataset": "controller", "quantity": 1})
+    result = pcf.footprint(system(data), background=tiny_background)
+    controller = 100 * 0.4 + 2 * STEEL
+    assert result.total_kg_co2e == pytest.approx(TOTAL + controller, rel=1e-9)
+    # only the EEIO part inside the component model counts as spend-based
+    assert result.coverage["spend_based_share"] == pytest.approx(40.0 / (TOTAL + controller), rel=1e-9)

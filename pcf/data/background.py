@@ -33,7 +33,7 @@ from .tables import FACTORY_ELECTRICITY, LciTables, load_lci_tables
 
 BACKGROUND_ID_OFFSET = 1  # dataset i has Brightway id i + 1
 FLOW_ID_OFFSET = 1
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,6 +45,7 @@ class Background:
     flow_keys: tuple[str, ...]
     cumulative: np.ndarray  # (n_datasets, n_flows) kg of flow per reference unit, electricity_factory left free
     factory_electricity_kwh: np.ndarray  # (n_datasets,) kWh of electricity_factory per reference unit
+    spend_cumulative: np.ndarray  # (n_datasets, n_flows) the part of `cumulative` emitted by spend-based datasets
 
     @property
     def content_hash(self) -> str:
@@ -107,18 +108,22 @@ class Background:
     def flow_ids(self) -> np.ndarray:
         return np.arange(len(self.flow_keys), dtype=np.int64) + FLOW_ID_OFFSET
 
-    def cumulative_with_grid(self, grid: str | None) -> np.ndarray:
-        """Cumulative inventories when `electricity_factory` is supplied by dataset `grid` (None: left free)."""
+    def cumulative_with_grid(self, grid: str | None, *, spend_only: bool = False) -> np.ndarray:
+        """Cumulative inventories when `electricity_factory` is supplied by dataset `grid` (None: left free).
+
+        spend_only: only the emissions of spend-based (EEIO) datasets anywhere in the supply chain.
+        """
+        base = self.spend_cumulative if spend_only else self.cumulative
         if grid is None:
-            return self.cumulative
+            return base
         g = self.index(grid)
         if self.factory_electricity_kwh[g] != 0.0:
             raise DataError(f"grid dataset '{grid}' itself uses {FACTORY_ELECTRICITY}", expected="a grid dataset")
         if self.tables.datasets.loc[grid, "unit"] != "kWh":
             raise DataError(f"'{grid}' is not an electricity dataset in kWh", expected="an electricity dataset")
-        result = self.cumulative + np.outer(self.factory_electricity_kwh, self.cumulative[g])
+        result = base + np.outer(self.factory_electricity_kwh, base[g])
         if self.has(FACTORY_ELECTRICITY):
-            result[self.index(FACTORY_ELECTRICITY)] = self.cumulative[g]
+            result[self.index(FACTORY_ELECTRICITY)] = base[g]
         return result
 
     def unit_process_datapackage(self) -> bwp.Datapackage:
@@ -179,7 +184,7 @@ def _unit_process_datapackage(tables: LciTables, keys, flow_keys, fs=None) -> bw
     return dp
 
 
-def _solve_cumulative(tables: LciTables, keys, flow_keys) -> tuple[np.ndarray, np.ndarray]:
+def _solve_cumulative(tables: LciTables, keys, flow_keys) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Cumulative inventory per reference unit of every dataset: one transposed factorisation, bw2calc matrices."""
     dp = _unit_process_datapackage(tables, keys, flow_keys)
     lca = bc.LCA({BACKGROUND_ID_OFFSET: 1.0}, data_objs=[dp])
@@ -202,7 +207,11 @@ def _solve_cumulative(tables: LciTables, keys, flow_keys) -> tuple[np.ndarray, n
         lu = splu(A.T.tocsc())
     except RuntimeError as exc:  # singular
         raise SolveError(f"the background technosphere matrix is singular ({exc})") from None
-    cumulative = lu.solve(np.asarray(B.T.todense(), dtype=np.float64)) if len(flow_keys) else np.zeros((n, 0))
+    rhs = np.asarray(B.T.todense(), dtype=np.float64)
+    cumulative = lu.solve(rhs) if len(flow_keys) else np.zeros((n, 0))
+    spend = (tables.datasets["category"].reindex(list(keys)) == "spend").to_numpy()
+    spend_cumulative = (lu.solve(rhs * spend[:, None]) if spend.any() and len(flow_keys)
+                        else np.zeros_like(cumulative))
     fe = np.zeros(n)
     if FACTORY_ELECTRICITY in keys:
         unit = np.zeros(n)
@@ -210,7 +219,7 @@ def _solve_cumulative(tables: LciTables, keys, flow_keys) -> tuple[np.ndarray, n
         fe = lu.solve(unit)
     if not np.all(np.isfinite(cumulative)):
         raise SolveError("the background solve gave non-finite values (check loops with amounts >= 1)")
-    return np.ascontiguousarray(cumulative), fe
+    return np.ascontiguousarray(cumulative), fe, np.ascontiguousarray(spend_cumulative)
 
 
 def compile_background(tables: LciTables, *, use_disk_cache: bool = True) -> Background:
@@ -242,16 +251,17 @@ def _compile_cached(content_hash: str, box: _TablesBox, use_disk_cache: bool) ->
             with path.open("rb") as handle:
                 stored = pickle.load(handle)
             if stored["keys"] == keys and stored["flow_keys"] == flow_keys:
-                return Background(tables, keys, flow_keys, stored["cumulative"], stored["fe"])
+                return Background(tables, keys, flow_keys, stored["cumulative"], stored["fe"], stored["spend"])
         except Exception:  # a stale or truncated cache file is rebuilt, never trusted
             path.unlink(missing_ok=True)
-    cumulative, fe = _solve_cumulative(tables, list(keys), list(flow_keys))
+    cumulative, fe, spend = _solve_cumulative(tables, list(keys), list(flow_keys))
     if use_disk_cache:
         tmp = path.with_suffix(".tmp")
         with tmp.open("wb") as handle:
-            pickle.dump({"keys": keys, "flow_keys": flow_keys, "cumulative": cumulative, "fe": fe}, handle)
+            pickle.dump({"keys": keys, "flow_keys": flow_keys, "cumulative": cumulative, "fe": fe,
+                         "spend": spend}, handle)
         tmp.replace(path)
-    return Background(tables, keys, flow_keys, cumulative, fe)
+    return Background(tables, keys, flow_keys, cumulative, fe, spend)
 
 
 @lru_cache(maxsize=4)
