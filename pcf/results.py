@@ -299,6 +299,8 @@ def _functional_unit(graph: ProductGraph) -> dict:
         "declared_mass_kg": m.declared_mass_kg,
         "reference_year": m.reference_year,
         "source_file": graph.system.source_file,
+        "factory_electricity": graph.grid,
+        "factory_electricity_basis": graph.system.factory.electricity_basis,
     }
 
 
