@@ -33,6 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     except PcfError as exc:
         err_console.print(f"[bold red]error:[/] {exc.describe()}", highlight=False, soft_wrap=True)
         return 2
+    except OSError as exc:  # a path the user gave cannot be read or written
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        err_console.print(f"[bold red]error:[/] {where}{exc.strerror or exc}", highlight=False, soft_wrap=True)
+        return 2
     except KeyboardInterrupt:
         err_console.print("interrupted")
         return 130

@@ -251,3 +251,24 @@ def test_error_json_is_not_written_on_failure(tmp_path):
     out = tmp_path / "r.json"
     assert main(["footprint", "missing.yaml", "--json", str(out)]) == 2
     assert not out.exists()
+
+
+def test_cli_unwritable_output_is_a_clean_error(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["schema", "--out", str(blocker / "sub" / "schema.json")]) == 2
+    captured = capsys.readouterr()
+    assert "error:" in captured.err and "Traceback" not in captured.err
+
+
+def test_cli_broken_lci_data_is_a_clean_error(tmp_path, capsys, monkeypatch):
+    (tmp_path / "flows.csv").write_text("key,name\nco2_fossil\n")
+    monkeypatch.setenv("PCF_LCI_DATA", str(tmp_path))
+    from pcf.data.background import default_background
+
+    default_background.cache_clear()
+    try:
+        assert main(["data", "list"]) == 2
+    finally:
+        default_background.cache_clear()
+    assert "flows.csv" in capsys.readouterr().err
