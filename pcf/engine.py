@@ -7,8 +7,12 @@ from typing import Callable
 
 from .bom.models import ProductSystem
 from .bom.readers import read_bom
+from .coverage import CutoffCriteria
 from .data.background import Background, default_background
 from .graph import build_graph
+from .intake import resolve
+from .errors import MappingError
+from .mapping import Mapper
 from .matrices import compile_foreground
 from .methods import DEFAULT_METHOD, get_method
 from .results import Result, compute_result
@@ -24,20 +28,30 @@ def footprint(
     grid: str | None = None,
     method: str = DEFAULT_METHOD,
     solver: str = "structured",
+    mapping: str | Path | None = None,
+    cutoff: CutoffCriteria | None = None,
+    aliases: str | Path | None = None,
+    strict: bool = False,
     progress: Progress | None = None,
 ) -> Result:
     """Cradle-to-gate carbon footprint of one machine, in kg CO2e.
 
     bom: a BOM file (YAML/JSON) or a ProductSystem; background: defaults to the shipped lci_data; grid: an
     electricity dataset key replacing the factory's; method: 'AR6' (default) or 'AR5'; solver: 'structured'
-    (fast, exact) or 'brightway' (the plain bw2calc path over unit processes).
+    (fast, exact) or 'brightway' (the plain bw2calc path over unit processes); mapping: a user's material mapping
+    table that wins over the shipped one; cutoff: the ISO 14067 cut-off criteria the coverage report checks;
+    aliases: a user's column-alias file for spreadsheet BOMs; strict: raise a MappingError when lines that could
+    not be modelled break the cut-off criteria (otherwise they are reported as warnings).
     """
     step = progress or (lambda _message: None)
-    step("reading the BOM")
-    system = bom if isinstance(bom, ProductSystem) else read_bom(bom)
     step("loading the background data")
     background = background or default_background()
     gwp = get_method(background.tables, method)
+    mapper = Mapper.create(background, mapping)
+    step("reading the BOM")
+    system = bom if isinstance(bom, ProductSystem) else read_bom(bom, aliases=aliases, classify=mapper.classify)
+    step("mapping materials and datasets")
+    system, intake = resolve(system, background, mapper)
     step("building the product graph")
     graph = build_graph(system, background, grid=grid)
     step("compiling matrices")
@@ -45,4 +59,16 @@ def footprint(
     step("solving")
     solution = solve(fg, background, gwp, solver=solver)
     step("computing contributions")
-    return compute_result(graph, fg, background, gwp, solution)
+    result = compute_result(graph, fg, background, gwp, solution, intake=intake, cutoff=cutoff)
+    cutoff_report = result.coverage.get("cutoff", {})
+    if strict and not cutoff_report.get("criteria_met", True):
+        removed = intake.removed
+        first = removed.iloc[0] if len(removed) else None
+        raise MappingError(
+            "cut-off criteria not met: " + "; ".join(cutoff_report["violations"][:5])
+            + (" ..." if len(cutoff_report["violations"]) > 5 else ""),
+            file=None if first is None else first["source_file"],
+            row=None if first is None or first["source_row"] is None else int(first["source_row"]),
+            expected="map, estimate or exclude these lines (see `pcf map`), or relax the criteria",
+        )
+    return result

@@ -30,7 +30,7 @@ from .bom.models import (
 from .data.background import Background
 from .data.tables import FACTORY_ELECTRICITY
 from .errors import GraphError, MappingError, UnitError
-from .units import conversion_factor
+from .units import canonical, conversion_factor
 
 PACKAGING_MODULE = "packaging"
 TRANSPORT_MODULE = "inbound transport"
@@ -208,7 +208,11 @@ class _Builder:
         elif isinstance(item, Component):
             self._claim(item)
             gross = item.quantity / (1.0 - item.scrap_fraction)
-            self._link(parent, item, item.dataset, gross, item.unit, Stage.raw_material_acquisition.value, top,
+            unit = item.unit
+            ref_unit = self.bg.units.get(item.dataset)
+            if item.mass_kg is not None and ref_unit and _dimension(ref_unit) == "mass" and _dimension(unit) == "count":
+                gross, unit = gross * item.mass_kg, "kg"  # counted pieces of a per-kg dataset, by their mass
+            self._link(parent, item, item.dataset, gross, unit, Stage.raw_material_acquisition.value, top,
                        amount_text=f"{item.quantity:g} {item.unit}")
             if item.mass_kg is not None:
                 self.mass_edges[parent].append((item.mass_kg * item.quantity, item.id))
@@ -311,6 +315,13 @@ class _Builder:
                     components += pieces[node] * mass
         packaging = sum(p.mass_kg * p.quantity for p in self.system.packaging)
         return MassRollup(parts, components, packaging, self.system.machine.declared_mass_kg, tuple(self.no_mass))
+
+
+def _dimension(unit: str) -> str | None:
+    try:
+        return canonical(unit)[0]
+    except UnitError:
+        return None
 
 
 def _is_mass_unit(unit: str) -> bool:

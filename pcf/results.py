@@ -59,6 +59,7 @@ class Result:
     primary_data_share: float
     data_versions: dict
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    intake: pd.DataFrame | None = None  # one row per BOM line: given text, dataset, method, confidence, status
 
     # -- the ISO 14067 / PACT split ---------------------------------------------------------------------------
     @property
@@ -150,6 +151,9 @@ def compute_result(
     background: Background,
     method: Method,
     solution: Solution,
+    *,
+    intake=None,
+    cutoff=None,
 ) -> Result:
     """Assemble every breakdown from the solved supply and check it against bw2calc's score."""
     n = len(graph.order)
@@ -245,6 +249,22 @@ def compute_result(
     by_module = by_module.sort_values(ascending=False)
 
     primary = float(link_score[lines["data_type"].to_numpy() == "primary"].sum())
+    coverage = _coverage(graph, lines, by_dataset, by_class, total,
+                         spend=float(per_machine @ spend_unit[fg.link_dataset]))
+    intake_frame = None
+    if intake is not None:
+        from .coverage import assess
+
+        assessed = assess(intake.lines, lines, total, cutoff)
+        intake_frame = intake.lines
+        coverage.update({
+            "bom_lines": len(intake.lines),
+            "unmapped_lines": intake.count("unmapped"),
+            "excluded_lines": intake.count("excluded"),
+            "estimated_lines": intake.count("estimated"),
+            "proxy_lines": intake.count("proxy"),
+            "cutoff": assessed.to_dict(),
+        })
     return Result(
         functional_unit=_functional_unit(graph),
         method=method.label,
@@ -262,12 +282,13 @@ def compute_result(
         lines=lines,
         nodes=nodes,
         mass=graph.mass.to_dict(),
-        coverage=_coverage(graph, lines, by_dataset, by_class, total,
-                           spend=float(per_machine @ spend_unit[fg.link_dataset])),
+        coverage=coverage,
+        intake=intake_frame,
         data_quality=_data_quality(by_dataset, total),
         primary_data_share=primary / total if total else 0.0,
         data_versions=_data_versions(background, method),
-        warnings=tuple(_warnings(graph)),
+        warnings=tuple(_warnings(graph)) + tuple(
+            f"cut-off criteria not met: {v}" for v in coverage.get("cutoff", {}).get("violations", [])),
     )
 
 

@@ -157,11 +157,21 @@ def test_unused_subassembly_is_unreachable(tiny_background):
         pcf.footprint(model_from_data(data), background=tiny_background)
 
 
-def test_unknown_dataset_names_the_line(tiny_background):
+def test_unmapped_material_in_strict_mode_names_the_line(tiny_background):
+    data = bad(**{"items.0.children.0.material": "unobtainium"})
+    data["items"][0]["children"][0]["source_row"] = 17
+    with pytest.raises(MappingError, match="cut-off criteria not met: line 'P1'") as info:
+        pcf.footprint(model_from_data(data), background=tiny_background, strict=True)
+    assert info.value.row == 17
+
+
+def test_unknown_dataset_in_the_graph_names_the_line(tiny_background):
+    from pcf.graph import build_graph
+
     data = bad(**{"items.0.children.0.material": "unobtainium"})
     data["items"][0]["children"][0]["source_row"] = 17
     with pytest.raises(MappingError, match="unknown dataset 'unobtainium'") as info:
-        pcf.footprint(model_from_data(data), background=tiny_background)
+        build_graph(model_from_data(data), tiny_background)
     assert info.value.row == 17
 
 

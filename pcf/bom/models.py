@@ -45,6 +45,9 @@ class Line(BaseModel):
     country: str | None = Field(default=None, description="ISO 3166 code of the supplier or production site")
     data_type: DataType = DataType.secondary
     comment: str | None = None
+    excluded: str | None = Field(
+        default=None, description="reason this line is deliberately left out; it is listed in the cut-off report"
+    )
 
     @property
     def where(self) -> str:
@@ -80,7 +83,14 @@ class Part(Line):
 
     kind: Literal["part"] = "part"
     material: str = Field(min_length=1, description="key of the material dataset")
-    mass_kg: float = Field(gt=0, description="net (finished) mass of one piece, kg")
+    mass_kg: float | None = Field(
+        default=None, gt=0,
+        description="net (finished) mass of one piece, kg; when missing it is estimated (dimensions_mm x density, "
+        "or a typical mass) and flagged as estimated",
+    )
+    dimensions_mm: tuple[float, float, float] | None = Field(
+        default=None, description="length, width and thickness of the part's envelope in mm, for a mass estimate"
+    )
     quantity: float = Field(default=1.0, gt=0, description="pieces per unit of the parent")
     scrap_fraction: float = Field(
         default=0.0,
@@ -94,6 +104,8 @@ class Part(Line):
     @property
     def material_input_kg(self) -> float:
         """Material bought per piece, kg."""
+        if self.mass_kg is None:
+            raise ValueError(f"part '{self.id}' has no mass (estimate it with pcf.intake.resolve first)")
         return self.mass_kg / (1.0 - self.scrap_fraction)
 
 

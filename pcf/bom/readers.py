@@ -17,19 +17,31 @@ try:  # the C loader is ten times faster on large files; fall back to the pure-P
 except AttributeError:  # pragma: no cover
     _YamlLoader = yaml.SafeLoader
 
-SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "table", ".xlsx": "table",
+            ".xlsm": "table"}
 
 
-def read_bom(path: str | Path) -> ProductSystem:
-    """Read a BOM from YAML or JSON (the pydantic model's own layout) and validate it."""
+def read_bom(path: str | Path, *, aliases: str | Path | None = None, classify=None,
+             encoding: str | None = None) -> ProductSystem:
+    """Read a BOM: YAML or JSON (the pydantic model's own layout), or an Excel / CSV spreadsheet export.
+
+    aliases: a user's column-alias file for spreadsheets; classify: text -> dataset category, used to tell parts
+    from purchased components and processes in spreadsheets without a kind column; encoding: of a CSV file.
+    """
     path = Path(path)
     if not path.exists():
         raise BomError("file not found", file=str(path))
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise BomError(
-            f"unsupported file type '{path.suffix}'", file=str(path), expected="a .yaml, .yml or .json BOM file"
+            f"unsupported file type '{path.suffix}'", file=str(path),
+            expected="a .yaml, .yml, .json, .xlsx or .csv BOM file",
         )
+    if kind == "table":
+        from .tabular import read_table_bom
+
+        data = read_table_bom(path, aliases=aliases, classify=classify, encoding=encoding)
+        return model_from_data(data, source=str(path))
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

@@ -1,0 +1,221 @@
+"""Intake: from the BOM as given to the BOM as modelled, with a record of every decision.
+
+Every line that names a dataset is mapped (`pcf.mapping`); parts without a mass get an estimate (`pcf.estimate`).
+Lines that cannot be modelled (unmapped, deliberately excluded, no mass and no estimate) are taken out of the
+product system and kept in the intake report with their mass per machine, so the coverage and cut-off report can
+account for every input line. An assembly left without children is taken out the same way.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .bom.models import Assembly, AssemblyRef, Component, Part, ProcessStep, ProductSystem
+from .data.background import Background
+from .estimate import MassEstimator
+from .mapping import Mapper, Match
+from .units import UnitError, conversion_factor
+
+STATUSES = ("mapped", "proxy", "estimated", "unmapped", "excluded")
+
+
+@dataclass(frozen=True)
+class IntakeReport:
+    """One row per BOM line: what it said, what it became, how sure, and its mass per machine (kg)."""
+
+    lines: pd.DataFrame
+
+    def count(self, status: str) -> int:
+        return int((self.lines["status"] == status).sum()) if len(self.lines) else 0
+
+    @property
+    def removed(self) -> pd.DataFrame:
+        return self.lines[self.lines["modelled"] == False]  # noqa: E712
+
+
+def _pieces_per_machine(system: ProductSystem) -> dict[str, float]:
+    """Pieces of every assembly/part per machine (shared subassemblies summed over their uses)."""
+    subs = {a.id: a for a in system.subassemblies}
+    pieces: dict[str, float] = defaultdict(float)
+
+    def walk(item, multiplier: float, stack: tuple[str, ...]):
+        if isinstance(item, AssemblyRef):
+            target = subs.get(item.ref)
+            if target is None or item.ref in stack:  # the graph reports these errors
+                return
+            pieces[item.ref] += multiplier * item.quantity
+            for child in target.children:
+                walk(child, multiplier * item.quantity, stack + (item.ref,))
+        elif isinstance(item, Assembly):
+            pieces[item.id] += multiplier * item.quantity
+            for child in item.children:
+                walk(child, multiplier * item.quantity, stack)
+        elif isinstance(item, Part):
+            pieces[item.id] += multiplier * item.quantity
+
+    for item in system.items:
+        walk(item, 1.0, ())
+    return pieces
+
+
+def resolve(system: ProductSystem, background: Background, mapper: Mapper | None = None,
+            estimator: MassEstimator | None = None) -> tuple[ProductSystem, IntakeReport]:
+    """Map every dataset reference, estimate missing masses, and take out what cannot be modelled."""
+    mapper = mapper or Mapper.create(background)
+    estimator = estimator or MassEstimator()
+    pieces = _pieces_per_machine(system)
+    rows: list[dict] = []
+
+    def record(line, kind, text, match: Match | None, status, modelled, mass_kg=None, reason="", estimate=""):
+        rows.append({
+            "line_id": line.id, "kind": kind, "name": line.name, "source_file": line.source_file,
+            "source_row": line.source_row, "given": text, "dataset": match.dataset if match else None,
+            "method": match.method if match else "", "confidence": match.confidence if match else None,
+            "status": status, "modelled": modelled, "mass_kg_per_machine": mass_kg, "reason": reason,
+            "estimate": estimate, "data_type": line.data_type.value,
+        })
+
+    def status_of(match: Match) -> str:
+        return "proxy" if match.proxy or match.method == "fuzzy" else "mapped"
+
+    def parent_pieces(parent_id: str | None) -> float:
+        return 1.0 if parent_id is None else pieces.get(parent_id, 0.0)
+
+    def component_mass(item: Component, parent_id) -> float | None:
+        per_parent = None
+        if item.mass_kg is not None:
+            per_parent = item.mass_kg * item.quantity
+        else:
+            try:
+                per_parent = item.quantity * conversion_factor(item.unit, "kg")
+            except UnitError:
+                per_parent = None
+        return None if per_parent is None else per_parent * parent_pieces(parent_id)
+
+    def take(item, parent_id: str | None):
+        """The modelled version of `item`, or None when it is taken out (recorded either way)."""
+        if isinstance(item, AssemblyRef):
+            record(item, "ref", item.ref, None, "mapped", True, reason="use of a shared subassembly")
+            return item
+        if isinstance(item, Assembly):
+            if item.excluded:
+                record(item, "assembly", "", None, "excluded", False, reason=item.excluded)
+                return None
+            children = [c for c in (take(child, item.id) for child in item.children) if c is not None]
+            if not children:
+                record(item, "assembly", "", None, "excluded", False,
+                       reason="every child line is unmapped, excluded or without mass")
+                return None
+            record(item, "assembly", "", None, "mapped", True, reason="structure")
+            return item.model_copy(update={"children": children})
+        if isinstance(item, Part):
+            return take_part(item)
+        if isinstance(item, Component):
+            match = mapper.match(item.dataset)
+            mass = component_mass(item, parent_id)
+            if item.excluded or match.method == "excluded":
+                record(item, "component", item.dataset, match, "excluded", False, mass,
+                       reason=item.excluded or match.note or "excluded by the mapping table")
+                return None
+            if not match.mapped:
+                record(item, "component", item.dataset, match, "unmapped", False, mass, reason=match.note)
+                return None
+            record(item, "component", item.dataset, match, status_of(match), True, mass)
+            return item.model_copy(update={"dataset": match.dataset})
+        if isinstance(item, ProcessStep):
+            return take_dataset_line(item, "process", None)
+        return item
+
+    def take_part(item: Part):
+        match = mapper.match(item.material)
+        n = pieces.get(item.id, 0.0)
+        mass, estimate, est_text = item.mass_kg, None, ""
+        if mass is None and match.mapped:
+            estimate = estimator.estimate(dataset=match.dataset, name=item.name or item.id,
+                                          dimensions_mm=item.dimensions_mm)
+            if estimate is not None:
+                mass, est_text = estimate.mass_kg, f"{estimate.method}: {estimate.basis}"
+        total = None if mass is None else mass * n
+        if item.excluded or match.method == "excluded":
+            record(item, "part", item.material, match, "excluded", False, total,
+                   reason=item.excluded or match.note or "excluded by the mapping table")
+            for step in item.processes:
+                record(step, "process", step.dataset, None, "excluded", False, reason=f"part '{item.id}' excluded")
+            return None
+        if not match.mapped:
+            record(item, "part", item.material, match, "unmapped", False, total, reason=match.note)
+            for step in item.processes:
+                record(step, "process", step.dataset, None, "unmapped", False,
+                       reason=f"its part '{item.id}' is unmapped")
+            return None
+        if mass is None:
+            record(item, "part", item.material, match, "unmapped", False, None,
+                   reason="no mass, and neither dimensions with a known density nor a typical mass to estimate it")
+            for step in item.processes:
+                record(step, "process", step.dataset, None, "unmapped", False,
+                       reason=f"its part '{item.id}' has no mass")
+            return None
+        status = "estimated" if (estimate is not None or item.mass_estimated) else status_of(match)
+        record(item, "part", item.material, match, status, True, total, estimate=est_text)
+        steps = [s for s in (take_dataset_line(step, "process", item.id) for step in item.processes) if s]
+        update = {"material": match.dataset, "processes": steps, "mass_kg": mass}
+        if estimate is not None:
+            update["mass_estimated"] = True
+        return item.model_copy(update=update)
+
+    def take_dataset_line(item, kind: str, parent_id, mass_kg=None):
+        match = mapper.match(item.dataset)
+        if item.excluded or match.method == "excluded":
+            record(item, kind, item.dataset, match, "excluded", False, mass_kg,
+                   reason=item.excluded or match.note or "excluded by the mapping table")
+            return None
+        if not match.mapped:
+            record(item, kind, item.dataset, match, "unmapped", False, mass_kg, reason=match.note)
+            return None
+        record(item, kind, item.dataset, match, status_of(match), True, mass_kg)
+        return item.model_copy(update={"dataset": match.dataset})
+
+    items = [x for x in (take(item, None) for item in system.items) if x is not None]
+    subassemblies = []
+    for sub in system.subassemblies:
+        kept = take(sub, None) if sub.id in pieces else sub
+        if kept is not None:
+            subassemblies.append(kept)
+    removed_subs = {s.id for s in system.subassemblies} - {s.id for s in subassemblies}
+    if removed_subs:  # refs to a subassembly that was taken out go too
+        items = _drop_refs(items, removed_subs, record)
+    packaging = [x for x in (take_dataset_line(p, "packaging", None, p.mass_kg * p.quantity)
+                             for p in system.packaging) if x is not None]
+    transport = [x for x in (take_dataset_line(t, "transport", None) for t in system.transport) if x is not None]
+    energy = [x for x in (take_dataset_line(e, "energy", None) for e in system.energy) if x is not None]
+    if not items:
+        from .errors import MappingError
+
+        raise MappingError("no line of the BOM could be modelled (all unmapped, excluded or without mass)",
+                           file=system.source_file, expected="at least one mapped part or component")
+    resolved = system.model_copy(update={"items": items, "subassemblies": subassemblies, "packaging": packaging,
+                                         "transport": transport, "energy": energy})
+    frame = pd.DataFrame(rows, columns=["line_id", "kind", "name", "source_file", "source_row", "given", "dataset",
+                                        "method", "confidence", "status", "modelled", "mass_kg_per_machine",
+                                        "reason", "estimate", "data_type"])
+    return resolved, IntakeReport(frame)
+
+
+def _drop_refs(items, removed: set[str], record):
+    out = []
+    for item in items:
+        if isinstance(item, AssemblyRef) and item.ref in removed:
+            record(item, "ref", item.ref, None, "excluded", False, reason=f"subassembly '{item.ref}' was taken out")
+            continue
+        if isinstance(item, Assembly):
+            children = _drop_refs(item.children, removed, record)
+            if not children:
+                record(item, "assembly", "", None, "excluded", False, reason="no child left")
+                continue
+            item = item.model_copy(update={"children": children})
+        out.append(item)
+    return out
+

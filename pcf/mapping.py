@@ -1,0 +1,201 @@
+"""Material mapping: how engineers write materials (Q235, SUS304, 1.4301, AL6061-T6, 冷轧钢板 ...) -> dataset keys.
+
+Order of the attempts, each reported with its method and confidence:
+1. `key`: the text is a dataset key of the background (confidence 1);
+2. `table`: the normalised text equals a pattern of the mapping table (`exact` rows), or contains a `contains`
+   pattern as a token sequence (longest pattern wins) (confidence 1, or 0.9 for `contains`);
+3. `fuzzy`: the closest pattern or dataset name by difflib's ratio, accepted above `min_fuzzy` (confidence = ratio);
+4. otherwise `unmapped`: the line is kept in the coverage report, never dropped silently.
+The shipped table is `lci_data/mapping/materials.csv`; a user's table (same columns) is read first and wins.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .data.background import Background
+from .data.tables import lci_data_dir
+from .errors import MappingError
+
+EXCLUDE = "EXCLUDE"
+DEFAULT_MIN_FUZZY = 0.86
+_SYMBOLS = re.compile(r"[™®©]")
+_SPACES = re.compile(r"\s+")
+
+
+def _token_pattern(pattern: str) -> re.Pattern:
+    """`pattern` as a whole token: no letter or digit may touch an ASCII end (CJK text has no word breaks)."""
+    left = r"(?<![0-9a-z])" if pattern[:1].isascii() and pattern[:1].isalnum() else ""
+    right = r"(?![0-9a-z])" if pattern[-1:].isascii() and pattern[-1:].isalnum() else ""
+    return re.compile(left + re.escape(pattern) + right)
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width -> ASCII), lower case, trademark symbols removed, whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", str(text))
+    text = _SYMBOLS.sub("", text).lower()
+    return _SPACES.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class MappingRule:
+    pattern: str  # normalised
+    dataset: str
+    match: str  # exact | contains
+    kind: str
+    proxy: bool
+    note: str
+    origin: str  # file the rule came from
+
+
+@dataclass(frozen=True)
+class Match:
+    """The decision for one text: which dataset, how, how sure."""
+
+    text: str
+    dataset: str | None  # None: unmapped; EXCLUDE: excluded on purpose
+    method: str  # key | table | fuzzy | unmapped | excluded
+    confidence: float
+    proxy: bool = False
+    rule: str = ""  # the pattern or dataset name that matched
+    note: str = ""
+
+    @property
+    def mapped(self) -> bool:
+        return self.dataset is not None and self.dataset != EXCLUDE
+
+
+def _read_rules(path: Path) -> list[MappingRule]:
+    rules = []
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise MappingError(f"cannot read the mapping table ({exc.strerror})", file=str(path)) from None
+    with handle:
+        reader = csv.DictReader(handle)
+        missing = {"pattern", "dataset"} - set(reader.fieldnames or [])
+        if missing:
+            raise MappingError(f"mapping table lacks columns {sorted(missing)}", file=str(path), row=1,
+                               expected="columns pattern,dataset[,match,kind,proxy,note]")
+        for number, row in enumerate(reader, start=2):
+            pattern = normalise(row.get("pattern") or "")
+            dataset = (row.get("dataset") or "").strip()
+            if not pattern or not dataset:
+                raise MappingError("empty pattern or dataset", file=str(path), row=number,
+                                   column="pattern" if not pattern else "dataset")
+            match = (row.get("match") or "exact").strip().lower()
+            if match not in ("exact", "contains"):
+                raise MappingError(f"unknown match '{match}'", file=str(path), row=number, column="match",
+                                   expected="exact or contains")
+            rules.append(MappingRule(pattern, dataset, match, (row.get("kind") or "").strip(),
+                                     (row.get("proxy") or "").strip().lower() in ("true", "1", "yes"),
+                                     (row.get("note") or "").strip(), str(path)))
+    return rules
+
+
+def shipped_table() -> Path:
+    return lci_data_dir() / "mapping" / "materials.csv"
+
+
+@dataclass
+class Mapper:
+    """Maps material / component texts to dataset keys of one background."""
+
+    background: Background
+    rules: list[MappingRule] = field(default_factory=list)
+    min_fuzzy: float = DEFAULT_MIN_FUZZY
+
+    def __post_init__(self):
+        self._exact: dict[str, MappingRule] = {}
+        for rule in self.rules:  # earlier rules (the user's) win
+            if rule.match == "exact":
+                self._exact.setdefault(rule.pattern, rule)
+        contains = {}
+        for rule in self.rules:
+            if rule.match == "contains":
+                contains.setdefault(rule.pattern, rule)
+        self._contains = sorted(contains.values(), key=lambda r: -len(r.pattern))
+        self._contains_re = [(_token_pattern(r.pattern), r) for r in self._contains]
+        names = self.background.tables.datasets["name"]
+        self._candidates: dict[str, tuple[str, str]] = {}
+        for rule in self.rules:
+            self._candidates.setdefault(rule.pattern, (rule.dataset, rule.pattern))
+        for key in self.background.keys:
+            self._candidates.setdefault(normalise(key), (key, key))
+            self._candidates.setdefault(normalise(names[key]), (key, str(names[key])))
+        self._cache: dict[str, Match] = {}
+
+    @classmethod
+    def create(cls, background: Background, user_table: str | Path | None = None,
+               min_fuzzy: float = DEFAULT_MIN_FUZZY) -> "Mapper":
+        """The shipped table, with a user's table (same columns) in front of it."""
+        rules = _read_rules(Path(user_table)) if user_table else []
+        shipped = shipped_table()
+        if shipped.exists():
+            rules += _shipped_rules(str(shipped))
+        mapper = cls(background, rules, min_fuzzy)
+        unknown = sorted({r.dataset for r in rules if r.dataset != EXCLUDE and not background.has(r.dataset)})
+        if unknown and user_table:
+            user_unknown = sorted({r.dataset for r in rules if r.origin == str(user_table)} & set(unknown))
+            if user_unknown:
+                raise MappingError(f"the mapping table names unknown datasets {user_unknown[:10]}",
+                                   file=str(user_table), expected="keys listed by `pcf data list`")
+        return mapper
+
+    def match(self, text: str | None) -> Match:
+        """The dataset for `text` (a key, a grade, a code or free text)."""
+        if text is None or str(text).strip() == "":
+            return Match("", None, "unmapped", 0.0, note="no material or dataset given")
+        raw = str(text).strip()
+        if raw in self._cache:
+            return self._cache[raw]
+        result = self._match(raw)
+        self._cache[raw] = result
+        return result
+
+    def _match(self, raw: str) -> Match:
+        if self.background.has(raw):
+            return Match(raw, raw, "key", 1.0, rule=raw)
+        norm = normalise(raw)
+        rule = self._exact.get(norm)
+        if rule is None:
+            for pattern, candidate in self._contains_re:
+                if pattern.search(norm):
+                    rule = candidate
+                    break
+        if rule is not None and self._usable(rule.dataset):
+            method = "excluded" if rule.dataset == EXCLUDE else "table"
+            confidence = 1.0 if rule.match == "exact" else 0.9
+            return Match(raw, rule.dataset, method, confidence, rule.proxy, rule.pattern, rule.note)
+        best = difflib.get_close_matches(norm, self._candidates.keys(), n=1, cutoff=self.min_fuzzy)
+        if best:
+            dataset, label = self._candidates[best[0]]
+            if self._usable(dataset):
+                ratio = difflib.SequenceMatcher(None, norm, best[0]).ratio()
+                return Match(raw, dataset, "excluded" if dataset == EXCLUDE else "fuzzy", round(ratio, 3),
+                             rule=label, note=f"closest to '{label}'")
+        return Match(raw, None, "unmapped", 0.0, note="no key, table pattern or close name")
+
+    def _usable(self, dataset: str) -> bool:
+        return dataset == EXCLUDE or self.background.has(dataset)
+
+    def classify(self, text: str) -> str | None:
+        """The category of the dataset `text` maps to (material, component, process ...), None if unmapped."""
+        found = self.match(text)
+        return self.category(found.dataset) if found.mapped else None
+
+    def category(self, dataset: str) -> str | None:
+        if dataset == EXCLUDE or not self.background.has(dataset):
+            return None
+        return str(self.background.tables.datasets.at[dataset, "category"])
+
+
+@lru_cache(maxsize=4)
+def _shipped_rules(path: str) -> list[MappingRule]:
+    return _read_rules(Path(path))
