@@ -57,7 +57,16 @@ def _parser() -> argparse.ArgumentParser:
     fp.add_argument("--top", type=int, default=10, help="rows of the hotspot tables (default 10)")
     fp.add_argument("--with-pack", action="append", default=[], metavar="PACK",
                     help="also load an optional lci_data pack (e.g. open_ceda); repeatable")
+    _intake_options(fp)
     fp.set_defaults(handler=_footprint)
+
+    mp = sub.add_parser("map", help="show how every BOM line was read and mapped (the intake and cut-off report)")
+    mp.add_argument("bom", help="BOM file (.yaml, .json, .xlsx or .csv)")
+    mp.add_argument("--out", help="write the full intake table to this CSV file")
+    mp.add_argument("--with-pack", action="append", default=[], metavar="PACK")
+    mp.add_argument("--grid", metavar="KEY")
+    _intake_options(mp)
+    mp.set_defaults(handler=_map)
 
     sc = sub.add_parser("schema", help="print (or write) the JSON schema of the BOM input model")
     sc.add_argument("--out", help="write the schema to this file instead of printing it")
@@ -84,6 +93,33 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _intake_options(parser) -> None:
+    parser.add_argument("--mapping", metavar="FILE", help="your material mapping table (wins over the shipped one)")
+    parser.add_argument("--aliases", metavar="FILE", help="your column aliases for spreadsheet BOMs (YAML)")
+    parser.add_argument("--encoding", help="text encoding of a CSV BOM (detected when not given)")
+    parser.add_argument("--cutoff-mass", type=float, default=0.01, metavar="SHARE",
+                        help="cut-off: max mass share of one left-out line (default 0.01)")
+    parser.add_argument("--cutoff-emissions", type=float, default=0.01, metavar="SHARE",
+                        help="cut-off: max estimated emission share of one left-out line (default 0.01)")
+    parser.add_argument("--cutoff-total", type=float, default=0.05, metavar="SHARE",
+                        help="cut-off: max estimated emission share of all left-out lines (default 0.05)")
+    parser.add_argument("--strict", action="store_true", help="fail when left-out lines break the cut-off criteria")
+
+
+def _intake_kwargs(args) -> dict:
+    from .coverage import CutoffCriteria
+
+    try:
+        cutoff = CutoffCriteria(mass_share=args.cutoff_mass, emission_share=args.cutoff_emissions,
+                                total_share=args.cutoff_total)
+    except ValueError as exc:
+        from .errors import PcfError as _E
+
+        raise _E(f"invalid cut-off criteria: {exc.errors()[0]['msg']}", expected="shares between 0 and 1") from None
+    return {"mapping": args.mapping, "aliases": args.aliases, "encoding": args.encoding, "cutoff": cutoff,
+            "strict": args.strict}
+
+
 @contextmanager
 def _progress():
     """A spinner with the current step on stderr (nothing when stderr is not a terminal)."""
@@ -100,7 +136,7 @@ def _footprint(args) -> int:
     with _progress() as step:
         background = default_background(tuple(args.with_pack)) if args.with_pack else None
         result = footprint(args.bom, grid=args.grid, method=args.method, solver=args.solver, progress=step,
-                           background=background)
+                           background=background, **_intake_kwargs(args))
     print_summary(result, top=args.top)
     if args.json_out:
         path = result.write_json(args.json_out)
@@ -163,6 +199,7 @@ def print_summary(result, *, top: int = 10) -> None:
     console.print(f"primary data share: {result.primary_data_share:.1%}; "
                   f"aggregated-CO2e share: {result.coverage['aggregated_co2e_share']:.1%}; "
                   f"spend-based share: {result.coverage['spend_based_share']:.1%}")
+    print_coverage(result)
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {warning}")
     notices = sorted({a["attribution"] for a in result.attributions if a["attribution"]})
@@ -181,6 +218,66 @@ def _schema(args) -> int:
         console.print(f"schema written to [bold]{args.out}[/]")
     else:
         print(text)
+    return 0
+
+
+def print_coverage(result, *, full: bool = False) -> None:
+    """The coverage and cut-off summary (and, with `full`, every line taken out)."""
+    cutoff = result.coverage.get("cutoff")
+    if not cutoff:
+        return
+    table = Table(title="Coverage of the BOM (mass and estimated emissions)")
+    for col in ("status", "lines", "mass kg", "mass share", "kg CO2e", "emission share"):
+        table.add_column(col, justify="left" if col == "status" else "right")
+    for row in cutoff["by_status"]:
+        table.add_row(str(row["status"]), str(row["lines"]), _kg(row["mass_kg"] or 0.0),
+                      f"{row['mass_share'] or 0.0:.1%}", _kg(row["kg_co2e"] or 0.0), f"{row['emission_share'] or 0.0:.1%}")
+    console.print(table)
+    criteria = cutoff["criteria"]
+    verdict = "[green]met[/]" if cutoff["criteria_met"] else "[red]NOT met[/]"
+    console.print(f"cut-off criteria (per line <= {criteria['mass_share']:.1%} of mass and "
+                  f"{criteria['emission_share']:.1%} of emissions, all <= {criteria['total_share']:.1%}): {verdict}; "
+                  f"left-out emissions estimated at {cutoff['estimate_basis_kg_co2e_per_kg']:.2f} kg CO2e/kg")
+    rows = cutoff["exclusions"] if full else cutoff["exclusions"][:10]
+    if rows:
+        ex = Table(title=f"Lines left out ({len(cutoff['exclusions'])})")
+        for col in ("line", "row", "status", "given", "reason", "mass share", "est. share", "ok"):
+            ex.add_column(col)
+        for row in rows:
+            ex.add_row(str(row["line_id"]), str(row["source_row"] or ""), str(row["status"]), str(row["given"] or ""),
+                       str(row["reason"] or "")[:60],
+                       "-" if row["mass_share"] is None else f"{row['mass_share']:.2%}",
+                       "-" if row["emission_share"] is None else f"{row['emission_share']:.2%}",
+                       "yes" if row["within_criteria"] else "[red]no[/]")
+        console.print(ex)
+
+
+def _map(args) -> int:
+    from .data.background import default_background
+    from .engine import footprint
+
+    with _progress() as step:
+        result = footprint(args.bom, grid=args.grid, progress=step,
+                           background=default_background(tuple(args.with_pack)), **_intake_kwargs(args))
+    intake = result.intake
+    table = Table(title=f"How {len(intake)} BOM lines were read and mapped")
+    for col in ("line", "row", "kind", "given", "dataset", "method", "conf.", "status", "kg / machine"):
+        table.add_column(col, overflow="ellipsis", max_width=36)
+    for row in intake.itertuples():
+        if row.kind in ("assembly", "ref"):
+            continue
+        table.add_row(str(row.line_id), "" if row.source_row is None else str(int(row.source_row)), row.kind,
+                      str(row.given or ""), str(row.dataset or ""), row.method,
+                      "" if row.confidence is None or row.confidence != row.confidence else f"{row.confidence:.2f}",
+                      row.status, "" if row.mass_kg_per_machine != row.mass_kg_per_machine
+                      or row.mass_kg_per_machine is None else f"{row.mass_kg_per_machine:,.3g}")
+    console.print(table)
+    print_coverage(result, full=True)
+    if args.out:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        intake.to_csv(out, index=False)
+        console.print(f"intake table written to [bold]{out}[/]")
     return 0
 
 

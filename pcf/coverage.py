@@ -58,13 +58,17 @@ def assess(intake: pd.DataFrame, lines: pd.DataFrame, total_kg_co2e: float,
     criteria = criteria or CutoffCriteria()
     emissions = lines.groupby("line_id")["kg_co2e"].sum()
     frame = intake.copy()
+    frame["mass_kg_per_machine"] = pd.to_numeric(frame["mass_kg_per_machine"], errors="coerce").astype(float)
+    frame["modelled"] = frame["modelled"].astype(bool)
     frame["kg_co2e"] = frame["line_id"].map(emissions).where(frame["modelled"], np.nan)
     massive = frame[frame["kind"].isin(MASS_KINDS) & frame["modelled"] & frame["mass_kg_per_machine"].notna()]
     modelled_mass = float(massive["mass_kg_per_machine"].sum())
     modelled_emissions = float(massive["kg_co2e"].fillna(0.0).sum())
     intensity = modelled_emissions / modelled_mass if modelled_mass > 0 else 0.0
     removed = ~frame["modelled"]
-    frame.loc[removed, "kg_co2e"] = frame.loc[removed, "mass_kg_per_machine"] * intensity
+    frame["kg_co2e"] = frame["kg_co2e"].astype(float)
+    if removed.any():
+        frame.loc[removed, "kg_co2e"] = frame.loc[removed, "mass_kg_per_machine"].to_numpy() * intensity
     frame["emissions_estimated"] = removed
     mass_rows = frame[frame["kind"].isin(MASS_KINDS)]
     total_mass = float(mass_rows["mass_kg_per_machine"].fillna(0.0).sum())

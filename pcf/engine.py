@@ -32,6 +32,7 @@ def footprint(
     cutoff: CutoffCriteria | None = None,
     aliases: str | Path | None = None,
     strict: bool = False,
+    encoding: str | None = None,
     progress: Progress | None = None,
 ) -> Result:
     """Cradle-to-gate carbon footprint of one machine, in kg CO2e.
@@ -41,7 +42,8 @@ def footprint(
     (fast, exact) or 'brightway' (the plain bw2calc path over unit processes); mapping: a user's material mapping
     table that wins over the shipped one; cutoff: the ISO 14067 cut-off criteria the coverage report checks;
     aliases: a user's column-alias file for spreadsheet BOMs; strict: raise a MappingError when lines that could
-    not be modelled break the cut-off criteria (otherwise they are reported as warnings).
+    not be modelled break the cut-off criteria (otherwise they are reported as warnings); encoding: of a CSV BOM
+    (detected when not given).
     """
     step = progress or (lambda _message: None)
     step("loading the background data")
@@ -49,7 +51,8 @@ def footprint(
     gwp = get_method(background.tables, method)
     mapper = Mapper.create(background, mapping)
     step("reading the BOM")
-    system = bom if isinstance(bom, ProductSystem) else read_bom(bom, aliases=aliases, classify=mapper.classify)
+    system = bom if isinstance(bom, ProductSystem) else read_bom(bom, aliases=aliases, classify=mapper.classify,
+                                                                       encoding=encoding)
     step("mapping materials and datasets")
     system, intake = resolve(system, background, mapper)
     step("building the product graph")

@@ -100,6 +100,7 @@ class ProductGraph:
     links: tuple[Link, ...]
     mass: MassRollup
     grid: str
+    line_masses: tuple[tuple[str, float, str], ...] = ()  # node, kg per unit of the node, line id (mass roll-up)
 
 
 def bg_node(key: str) -> str:
@@ -119,6 +120,35 @@ def build_graph(system: ProductSystem, background: Background, *, grid: str | No
         raise MappingError(f"'{grid_key}' is not an electricity dataset", file=system.source_file,
                            column="factory.electricity", expected="a dataset of category electricity")
     return builder.finish(grid_key)
+
+
+@dataclass(frozen=True)
+class GraphFragment:
+    """The product-graph pieces of some BOM lines, built without the rest of the BOM (for partial rebuilds)."""
+
+    nodes: tuple[str, ...]  # new foreground nodes, parents before children
+    edges: tuple[tuple[str, str, float, str], ...]
+    links: tuple[Link, ...]
+    line_masses: tuple[tuple[str, float, str], ...]
+
+
+def build_fragment(system: ProductSystem, background: Background,
+                   lines: list[tuple[str, str | None, Line]]) -> GraphFragment:
+    """Build `lines` of `system` as build_graph would, each under the node (parent id) and module given.
+
+    Lines of the packaging, transport and energy groups hang from the machine (their parent is ignored). Checks
+    what build_graph checks line by line (known datasets, units, ids unique within the fragment); ids against the
+    rest of the BOM, cycles and reachability are the caller's to check.
+    """
+    builder = _Builder(system, background)
+    for parent, module, line in lines:
+        if isinstance(line, (PackagingItem, TransportLeg, EnergyUse)):
+            builder._group_line(line)
+        else:
+            builder._item(parent, line, module)
+    builder._raise_unknown()
+    return GraphFragment(tuple(builder.node_attrs), tuple(builder.edges), tuple(builder.links),
+                         builder._line_masses())
 
 
 class _Builder:
@@ -146,19 +176,25 @@ class _Builder:
             self._item(self.fu, item, module=None)
         for sub in s.subassemblies:
             self._assembly_body(sub, module=None)
-        for item in s.packaging:
-            self._claim(item)
-            self._link(self.fu, item, item.dataset, item.mass_kg * item.quantity, "kg", Stage.packaging.value,
-                       PACKAGING_MODULE, material=item.dataset,
-                       amount_text=f"{item.quantity:g} x {item.mass_kg:g} kg")
-        for leg in s.transport:
-            self._claim(leg)
-            self._link(self.fu, leg, leg.dataset, leg.tkm, "tkm", Stage.upstream_transport.value, TRANSPORT_MODULE,
-                       amount_text=f"{leg.mass_kg:g} kg x {leg.distance_km:g} km")
-        for use in s.energy:
-            self._claim(use)
-            self._link(self.fu, use, use.dataset, use.amount, use.unit, Stage.production.value, ENERGY_MODULE,
-                       credit=use.credit)
+        for line in (*s.packaging, *s.transport, *s.energy):
+            self._group_line(line)
+        self._raise_unknown()
+
+    def _group_line(self, line: PackagingItem | TransportLeg | EnergyUse) -> None:
+        """A packaging, transport or energy line: a link from the machine to its dataset."""
+        self._claim(line)
+        if isinstance(line, PackagingItem):
+            self._link(self.fu, line, line.dataset, line.mass_kg * line.quantity, "kg", Stage.packaging.value,
+                       PACKAGING_MODULE, material=line.dataset,
+                       amount_text=f"{line.quantity:g} x {line.mass_kg:g} kg")
+        elif isinstance(line, TransportLeg):
+            self._link(self.fu, line, line.dataset, line.tkm, "tkm", Stage.upstream_transport.value, TRANSPORT_MODULE,
+                       amount_text=f"{line.mass_kg:g} kg x {line.distance_km:g} km")
+        else:
+            self._link(self.fu, line, line.dataset, line.amount, line.unit, Stage.production.value, ENERGY_MODULE,
+                       credit=line.credit)
+
+    def _raise_unknown(self) -> None:
         if self.unknown:
             first, key = self.unknown[0]
             others = sorted({k for _, k in self.unknown} - {key})
@@ -295,7 +331,11 @@ class _Builder:
             links=tuple(self.links),
             mass=self._mass_rollup(order),
             grid=grid,
+            line_masses=self._line_masses(),
         )
+
+    def _line_masses(self) -> tuple[tuple[str, float, str], ...]:
+        return tuple((node, mass, line_id) for node, entries in self.mass_edges.items() for mass, line_id in entries)
 
     def _mass_rollup(self, order: list[str]) -> MassRollup:
         pieces = dict.fromkeys(order, 0.0)

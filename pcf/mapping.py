@@ -38,8 +38,7 @@ def _token_pattern(pattern: str) -> re.Pattern:
 
 def normalise(text: str) -> str:
     """NFKC (full-width -> ASCII), lower case, trademark symbols removed, whitespace collapsed."""
-    text = unicodedata.normalize("NFKC", str(text))
-    text = _SYMBOLS.sub("", text).lower()
+    text = unicodedata.normalize("NFKC", _SYMBOLS.sub("", str(text))).lower()
     return _SPACES.sub(" ", text).strip()
 
 

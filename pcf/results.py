@@ -317,6 +317,8 @@ def _functional_unit(graph: ProductGraph) -> dict:
         "machine_id": m.id,
         "model": m.name,
         "manufacturer": m.manufacturer,
+        "country": m.country,
+        "machine_description": m.description,
         "declared_mass_kg": m.declared_mass_kg,
         "reference_year": m.reference_year,
         "source_file": graph.system.source_file,

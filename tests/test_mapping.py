@@ -1,0 +1,169 @@
+"""Material mapping, mass estimates and the coverage / cut-off report, on the hand-checkable background."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from test_engine import BASE, STEEL, TOTAL
+
+import pcf
+from pcf.bom import model_from_data
+from pcf.coverage import CutoffCriteria
+from pcf.errors import MappingError
+from pcf.estimate import MassEstimator
+from pcf.mapping import Mapper, normalise
+
+USER_TABLE = """pattern,dataset,match,kind,proxy,note
+Q235,steel,exact,material,false,Chinese structural steel grade
+SUS304,steel,exact,material,true,stainless stand-in (test)
+冷轧钢板,steel,contains,material,false,cold-rolled sheet
+Al 6061,aluminium,contains,material,false,
+manual,EXCLUDE,contains,,false,documentation carries no material burden
+"""
+
+
+@pytest.fixture
+def mapper(tiny_background, tmp_path):
+    path = tmp_path / "mapping.csv"
+    path.write_text(USER_TABLE, encoding="utf-8")
+    return Mapper.create(tiny_background, path)
+
+
+def test_normalise_full_width_case_and_symbols():
+    assert normalise("  ＳＵＳ３０４™  Sheet ") == "sus304 sheet"
+
+
+@pytest.mark.parametrize("text, dataset, method", [
+    ("steel", "steel", "key"),
+    ("Q235", "steel", "table"),
+    ("ｑ２３５", "steel", "table"),  # full width
+    ("SPCC 冷轧钢板 2.0mm", "steel", "table"),  # contains, Chinese free text
+    ("Profile Al 6061-T6", "aluminium", "table"),
+    ("Operating manual", "EXCLUDE", "excluded"),
+    ("aluminum", "aluminium", "fuzzy"),
+    ("unobtainium", None, "unmapped"),
+])
+def test_every_match_says_how_it_was_made(mapper, text, dataset, method):
+    match = mapper.match(text)
+    assert (match.dataset, match.method) == (dataset, method)
+    assert 0.0 <= match.confidence <= 1.0
+    if method == "unmapped":
+        assert match.confidence == 0.0
+
+
+def test_contains_patterns_respect_token_edges(mapper):
+    assert mapper.match("Q2350").method != "table"
+
+
+def test_proxy_rows_are_flagged(mapper):
+    assert mapper.match("SUS304").proxy
+
+
+def test_user_table_wins_over_the_shipped_one(tiny_background, tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("pattern,dataset\nsteel plate,aluminium\n", encoding="utf-8")
+    assert Mapper.create(tiny_background, path).match("Steel Plate").dataset == "aluminium"
+
+
+def test_user_table_with_an_unknown_dataset_is_refused(tiny_background, tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("pattern,dataset\nfoo,no_such_key\n", encoding="utf-8")
+    with pytest.raises(MappingError, match="unknown datasets"):
+        Mapper.create(tiny_background, path)
+
+
+def test_mapping_table_errors_name_the_row(tiny_background, tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("pattern,dataset,match\nfoo,steel,sometimes\n", encoding="utf-8")
+    with pytest.raises(MappingError) as info:
+        Mapper.create(tiny_background, path)
+    assert info.value.row == 2 and info.value.column == "match"
+
+
+def with_lines(*extra):
+    data = copy.deepcopy(BASE)
+    data["items"][0]["children"].extend(extra)
+    return model_from_data(data)
+
+
+def test_unmapped_and_excluded_lines_are_reported_not_dropped(tiny_background, tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text(USER_TABLE, encoding="utf-8")
+    system = with_lines(
+        {"kind": "part", "id": "X1", "material": "unobtainium", "mass_kg": 0.01},
+        {"kind": "component", "id": "X2", "dataset": "Operating manual", "quantity": 1, "mass_kg": 0.2},
+        {"kind": "part", "id": "X3", "material": "Q235", "mass_kg": 1.0},
+    )
+    result = pcf.footprint(system, background=tiny_background, mapping=path)
+    intake = result.intake.set_index("line_id")
+    assert intake.loc["X1", "status"] == "unmapped" and not intake.loc["X1", "modelled"]
+    assert intake.loc["X2", "status"] == "excluded" and "documentation" in intake.loc["X2", "reason"]
+    assert intake.loc["X3", "status"] == "mapped" and intake.loc["X3", "dataset"] == "steel"
+    # X3 is modelled: 2 assemblies x 1 kg of steel more than the base case
+    assert result.total_kg_co2e == pytest.approx(TOTAL + 2 * STEEL, rel=1e-9)
+    cutoff = result.coverage["cutoff"]
+    excluded = {row["line_id"]: row for row in cutoff["exclusions"]}
+    assert set(excluded) == {"X1", "X2"}
+    assert excluded["X1"]["mass_kg_per_machine"] == pytest.approx(2 * 0.01)
+    # every input line is in the intake report
+    assert len(result.intake) == sum(1 for _ in system.all_lines())
+
+
+def test_cutoff_criteria(tiny_background):
+    # parts + components per machine: 2 x (2 x 3 + 1.5) = 15 kg; a 0.1 kg unmapped part is 0.1 x 2 / 15.2 = 1.3 %
+    system = with_lines({"kind": "part", "id": "X1", "material": "unobtainium", "mass_kg": 0.1})
+    strict = pcf.footprint(system, background=tiny_background, cutoff=CutoffCriteria(mass_share=0.01))
+    assert not strict.coverage["cutoff"]["criteria_met"]
+    assert any("X1" in w for w in strict.warnings)
+    relaxed = pcf.footprint(system, background=tiny_background,
+                            cutoff=CutoffCriteria(mass_share=0.02, emission_share=0.02))
+    assert relaxed.coverage["cutoff"]["criteria_met"]
+    row = relaxed.coverage["cutoff"]["exclusions"][0]
+    assert row["mass_share"] == pytest.approx(0.2 / 15.2, rel=1e-9)
+    # its emissions are estimated at the BOM's own average kg CO2e per kg of modelled parts and components
+    intensity = relaxed.coverage["cutoff"]["estimate_basis_kg_co2e_per_kg"]
+    assert row["kg_co2e"] == pytest.approx(0.2 * intensity, rel=1e-9)
+    with pytest.raises(MappingError, match="cut-off criteria not met"):
+        pcf.footprint(system, background=tiny_background, cutoff=CutoffCriteria(mass_share=0.01), strict=True)
+
+
+def test_status_shares_add_up(tiny_background):
+    system = with_lines({"kind": "part", "id": "X1", "material": "unobtainium", "mass_kg": 0.1})
+    summary = pcf.footprint(system, background=tiny_background).coverage["cutoff"]["by_status"]
+    assert sum(row["mass_share"] for row in summary) == pytest.approx(1.0)
+    assert sum(row["emission_share"] for row in summary) == pytest.approx(1.0)
+
+
+def test_missing_mass_from_dimensions_and_density(tiny_background, tmp_path):
+    mapping = tmp_path / "mapping"
+    mapping.mkdir()
+    (mapping / "densities.csv").write_text("dataset,density_kg_m3,source\nsteel,7850,EN 10025 typical\n")
+    (mapping / "typical_masses.csv").write_text("keyword,mass_kg,unit,source\nm8 bolt,0.03,piece,DIN 933\n")
+    estimator = MassEstimator(tmp_path)
+    plate = estimator.estimate(dataset="steel", name="plate", dimensions_mm=(1000, 500, 2))
+    assert plate.mass_kg == pytest.approx(1.0 * 0.5 * 0.002 * 7850)  # 7.85 kg
+    assert plate.method == "dimensions"
+    bolt = estimator.estimate(dataset="steel", name="Hex M8 bolt x 30", dimensions_mm=None)
+    assert (bolt.mass_kg, bolt.method) == (0.03, "typical")
+    assert estimator.estimate(dataset="steel", name="widget", dimensions_mm=None) is None
+
+
+def test_a_part_without_mass_is_estimated_and_flagged(tiny_background):
+    system = with_lines({"kind": "part", "id": "X4", "name": "base plate", "material": "steel",
+                         "dimensions_mm": [100, 100, 10]})
+    result = pcf.footprint(system, background=tiny_background)
+    row = result.intake.set_index("line_id").loc["X4"]
+    density = MassEstimator().densities.get("steel")
+    if density is None:  # the tiny background's 'steel' has no density in the shipped table
+        assert row["status"] == "unmapped" and "no mass" in row["reason"]
+    else:
+        assert row["status"] == "estimated"
+
+
+def test_a_part_without_mass_or_estimate_is_listed(tiny_background):
+    system = with_lines({"kind": "part", "id": "X5", "name": "widget", "material": "steel"})
+    result = pcf.footprint(system, background=tiny_background)
+    row = result.intake.set_index("line_id").loc["X5"]
+    assert row["status"] == "unmapped" and "no mass" in row["reason"]
+    assert result.total_kg_co2e == pytest.approx(TOTAL, rel=1e-9)
