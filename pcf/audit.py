@@ -54,17 +54,20 @@ def file_sha256(path: str | Path) -> str:
 def lci_data_manifest(root: str | Path, packs: tuple[str, ...] | list[str]) -> dict[str, str]:
     """sha256 of every lci_data file a computation with these packs reads, by path relative to `root`.
 
-    flows.csv, methods/*.csv, every pack's pack.yaml (it says whether the pack is optional) and all tables of the
-    loaded packs.
+    Every data file (.csv, .yaml) under `root` - flows.csv, methods/, the mapping tables, the tables of the loaded
+    packs - except the tables of packs that were not loaded (their pack.yaml is kept: it says why).
     """
     root = Path(root)
-    files = [root / "flows.csv", *sorted((root / "methods").glob("*.csv"))]
-    for pack_dir in sorted(p for p in (root / "packs").iterdir() if p.is_dir()):
-        if pack_dir.name in packs:
-            files += sorted(p for p in pack_dir.rglob("*") if p.is_file() and p.suffix in DATA_SUFFIXES)
-        elif (pack_dir / "pack.yaml").exists():
-            files.append(pack_dir / "pack.yaml")
-    return {p.relative_to(root).as_posix(): file_sha256(p) for p in files if p.exists()}
+    out = {}
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or path.suffix not in DATA_SUFFIXES:
+            continue
+        relative = path.relative_to(root)
+        parts = relative.parts
+        if len(parts) >= 3 and parts[0] == "packs" and parts[1] not in packs and parts[2] != "pack.yaml":
+            continue
+        out[relative.as_posix()] = file_sha256(path)
+    return out
 
 
 def manifest_hash(manifest: dict[str, str]) -> str:
@@ -76,23 +79,10 @@ def manifest_hash(manifest: dict[str, str]) -> str:
 
 
 def _shipped_tables() -> dict[str, str]:
-    """sha256 of the tables shipped inside the package that steer the modelling (mapping rules, column aliases)."""
-    out = {}
+    """sha256 of the data tables shipped inside the pcf package (e.g. BOM column aliases): they steer the modelling."""
     package = Path(__file__).resolve().parent
-    for relative in ("mapping.csv", "bom/column_aliases.yaml", "data/mapping.csv"):
-        path = package / relative
-        if path.exists():
-            out[f"pcf/{relative}"] = file_sha256(path)
-    try:
-        from .mapping import shipped_table
-
-        path = Path(shipped_table())
-        if path.exists():
-            out[f"pcf/{path.relative_to(package).as_posix()}" if path.is_relative_to(package) else str(path)] = \
-                file_sha256(path)
-    except (ImportError, AttributeError, ValueError, OSError):
-        pass  # an older engine without a shipped mapping table: nothing to record
-    return out
+    return {f"pcf/{p.relative_to(package).as_posix()}": file_sha256(p) for p in sorted(package.rglob("*"))
+            if p.is_file() and p.suffix in DATA_SUFFIXES and "__pycache__" not in p.parts}
 
 
 def _library_versions() -> dict[str, str]:

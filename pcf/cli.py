@@ -15,6 +15,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from . import __version__
+from .cli_report import add_save_options, audited_from_args, save_from_args
+from .cli_report import register as register_report
 from .errors import PcfError
 
 # tables are wide: when output goes to a file or pipe, do not squeeze them into 80 columns
@@ -58,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     fp.add_argument("--with-pack", action="append", default=[], metavar="PACK",
                     help="also load an optional lci_data pack (e.g. open_ceda); repeatable")
     _intake_options(fp)
+    add_save_options(fp)
     fp.set_defaults(handler=_footprint)
 
     mp = sub.add_parser("map", help="show how every BOM line was read and mapped (the intake and cut-off report)")
@@ -67,6 +70,14 @@ def _parser() -> argparse.ArgumentParser:
     mp.add_argument("--grid", metavar="KEY")
     _intake_options(mp)
     mp.set_defaults(handler=_map)
+
+    register_report(sub)
+    for optional in ("cli_compare", "cli_energy"):
+        try:
+            module = __import__(f"pcf.{optional}", fromlist=["register"])
+        except ImportError:  # pragma: no cover - a module under construction
+            continue
+        module.register(sub)
 
     sc = sub.add_parser("schema", help="print (or write) the JSON schema of the BOM input model")
     sc.add_argument("--out", help="write the schema to this file instead of printing it")
@@ -131,16 +142,15 @@ def _progress():
 
 def _footprint(args) -> int:
     from .data.background import default_background
-    from .engine import footprint
 
     with _progress() as step:
         background = default_background(tuple(args.with_pack)) if args.with_pack else None
-        result = footprint(args.bom, grid=args.grid, method=args.method, solver=args.solver, progress=step,
-                           background=background, **_intake_kwargs(args))
+        result = audited_from_args(args, progress=step, background=background, **_intake_kwargs(args))
     print_summary(result, top=args.top)
     if args.json_out:
         path = result.write_json(args.json_out)
         console.print(f"result written to [bold]{path}[/]")
+    save_from_args(args, result)
     return 0
 
 

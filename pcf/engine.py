@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -13,6 +14,7 @@ from .graph import build_graph
 from .intake import resolve
 from .errors import MappingError
 from .mapping import Mapper
+from .supplier import apply_supplier_footprints
 from .matrices import compile_foreground
 from .methods import DEFAULT_METHOD, get_method
 from .results import Result, compute_result
@@ -55,6 +57,9 @@ def footprint(
                                                                        encoding=encoding)
     step("mapping materials and datasets")
     system, intake = resolve(system, background, mapper)
+    system, background, supplier_notes = apply_supplier_footprints(system, background)
+    if supplier_notes or background.tables.packs[-1:] == ("supplier",):
+        _note_suppliers(intake, background)
     step("building the product graph")
     graph = build_graph(system, background, grid=grid)
     step("compiling matrices")
@@ -63,6 +68,8 @@ def footprint(
     solution = solve(fg, background, gwp, solver=solver)
     step("computing contributions")
     result = compute_result(graph, fg, background, gwp, solution, intake=intake, cutoff=cutoff)
+    if supplier_notes:
+        result = replace(result, warnings=result.warnings + tuple(supplier_notes))
     cutoff_report = result.coverage.get("cutoff", {})
     if strict and not cutoff_report.get("criteria_met", True):
         removed = intake.removed
@@ -75,3 +82,14 @@ def footprint(
             expected="map, estimate or exclude these lines (see `pcf map`), or relax the criteria",
         )
     return result
+
+
+def _note_suppliers(intake, background: Background) -> None:
+    """Record in the intake report which lines use their supplier's footprint."""
+    frame = intake.lines
+    for key in background.keys:
+        if key.startswith("supplier:"):
+            mask = frame["line_id"] == key.split(":", 1)[1]
+            frame.loc[mask, "dataset"] = key
+            frame.loc[mask, "method"] = "supplier"
+            frame.loc[mask, "data_type"] = "primary"

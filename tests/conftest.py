@@ -25,9 +25,14 @@ FLOWS = [
     ("co2_uptake", "CO2", "biogenic_removal"),
     ("co2_luc", "CO2", "land_use_change"),
     ("co2e_aggregated", "CO2e", "aggregated"),
+    ("co2e_fossil_declared", "CO2e", "fossil"),
+    ("co2e_biogenic_declared", "CO2e", "biogenic_emission"),
+    ("co2e_luc_declared", "CO2e", "land_use_change"),
+    ("co2e_removal_declared", "CO2e", "biogenic_removal"),
 ]
 AR6 = {"co2_fossil": 1.0, "ch4_fossil": 29.8, "co2_biogenic": 1.0, "co2_uptake": -1.0, "co2_luc": 1.0,
-       "co2e_aggregated": 1.0}
+       "co2e_aggregated": 1.0, "co2e_fossil_declared": 1.0, "co2e_biogenic_declared": 1.0,
+       "co2e_luc_declared": 1.0, "co2e_removal_declared": -1.0}
 
 # key, unit, category, aircraft
 DATASETS = [

@@ -65,6 +65,11 @@ CONVENTIONS = {
     "co2_luc": (1.0, "CO2 from soil or biomass stock (land-use change) at 1, as CO2"),
     "co2_uptake": (-1.0, "convention: biogenic CO2 removal at -1 (ISO 14067 and PACT report it separately)"),
     "co2e_aggregated": (1.0, "already kg CO2e; the GWP set of its source is stated on each dataset"),
+    # a supplier's PACT footprint keeps its own split: kg CO2e by class, as declared (its GWP set is recorded)
+    "co2e_fossil_declared": (1.0, "convention: supplier-declared fossil kg CO2e (PACT fossilGhgEmissions)"),
+    "co2e_biogenic_declared": (1.0, "convention: supplier-declared biogenic emissions kg CO2e"),
+    "co2e_luc_declared": (1.0, "convention: supplier-declared land-use change kg CO2e (PACT landUseChangeGhgEmissions)"),
+    "co2e_removal_declared": (-1.0, "convention: supplier-declared biogenic CO2 uptake (PACT biogenicCO2Uptake) at -1"),
 }
 
 UNIT = "kg CO2e/kg"

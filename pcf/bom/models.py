@@ -109,6 +109,34 @@ class Part(Line):
         return self.mass_kg / (1.0 - self.scrap_fraction)
 
 
+class SupplierFootprint(BaseModel):
+    """A supplier's own footprint of a purchased component, used instead of the secondary dataset.
+
+    Either `file`: a PACT v2 or v3 ProductFootprint JSON (path relative to the BOM file), or `kg_co2e_per_unit`
+    (per one unit of the line's `unit`) with its `source` and reference period.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    file: str | None = Field(default=None, description="PACT ProductFootprint JSON, relative to the BOM file")
+    kg_co2e_per_unit: float | None = Field(default=None, ge=0, description="kg CO2e per unit, excluding uptake")
+    fossil_kg_co2e_per_unit: float | None = Field(default=None, ge=0)
+    land_use_change_kg_co2e_per_unit: float | None = Field(default=None, ge=0)
+    biogenic_removal_kg_co2e_per_unit: float | None = Field(default=None, le=0)
+    source: str | None = Field(default=None, description="the document the figure comes from")
+    reference_period_start: str | None = Field(default=None, description="ISO date")
+    reference_period_end: str | None = Field(default=None, description="ISO date")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "SupplierFootprint":
+        if (self.file is None) == (self.kg_co2e_per_unit is None):
+            raise ValueError("give either a PACT file or kg_co2e_per_unit (not both, not neither)")
+        if self.kg_co2e_per_unit is not None and not (self.source and self.reference_period_start
+                                                       and self.reference_period_end):
+            raise ValueError("kg_co2e_per_unit needs its source, reference_period_start and reference_period_end")
+        return self
+
+
 class Component(Line):
     """A purchased component described by a background dataset (per piece, per kg, ...) or a supplier footprint."""
 
@@ -118,6 +146,10 @@ class Component(Line):
     unit: str = Field(default="piece", min_length=1)
     mass_kg: float | None = Field(default=None, gt=0, description="mass of one unit of `unit`, kg (for the mass roll-up)")
     scrap_fraction: float = Field(default=0.0, ge=0.0, lt=1.0, description="share damaged or lost in production")
+    supplier_footprint: SupplierFootprint | None = Field(
+        default=None, description="the supplier's own footprint (PACT file or per-unit figure), used instead of "
+        "`dataset` and counted as primary data"
+    )
 
 
 class AssemblyRef(Line):

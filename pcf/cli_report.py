@@ -1,0 +1,255 @@
+"""The `pcf report`, `pcf pact`, `pcf verify` and `pcf history` commands, and `--save/--store` for `pcf footprint`.
+
+Wiring (pcf/cli.py):
+
+    from .cli_report import add_save_options, audited_from_args, register, save_from_args
+    register(sub)                        # in _parser(), after the other sub-commands
+    add_save_options(fp)                 # on the `footprint` sub-parser
+    # in _footprint(): compute with the audit trail and save when asked
+    result = audited_from_args(args, progress=step, background=background, **_intake_kwargs(args))
+    ...
+    save_from_args(args, result)         # after print_summary / --json
+
+Every command raises PcfError subclasses for user errors, so `pcf.cli.main` prints one line and exits with 2.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from pathlib import Path
+
+from .errors import PcfError
+
+ENGINE_ARGS = ("grid", "method", "solver", "mapping", "aliases", "strict")
+
+
+def _console():
+    from .cli import console
+
+    return console
+
+
+def _add_engine_options(parser) -> None:
+    parser.add_argument("bom", help="BOM file (.yaml, .yml, .json, or a spreadsheet)")
+    parser.add_argument("--grid", metavar="KEY", help="electricity dataset supplying the factory (overrides the BOM)")
+    parser.add_argument("--method", default="AR6", help="GWP set: AR6 (default) or AR5")
+    parser.add_argument("--solver", default="structured", choices=["structured", "brightway"])
+    parser.add_argument("--with-pack", action="append", default=[], metavar="PACK",
+                        help="also load an optional lci_data pack (e.g. open_ceda); repeatable")
+    parser.add_argument("--lci-data", metavar="DIR", help="lci_data folder (default: $PCF_LCI_DATA or the shipped one)")
+    from . import cli
+
+    if hasattr(cli, "_intake_options"):  # --mapping, --aliases, --encoding, --cutoff-*, --strict
+        cli._intake_options(parser)
+
+
+def _intake_kwargs(args) -> dict:
+    from . import cli
+
+    return cli._intake_kwargs(args) if hasattr(cli, "_intake_kwargs") and hasattr(args, "cutoff_mass") else {}
+
+
+def audited_from_args(args, *, progress=None, background=None, **engine_options):
+    """Compute the footprint of `args.bom` with the options on `args`, recording the audit trail.
+
+    engine_options: further keyword options of `pcf.engine.footprint` (e.g. `**_intake_kwargs(args)` of pcf.cli);
+    options left at None or False are not passed (and so not recorded).
+    """
+    from .audit import _engine_parameters, audited_footprint
+
+    supported = _engine_parameters()
+    options = {name: getattr(args, name) for name in ENGINE_ARGS if name in supported}
+    options.update(engine_options)
+    if options.get("method") == "AR6":
+        options.pop("method")  # the default: recorded as not given
+    if options.get("solver") == "structured":
+        options.pop("solver")
+    options = {k: v for k, v in options.items() if v is not None and v is not False}
+    packs = tuple(getattr(args, "with_pack", ()) or ())
+    if background is not None and not packs and getattr(args, "lci_data", None) is None:
+        background = None  # the default background: let the audit load it from files so they are hashed
+    return audited_footprint(args.bom, lci_data=getattr(args, "lci_data", None), packs=packs,
+                             background=background, progress=progress, **options)
+
+
+def _progress():
+    from .cli import _progress as progress
+
+    return progress()
+
+
+# ----------------------------------------------------------------------------------------------- footprint --save
+def add_save_options(parser) -> None:
+    """Add `--save`, `--store PATH` and `--label TEXT` to the `pcf footprint` sub-parser."""
+    parser.add_argument("--save", action="store_true",
+                        help="keep the result and its audit trail in the results store (see --store)")
+    parser.add_argument("--store", metavar="PATH",
+                        help="results store (SQLite); default $PCF_STORE, else ./pcf-results.sqlite")
+    parser.add_argument("--label", help="a note saved with the result (with --save)")
+
+
+def save_from_args(args, result) -> int | None:
+    """Save the result when `--save` was given; prints and returns its id."""
+    if not getattr(args, "save", False):
+        return None
+    from .store import ResultStore
+
+    store = ResultStore(getattr(args, "store", None))
+    result_id = store.save(result, label=getattr(args, "label", None))
+    _console().print(f"saved as result [bold]{result_id}[/] in {store.path}")
+    return result_id
+
+
+# ----------------------------------------------------------------------------------------------- register
+def register(subparsers) -> None:
+    """Add the report, pact, verify and history sub-commands to pcf's argument parser."""
+    rp = subparsers.add_parser("report", help="ISO 14067 CFP study report (HTML, optional PDF) and verifier workbook")
+    _add_engine_options(rp)
+    rp.add_argument("--out", required=True, metavar="DIR", help="folder for cfp_report.html/.xlsx/.pdf, result.json")
+    rp.add_argument("--pdf", action="store_true", help="also render the report as PDF (WeasyPrint, offline)")
+    rp.add_argument("--no-workbook", action="store_true", help="do not write the Excel workbook")
+    rp.add_argument("--top", type=int, default=15, help="rows of the hotspot table and chart (default 15)")
+    rp.add_argument("--review", metavar="TEXT", help="review / verification statement (default: not reviewed)")
+    rp.set_defaults(handler=_report)
+
+    pp = subparsers.add_parser("pact", help="PACT ProductFootprint (v3 by default) of one machine")
+    _add_engine_options(pp)
+    pp.add_argument("--out", required=True, metavar="FILE", help="write the ProductFootprint JSON here")
+    pp.add_argument("--spec-version", choices=["3", "2"], default="3", help="PACT major version (default 3)")
+    pp.add_argument("--company", help="data owner's company name (default: the BOM's manufacturer)")
+    pp.add_argument("--company-id", action="append", default=[], metavar="URN", help="company URN; repeatable")
+    pp.add_argument("--product-id", action="append", default=[], metavar="URN", help="product URN; repeatable")
+    pp.add_argument("--classification", action="append", default=[], metavar="URN",
+                    help="product classification URN (e.g. urn:pact:productclassification:un-cpc:CODE)")
+    pp.add_argument("--cpc", help="UN CPC code (required for --spec-version 2)")
+    pp.add_argument("--reference-period", nargs=2, metavar=("START", "END"),
+                    help="ISO dates; default: the BOM's reference year")
+    pp.add_argument("--comment", help="text added to the calculation notes")
+    pp.set_defaults(handler=_pact)
+
+    vp = subparsers.add_parser("verify", help="recompute a result document from its audit trail and compare")
+    vp.add_argument("result", help="result JSON written by `pcf footprint --json` or `pcf report`")
+    vp.add_argument("--bom", help="where the input file is now, if it moved")
+    vp.add_argument("--lci-data", metavar="DIR", help="where the lci_data folder is now, if it moved")
+    vp.set_defaults(handler=_verify)
+
+    hp = subparsers.add_parser("history", help="list saved results, or show one")
+    hp.add_argument("id", nargs="?", type=int, help="show this result")
+    hp.add_argument("--store", metavar="PATH", help="results store; default $PCF_STORE, else ./pcf-results.sqlite")
+    hp.add_argument("--machine", help="only results of this machine id")
+    hp.add_argument("--limit", type=int, default=50, help="rows to list (default 50)")
+    hp.add_argument("--json", dest="json_out", metavar="OUT", help="with ID: write its result document to OUT")
+    hp.set_defaults(handler=_history)
+
+
+def _report(args) -> int:
+    from .report import write_report
+
+    with _progress() as step:
+        result = audited_from_args(args, progress=step, **_intake_kwargs(args))
+        step("writing the report")
+        files = write_report(result, args.out, pdf=args.pdf, workbook=not args.no_workbook, top=args.top,
+                             review=args.review)
+    console = _console()
+    console.print(f"total {result.total_kg_co2e:,.1f} kg CO2e per machine")
+    for label, path in (("report", files.html), ("workbook", files.workbook), ("result", files.result_json)):
+        if path:
+            console.print(f"{label}: [bold]{path}[/]")
+    if files.pdf:
+        console.print(f"pdf: [bold]{files.pdf}[/] ({files.pdf_pages} pages)")
+    return 0
+
+
+def _date(text: str) -> _dt.datetime:
+    try:
+        moment = _dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise PcfError(f"'{text}' is not a date", expected="an ISO date such as 2024-01-01") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=_dt.timezone.utc)
+
+
+def _pact(args) -> int:
+    from pydantic import ValidationError
+
+    from .pact import ExportOptions, PactError, PactSchemaUnavailable, to_pact_v2, to_pact_v3, validate
+
+    try:
+        options = ExportOptions(
+            company_name=args.company, company_ids=tuple(args.company_id), product_ids=tuple(args.product_id),
+            product_classifications=tuple(args.classification), cpc=args.cpc, comment=args.comment,
+            reference_period_start=_date(args.reference_period[0]) if args.reference_period else None,
+            reference_period_end=_date(args.reference_period[1]) if args.reference_period else None)
+    except ValidationError as exc:
+        raise PactError("; ".join(e["msg"] for e in exc.errors())) from None
+    with _progress() as step:
+        result = audited_from_args(args, progress=step, **_intake_kwargs(args))
+    footprint = to_pact_v3(result, options) if args.spec_version == "3" else to_pact_v2(result, options)
+    console = _console()
+    try:
+        errors = validate(footprint, major=args.spec_version)
+    except PactSchemaUnavailable as exc:
+        errors = None
+        console.print(f"[yellow]not checked against the PACT schema:[/] {exc.describe()}")
+    if errors:
+        raise PactError(f"the export does not validate against PACT v{args.spec_version}: " + "; ".join(errors[:5]))
+    path = Path(args.out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(footprint, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    checked = "valid against the PACT schema" if errors == [] else "schema not checked"
+    console.print(f"PACT v{args.spec_version} ProductFootprint {footprint['id']} written to [bold]{path}[/] "
+                  f"({checked})")
+    return 0
+
+
+def _verify(args) -> int:
+    from .audit import verify
+
+    with _progress() as step:
+        step("recomputing from the recorded inputs")
+        outcome = verify(args.result, bom=args.bom, lci_data=args.lci_data)
+    _console().print(outcome.describe(), highlight=False, markup=False)
+    return 0 if outcome.ok else 1
+
+
+def _history(args) -> int:
+    from rich.table import Table
+
+    from .store import ResultStore
+
+    store = ResultStore(args.store, create=False)
+    console = _console()
+    if args.id is None:
+        rows = store.list(machine=args.machine, limit=args.limit)
+        table = Table(title=f"{len(rows)} saved result(s) in {store.path}")
+        for column in ("id", "saved at", "machine", "kg CO2e", "method", "grid", "input sha256", "label"):
+            table.add_column(column, justify="right" if column in ("id", "kg CO2e") else "left")
+        for r in rows:
+            table.add_row(str(r.id), r.saved_at, str(r.machine_id), f"{r.total_kg_co2e:,.1f}", str(r.method),
+                          str(r.grid), (r.input_sha256 or "-")[:12], r.label or "")
+        console.print(table)
+        return 0
+    stored = store.get(args.id)
+    doc = stored.document
+    console.print(f"[bold]result {stored.id}[/] saved {stored.saved_at}: {stored.machine_name} ({stored.machine_id})")
+    console.print(f"total {doc['total_kg_co2e']:,.3f} kg CO2e per machine (excluding biogenic uptake), "
+                  f"{doc['total_including_biogenic_removals_kg_co2e']:,.3f} including removals; {doc['method']}; "
+                  f"factory electricity {doc['factory_grid']}")
+    for name in ("by_stage", "by_module"):
+        table = Table(title=name.replace("_", " "))
+        table.add_column("")
+        table.add_column("kg CO2e", justify="right")
+        for key, value in store.breakdown(stored.id, name).items():
+            table.add_row(key, f"{value:,.1f}")
+        console.print(table)
+    audit = (doc.get("data_versions") or {}).get("audit") or {}
+    if audit:
+        console.print(f"input {audit['input']['path']} sha256 {audit['input']['sha256'][:16]}; lci_data "
+                      f"{audit['lci_data']['content_hash'][:16]}; pcf {audit['pcf_version']}; options "
+                      f"{audit.get('options') or 'defaults'}", highlight=False)
+    if args.json_out:
+        path = Path(args.json_out)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+        console.print(f"result document written to [bold]{path}[/] (check it with `pcf verify {path}`)")
+    return 0

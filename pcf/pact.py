@@ -1,0 +1,694 @@
+"""PACT data exchange: a Result as a PACT ProductFootprint (v3, and v2 for older systems), schema validation, and
+a reader for the ProductFootprints suppliers send (v2 or v3), normalised into one pydantic model.
+
+Written from the PACT Technical Specifications (WBCSD); the specification itself is not part of pcf. Validation
+against its JSON schema reads the OpenAPI document from a local copy: $PCF_PACT_SPEC_DIR, or `../shared/pact`
+beside the source checkout (a folder holding `v3/openapi.yaml` and `v2/openapi.yaml`). Without it, `validate`
+raises `PactSchemaUnavailable` and readers fall back to the pydantic models (the fields pcf needs).
+
+Numbers in PACT are decimal strings without exponent; kg CO2e per declared unit. For a machine the v3 declared unit
+is 1 piece. v2 has no `piece`: there the declared unit is 1 kilogram of machine and `unitaryProductAmount` is the
+machine's mass, so every v2 value is per kg of machine.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import re
+import uuid
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from . import __version__
+from .errors import PcfError
+
+SPEC_VERSIONS = {"3": "3.0.3", "2": "2.3.3"}
+SPEC_ENV = "PCF_PACT_SPEC_DIR"
+CARBON_PER_CO2 = 12.011 / 44.009  # kg C per kg CO2
+PACT_NAMESPACE = uuid.UUID("0b6f3a4e-6a43-5b0c-9a55-3c6a1f0d2c11")  # pcf's namespace for ProductFootprint ids
+DEFAULT_STANDARDS_V3 = ("ISO14067", "GHGP-Product", "PACT-3.0")
+DEFAULT_STANDARDS_V2 = ("ISO14067", "GHGP-Product", "PACT-2.0")
+__all__ = ["PactError", "PactSchemaUnavailable", "ExportOptions", "to_pact_v3", "to_pact_v2", "validate",
+           "spec_dir", "read_product_footprint", "ProductFootprint", "CarbonFootprint", "fossil_carbon_content"]
+
+
+class PactError(PcfError):
+    """A PACT ProductFootprint cannot be written or read (invalid against the schema, missing a field pcf needs)."""
+
+
+class PactSchemaUnavailable(PactError):
+    """The PACT OpenAPI document is not available locally, so a footprint cannot be checked against the schema."""
+
+
+# ------------------------------------------------------------------------------------------------- schema
+def spec_dir() -> Path | None:
+    """The folder holding the PACT OpenAPI documents (v2/, v3/), or None when there is no local copy."""
+    configured = os.environ.get(SPEC_ENV)
+    candidates = [Path(configured)] if configured else []
+    candidates.append(Path(__file__).resolve().parents[2] / "shared" / "pact")
+    for candidate in candidates:
+        if (candidate / "v3" / "openapi.yaml").is_file():
+            return candidate
+    return None
+
+
+@lru_cache(maxsize=4)
+def _openapi(path: str) -> dict:
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+
+
+def product_footprint_schema(major: str = "3", *, spec: str | Path | None = None) -> dict:
+    """The JSON schema (2020-12) of a ProductFootprint, read from the PACT OpenAPI document of that version."""
+    folder = Path(spec) if spec is not None else spec_dir()
+    if folder is None or not (folder / f"v{major}" / "openapi.yaml").is_file():
+        raise PactSchemaUnavailable(
+            f"the PACT v{major} OpenAPI document is not available",
+            expected=f"${SPEC_ENV} or ../shared/pact/v{major}/openapi.yaml (the PACT Technical Specifications)")
+    document = _openapi(str(folder / f"v{major}" / "openapi.yaml"))
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$ref": "#/components/schemas/ProductFootprint", "components": document["components"]}
+
+
+def _major(footprint: dict) -> str:
+    version = str(footprint.get("specVersion", ""))
+    major = version.split(".", 1)[0]
+    if major not in SPEC_VERSIONS:
+        raise PactError(f"unsupported PACT specVersion '{version}'", expected="2.x or 3.x")
+    return major
+
+
+def validate(footprint: dict, *, major: str | None = None, spec: str | Path | None = None) -> list[str]:
+    """Every schema error of a ProductFootprint dict ('' when valid), each as 'path: message'.
+
+    major: '3' or '2' (default: from `specVersion`). Raises PactSchemaUnavailable without a local spec.
+    """
+    from jsonschema import Draft202012Validator
+
+    schema = product_footprint_schema(major or _major(footprint), spec=spec)
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    errors = sorted(validator.iter_errors(footprint), key=lambda e: list(map(str, e.absolute_path)))
+    return [f"{'.'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors]
+
+
+# ------------------------------------------------------------------------------------------------- numbers
+def decimal_string(value: float, *, places: int = 6, sign: Literal["any", "positive", "negative"] = "any") -> str:
+    """A PACT decimal: fixed point, no exponent, trailing zeros removed; rounding noise kept inside its sign."""
+    if value != value or value in (float("inf"), float("-inf")):
+        raise PactError(f"not a finite number: {value!r}")
+    if sign == "positive":
+        value = max(value, 0.0)
+    elif sign == "negative":
+        value = min(value, 0.0)
+    text = f"{Decimal(repr(float(value))):.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _timestamp(moment: _dt.datetime) -> str:
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=_dt.timezone.utc)
+    return moment.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unnamed"
+
+
+# ------------------------------------------------------------------------------------------------- fossil carbon
+_ATOMIC_MASS = {"C": 12.011, "H": 1.008, "N": 14.007, "O": 15.999, "Cl": 35.45, "F": 18.998, "Si": 28.085}
+
+
+def carbon_fraction(formula: str) -> float:
+    """Mass fraction of carbon in a repeat unit given as a formula, e.g. 'C2H4' -> 0.856."""
+    atoms = re.findall(r"([A-Z][a-z]?)(\d*)", formula)
+    masses = {element: _ATOMIC_MASS[element] * int(count or 1) for element, count in atoms}
+    total = sum(_ATOMIC_MASS[element] * int(count or 1) for element, count in atoms)
+    return masses.get("C", 0.0) / total
+
+
+# material key -> (repeat units with mass shares, note); polymers only: metals' carbon is not counted
+FOSSIL_CARBON_MATERIALS: dict[str, tuple[tuple[tuple[str, float], ...], str]] = {
+    **{key: ((("C2H4", 1.0),), "polyolefin (CH2)n") for key in (
+        "pp", "plastic_pp", "pe_hd", "pe_ld", "plastic_hdpe", "plastic_ldpe", "pe_stretch_film", "pe_foam",
+        "rubber_epdm")},
+    **{key: ((("C2H3Cl", 1.0),), "PVC") for key in ("pvc", "plastic_pvc")},
+    **{key: ((("C10H8O4", 1.0),), "PET") for key in ("pet", "plastic_pet", "pet_strapping")},
+    "plastic_ps": ((("C8H8", 1.0),), "polystyrene"),
+    "abs": ((("C8H8", 0.55), ("C3H3N", 0.25), ("C4H6", 0.20)), "ABS, 55/25/20 styrene/acrylonitrile/butadiene"),
+    "rubber_nbr": ((("C3H3N", 0.33), ("C4H6", 0.67)), "NBR, 33 % acrylonitrile"),
+    "pa6": ((("C6H11NO", 1.0),), "PA6"),
+    "pa66": ((("C12H22N2O2", 1.0),), "PA66"),
+    "pa66_gf30": ((("C12H22N2O2", 0.70),), "PA66 with 30 % glass fibre"),
+    "pom": ((("CH2O", 1.0),), "POM"),
+    "pc": ((("C16H14O3", 1.0),), "polycarbonate"),
+    "pmma": ((("C5H8O2", 1.0),), "PMMA"),
+    "ptfe": ((("C2F4", 1.0),), "PTFE"),
+    "peek": ((("C19H12O3", 1.0),), "PEEK"),
+    "epoxy": ((("C21H24O4", 1.0),), "epoxy resin (DGEBA, hardener not counted)"),
+    "silicone": ((("C2H6OSi", 1.0),), "PDMS silicone"),
+}
+
+
+def fossil_carbon_content(result) -> tuple[float, list[str], list[str]]:
+    """kg of fossil carbon in the machine: polymer parts x the carbon share of their repeat unit.
+
+    Returns (kg C, materials counted, polymer-like materials not counted). Mass is the parts' material input
+    per machine (production scrap included, an upper bound); carbon in purchased components and in metals is not
+    counted.
+    """
+    lines = result.lines
+    parts = lines[(lines["kind"] == "part") & (lines["unit"] == "kg")]
+    mass = parts.groupby("material")["amount_per_machine"].sum()
+    kg_c, counted = 0.0, []
+    for material, kg in mass.items():
+        spec = FOSSIL_CARBON_MATERIALS.get(str(material))
+        if spec is None:
+            continue
+        units, note = spec
+        kg_c += float(kg) * sum(share * carbon_fraction(formula) for formula, share in units)
+        counted.append(f"{material} ({note})")
+    unknown = [str(m) for m in mass.index if str(m) not in FOSSIL_CARBON_MATERIALS
+               and re.search(r"plastic|rubber|foam|polymer|resin|laminate", str(m))]
+    return kg_c, counted, unknown
+
+
+# ------------------------------------------------------------------------------------------------- export
+class ExportOptions(BaseModel):
+    """What a PACT ProductFootprint needs beyond the Result: the data owner's identifiers and the period."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    company_name: str | None = Field(default=None, description="default: the BOM's machine.manufacturer")
+    company_ids: tuple[str, ...] = Field(default=(), description="URNs of the data owner (default: a custom code)")
+    product_ids: tuple[str, ...] = Field(default=(), description="URNs of the machine (default: a custom code)")
+    product_classifications: tuple[str, ...] = Field(default=(), description="URNs, e.g. a UN CPC code")
+    cpc: str | None = Field(default=None, description="UN CPC code; required by v2 (productCategoryCpc)")
+    reference_period_start: _dt.datetime | None = Field(default=None, description="default: 1 Jan of the "
+                                                        "machine's reference year")
+    reference_period_end: _dt.datetime | None = Field(default=None, description="exclusive; default: 1 Jan of "
+                                                      "the following year")
+    validity_period_end: _dt.datetime | None = None
+    geography_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$",
+                                          description="default: the BOM's machine.country")
+    cross_sectoral_standards: tuple[str, ...] = ()
+    status: Literal["Active", "Deprecated"] = "Active"
+    preceding_pf_ids: tuple[str, ...] = ()
+    pf_id: str | None = Field(default=None, description="default: a UUID derived from the audit trail, else random")
+    created: _dt.datetime | None = None
+    comment: str | None = Field(default=None, description="added to pcf's calculation notes")
+
+    @field_validator("company_ids", "product_ids", "product_classifications")
+    @classmethod
+    def _urns(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        for value in values:
+            if not value.lower().startswith("urn:"):
+                raise ValueError(f"'{value}' is not a URN (expected 'urn:...')")
+        return values
+
+
+def _pf_id(result, options: ExportOptions, major: str) -> str:
+    if options.pf_id:
+        return str(uuid.UUID(options.pf_id))
+    audit = result.data_versions.get("audit") if isinstance(result.data_versions, dict) else None
+    if audit:  # the same inputs, data and options give the same id; any change gives a new one
+        key = json.dumps([audit["input"]["sha256"], audit["lci_data"]["content_hash"], audit["options"],
+                          audit["pcf_version"], major], sort_keys=True)
+        return str(uuid.uuid5(PACT_NAMESPACE, key))
+    return str(uuid.uuid4())
+
+
+def _period(result, options: ExportOptions) -> tuple[_dt.datetime, _dt.datetime]:
+    year = result.functional_unit.get("reference_year")
+    start = options.reference_period_start
+    end = options.reference_period_end
+    if start is None and year:
+        start = _dt.datetime(int(year), 1, 1, tzinfo=_dt.timezone.utc)
+    if end is None and start is not None:
+        end = _dt.datetime(start.year + 1, 1, 1, tzinfo=_dt.timezone.utc)
+    if start is None or end is None:
+        raise PactError("the reference period is unknown",
+                        expected="machine.reference_year in the BOM, or --reference-period START END")
+    if end <= start:
+        raise PactError(f"the reference period ends ({end:%Y-%m-%d}) before it starts ({start:%Y-%m-%d})")
+    return start, end
+
+
+def _summary(result) -> dict[str, Any]:
+    """The numbers both PACT versions need, in kg per machine."""
+    by_gas = result.by_gas
+    biogenic = by_gas[by_gas["ghg_class"] == "biogenic_emission"]
+    non_co2 = float(biogenic.loc[biogenic["gas"] != "CO2", "kg_co2e"].sum())
+    lines = result.lines
+    is_packaging = lines["stage"] == "packaging"
+    uptake_product = float(lines.loc[~is_packaging, "biogenic_removal_kg_co2e"].sum())
+    uptake_packaging = float(lines.loc[is_packaging, "biogenic_removal_kg_co2e"].sum())
+    fossil_c, counted, unknown = fossil_carbon_content(result)
+    mass = result.functional_unit.get("declared_mass_kg") or result.mass.get("rolled_up_kg")
+    cutoff = (result.coverage or {}).get("cutoff") or {}
+    exclusions = cutoff.get("exclusions") or []
+    exempted_share = sum(float(e.get("emission_share") or 0.0) for e in exclusions)
+    return {
+        "mass_kg": float(mass or 0.0),
+        "mass_source": "declared" if result.functional_unit.get("declared_mass_kg") else "rolled up from the BOM",
+        "excluding": result.total_kg_co2e,
+        "including": result.total_including_removals_kg_co2e,
+        # sources that give only CO2e are counted as fossil (the conservative reading; stated in the comment)
+        "fossil": result.fossil_kg_co2e + result.aggregated_kg_co2e,
+        "aggregated": result.aggregated_kg_co2e,
+        "biogenic_co2": result.biogenic_emissions_kg_co2e - non_co2,
+        "biogenic_non_co2": non_co2,
+        "luc": result.dluc_kg_co2e,
+        "aircraft": result.aircraft_kg_co2e,
+        "uptake": result.biogenic_removals_kg_co2e,
+        "biogenic_c_product": -uptake_product * CARBON_PER_CO2,
+        "biogenic_c_packaging": -uptake_packaging * CARBON_PER_CO2,
+        "packaging": float(result.by_stage.get("packaging", 0.0)),
+        "packaging_included": bool((lines["stage"] == "packaging").any()),
+        "fossil_c": fossil_c, "fossil_c_counted": counted, "fossil_c_unknown": unknown,
+        "exempted_percent": 100.0 * exempted_share,
+        "exclusions": exclusions,
+        "pds_percent": 100.0 * result.primary_data_share,
+        "dq": result.data_quality or {},
+    }
+
+
+def _boundary_description(result) -> str:
+    stage_text = {
+        "raw_material_acquisition": "raw material acquisition: materials of made parts (production scrap "
+                                    "included, cut-off, no recycling credit) and purchased components",
+        "production": "production at the maker's factory: manufacturing processes on parts, assembly, test and "
+                      "factory energy",
+        "packaging": "packaging of the shipped machine",
+        "upstream_transport": "inbound transport of purchased goods to the factory",
+    }
+    parts = [f"{i}) {stage_text.get(stage, stage)}: {value:,.1f} kg CO2e"
+             for i, (stage, value) in enumerate(result.by_stage.items(), start=1)]
+    grid = result.functional_unit.get("factory_electricity") or result.grid
+    basis = result.functional_unit.get("factory_electricity_basis") or "location"
+    return ("Cradle-to-gate (partial CFP) of one machine. " + "; ".join(parts)
+            + f". Factory electricity: {grid} ({basis}-based). Out of the boundary: distribution to the customer, "
+              "installation, use, maintenance and end of life; capital goods of the maker and its suppliers.")
+
+
+def _comment(result, summary: dict, options: ExportOptions, *, per_kg: bool = False) -> str:
+    versions = result.data_versions
+    notes = [
+        f"Calculated with pcf {__version__} (open-source, Brightway 2.5) from the machine's bill of materials; "
+        f"GWP100 {result.method}; lci_data content hash {versions.get('lci_data_hash', '')[:16]}.",
+        f"{summary['aggregated']:,.1f} kg CO2e ({summary['aggregated'] / summary['excluding']:.1%}) come from "
+        "factors whose sources give only CO2e (no gas split); they are reported as fossil GHG emissions."
+        if summary["excluding"] else "",
+        f"Biogenic CO2 emissions of {summary['biogenic_co2']:.3f} kg are included in the PCF but have no "
+        "separate PACT field." if summary["biogenic_co2"] > 1e-6 else "",
+        "Biogenic carbon contents are derived from the biogenic CO2 uptake of the data (12/44 kg C per kg CO2).",
+        "Fossil carbon content counts polymer parts only (" + ", ".join(summary["fossil_c_counted"] or ["none"])
+        + "); carbon in purchased components and metals is not counted.",
+        "Aircraft emissions are those of inbound air freight of purchased goods, without radiative forcing."
+        if summary["aircraft"] else "",
+        f"Product mass: {summary['mass_source']}." ,
+        "Values are per kg of machine (PACT v2 has no 'piece' unit); multiply by unitaryProductAmount for one "
+        "machine." if per_kg else "",
+        options.comment or "",
+    ]
+    notes += [f"Warning: {w}" for w in result.warnings]
+    return " ".join(n for n in notes if n)
+
+
+def _dqi_v3(dq: dict) -> dict | None:
+    keys = ("technologicalDQR", "geographicalDQR", "temporalDQR")
+    if not all(k in dq for k in keys):
+        return None
+    return {k: decimal_string(min(5.0, max(1.0, float(dq[k]))), places=2) for k in keys}
+
+
+def _emission_factor_sources(result) -> list[dict]:
+    frame = result.by_dataset
+    if "source_title" not in frame or not len(frame):
+        return []
+    out = {}
+    for title, group in frame.groupby(frame["source_title"].astype(str)):
+        years = sorted({str(y) for y in group.get("reference_year", []) if str(y) not in ("", "nan", "None")})
+        out[title] = {"name": title[:200], "version": ", ".join(years) or "unversioned"}
+    return [out[k] for k in sorted(out)]
+
+
+def _owner(result, options: ExportOptions) -> tuple[str, list[str], list[str]]:
+    fu = result.functional_unit
+    company = options.company_name or fu.get("manufacturer")
+    if not company:
+        raise PactError("the data owner's company name is unknown",
+                        expected="machine.manufacturer in the BOM, or --company NAME")
+    company_ids = list(options.company_ids) or [f"urn:pact:company:customcode:vendor-assigned:{_slug(company)}"]
+    product_ids = list(options.product_ids) or [
+        f"urn:pact:product:customcode:vendor-assigned:{_slug(str(fu.get('machine_id') or fu.get('model')))}"]
+    return company, company_ids, product_ids
+
+
+def _country(result, options: ExportOptions) -> str | None:
+    country = options.geography_country or result.functional_unit.get("country")
+    return country.upper() if isinstance(country, str) and re.fullmatch(r"[A-Za-z]{2}", country) else None
+
+
+def to_pact_v3(result, options: ExportOptions | None = None) -> dict:
+    """The Result as a PACT v3 ProductFootprint: declared unit 1 piece (one machine), kg CO2e per machine."""
+    options = options or ExportOptions()
+    s = _summary(result)
+    company, company_ids, product_ids = _owner(result, options)
+    start, end = _period(result, options)
+    fu = result.functional_unit
+    pcf: dict[str, Any] = {
+        "declaredUnitOfMeasurement": "piece",
+        "declaredUnitAmount": "1",
+        "productMassPerDeclaredUnit": decimal_string(s["mass_kg"], places=3, sign="positive"),
+        "referencePeriodStart": _timestamp(start),
+        "referencePeriodEnd": _timestamp(end),
+    }
+    country = _country(result, options)
+    if country:
+        pcf["geographyCountry"] = country
+    pcf.update({
+        "boundaryProcessesDescription": _boundary_description(result),
+        "pcfExcludingBiogenicUptake": decimal_string(s["excluding"]),
+        "pcfIncludingBiogenicUptake": decimal_string(s["including"]),
+        "fossilCarbonContent": decimal_string(s["fossil_c"], sign="positive"),
+        "biogenicCarbonContent": decimal_string(s["biogenic_c_product"], sign="positive"),
+        "fossilGhgEmissions": decimal_string(s["fossil"], sign="positive"),
+        "landUseChangeGhgEmissions": decimal_string(s["luc"], sign="positive"),
+        "biogenicCO2Uptake": decimal_string(s["uptake"], sign="negative"),
+        "biogenicNonCO2Emissions": decimal_string(s["biogenic_non_co2"], sign="positive"),
+        "aircraftGhgEmissions": decimal_string(s["aircraft"], sign="positive"),
+        "packagingEmissionsIncluded": s["packaging_included"],
+    })
+    if s["packaging_included"]:
+        pcf["packagingGhgEmissions"] = decimal_string(s["packaging"], sign="positive")
+        pcf["packagingBiogenicCarbonContent"] = decimal_string(s["biogenic_c_packaging"], sign="positive")
+    pcf["ccsTechnologicalCO2CaptureIncluded"] = False
+    ar = re.search(r"AR\d+", f"{result.method} {result.data_versions.get('method', '')}".upper())
+    pcf["ipccCharacterizationFactors"] = [ar.group(0) if ar else "AR6"]
+    pcf["crossSectoralStandards"] = list(options.cross_sectoral_standards or DEFAULT_STANDARDS_V3)
+    # no product category rules are used: the property is left out (the schema forbids an empty list)
+    pcf["exemptedEmissionsPercent"] = decimal_string(s["exempted_percent"], places=4, sign="positive")
+    pcf["exemptedEmissionsDescription"] = "; ".join(
+        f"{e.get('line_id', '?')}: {e.get('reason') or 'excluded'}" for e in s["exclusions"])
+    pcf["allocationRulesDescription"] = (
+        "No allocation in the foreground: every input is modelled per machine from its bill of materials; factory "
+        "energy is metered or attributed per machine. Production scrap is counted at the input with the cut-off "
+        "approach (no recycling credit). Background datasets keep the allocation of their sources.")
+    sources = _emission_factor_sources(result)
+    if sources:
+        pcf["secondaryEmissionFactorSources"] = sources
+    pcf["primaryDataShare"] = decimal_string(s["pds_percent"], places=2, sign="positive")
+    dqi = _dqi_v3(s["dq"])
+    if dqi:
+        pcf["dqi"] = dqi
+    footprint: dict[str, Any] = {
+        "id": _pf_id(result, options, "3"),
+        "specVersion": SPEC_VERSIONS["3"],
+    }
+    if options.preceding_pf_ids:
+        footprint["precedingPfIds"] = list(options.preceding_pf_ids)
+    footprint.update({
+        "created": _timestamp(options.created or _dt.datetime.now(_dt.timezone.utc)),
+        "status": options.status,
+    })
+    if options.validity_period_end:
+        footprint["validityPeriodStart"] = _timestamp(end)
+        footprint["validityPeriodEnd"] = _timestamp(options.validity_period_end)
+    footprint.update({
+        "companyName": company,
+        "companyIds": company_ids,
+        "productDescription": fu.get("machine_description") or fu.get("description") or str(fu.get("model")),
+        "productIds": product_ids,
+    })
+    if options.product_classifications:
+        footprint["productClassifications"] = list(options.product_classifications)
+    footprint.update({
+        "productNameCompany": str(fu.get("model") or fu.get("machine_id")),
+        "comment": _comment(result, s, options),
+        "pcf": pcf,
+    })
+    return footprint
+
+
+def to_pact_v2(result, options: ExportOptions | None = None) -> dict:
+    """The Result as a PACT v2 ProductFootprint. v2 has no 'piece': declared unit 1 kg of machine, values per kg."""
+    options = options or ExportOptions()
+    if not options.cpc:
+        raise PactError("PACT v2 requires productCategoryCpc", expected="a UN CPC code (--cpc CODE)")
+    s = _summary(result)
+    if s["mass_kg"] <= 0:
+        raise PactError("PACT v2 needs the machine's mass (its declared unit is kilogram)",
+                        expected="machine.declared_mass_kg in the BOM")
+    per_kg = 1.0 / s["mass_kg"]
+    company, company_ids, product_ids = _owner(result, options)
+    start, end = _period(result, options)
+    fu = result.functional_unit
+    ar = re.search(r"AR\d+", f"{result.method} {result.data_versions.get('method', '')}".upper())
+    ar = ar.group(0) if ar else "AR6"
+    pcf: dict[str, Any] = {
+        "declaredUnit": "kilogram",
+        "unitaryProductAmount": decimal_string(s["mass_kg"], places=3),
+        "productMassPerDeclaredUnit": "1",
+        "pCfExcludingBiogenic": decimal_string(s["excluding"] * per_kg, places=9, sign="positive"),
+        "pCfIncludingBiogenic": decimal_string(s["including"] * per_kg, places=9),
+        "fossilGhgEmissions": decimal_string(s["fossil"] * per_kg, places=9, sign="positive"),
+        "fossilCarbonContent": decimal_string(s["fossil_c"] * per_kg, places=9, sign="positive"),
+        "biogenicCarbonContent": decimal_string(s["biogenic_c_product"] * per_kg, places=9, sign="positive"),
+        "dLucGhgEmissions": decimal_string(s["luc"] * per_kg, places=9, sign="positive"),
+        "otherBiogenicGhgEmissions": decimal_string(s["biogenic_non_co2"] * per_kg, places=9, sign="positive"),
+        "biogenicCarbonWithdrawal": decimal_string(s["uptake"] * per_kg, places=9, sign="negative"),
+        "aircraftGhgEmissions": decimal_string(s["aircraft"] * per_kg, places=9, sign="positive"),
+        "characterizationFactors": ar if ar in ("AR5", "AR6") else "AR6",
+        "ipccCharacterizationFactorsSources": [ar],
+        "crossSectoralStandardsUsed": ["GHG Protocol Product standard", "ISO Standard 14067"],
+        "crossSectoralStandards": list(options.cross_sectoral_standards or DEFAULT_STANDARDS_V2),
+        "boundaryProcessesDescription": _boundary_description(result),
+        "referencePeriodStart": _timestamp(start),
+        "referencePeriodEnd": _timestamp(end),
+    }
+    country = _country(result, options)
+    if country:
+        pcf["geographyCountry"] = country
+    sources = _emission_factor_sources(result)
+    if sources:
+        pcf["secondaryEmissionFactorSources"] = sources
+    pcf.update({
+        "exemptedEmissionsPercent": round(min(s["exempted_percent"], 5.0), 4),
+        "exemptedEmissionsDescription": "; ".join(
+            f"{e.get('line_id', '?')}: {e.get('reason') or 'excluded'}" for e in s["exclusions"]),
+        "packagingEmissionsIncluded": s["packaging_included"],
+    })
+    if s["packaging_included"]:
+        pcf["packagingGhgEmissions"] = decimal_string(s["packaging"] * per_kg, places=9, sign="positive")
+    pcf["allocationRulesDescription"] = "No allocation in the foreground (one machine per bill of materials)."
+    pcf["primaryDataShare"] = round(s["pds_percent"], 2)
+    # v2 DQRs are on a 1-3 scale that pcf's 1-5 ratings do not map onto: left out, stated in the comment
+    footprint = {
+        "id": _pf_id(result, options, "2"),
+        "specVersion": SPEC_VERSIONS["2"],
+        "version": 1,
+        "created": _timestamp(options.created or _dt.datetime.now(_dt.timezone.utc)),
+        "status": options.status,
+        "companyName": company,
+        "companyIds": company_ids,
+        "productDescription": fu.get("machine_description") or fu.get("description") or str(fu.get("model")),
+        "productIds": product_ids,
+        "productCategoryCpc": options.cpc,
+        "productNameCompany": str(fu.get("model") or fu.get("machine_id")),
+        "comment": _comment(result, s, options, per_kg=True)
+                   + " Data quality ratings (1-5 in pcf) are not given: v2 uses a 1-3 scale.",
+        "pcf": pcf,
+    }
+    if s["exempted_percent"] > 5.0:
+        footprint["comment"] += f" Exempted emissions are {s['exempted_percent']:.2f} %, above v2's 5 % cap."
+    return footprint
+
+
+def write_pact(result, path: str | Path, *, major: str = "3", options: ExportOptions | None = None) -> Path:
+    """Write the ProductFootprint JSON; returns the path."""
+    footprint = to_pact_v3(result, options) if major == "3" else to_pact_v2(result, options)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(footprint, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------------------------------------- reading
+class CarbonFootprint(BaseModel):
+    """The fields of a supplier's PACT CarbonFootprint that pcf uses, normalised across v2 and v3.
+
+    Values are kg CO2e (kg C for contents) per declared unit = `declared_unit_amount` x `declared_unit`.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    declared_unit: str
+    declared_unit_amount: float = Field(gt=0)
+    product_mass_per_declared_unit_kg: float | None = Field(default=None, ge=0)
+    pcf_excluding_biogenic_uptake: float
+    pcf_including_biogenic_uptake: float | None = None
+    fossil_ghg_emissions: float | None = Field(default=None, ge=0)
+    land_use_change_ghg_emissions: float | None = Field(default=None, ge=0)
+    biogenic_co2_uptake: float | None = Field(default=None, le=0)
+    biogenic_non_co2_emissions: float | None = Field(default=None, ge=0)
+    aircraft_ghg_emissions: float | None = Field(default=None, ge=0)
+    packaging_ghg_emissions: float | None = Field(default=None, ge=0)
+    fossil_carbon_content_kg: float | None = Field(default=None, ge=0)
+    biogenic_carbon_content_kg: float | None = Field(default=None, ge=0)
+    reference_period_start: _dt.datetime
+    reference_period_end: _dt.datetime
+    geography: str | None = None
+    ipcc_characterization_factors: tuple[str, ...] = ()
+    primary_data_share_percent: float | None = Field(default=None, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _period(self) -> "CarbonFootprint":
+        if self.reference_period_end <= self.reference_period_start:
+            raise ValueError("referencePeriodEnd must be after referencePeriodStart")
+        return self
+
+    def per_unit(self, value: float | None) -> float | None:
+        """A value per 1 `declared_unit` (e.g. per 1 kilogram, per 1 piece)."""
+        return None if value is None else value / self.declared_unit_amount
+
+
+class ProductFootprint(BaseModel):
+    """A supplier's PACT ProductFootprint (v2 or v3) as pcf needs it."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: str
+    spec_version: str
+    status: str = "Active"
+    created: _dt.datetime | None = None
+    company_name: str
+    product_name: str
+    product_ids: tuple[str, ...] = ()
+    validity_period_start: _dt.datetime | None = None
+    validity_period_end: _dt.datetime | None = None
+    pcf: CarbonFootprint
+    source_file: str | None = None
+
+    @property
+    def valid_until(self) -> _dt.datetime:
+        """End of validity: validityPeriodEnd, else 3 years after the reference period ends (PACT's default)."""
+        if self.validity_period_end:
+            return self.validity_period_end
+        end = self.pcf.reference_period_end
+        try:
+            return end.replace(year=end.year + 3)
+        except ValueError:  # 29 February
+            return end.replace(year=end.year + 3, day=28)
+
+    def is_valid_on(self, moment: _dt.datetime) -> bool:
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=_dt.timezone.utc)
+        start = self.validity_period_start or self.pcf.reference_period_start
+        return self.status == "Active" and start <= moment < self.valid_until
+
+
+def _number(value) -> float | None:
+    if value is None:
+        return None
+    try:
+        return float(Decimal(str(value)))
+    except ArithmeticError:
+        raise ValueError(f"'{value}' is not a decimal number") from None
+
+
+def _normalise(footprint: dict, major: str) -> dict:
+    pcf = footprint.get("pcf") or {}
+    if major == "3":
+        carbon = {
+            "declared_unit": pcf.get("declaredUnitOfMeasurement"),
+            "declared_unit_amount": _number(pcf.get("declaredUnitAmount")),
+            "pcf_excluding_biogenic_uptake": _number(pcf.get("pcfExcludingBiogenicUptake")),
+            "pcf_including_biogenic_uptake": _number(pcf.get("pcfIncludingBiogenicUptake")),
+            "land_use_change_ghg_emissions": _number(pcf.get("landUseChangeGhgEmissions")),
+            "biogenic_co2_uptake": _number(pcf.get("biogenicCO2Uptake")),
+            "biogenic_non_co2_emissions": _number(pcf.get("biogenicNonCO2Emissions")),
+            "ipcc_characterization_factors": tuple(pcf.get("ipccCharacterizationFactors") or ()),
+        }
+    else:
+        carbon = {
+            "declared_unit": pcf.get("declaredUnit"),
+            "declared_unit_amount": _number(pcf.get("unitaryProductAmount")),
+            "pcf_excluding_biogenic_uptake": _number(pcf.get("pCfExcludingBiogenic")),
+            "pcf_including_biogenic_uptake": _number(pcf.get("pCfIncludingBiogenic")),
+            "land_use_change_ghg_emissions": _number(pcf.get("dLucGhgEmissions")),
+            "biogenic_co2_uptake": _number(pcf.get("biogenicCarbonWithdrawal")),
+            "biogenic_non_co2_emissions": _number(pcf.get("otherBiogenicGhgEmissions")),
+            "ipcc_characterization_factors": tuple(pcf.get("ipccCharacterizationFactorsSources")
+                                                   or ([pcf["characterizationFactors"]]
+                                                       if pcf.get("characterizationFactors") else [])),
+        }
+    carbon.update({
+        "product_mass_per_declared_unit_kg": _number(pcf.get("productMassPerDeclaredUnit")),
+        "fossil_ghg_emissions": _number(pcf.get("fossilGhgEmissions")),
+        "aircraft_ghg_emissions": _number(pcf.get("aircraftGhgEmissions")),
+        "packaging_ghg_emissions": _number(pcf.get("packagingGhgEmissions")),
+        "fossil_carbon_content_kg": _number(pcf.get("fossilCarbonContent")),
+        "biogenic_carbon_content_kg": _number(pcf.get("biogenicCarbonContent")),
+        "reference_period_start": pcf.get("referencePeriodStart"),
+        "reference_period_end": pcf.get("referencePeriodEnd"),
+        "geography": pcf.get("geographyCountrySubdivision") or pcf.get("geographyCountry")
+                     or pcf.get("geographyRegionOrSubregion"),
+        "primary_data_share_percent": _number(pcf.get("primaryDataShare")),
+    })
+    return {
+        "id": footprint.get("id"), "spec_version": footprint.get("specVersion"),
+        "status": footprint.get("status", "Active"), "created": footprint.get("created"),
+        "company_name": footprint.get("companyName"), "product_name": footprint.get("productNameCompany"),
+        "product_ids": tuple(footprint.get("productIds") or ()),
+        "validity_period_start": footprint.get("validityPeriodStart"),
+        "validity_period_end": footprint.get("validityPeriodEnd"),
+        "pcf": {k: v for k, v in carbon.items() if v is not None},
+    }
+
+
+def read_product_footprint(source: str | Path | dict, *, schema: Literal["auto", "require", "skip"] = "auto",
+                           spec: str | Path | None = None) -> ProductFootprint:
+    """Read and check a supplier's PACT ProductFootprint (v2 or v3; bare, or wrapped as an API `{"data": ...}`).
+
+    schema: 'auto' validates against the PACT schema when a local copy of the spec is available, 'require'
+    raises PactSchemaUnavailable without one, 'skip' checks only the fields pcf needs. Errors name the file.
+    """
+    where = None
+    if isinstance(source, dict):
+        document = source
+    else:
+        where = str(source)
+        try:
+            document = json.loads(Path(source).read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise PactError(f"not JSON ({exc.msg} at line {exc.lineno})", file=where) from None
+    if isinstance(document, dict) and isinstance(document.get("data"), dict) and "pcf" not in document:
+        document = document["data"]
+    if not isinstance(document, dict) or "pcf" not in document:
+        raise PactError("not a PACT ProductFootprint (no 'pcf' object)", file=where)
+    try:
+        major = _major(document)
+    except PactError as exc:
+        raise PactError(exc.message, file=where, expected=exc.expected) from None
+    if schema != "skip":
+        try:
+            errors = validate(document, major=major, spec=spec)
+        except PactSchemaUnavailable:
+            if schema == "require":
+                raise
+            errors = []
+        if errors:
+            shown = "; ".join(errors[:5]) + (f"; ... {len(errors) - 5} more" if len(errors) > 5 else "")
+            raise PactError(f"invalid PACT v{major} ProductFootprint: {shown}", file=where)
+    try:
+        return ProductFootprint(**_normalise(document, major), source_file=where)
+    except (ValidationError, ValueError) as exc:
+        details = exc.errors() if isinstance(exc, ValidationError) else [{"loc": (), "msg": str(exc)}]
+        shown = "; ".join(f"{'.'.join(map(str, d['loc']))}: {d['msg']}" for d in details[:5])
+        raise PactError(f"PACT ProductFootprint lacks what pcf needs: {shown}", file=where) from None

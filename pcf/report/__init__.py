@@ -1,0 +1,50 @@
+"""The CFP study report of a Result: HTML (self-contained), PDF (WeasyPrint, offline) and the verifier workbook.
+
+    >>> from pcf.audit import audited_footprint
+    >>> from pcf.report import write_report
+    >>> files = write_report(audited_footprint("bill_of_materials/formation_grading_machine.yaml"), "out/report",
+    ...                      pdf=True)
+
+Data flow: Result -> `content.build_content` (what the report says, ISO 14067 clause 7) -> `html.render_html`
+(charts from `charts`) -> `pdf.write_pdf`; `excel.write_workbook` writes every table. Nothing here re-solves.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .content import SECTIONS, build_content
+from .excel import write_workbook
+from .html import render_html
+from .pdf import ReportError, write_pdf
+
+__all__ = ["SECTIONS", "ReportFiles", "ReportError", "build_content", "render_html", "write_pdf", "write_workbook",
+           "write_report"]
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """The files a report run wrote."""
+
+    html: Path
+    workbook: Path | None
+    result_json: Path
+    pdf: Path | None = None
+    pdf_pages: int = 0
+
+
+def write_report(result, out_dir: str | Path, *, pdf: bool = False, workbook: bool = True,
+                 stem: str = "cfp_report", **content_options) -> ReportFiles:
+    """Write `<stem>.html`, `<stem>.xlsx`, `result.json` (with its audit trail) and, if asked, `<stem>.pdf`."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    html = render_html(result, **content_options)
+    html_path = out / f"{stem}.html"
+    html_path.write_text(html, encoding="utf-8")
+    result_path = out / "result.json"
+    result_path.write_text(json.dumps(result.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+    xlsx = write_workbook(result, out / f"{stem}.xlsx") if workbook else None
+    pdf_path, pages = (write_pdf(html, out / f"{stem}.pdf") if pdf else (None, 0))
+    return ReportFiles(html=html_path, workbook=xlsx, result_json=result_path, pdf=pdf_path, pdf_pages=pages)

@@ -1,0 +1,210 @@
+"""The verifier's Excel workbook: every table behind a Result, one sheet each, with check formulas.
+
+Sheets: README, Summary, Inputs (the BOM lines as read), Mapping (what each line became and why), Lines (each
+line's link to a dataset, with `amount x factor` as a live formula), Datasets (factors with their sources,
+licences and quality), Stages / Modules / Materials (with SUM formulas), Gases, Nodes, Coverage, Attributions,
+Audit. Written with openpyxl; numbers stay numbers (float64 values, no rounding).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .charts import STAGE_LABELS
+from .content import SECTIONS
+
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+BOLD = Font(bold=True)
+MAX_WIDTH = 60
+
+
+def _cell(value):
+    """A value openpyxl can store: numbers and text as they are, containers as JSON, NaN as empty."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        try:
+            return value.item()
+        except (ValueError, AttributeError):
+            pass
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, (int, float, str, bool)):
+        return value
+    return str(value)
+
+
+def _write_frame(ws, frame: pd.DataFrame, *, start_row: int = 1) -> int:
+    """Write a table with a styled header; returns the last row written."""
+    columns = list(frame.columns)
+    for j, name in enumerate(columns, start=1):
+        cell = ws.cell(row=start_row, column=j, value=str(name))
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+    for i, row in enumerate(frame.itertuples(index=False), start=start_row + 1):
+        for j, value in enumerate(row, start=1):
+            ws.cell(row=i, column=j, value=_cell(value))
+    ws.freeze_panes = ws.cell(row=start_row + 1, column=1)
+    _fit(ws, frame)
+    return start_row + len(frame)
+
+
+def _fit(ws, frame: pd.DataFrame) -> None:
+    for j, name in enumerate(frame.columns, start=1):
+        sample = [len(str(name))] + [len(str(v)) for v in frame.iloc[:200, j - 1].tolist()]
+        ws.column_dimensions[get_column_letter(j)].width = min(MAX_WIDTH, max(sample) + 2)
+
+
+def _series_sheet(wb, title: str, series: pd.Series, total: float, labels: dict | None = None) -> None:
+    ws = wb.create_sheet(title)
+    frame = pd.DataFrame({"key": [str(k) for k in series.index],
+                          "label": [(labels or {}).get(str(k), str(k)) for k in series.index],
+                          "kg_co2e": series.to_numpy(dtype=float)})
+    last = _write_frame(ws, frame)
+    ws.cell(row=1, column=4, value="share").font = BOLD
+    for row in range(2, last + 1):
+        ws.cell(row=row, column=4, value=f"=C{row}/Summary!$B$2").number_format = "0.0%"
+    ws.cell(row=last + 1, column=2, value="sum (must equal the total)").font = BOLD
+    ws.cell(row=last + 1, column=3, value=f"=SUM(C2:C{last})").font = BOLD
+    ws.cell(row=last + 2, column=2, value="total from the result")
+    ws.cell(row=last + 2, column=3, value=total)
+
+
+def write_workbook(result, path: str | Path) -> Path:
+    """Write the verifier workbook (.xlsx); returns its path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    total = result.total_kg_co2e
+    wb = Workbook()
+
+    # Summary first so that formulas can refer to Summary!B2 (the total)
+    ws = wb.active
+    ws.title = "Summary"
+    summary = [
+        ("CFP excluding biogenic uptake, kg CO2e per machine", total),
+        ("CFP including biogenic removals", result.total_including_removals_kg_co2e),
+        ("fossil", result.fossil_kg_co2e),
+        ("sources giving only CO2e (aggregated)", result.aggregated_kg_co2e),
+        ("biogenic emissions", result.biogenic_emissions_kg_co2e),
+        ("biogenic removals", result.biogenic_removals_kg_co2e),
+        ("land-use change", result.dluc_kg_co2e),
+        ("aircraft (included above)", result.aircraft_kg_co2e),
+        ("primary data share", result.primary_data_share),
+        ("method", result.method),
+        ("factory electricity", result.grid),
+        ("solver", result.solver),
+    ] + [(f"data quality: {k}", v) for k, v in (result.data_quality or {}).items()] \
+      + [(f"functional unit: {k}", v) for k, v in result.functional_unit.items()]
+    ws.append(["item", "value"])
+    for label, value in summary:
+        ws.append([label, _cell(value)])
+    ws.append(["check: fossil + aggregated + biogenic emissions + land-use change", "=B4+B5+B6+B8"])
+    for cell in ws[1]:
+        cell.font, cell.fill = BOLD, HEADER_FILL
+    ws.column_dimensions["A"].width = 62
+    ws.column_dimensions["B"].width = 40
+
+    readme = wb.create_sheet("README", 0)
+    readme.append(["pcf verifier workbook"])
+    readme["A1"].font = Font(bold=True, size=14)
+    fu = result.functional_unit
+    for line in (
+        f"Machine: {fu.get('model')} ({fu.get('machine_id')}); declared unit: 1 piece; cradle to gate.",
+        f"Total: {total:,.3f} kg CO2e per machine (excluding biogenic uptake), {result.method}.",
+        "Sheets: Summary; Inputs = BOM lines as read; Mapping = what each line became and why; Lines = each "
+        "line's link to a background dataset (kg CO2e = amount x factor, as a formula); Datasets = factors with "
+        "source, licence and quality; Stages, Modules, Materials, Gases; Nodes = per-node cumulative footprint; "
+        "Coverage = cut-off assessment; Attributions; Audit = input and data hashes, options, versions.",
+        "Every breakdown sheet ends with a SUM that must equal the total. The report's sections: "
+        + ", ".join(title for _, title in SECTIONS) + ".",
+        "Reproduce the result with `pcf verify RESULT.json` (see docs/audit.md).",
+    ):
+        readme.append([line])
+    readme.column_dimensions["A"].width = 140
+    for row in readme.iter_rows(min_row=2):
+        row[0].alignment = Alignment(wrap_text=True)
+
+    intake = getattr(result, "intake", None)
+    if intake is not None and len(intake):
+        _write_frame(wb.create_sheet("Inputs"), intake)
+        mapping_cols = [c for c in ("line_id", "kind", "name", "given", "dataset", "method", "confidence", "status",
+                                    "modelled", "reason", "estimate", "data_type") if c in intake.columns]
+        _write_frame(wb.create_sheet("Mapping"), intake[mapping_cols])
+    else:
+        ws = wb.create_sheet("Inputs")
+        ws.append(["This result carries no intake table (BOM lines as read); see the Lines sheet."])
+
+    # Lines with the dataset factor and a live check formula
+    lines = result.lines.copy()
+    factors = result.by_dataset["kg_co2e_per_unit"]
+    lines["kg_co2e_per_unit"] = lines["dataset"].map(factors)
+    ws = wb.create_sheet("Lines")
+    last = _write_frame(ws, lines)
+    columns = list(lines.columns)
+    amount = get_column_letter(columns.index("amount_per_machine") + 1)
+    factor = get_column_letter(columns.index("kg_co2e_per_unit") + 1)
+    result_col = get_column_letter(columns.index("kg_co2e") + 1)
+    check = len(columns) + 1
+    ws.cell(row=1, column=check, value="check: amount x factor").font = BOLD
+    for row in range(2, last + 1):
+        ws.cell(row=row, column=check, value=f"={amount}{row}*{factor}{row}")
+    ws.cell(row=last + 1, column=columns.index("kg_co2e") + 1, value=f"=SUM({result_col}2:{result_col}{last})")
+    ws.cell(row=last + 1, column=1, value="sum (must equal the total)").font = BOLD
+
+    datasets = result.by_dataset.reset_index()
+    ws = wb.create_sheet("Datasets")
+    last = _write_frame(ws, datasets)
+    col = get_column_letter(list(datasets.columns).index("kg_co2e") + 1)
+    ws.cell(row=last + 1, column=1, value="sum (must equal the total)").font = BOLD
+    ws.cell(row=last + 1, column=list(datasets.columns).index("kg_co2e") + 1, value=f"=SUM({col}2:{col}{last})")
+
+    _series_sheet(wb, "Stages", result.by_stage, total, STAGE_LABELS)
+    _series_sheet(wb, "Modules", result.by_module, total)
+    _series_sheet(wb, "Materials", result.by_material, total)
+    _write_frame(wb.create_sheet("Gases"), result.by_gas.reset_index())
+    _write_frame(wb.create_sheet("Nodes"), result.nodes.reset_index())
+
+    ws = wb.create_sheet("Coverage")
+    coverage = result.coverage or {}
+    cutoff = coverage.get("cutoff") or {}
+    row = _write_frame(ws, pd.DataFrame(
+        [(k, _cell(v)) for k, v in coverage.items() if k != "cutoff"], columns=["item", "value"]))
+    if cutoff:
+        ws.cell(row=row + 2, column=1, value="cut-off criteria").font = BOLD
+        row = _write_frame(ws, pd.DataFrame([(k, v) for k, v in (cutoff.get("criteria") or {}).items()]
+                                            + [("criteria_met", cutoff.get("criteria_met"))],
+                                            columns=["criterion", "value"]), start_row=row + 3)
+        if cutoff.get("by_status"):
+            row = _write_frame(ws, pd.DataFrame(cutoff["by_status"]), start_row=row + 2)
+        ws.cell(row=row + 2, column=1, value="excluded items").font = BOLD
+        exclusions = pd.DataFrame(cutoff.get("exclusions") or [], columns=["line_id", "status", "reason"])
+        _write_frame(ws, exclusions if len(exclusions) else pd.DataFrame({"line_id": ["(none)"]}),
+                     start_row=row + 3)
+
+    _write_frame(wb.create_sheet("Attributions"), pd.DataFrame(list(result.attributions)
+                                                              or [{"source": "", "licence": "", "attribution": ""}]))
+
+    ws = wb.create_sheet("Audit")
+    versions = dict(result.data_versions or {})
+    audit = versions.pop("audit", None) or {}
+    rows = [("data_versions." + k, _cell(v)) for k, v in versions.items()]
+    if audit:
+        rows += [("input." + k, _cell(v)) for k, v in audit["input"].items()]
+        rows += [("lci_data." + k, _cell(v)) for k, v in audit["lci_data"].items() if k != "files"]
+        rows += [("options." + k, _cell(v)) for k, v in audit.get("options", {}).items()]
+        rows += [("libraries." + k, _cell(v)) for k, v in audit.get("libraries", {}).items()]
+        rows += [("shipped table " + k, v) for k, v in audit.get("shipped_tables", {}).items()]
+        rows += [("lci_data file " + k, v) for k, v in (audit["lci_data"].get("files") or {}).items()]
+        rows += [("timestamp", audit.get("timestamp"))]
+    _write_frame(ws, pd.DataFrame(rows, columns=["item", "value"]))
+
+    wb.save(path)
+    return path

@@ -1,0 +1,46 @@
+"""Shared helpers of the report, PACT, audit and store tests: run the CLI with the report commands registered."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from pcf import cli
+from pcf.cli_report import register
+from pcf.errors import PcfError
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE_BOM = ROOT / "bill_of_materials" / "formation_grading_machine.yaml"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+PACT_SPEC = SHARED / "pact"
+NO_SPEC = "the PACT spec is read from ../shared/pact (its licence forbids copying it into pcf); not present here"
+
+
+def run_cli(argv: list[str]) -> int:
+    """`pcf ARGV` as pcf.cli.main runs it, with the report commands registered if cli.py does not yet do it."""
+    parser = cli._parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    if "report" not in sub.choices:
+        register(sub)
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args) or 0
+    except PcfError as exc:
+        cli.err_console.print(f"error: {exc.describe()}", highlight=False, soft_wrap=True, markup=False)
+        return 2
+
+
+def copy_workspace(target: Path) -> tuple[Path, Path]:
+    """A private copy of the example BOM and of lci_data (without the large optional open_ceda tables)."""
+    data = target / "lci_data"
+    shutil.copytree(ROOT / "lci_data", data, ignore=lambda d, names: [n for n in names if n.endswith(".py")]
+                    + (["open_ceda"] if Path(d).name == "packs" else []))
+    bom = target / EXAMPLE_BOM.name
+    shutil.copy(EXAMPLE_BOM, bom)
+    return bom, data
+
+
+def write_json(path: Path, data) -> Path:
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path

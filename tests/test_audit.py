@@ -1,0 +1,121 @@
+"""Audit trail: every result records how it was made, and `pcf verify` reproduces it or says what differs."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import hashlib
+import json
+
+import pytest
+from report_helpers import copy_workspace, run_cli, write_json
+from test_engine import BASE, TOTAL
+
+from pcf.audit import AuditError, audited_footprint, verify
+from pcf.data.tables import load_lci_tables
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    """The example machine computed from private copies of its BOM and of lci_data, written as result.json."""
+    root = tmp_path_factory.mktemp("audit")
+    bom, data = copy_workspace(root)
+    result = audited_footprint(bom, lci_data=data, grid="electricity_cn_national_2023")
+    path = result.write_json(root / "result.json")
+    return bom, data, result, path
+
+
+def test_result_records_input_hash_data_hash_version_options_and_timestamp(workspace):
+    bom, data, result, path = workspace
+    audit = json.loads(path.read_text())["data_versions"]["audit"]
+    assert audit["input"]["sha256"] == hashlib.sha256(bom.read_bytes()).hexdigest()
+    assert audit["lci_data"]["content_hash"] == load_lci_tables(data).content_hash == result.data_versions[
+        "lci_data_hash"]
+    flows = data / "flows.csv"
+    assert audit["lci_data"]["files"]["flows.csv"] == hashlib.sha256(flows.read_bytes()).hexdigest()
+    assert not any(name.startswith("packs/open_ceda/") and name != "packs/open_ceda/pack.yaml"
+                   for name in audit["lci_data"]["files"])
+    assert audit["options"] == {"grid": "electricity_cn_national_2023"}
+    assert audit["pcf_version"] == result.data_versions["pcf"]
+    assert audit["timestamp"].endswith("+00:00")
+
+
+def test_verify_passes_on_an_untouched_result(workspace):
+    _, _, result, path = workspace
+    outcome = verify(path)
+    assert outcome.ok, outcome.describe()
+    assert outcome.recomputed["total_kg_co2e"] == pytest.approx(result.total_kg_co2e, rel=1e-12)
+
+
+def test_verify_fails_on_a_tampered_input_file_and_names_what_differs(workspace, tmp_path):
+    bom, _, result, path = workspace
+    original = bom.read_text()
+    try:
+        bom.write_text(original.replace("mass_kg: 39.5", "mass_kg: 45.5", 1))
+        outcome = verify(path)
+    finally:
+        bom.write_text(original)
+    assert not outcome.ok
+    failed = {c.name for c in outcome.checks if not c.ok}
+    assert failed == {"input file", "recomputed result"}
+    assert any(bom.name in d and "changed" in d for d in outcome.differences)
+    assert any(d.startswith("total_kg_co2e: recorded") for d in outcome.differences)
+
+
+def test_verify_fails_on_a_tampered_data_file_and_names_it(workspace):
+    _, data, result, path = workspace
+    table = data / "packs" / "materials" / "exchanges.csv"
+    original = table.read_text()
+    rows = list(csv.DictReader(original.splitlines()))
+    row = next(r for r in rows if r["dataset"] == "steel_cold_rolled_cn")
+    row["amount"] = str(float(row["amount"]) * 2)
+    try:
+        with table.open("w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        outcome = verify(path)
+    finally:
+        table.write_text(original)
+    assert not outcome.ok
+    assert any(d.startswith("packs/materials/exchanges.csv: changed") for d in outcome.differences)
+    assert any(d.startswith("lci_data content hash") for d in outcome.differences)
+    assert any(d.startswith("total_kg_co2e: recorded") for d in outcome.differences)
+    assert verify(path).ok  # restored: verified again
+
+
+def test_verify_fails_on_an_edited_result_document(workspace, tmp_path):
+    _, _, result, path = workspace
+    document = json.loads(path.read_text())
+    document["by_stage"]["production"] += 1.0
+    outcome = verify(write_json(tmp_path / "edited.json", document))
+    assert not outcome.ok
+    assert [d for d in outcome.differences if d.startswith("by_stage.production: recorded")]
+
+
+def test_pcf_verify_exits_0_when_verified_and_1_when_not(workspace, tmp_path, capsys):
+    _, _, _, path = workspace
+    assert run_cli(["verify", str(path)]) == 0
+    assert "verified" in capsys.readouterr().out
+    document = json.loads(path.read_text())
+    document["total_kg_co2e"] *= 1.01
+    assert run_cli(["verify", str(write_json(tmp_path / "edited.json", document))]) == 1
+    assert "NOT verified" in capsys.readouterr().out
+
+
+def test_a_result_without_an_audit_trail_cannot_be_verified(workspace, tmp_path):
+    _, _, result, _ = workspace
+    document = json.loads(json.dumps(result.to_dict()))
+    del document["data_versions"]["audit"]
+    with pytest.raises(AuditError, match="no audit trail"):
+        verify(write_json(tmp_path / "plain.json", document))
+
+
+def test_results_from_a_non_file_background_verify_with_that_background(tiny_background, tmp_path):
+    bom = write_json(tmp_path / "tiny.json", copy.deepcopy(BASE))
+    result = audited_footprint(bom, background=tiny_background)
+    assert result.total_kg_co2e == pytest.approx(TOTAL, rel=1e-9)
+    path = result.write_json(tmp_path / "result.json")
+    assert verify(path, background=tiny_background).ok
+    missing = verify(path)
+    assert not missing.ok and "lci_data folder is missing" in missing.differences[-1]

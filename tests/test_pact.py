@@ -1,0 +1,194 @@
+"""PACT export (v3, v2) validated against the spec's own JSON schema, and the reader of suppliers' footprints.
+
+The PACT OpenAPI documents and examples are read from ../shared/pact at test time: their licence forbids copying
+them into pcf, so these tests skip when that folder is absent.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+
+import pytest
+from report_helpers import EXAMPLE_BOM, NO_SPEC, PACT_SPEC, run_cli, write_json
+from test_engine import BASE, TOTAL
+
+from pcf import pact
+from pcf.audit import audited_footprint
+
+needs_spec = pytest.mark.skipif(not (PACT_SPEC / "v3" / "openapi.yaml").is_file(), reason=NO_SPEC)
+UTC = dt.timezone.utc
+OPTIONS = pact.ExportOptions(company_name="Test maker", reference_period_start=dt.datetime(2024, 1, 1, tzinfo=UTC),
+                             cpc="4491")
+WOOD_UPTAKE = -10 * 1.6  # 10 kg of crate wood x 1.6 kg CO2 uptake per kg
+WOOD_BIOGENIC = 10 * 0.2  # its biogenic CO2 emission
+LUC = 2 * 1.5 * 0.5  # 2 assemblies x 1.5 kg aluminium x 0.5 kg CO2 from land-use change
+
+
+def _footprints(document) -> list[dict]:
+    """The ProductFootprints of a spec example: bare, an API response ({data: ...}) or an event (data.pfs)."""
+    data = document.get("data", document)
+    if isinstance(data, dict) and "pfs" in data:
+        return data["pfs"]
+    return data if isinstance(data, list) else [data]
+
+
+@pytest.fixture(scope="module")
+def tiny_result(tiny_background, tmp_path_factory):
+    bom = write_json(tmp_path_factory.mktemp("pact") / "tiny.json", copy.deepcopy(BASE))
+    return audited_footprint(bom, background=tiny_background)
+
+
+@pytest.fixture(scope="module")
+def example_result():
+    return audited_footprint(EXAMPLE_BOM)
+
+
+@needs_spec
+@pytest.mark.parametrize("major", ["3", "2"])
+def test_the_specs_own_examples_validate(major):
+    examples = sorted((PACT_SPEC / f"v{major}" / "examples").glob("*.json"))
+    assert examples
+    for example in examples:
+        for footprint in _footprints(json.loads(example.read_text())):
+            assert pact.validate(footprint, major=major, spec=PACT_SPEC) == [], example.name
+
+
+@needs_spec
+def test_the_validator_rejects_a_broken_example():
+    footprint = json.loads((PACT_SPEC / "v3" / "examples" / "example-1.json").read_text())
+    del footprint["pcf"]["pcfExcludingBiogenicUptake"]
+    footprint["pcf"]["fossilGhgEmissions"] = "1e3"  # PACT decimals have no exponent
+    footprint["pcf"]["geographyCountry"] = "US"  # a second geography besides the subdivision
+    errors = pact.validate(footprint, spec=PACT_SPEC)
+    assert any("pcfExcludingBiogenicUptake" in e for e in errors)
+    assert any(e.startswith("pcf.fossilGhgEmissions") for e in errors)
+    assert len(errors) >= 3
+
+
+@needs_spec
+def test_example_machine_exports_a_valid_v3_footprint(example_result):
+    footprint = pact.to_pact_v3(example_result)
+    assert pact.validate(footprint, spec=PACT_SPEC) == []
+    pcf = footprint["pcf"]
+    assert (pcf["declaredUnitOfMeasurement"], pcf["declaredUnitAmount"]) == ("piece", "1")
+    assert float(pcf["productMassPerDeclaredUnit"]) == example_result.functional_unit["declared_mass_kg"]
+    assert float(pcf["pcfExcludingBiogenicUptake"]) == pytest.approx(example_result.total_kg_co2e, abs=1e-6)
+    assert pcf["ipccCharacterizationFactors"] == ["AR6"]
+    assert "productOrSectorSpecificRules" not in pcf  # no PCR used: left out, the schema forbids an empty list
+    for field in ("fossilGhgEmissions", "biogenicCarbonContent", "landUseChangeGhgEmissions", "aircraftGhgEmissions",
+                  "fossilCarbonContent", "packagingGhgEmissions", "crossSectoralStandards",
+                  "boundaryProcessesDescription", "exemptedEmissionsPercent", "secondaryEmissionFactorSources",
+                  "primaryDataShare", "dqi", "referencePeriodStart", "referencePeriodEnd", "geographyCountry"):
+        assert field in pcf, field
+    assert pcf["packagingEmissionsIncluded"] is True
+
+
+@needs_spec
+def test_example_machine_exports_a_valid_v2_footprint_per_kg(example_result):
+    footprint = pact.to_pact_v2(example_result, pact.ExportOptions(cpc="4491"))
+    assert pact.validate(footprint, spec=PACT_SPEC) == []
+    mass = example_result.functional_unit["declared_mass_kg"]
+    assert footprint["pcf"]["declaredUnit"] == "kilogram"
+    assert float(footprint["pcf"]["unitaryProductAmount"]) == mass
+    assert float(footprint["pcf"]["pCfExcludingBiogenic"]) == pytest.approx(example_result.total_kg_co2e / mass,
+                                                                           rel=1e-8)
+
+
+def test_export_numbers_are_the_hand_computed_ones(tiny_result):
+    pcf = pact.to_pact_v3(tiny_result, OPTIONS)["pcf"]
+    assert float(pcf["pcfExcludingBiogenicUptake"]) == pytest.approx(TOTAL, abs=1e-6)
+    assert float(pcf["pcfIncludingBiogenicUptake"]) == pytest.approx(TOTAL + WOOD_UPTAKE, abs=1e-6)
+    assert float(pcf["biogenicCO2Uptake"]) == pytest.approx(WOOD_UPTAKE, abs=1e-6)
+    assert float(pcf["landUseChangeGhgEmissions"]) == pytest.approx(LUC, abs=1e-6)
+    # fossil = everything except biogenic emissions and land-use change (this system has no CO2e-only factor)
+    assert float(pcf["fossilGhgEmissions"]) == pytest.approx(TOTAL - WOOD_BIOGENIC - LUC, abs=1e-5)
+    assert float(pcf["packagingGhgEmissions"]) == pytest.approx(10 * (0.1 + 0.2), abs=1e-6)
+    assert float(pcf["packagingBiogenicCarbonContent"]) == pytest.approx(16 * 12.011 / 44.009, abs=1e-6)
+    assert pcf["biogenicCarbonContent"] == "0"
+    assert pcf["fossilCarbonContent"] == "0"  # steel and aluminium only: no polymer carbon
+    assert pcf["productMassPerDeclaredUnit"] == "20"
+    assert (pcf["referencePeriodStart"], pcf["referencePeriodEnd"]) == ("2024-01-01T00:00:00Z", "2025-01-01T00:00:00Z")
+    assert pcf["primaryDataShare"] == "0"
+    assert pcf["dqi"] == {"technologicalDQR": "2", "geographicalDQR": "3", "temporalDQR": "1"}
+    v2 = pact.to_pact_v2(tiny_result, OPTIONS)["pcf"]
+    assert float(v2["pCfExcludingBiogenic"]) == pytest.approx(TOTAL / 20, abs=1e-8)
+
+
+def test_missing_owner_period_or_cpc_are_refused_with_the_fix(tiny_result):
+    with pytest.raises(pact.PactError, match="company name"):
+        pact.to_pact_v3(tiny_result, pact.ExportOptions(reference_period_start=OPTIONS.reference_period_start))
+    with pytest.raises(pact.PactError, match="reference period"):
+        pact.to_pact_v3(tiny_result, pact.ExportOptions(company_name="x"))
+    with pytest.raises(pact.PactError, match="productCategoryCpc"):
+        pact.to_pact_v2(tiny_result, pact.ExportOptions(company_name="x"))
+
+
+def test_the_same_computation_gives_the_same_footprint_id(tiny_result):
+    assert pact.to_pact_v3(tiny_result, OPTIONS)["id"] == pact.to_pact_v3(tiny_result, OPTIONS)["id"]
+    assert pact.to_pact_v3(tiny_result, OPTIONS)["id"] != pact.to_pact_v2(tiny_result, OPTIONS)["id"]
+
+
+def test_decimal_strings_have_no_exponent_and_keep_their_sign():
+    assert pact.decimal_string(1.5e-7) == "0"
+    assert pact.decimal_string(1.5e-7, places=9) == "0.00000015"
+    assert pact.decimal_string(12345678.9) == "12345678.9"
+    assert pact.decimal_string(-1e-12, sign="positive") == "0"
+    assert pact.decimal_string(1e-12, sign="negative") == "0"
+
+
+def test_carbon_fraction_of_a_repeat_unit():
+    assert pact.carbon_fraction("C2H4") == pytest.approx(2 * 12.011 / (2 * 12.011 + 4 * 1.008))
+    assert pact.carbon_fraction("C2H3Cl") == pytest.approx(2 * 12.011 / (2 * 12.011 + 3 * 1.008 + 35.45))
+
+
+def test_example_machine_counts_the_fossil_carbon_of_its_polymer_parts(example_result):
+    kg_c, counted, _ = pact.fossil_carbon_content(example_result)
+    lines = example_result.lines
+    pa6 = lines[(lines["kind"] == "part") & (lines["material"] == "pa6")]["amount_per_machine"].sum()
+    assert pa6 > 0 and any(c.startswith("pa6 ") for c in counted)
+    assert kg_c > pa6 * pact.carbon_fraction("C6H11NO")
+
+
+def test_own_export_reads_back_as_a_supplier_footprint(tiny_result):
+    supplier = pact.read_product_footprint(pact.to_pact_v3(tiny_result, OPTIONS), schema="skip")
+    assert supplier.pcf.declared_unit == "piece"
+    assert supplier.pcf.per_unit(supplier.pcf.pcf_excluding_biogenic_uptake) == pytest.approx(TOTAL, abs=1e-6)
+    assert supplier.valid_until == dt.datetime(2028, 1, 1, tzinfo=UTC)  # 3 years after the reference period
+    assert supplier.is_valid_on(dt.datetime(2026, 6, 1, tzinfo=UTC))
+    assert not supplier.is_valid_on(dt.datetime(2028, 6, 1, tzinfo=UTC))
+    v2 = pact.read_product_footprint(pact.to_pact_v2(tiny_result, OPTIONS), schema="skip")
+    assert v2.pcf.declared_unit == "kilogram" and v2.pcf.declared_unit_amount == 20
+    assert v2.pcf.pcf_excluding_biogenic_uptake * v2.pcf.declared_unit_amount == pytest.approx(TOTAL, rel=1e-6)
+
+
+@needs_spec
+def test_supplier_files_are_validated_against_the_schema(tmp_path, monkeypatch):
+    monkeypatch.setenv(pact.SPEC_ENV, str(PACT_SPEC))
+    example = json.loads((PACT_SPEC / "v3" / "examples" / "example-1.json").read_text())
+    read = pact.read_product_footprint(write_json(tmp_path / "ok.json", example), schema="require")
+    assert (read.pcf.declared_unit, read.pcf.pcf_excluding_biogenic_uptake) == (
+        example["pcf"]["declaredUnitOfMeasurement"], float(example["pcf"]["pcfExcludingBiogenicUptake"]))
+    wrapped = pact.read_product_footprint(
+        write_json(tmp_path / "v2.json", json.loads((PACT_SPEC / "v2" / "examples" / "get-footprint-response.json")
+                                          .read_text())))
+    assert wrapped.spec_version.startswith("2.")
+    del example["pcf"]["referencePeriodEnd"]
+    with pytest.raises(pact.PactError, match=r"bad\.json.*invalid PACT v3"):
+        pact.read_product_footprint(write_json(tmp_path / "bad.json", example))
+
+
+def test_without_the_spec_validation_says_so(tmp_path):
+    with pytest.raises(pact.PactSchemaUnavailable, match="not available"):
+        pact.validate({"specVersion": "3.0.0"}, spec=tmp_path)
+
+
+def test_pcf_pact_writes_the_footprint(tmp_path, capsys):
+    out = tmp_path / "pf.json"
+    assert run_cli(["pact", str(EXAMPLE_BOM), "--out", str(out), "--company-id", "urn:example:company:1"]) == 0
+    footprint = json.loads(out.read_text())
+    assert footprint["companyIds"] == ["urn:example:company:1"]
+    if (PACT_SPEC / "v3" / "openapi.yaml").is_file():
+        assert "valid against the PACT schema" in capsys.readouterr().out
+    assert run_cli(["pact", str(EXAMPLE_BOM), "--out", str(out), "--company-id", "not-a-urn"]) == 2

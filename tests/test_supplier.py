@@ -1,0 +1,124 @@
+"""Supplier footprints in: a PACT file or a per-unit figure replaces a component's secondary dataset, keeps its
+split, counts as primary data, and is refused with a reason when it does not fit."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from test_engine import BASE, TOTAL
+
+import pcf
+from pcf.bom import model_from_data
+from pcf.errors import MappingError
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+ALUMINIUM = 8.5  # the tiny background's aluminium, kg CO2e per kg
+C1_KG = 2 * 1.5  # kg of the component C1 per machine (2 assemblies x 1.5 kg)
+
+
+def with_supplier(footprint: dict, tmp_path=None):
+    data = copy.deepcopy(BASE)
+    data["items"][0]["children"][1]["supplier_footprint"] = footprint
+    if tmp_path is not None:
+        data["source_file"] = str(tmp_path / "bom.yaml")
+    return model_from_data(data)
+
+
+def test_per_unit_figure_replaces_the_dataset(tiny_background):
+    system = with_supplier({"kg_co2e_per_unit": 4.0, "fossil_kg_co2e_per_unit": 3.5,
+                            "land_use_change_kg_co2e_per_unit": 0.2, "source": "supplier EPD 2025",
+                            "reference_period_start": "2024-01-01", "reference_period_end": "2025-01-01"})
+    result = pcf.footprint(system, background=tiny_background)
+    assert result.total_kg_co2e == pytest.approx(TOTAL - C1_KG * ALUMINIUM + C1_KG * 4.0, rel=1e-9)
+    row = result.lines.set_index("line_id").loc["C1"]
+    assert row["dataset"] == "supplier:C1" and row["data_type"] == "primary"
+    assert result.primary_data_share == pytest.approx(C1_KG * 4.0 / result.total_kg_co2e, rel=1e-9)
+    # the declared split is kept: land use 0.2 and biogenic 4.0 - 3.5 - 0.2 = 0.3 per kg
+    assert result.dluc_kg_co2e == pytest.approx(C1_KG * 0.2, rel=1e-9)
+    assert result.biogenic_emissions_kg_co2e == pytest.approx(10 * 0.2 + C1_KG * 0.3, rel=1e-9)
+    assert any("supplier figure: supplier EPD 2025" in a["source"] for a in result.attributions)
+
+
+def test_a_figure_with_an_impossible_split_is_refused(tiny_background):
+    system = with_supplier({"kg_co2e_per_unit": 1.0, "fossil_kg_co2e_per_unit": 2.0, "source": "x",
+                            "reference_period_start": "2024-01-01", "reference_period_end": "2025-01-01"})
+    with pytest.raises(MappingError, match="split does not add up"):
+        pcf.footprint(system, background=tiny_background)
+
+
+def test_a_figure_needs_its_source_and_period():
+    with pytest.raises(pcf.PcfError, match="needs its source"):
+        with_supplier({"kg_co2e_per_unit": 1.0})
+
+
+def _valid_v3_example() -> dict:
+    from pcf.pact import validate
+
+    for name in sorted((SHARED / "pact" / "v3" / "examples").glob("*.json")):
+        document = json.loads(name.read_text())
+        items = document.get("data") if isinstance(document.get("data"), list) else [document.get("data", document)]
+        for item in items:
+            if isinstance(item, dict) and "pcf" in item and not validate(item, major="3"):
+                return copy.deepcopy(item)
+    pytest.skip("no schema-valid v3 example found")
+
+
+needs_spec = pytest.mark.skipif(not (SHARED / "pact" / "v3").exists(),
+                                reason="../shared/pact/v3 absent: the PACT spec may not be copied into the project")
+
+
+def _pact_file(tmp_path, **pcf_changes) -> dict:
+    document = _valid_v3_example()
+    document["status"] = "Active"
+    document["validityPeriodStart"] = "2025-01-01T00:00:00Z"
+    document["validityPeriodEnd"] = "2030-01-01T00:00:00Z"
+    document["pcf"].update({"declaredUnitOfMeasurement": "kilogram", "declaredUnitAmount": "2",
+                            "productMassPerDeclaredUnit": "2", "pcfExcludingBiogenicUptake": "8.0",
+                            "pcfIncludingBiogenicUptake": "7.0", "fossilGhgEmissions": "7.0",
+                            "referencePeriodStart": "2024-01-01T00:00:00Z",
+                            "referencePeriodEnd": "2025-01-01T00:00:00Z", "biogenicCO2Uptake": "-1.0"})
+    document["pcf"].pop("landUseChangeGhgEmissions", None)
+    document["pcf"].update(pcf_changes)
+    (tmp_path / "supplier_alu.json").write_text(json.dumps(document))
+    return {"file": "supplier_alu.json"}
+
+
+@needs_spec
+def test_pact_v3_file_changes_the_component_by_the_hand_computed_amount(tiny_background, tmp_path):
+    system = with_supplier(_pact_file(tmp_path), tmp_path)
+    result = pcf.footprint(system, background=tiny_background)
+    # 8.0 kg CO2e per 2 kg declared -> 4.0 per kg; fossil 3.5, biogenic 0.5, uptake -0.5 per kg
+    assert result.total_kg_co2e == pytest.approx(TOTAL - C1_KG * ALUMINIUM + C1_KG * 4.0, rel=1e-9)
+    assert result.biogenic_removals_kg_co2e == pytest.approx(-16.0 - C1_KG * 0.5, rel=1e-9)
+    base = pcf.footprint(model_from_data(copy.deepcopy(BASE)), background=tiny_background)
+    assert result.primary_data_share > base.primary_data_share
+    intake = result.intake.set_index("line_id").loc["C1"]
+    assert intake["method"] == "supplier"
+    assert any("supplier_alu.json" in a["source"] for a in result.attributions)
+
+
+@needs_spec
+def test_expired_footprint_is_refused(tiny_background, tmp_path):
+    footprint = _pact_file(tmp_path)
+    document = json.loads((tmp_path / "supplier_alu.json").read_text())
+    document["validityPeriodEnd"] = "2025-06-01T00:00:00Z"
+    (tmp_path / "supplier_alu.json").write_text(json.dumps(document))
+    with pytest.raises(MappingError, match="not valid on"):
+        pcf.footprint(with_supplier(footprint, tmp_path), background=tiny_background)
+
+
+@needs_spec
+def test_a_declared_unit_that_does_not_fit_is_refused(tiny_background, tmp_path):
+    footprint = _pact_file(tmp_path, declaredUnitOfMeasurement="liter")
+    with pytest.raises(MappingError, match="declared unit 'liter' does not fit"):
+        pcf.footprint(with_supplier(footprint, tmp_path), background=tiny_background)
+
+
+@needs_spec
+def test_a_schema_invalid_file_is_refused(tiny_background, tmp_path):
+    (tmp_path / "bad.json").write_text(json.dumps({"id": "x", "specVersion": "3.0.0", "pcf": {}}))
+    with pytest.raises(MappingError, match="supplier footprint refused"):
+        pcf.footprint(with_supplier({"file": "bad.json"}, tmp_path), background=tiny_background)
