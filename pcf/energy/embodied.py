@@ -1,0 +1,35 @@
+"""Embodied (cradle-to-gate) footprint of each design, from its BOM through the engine: the I/O edge."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from .models import ComparisonConfig
+
+DESIGNS = ("baseline", "candidate")
+
+
+def embodied_footprints(config: ComparisonConfig, *, footprint: Callable | None = None,
+                        **engine_options) -> dict[str, dict]:
+    """Per design: {'kg_co2e', 'bom', 'functional_unit', 'factory_grid', 'by_stage_kg_co2e'} from pcf.footprint.
+
+    The BOM is read with the BOM reader and the model handed to `footprint` (default: pcf.footprint);
+    `engine_options` (grid, method, background, ...) are passed on.
+    """
+    from ..bom.readers import read_bom
+
+    if footprint is None:
+        from ..engine import footprint
+    details = {}
+    for key in DESIGNS:
+        bom = getattr(config, key).bom
+        result = footprint(read_bom(bom), **engine_options)
+        details[key] = {
+            "kg_co2e": float(result.total_kg_co2e),
+            "bom": bom,
+            "functional_unit": result.functional_unit.get("description", ""),
+            "factory_grid": result.grid,
+            "method": result.method,
+            "by_stage_kg_co2e": {str(k): float(v) for k, v in result.by_stage.items()},
+        }
+    return details

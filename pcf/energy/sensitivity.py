@@ -1,0 +1,118 @@
+"""One-at-a-time sensitivity (tornado): each parameter set to its low and its high value, everything else at base.
+
+The metric is the net lifetime balance of the line (use-phase savings minus extra embodied emissions, t CO2e);
+the lifetime electricity saved (MWh) is reported beside it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import pandas as pd
+from pydantic import ValidationError
+
+from .compare import DESIGNS, EnergyComparison, compare
+from .errors import EnergyError
+from .models import ComparisonConfig, SensitivityParameter
+
+EMBODIED_PREFIX = "embodied."
+
+
+def _set_path(data: Any, path: str, value: float) -> None:
+    parts = path.split(".")
+    node = data
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(node, dict):
+            if part not in node:
+                raise KeyError(".".join(parts[: i + 1]))
+            if last:
+                node[part] = value
+            else:
+                node = node[part]
+        elif isinstance(node, (list, tuple)):
+            if not part.isdigit() or int(part) >= len(node):
+                raise KeyError(".".join(parts[: i + 1]))
+            if last:
+                node[int(part)] = value
+            else:
+                node = node[int(part)]
+        else:
+            raise KeyError(".".join(parts[: i + 1]))
+
+
+def _thawed(value: Any) -> Any:
+    """model_dump gives tuples for tuple fields; make every container mutable."""
+    if isinstance(value, dict):
+        return {k: _thawed(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_thawed(v) for v in value]
+    return value
+
+
+def varied(config: ComparisonConfig, embodied: Mapping[str, float], path: str,
+           value: float) -> tuple[ComparisonConfig, dict[str, float]]:
+    """The configuration and embodied footprints with one parameter set to `value` (validated again)."""
+    embodied = dict(embodied)
+    if path.startswith(EMBODIED_PREFIX):
+        key = path[len(EMBODIED_PREFIX):].removesuffix("_factor")
+        if key not in DESIGNS or not path.endswith("_factor"):
+            raise EnergyError(f"unknown sensitivity parameter '{path}'", column="sensitivity",
+                              expected="embodied.baseline_factor or embodied.candidate_factor")
+        embodied[key] *= value
+        return config, embodied
+    data = _thawed(config.model_dump())
+    try:
+        _set_path(data, path, value)
+    except KeyError as exc:
+        raise EnergyError(f"sensitivity parameter '{path}': no such configuration field ({exc.args[0]})",
+                          column="sensitivity", expected="a dotted path such as candidate.charge_path_efficiency")
+    try:
+        return ComparisonConfig.model_validate(data), embodied
+    except ValidationError as exc:
+        problems = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+        raise EnergyError(f"sensitivity parameter '{path}' = {value:g} is not a valid input: {problems}",
+                          column="sensitivity") from None
+
+
+def _metrics(result: EnergyComparison) -> tuple[float, float]:
+    s = result.line_savings
+    return s.net_lifetime_kg_co2e / 1000.0, s.lifetime_kWh / 1000.0
+
+
+def tornado(config: ComparisonConfig, embodied: Mapping[str, float],
+            parameters: tuple[SensitivityParameter, ...] | None = None) -> pd.DataFrame:
+    """One row per parameter, sorted by swing: base, low and high values and the metrics at each.
+
+    Columns: label, path, base_value, low, high, net_t_co2e_low, net_t_co2e_high, saved_MWh_low, saved_MWh_high,
+    swing_t_co2e; `attrs['base_net_t_co2e']` and `attrs['base_saved_MWh']` hold the base case.
+    """
+    parameters = config.sensitivity if parameters is None else parameters
+    base_net, base_mwh = _metrics(compare(config, embodied))
+    rows = []
+    for p in parameters:
+        base_value = 1.0 if p.path.startswith(EMBODIED_PREFIX) else _lookup(config, p.path)
+        low_net, low_mwh = _metrics(compare(*varied(config, embodied, p.path, p.low)))
+        high_net, high_mwh = _metrics(compare(*varied(config, embodied, p.path, p.high)))
+        rows.append({"label": p.label or p.path, "path": p.path, "base_value": base_value, "low": p.low,
+                     "high": p.high, "net_t_co2e_low": low_net, "net_t_co2e_high": high_net,
+                     "saved_MWh_low": low_mwh, "saved_MWh_high": high_mwh,
+                     "swing_t_co2e": abs(high_net - low_net), "source": p.source or ""})
+    frame = pd.DataFrame(rows, columns=["label", "path", "base_value", "low", "high", "net_t_co2e_low",
+                                        "net_t_co2e_high", "saved_MWh_low", "saved_MWh_high", "swing_t_co2e",
+                                        "source"])
+    frame = frame.sort_values("swing_t_co2e", ascending=False, kind="stable").reset_index(drop=True)
+    frame.attrs["base_net_t_co2e"] = base_net
+    frame.attrs["base_saved_MWh"] = base_mwh
+    return frame
+
+
+def _lookup(config: ComparisonConfig, path: str) -> float | None:
+    node: Any = _thawed(config.model_dump())
+    for part in path.split("."):
+        try:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        except (KeyError, IndexError, ValueError):
+            raise EnergyError(f"sensitivity parameter '{path}': no such configuration field", column="sensitivity",
+                              expected="a dotted path such as candidate.charge_path_efficiency") from None
+    return node if isinstance(node, (int, float)) else None
