@@ -84,3 +84,15 @@ def test_cli_data_build_prints_the_content_hash(capsys, tmp_path):
     assert main(["data", "build", "--out", str(out)]) == 0
     assert default_background().content_hash in capsys.readouterr().out
     assert out.exists() and out.stat().st_size > 1000
+
+
+@pytest.mark.parametrize("name", ["coating_machine.yaml", "winding_machine.yaml",
+                                  "formation_grading_machine_conventional.yaml"])
+def test_every_shipped_example_machine_computes_and_adds_up(name):
+    result = pcf.footprint(ROOT / "bill_of_materials" / name)
+    total = result.total_kg_co2e
+    assert total > 0
+    for series in (result.by_stage, result.by_module, result.by_material):
+        assert series.sum() == pytest.approx(total, rel=1e-9)
+    assert abs(result.mass["gap_share"]) < 0.10
+    assert result.coverage["cutoff"]["criteria_met"]
