@@ -25,6 +25,7 @@ test: $(STAMP)
 
 benchmark: $(STAMP)
 	$(PY) benchmarks/bench_engine.py
+	$(PY) benchmarks/bench_compare.py
 
 clean-venv:
 	rm -rf $(VENV)
