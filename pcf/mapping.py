@@ -123,8 +123,9 @@ class Mapper:
         self._contains_re = [(_token_pattern(r.pattern), r) for r in self._contains]
         names = self.background.tables.datasets["name"]
         self._candidates: dict[str, tuple[str, str]] = {}
-        for rule in self.rules:
-            self._candidates.setdefault(rule.pattern, (rule.dataset, rule.pattern))
+        for rule in self.rules:  # fuzzy matching only proposes datasets this background holds
+            if rule.dataset == EXCLUDE or self.background.has(rule.dataset):
+                self._candidates.setdefault(rule.pattern, (rule.dataset, rule.pattern))
         for key in self.background.keys:
             self._candidates.setdefault(normalise(key), (key, key))
             self._candidates.setdefault(normalise(names[key]), (key, str(names[key])))

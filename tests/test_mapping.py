@@ -167,3 +167,31 @@ def test_a_part_without_mass_or_estimate_is_listed(tiny_background):
     row = result.intake.set_index("line_id").loc["X5"]
     assert row["status"] == "unmapped" and "no mass" in row["reason"]
     assert result.total_kg_co2e == pytest.approx(TOTAL, rel=1e-9)
+
+
+@pytest.mark.parametrize("text, dataset", [
+    ("Q235", "steel_plate_cn"), ("SUS304", "stainless_steel_304"), ("1.4301", "stainless_steel_304"),
+    ("ＳＵＳ３０４", "stainless_steel_304"), ("AL6061-T6", "aluminium_plate_hot_rolled"), ("6063", "aluminium_extrusion"),
+    ("Cu-ETP", "copper_busbar"), ("C11000", "copper_busbar"), ("PA66-GF30", "pa66_gf30"), ("POM-C", "pom"),
+    ("FR-4", "fr4_laminate"), ("冷轧钢板 SPCC 2.0mm", "steel_cold_rolled_cn"), ("Teflon™", "ptfe"),
+    ("Blech DC01 2mm", "steel_cold_rolled"), ("伺服电机", "electric_motor"), ("说明书", "EXCLUDE"),
+])
+def test_the_shipped_table_maps_what_engineers_write(text, dataset):
+    from pcf.data.background import default_background
+
+    assert Mapper.create(default_background()).match(text).dataset == dataset
+
+
+def test_every_shipped_mapping_row_names_a_known_dataset():
+    import csv
+
+    from pcf.data.background import default_background
+    from pcf.mapping import shipped_table
+
+    bg = default_background()
+    with shipped_table().open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    unknown = [r["dataset"] for r in rows if r["dataset"] != "EXCLUDE" and not bg.has(r["dataset"])]
+    assert unknown == []
+    patterns = [normalise(r["pattern"]) for r in rows]
+    assert len(patterns) == len(set(patterns)), "patterns must be unique after normalisation"
