@@ -51,6 +51,7 @@ from .bom.models import (
     ProductSystem,
     TransportLeg,
 )
+from .bom.readers import load_yaml_with_rows
 from .data.background import Background
 from .errors import BomError, PcfError, SolveError, UnitError
 from .graph import ProductGraph, build_fragment, build_graph
@@ -403,7 +404,10 @@ def load_scenarios(path: str | Path) -> ScenarioFile:
         raise ScenarioError("file not found", file=str(path))
     try:
         text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix.lower() == ".json" else _yaml_with_rows(text, str(path))
+        if path.suffix.lower() == ".json":
+            data = json.loads(text)
+        else:
+            data = load_yaml_with_rows(text, every_item=True, source_file=str(path))
     except UnicodeDecodeError as exc:
         raise ScenarioError(f"not UTF-8 text ({exc.reason})", file=str(path)) from None
     except json.JSONDecodeError as exc:
@@ -419,37 +423,6 @@ def load_scenarios(path: str | Path) -> ScenarioFile:
         return ScenarioFile.model_validate(data)
     except ValidationError as exc:
         raise _scenario_error(exc, data, str(path), None, "invalid scenario file") from None
-
-
-def _yaml_with_rows(text: str, source: str):
-    """YAML with `source_row` on every mapping inside a list (variants, edits, lines), and `source_file` on the
-    BOM lines and designs an edit adds, so that errors name the scenario file's row."""
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        stack = [node]
-        while stack:
-            current = stack.pop()
-            if isinstance(current, yaml.SequenceNode):
-                for item in current.value:
-                    if isinstance(item, yaml.MappingNode):
-                        keys = {k.value for k, _ in item.value if isinstance(k, yaml.ScalarNode)}
-                        extra = []
-                        if "source_row" not in keys:
-                            extra.append(("source_row", "tag:yaml.org,2002:int", str(item.start_mark.line + 1)))
-                        if "kind" in keys and "source_file" not in keys:
-                            extra.append(("source_file", "tag:yaml.org,2002:str", source))
-                        for key, tag, value in extra:
-                            item.value.append((yaml.ScalarNode("tag:yaml.org,2002:str", key),
-                                               yaml.ScalarNode(tag, value)))
-                    stack.append(item)
-            elif isinstance(current, yaml.MappingNode):
-                stack.extend(v for _, v in current.value)
-        return loader.construct_document(node)
-    finally:
-        loader.dispose()
 
 
 # =============================================================================================================

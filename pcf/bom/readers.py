@@ -47,7 +47,7 @@ def read_bom(path: str | Path, *, aliases: str | Path | None = None, classify=No
     except UnicodeDecodeError as exc:
         raise BomError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(path)) from None
     try:
-        data = json.loads(text) if kind == "json" else _load_yaml_with_rows(text)
+        data = json.loads(text) if kind == "json" else load_yaml_with_rows(text)
     except json.JSONDecodeError as exc:
         raise BomError(f"invalid JSON: {exc.msg}", file=str(path), row=exc.lineno) from None
     except yaml.YAMLError as exc:
@@ -58,8 +58,12 @@ def read_bom(path: str | Path, *, aliases: str | Path | None = None, classify=No
     return model_from_data(data, source=str(path), text=text if kind == "yaml" else None)
 
 
-def _load_yaml_with_rows(text: str):
-    """Parse YAML and give every BOM line (a mapping inside a list) its `source_row`, for error messages."""
+def load_yaml_with_rows(text: str, *, every_item: bool = False, source_file: str | None = None):
+    """Parse YAML and give each mapping inside a list its `source_row` (the 1-based line), for error messages.
+
+    By default only BOM lines (mappings with an `id`) are marked; `every_item` marks every such mapping (scenario
+    files), and `source_file` is also set on mappings that have a `kind` (lines an edit adds).
+    """
     loader = _YamlLoader(text)
     try:
         node = loader.get_single_node()
@@ -71,18 +75,24 @@ def _load_yaml_with_rows(text: str):
             if isinstance(current, yaml.SequenceNode):
                 for item in current.value:
                     if isinstance(item, yaml.MappingNode):
-                        keys = {k.value for k, _ in item.value if isinstance(k, yaml.ScalarNode)}
-                        if "id" in keys and "source_row" not in keys:
-                            item.value.append((
-                                yaml.ScalarNode("tag:yaml.org,2002:str", "source_row"),
-                                yaml.ScalarNode("tag:yaml.org,2002:int", str(item.start_mark.line + 1)),
-                            ))
+                        _mark(item, every_item, source_file)
                     stack.append(item)
             elif isinstance(current, yaml.MappingNode):
                 stack.extend(v for _, v in current.value)
         return loader.construct_document(node)
     finally:
         loader.dispose()
+
+
+def _mark(item: yaml.MappingNode, every_item: bool, source_file: str | None) -> None:
+    keys = {k.value for k, _ in item.value if isinstance(k, yaml.ScalarNode)}
+    extra = []
+    if "source_row" not in keys and (every_item or "id" in keys):
+        extra.append(("source_row", "tag:yaml.org,2002:int", str(item.start_mark.line + 1)))
+    if source_file and "kind" in keys and "source_file" not in keys:
+        extra.append(("source_file", "tag:yaml.org,2002:str", source_file))
+    for key, tag, value in extra:
+        item.value.append((yaml.ScalarNode("tag:yaml.org,2002:str", key), yaml.ScalarNode(tag, value)))
 
 
 def _strip_rows(data):
