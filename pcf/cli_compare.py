@@ -43,15 +43,11 @@ def register(subparsers) -> None:
 
 
 def load_system(path: str, background):
-    """The base BOM as the footprint command models it: read, mapped and resolved."""
-    from .bom.readers import read_bom
-    from .intake import resolve
-    from .mapping import Mapper
+    """The base BOM as the footprint command models it (read, mapped, supplier footprints in) and its background."""
+    from .engine import prepare
 
-    mapper = Mapper.create(background)
-    system = read_bom(path, classify=mapper.classify)
-    system, _report = resolve(system, background, mapper)
-    return system
+    system, _intake, background, _notes = prepare(path, background)
+    return system, background
 
 
 def run(args) -> int:
@@ -66,7 +62,7 @@ def run(args) -> int:
         step("loading the background data")
         background = default_background(tuple(sorted(args.with_pack)))
         step("reading the BOM")
-        system = load_system(args.bom, background)
+        system, background = load_system(args.bom, background)
         step("compiling the base and evaluating the variants")
         comparison = compare(system, scenarios, background=background, method=args.method, grid=args.grid,
                              reference=args.reference, verify=args.verify)

@@ -51,15 +51,8 @@ def footprint(
     step("loading the background data")
     background = background or default_background()
     gwp = get_method(background.tables, method)
-    mapper = Mapper.create(background, mapping)
-    step("reading the BOM")
-    system = bom if isinstance(bom, ProductSystem) else read_bom(bom, aliases=aliases, classify=mapper.classify,
-                                                                       encoding=encoding)
-    step("mapping materials and datasets")
-    system, intake = resolve(system, background, mapper)
-    system, background, supplier_notes = apply_supplier_footprints(system, background)
-    if supplier_notes or background.tables.packs[-1:] == ("supplier",):
-        _note_suppliers(intake, background)
+    prepared = prepare(bom, background, mapping=mapping, aliases=aliases, encoding=encoding, progress=step)
+    system, intake, background, supplier_notes = prepared
     step("building the product graph")
     graph = build_graph(system, background, grid=grid)
     step("compiling matrices")
@@ -82,6 +75,24 @@ def footprint(
             expected="map, estimate or exclude these lines (see `pcf map`), or relax the criteria",
         )
     return result
+
+
+def prepare(bom, background: Background, *, mapping=None, aliases=None, encoding=None, progress: Progress | None = None):
+    """The BOM as modelled: read, mapped (with the intake report), with supplier footprints in the background.
+
+    Returns (system, intake, background, notes); the background is extended when lines carry supplier footprints.
+    """
+    step = progress or (lambda _message: None)
+    mapper = Mapper.create(background, mapping)
+    step("reading the BOM")
+    system = bom if isinstance(bom, ProductSystem) else read_bom(bom, aliases=aliases, classify=mapper.classify,
+                                                                       encoding=encoding)
+    step("mapping materials and datasets")
+    system, intake = resolve(system, background, mapper)
+    system, background, notes = apply_supplier_footprints(system, background)
+    if background.tables.packs[-1:] == ("supplier",):
+        _note_suppliers(intake, background)
+    return system, intake, background, notes
 
 
 def _note_suppliers(intake, background: Background) -> None:

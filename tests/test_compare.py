@@ -315,9 +315,9 @@ def shipped_base():
     from pcf.cli_compare import load_system
     from pcf.data.background import default_background
 
-    background = default_background()
-    return compile_base(load_system(str(ROOT / "bill_of_materials" / "formation_grading_machine.yaml"), background),
-                        background)
+    system, background = load_system(str(ROOT / "bill_of_materials" / "formation_grading_machine.yaml"),
+                                     default_background())
+    return compile_base(system, background)
 
 
 def test_one_scenario_file_per_substitution_family():
