@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .data.tables import lci_data_dir
-from .mapping import normalise
+from .mapping import _token_pattern, normalise
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class MassEstimator:
             return MassEstimate(volume_m3 * density, "dimensions",
                                 f"{length:g} x {width:g} x {thickness:g} mm envelope x {density:g} kg/m3 ({source})")
         text = normalise(name)
-        for keyword, mass, source in self.typical:
-            if keyword and keyword in text:
+        for keyword, mass, source in self.typical:  # longest keyword first, as a whole token
+            if keyword and _token_pattern(keyword).search(text):
                 return MassEstimate(mass, "typical", f"typical mass of '{keyword}' ({source})")
         return None

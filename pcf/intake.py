@@ -20,6 +20,7 @@ from .mapping import Mapper, Match
 from .units import UnitError, conversion_factor
 
 STATUSES = ("mapped", "proxy", "estimated", "unmapped", "excluded")
+MATERIAL_KINDS = ("material", "packaging")  # what a part's material text may map to
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
         return item
 
     def take_part(item: Part):
-        match = mapper.match(item.material)
+        match = mapper.match(item.material, kinds=MATERIAL_KINDS)
         n = pieces.get(item.id, 0.0)
         mass, estimate, est_text = item.mass_kg, None, ""
         if mass is None and match.mapped:

@@ -148,27 +148,37 @@ class Mapper:
                                    file=str(user_table), expected="keys listed by `pcf data list`")
         return mapper
 
-    def match(self, text: str | None) -> Match:
-        """The dataset for `text` (a key, a grade, a code or free text)."""
+    def match(self, text: str | None, kinds: tuple[str, ...] | None = None) -> Match:
+        """The dataset for `text` (a key, a grade, a code or free text).
+
+        kinds: only table rows of these kinds (e.g. a part's material: material, packaging); rows without a kind
+        and dataset keys always count.
+        """
         if text is None or str(text).strip() == "":
             return Match("", None, "unmapped", 0.0, note="no material or dataset given")
         raw = str(text).strip()
-        if raw in self._cache:
-            return self._cache[raw]
-        result = self._match(raw)
-        self._cache[raw] = result
-        return result
+        key = (raw, kinds)
+        if key not in self._cache:
+            self._cache[key] = self._match(raw, kinds)
+        return self._cache[key]
 
-    def _match(self, raw: str) -> Match:
+    def _match(self, raw: str, kinds: tuple[str, ...] | None) -> Match:
         if self.background.has(raw):
             return Match(raw, raw, "key", 1.0, rule=raw)
         norm = normalise(raw)
+
+        def allowed(rule: MappingRule) -> bool:
+            kind_ok = kinds is None or not rule.kind or rule.kind in kinds or rule.dataset == EXCLUDE
+            return kind_ok and self._usable(rule.dataset)
+
         rule = self._exact.get(norm)
+        if rule is not None and not allowed(rule):
+            rule = None
         if rule is None:
-            for pattern, candidate in self._contains_re:
-                if pattern.search(norm):
-                    rule = candidate
-                    break
+            # among the patterns found in the text: a specific (non-proxy) one before a generic word, then the longest
+            found = [c for pattern, c in self._contains_re if allowed(c) and pattern.search(norm)]
+            if found:
+                rule = min(found, key=lambda r: (r.proxy, -len(r.pattern)))
         if rule is not None and self._usable(rule.dataset):
             method = "excluded" if rule.dataset == EXCLUDE else "table"
             confidence = 1.0 if rule.match == "exact" else 0.9

@@ -195,3 +195,28 @@ def test_every_shipped_mapping_row_names_a_known_dataset():
     assert unknown == []
     patterns = [normalise(r["pattern"]) for r in rows]
     assert len(patterns) == len(set(patterns)), "patterns must be unique after normalisation"
+
+
+def test_a_specific_grade_wins_over_a_generic_word(tiny_background, tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("pattern,dataset,match,kind,proxy\nedelstahl,steel,contains,material,true\n"
+                    "1.4404,aluminium,contains,material,false\n", encoding="utf-8")
+    assert Mapper.create(tiny_background, path).match("Edelstahl 1.4404").dataset == "aluminium"
+
+
+def test_a_part_material_only_maps_to_material_rows(tiny_background, tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("pattern,dataset,match,kind,proxy\nmotor,motor,contains,component,false\n"
+                    "q235,steel,contains,material,false\n", encoding="utf-8")
+    mapper = Mapper.create(tiny_background, path)
+    assert mapper.match("motor base Q235").dataset == "motor"
+    assert mapper.match("motor base Q235", kinds=("material", "packaging")).dataset == "steel"
+
+
+def test_typical_masses_match_whole_tokens(tmp_path):
+    mapping = tmp_path / "mapping"
+    mapping.mkdir()
+    (mapping / "typical_masses.csv").write_text("keyword,mass_kg,unit,source\nnut,0.005,piece,DIN 934\n")
+    estimator = MassEstimator(tmp_path)
+    assert estimator.estimate(dataset=None, name="hex nut M8") is not None
+    assert estimator.estimate(dataset=None, name="Nutenstein") is None
