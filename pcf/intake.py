@@ -80,7 +80,7 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
         })
 
     def status_of(match: Match) -> str:
-        return "proxy" if match.proxy or match.method == "fuzzy" else "mapped"
+        return "proxy" if match.proxy or match.method.startswith("fuzzy") else "mapped"
 
     def parent_pieces(parent_id: str | None) -> float:
         return 1.0 if parent_id is None else pieces.get(parent_id, 0.0)
@@ -131,7 +131,7 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
         return item
 
     def take_part(item: Part):
-        match = mapper.match(item.material, kinds=MATERIAL_KINDS)
+        match = mapper.match(item.material, kinds=MATERIAL_KINDS, country=item.country)
         n = pieces.get(item.id, 0.0)
         mass, estimate, est_text = item.mass_kg, None, ""
         if mass is None and match.mapped:

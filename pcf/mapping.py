@@ -15,7 +15,7 @@ import csv
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -110,6 +110,8 @@ class Mapper:
     rules: list[MappingRule] = field(default_factory=list)
     min_fuzzy: float = DEFAULT_MIN_FUZZY
 
+    regional: dict = field(default_factory=dict)  # (dataset, country) -> (regional dataset, note)
+
     def __post_init__(self):
         self._exact: dict[str, MappingRule] = {}
         for rule in self.rules:  # earlier rules (the user's) win
@@ -139,7 +141,7 @@ class Mapper:
         shipped = shipped_table()
         if shipped.exists():
             rules += _shipped_rules(str(shipped))
-        mapper = cls(background, rules, min_fuzzy)
+        mapper = cls(background, rules, min_fuzzy, _regional(str(shipped.parent / "regional.csv")))
         unknown = sorted({r.dataset for r in rules if r.dataset != EXCLUDE and not background.has(r.dataset)})
         if unknown and user_table:
             user_unknown = sorted({r.dataset for r in rules if r.origin == str(user_table)} & set(unknown))
@@ -148,11 +150,13 @@ class Mapper:
                                    file=str(user_table), expected="keys listed by `pcf data list`")
         return mapper
 
-    def match(self, text: str | None, kinds: tuple[str, ...] | None = None) -> Match:
+    def match(self, text: str | None, kinds: tuple[str, ...] | None = None, country: str | None = None) -> Match:
         """The dataset for `text` (a key, a grade, a code or free text).
 
         kinds: only table rows of these kinds (e.g. a part's material: material, packaging); rows without a kind
-        and dataset keys always count.
+        and dataset keys always count. country: the line's country (ISO 3166); a grade mapped through the table
+        then takes its regional variant where `lci_data/mapping/regional.csv` has one (a key given as such is
+        kept as it is).
         """
         if text is None or str(text).strip() == "":
             return Match("", None, "unmapped", 0.0, note="no material or dataset given")
@@ -160,7 +164,13 @@ class Mapper:
         key = (raw, kinds)
         if key not in self._cache:
             self._cache[key] = self._match(raw, kinds)
-        return self._cache[key]
+        found = self._cache[key]
+        if country and found.method in ("table", "fuzzy"):
+            regional = self.regional.get((found.dataset, str(country).strip().upper()))
+            if regional and self.background.has(regional[0]):
+                return replace(found, dataset=regional[0], method=found.method + "+regional",
+                               note=f"{found.note}; regional variant for {country}: {regional[1]}".strip("; "))
+        return found
 
     def _match(self, raw: str, kinds: tuple[str, ...] | None) -> Match:
         if self.background.has(raw):
@@ -204,6 +214,18 @@ class Mapper:
         if dataset == EXCLUDE or not self.background.has(dataset):
             return None
         return str(self.background.tables.datasets.at[dataset, "category"])
+
+
+@lru_cache(maxsize=4)
+def _regional(path: str) -> dict:
+    out = {}
+    p = Path(path)
+    if p.exists():
+        with p.open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                out[(row["dataset"].strip(), row["country"].strip().upper())] = (row["regional_dataset"].strip(),
+                                                                                (row.get("note") or "").strip())
+    return out
 
 
 @lru_cache(maxsize=4)

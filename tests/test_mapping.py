@@ -220,3 +220,13 @@ def test_typical_masses_match_whole_tokens(tmp_path):
     estimator = MassEstimator(tmp_path)
     assert estimator.estimate(dataset=None, name="hex nut M8") is not None
     assert estimator.estimate(dataset=None, name="Nutenstein") is None
+
+
+def test_a_chinese_line_takes_the_regional_variant_of_its_grade():
+    from pcf.data.background import default_background
+
+    mapper = Mapper.create(default_background())
+    assert mapper.match("S355JR", country="CN").dataset == "steel_hot_rolled_cn"
+    assert mapper.match("S355JR", country="CN").method == "table+regional"
+    assert mapper.match("S355JR", country="DE").dataset == "steel_hot_rolled"
+    assert mapper.match("steel_hot_rolled", country="CN").dataset == "steel_hot_rolled"  # a key is kept as given
