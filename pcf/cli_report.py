@@ -111,6 +111,12 @@ def register(subparsers) -> None:
     rp.add_argument("--no-workbook", action="store_true", help="do not write the Excel workbook")
     rp.add_argument("--top", type=int, default=15, help="rows of the hotspot table and chart (default 15)")
     rp.add_argument("--review", metavar="TEXT", help="review / verification statement (default: not reviewed)")
+    rp.add_argument("--scenarios", metavar="FILE",
+                    help="add a design-comparison section and sheet: the variants of this scenario file (as `pcf "
+                         "compare BOM --scenarios FILE`, same grid, method and data as the report)")
+    rp.add_argument("--energy", metavar="CONFIG",
+                    help="add a use-phase energy section and sheet (outside the cradle-to-gate boundary): this "
+                         "`pcf energy compare` configuration")
     rp.set_defaults(handler=_report)
 
     pp = subparsers.add_parser("pact", help="PACT ProductFootprint (v3 by default) of one machine")
@@ -143,14 +149,56 @@ def register(subparsers) -> None:
     hp.set_defaults(handler=_history)
 
 
+def _background_from_args(args):
+    """The background the report's footprint uses (`--lci-data`, `--with-pack`); compiled once, then cached."""
+    from .data.background import compile_background
+    from .data.tables import load_lci_tables
+
+    return compile_background(load_lci_tables(getattr(args, "lci_data", None),
+                                              optional_packs=tuple(getattr(args, "with_pack", ()) or ())))
+
+
+def _comparison_from_args(args, scenarios, background):
+    """`pcf compare BOM --scenarios FILE` with the report's grid, method, mapping and data."""
+    from .compare import compare
+    from .engine import prepare
+
+    intake = {k: v for k, v in _intake_kwargs(args).items() if k in ("mapping", "aliases", "encoding")}
+    system, _intake, background, _notes = prepare(args.bom, background, **intake)
+    return compare(system, scenarios, background=background, method=args.method, grid=args.grid)
+
+
 def _report(args) -> int:
     from .report import write_report
 
     with _progress() as step:
+        scenarios = energy_config = None
+        if args.scenarios:  # read both files first: a bad file stops the run before the footprint
+            from .compare import load_scenarios
+
+            step("reading the scenario file")
+            scenarios = load_scenarios(args.scenarios)
+            scenarios.expand()
+        if args.energy:
+            from .energy import read_config
+
+            step("reading the energy configuration")
+            energy_config = read_config(args.energy)
         result = audited_from_args(args, progress=step, **_intake_kwargs(args))
+        comparison = energy = None
+        if scenarios is not None or energy_config is not None:
+            background = _background_from_args(args)
+        if scenarios is not None:
+            step("evaluating the design variants")
+            comparison = _comparison_from_args(args, scenarios, background)
+        if energy_config is not None:
+            from .energy import run
+
+            step("comparing the use-phase energy")
+            energy = run(energy_config, background=background, method=args.method)
         step("writing the report")
         files = write_report(result, args.out, pdf=args.pdf, workbook=not args.no_workbook, top=args.top,
-                             review=args.review)
+                             review=args.review, comparison=comparison, energy=energy)
     console = _console()
     console.print(f"total {result.total_kg_co2e:,.1f} kg CO2e per machine")
     for label, path in (("report", files.html), ("workbook", files.workbook), ("result", files.result_json)):

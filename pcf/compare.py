@@ -1512,39 +1512,82 @@ class Comparison:
         path.write_text(json.dumps(self.to_dict(top=top), indent=2, ensure_ascii=False), encoding="utf-8")
         return path
 
-    def to_markdown(self, *, top: int = 10) -> str:
-        """The comparison as a report section (markdown tables)."""
+    def report_tables(self, *, top: int = 10, labels: dict[str, str] | None = None,
+                      layout: str = "wide") -> list[dict]:
+        """The comparison's tables as formatted text: totals, by stage, by module (top changes) and the lines that
+        changed most. Each is {'title', 'caption', 'columns', 'rows', 'numeric'} (numeric: right-aligned columns).
+
+        labels: display names of row keys (e.g. stages); layout: 'wide' puts the variants side by side (three
+        columns each, as `to_markdown`), 'long' gives one row per key and variant (six columns, fits a page).
+        """
+        if layout not in ("wide", "long"):
+            raise ValueError(f"unknown layout '{layout}' (expected 'wide' or 'long')")
         ref = self.reference
-        out = [f"## Design comparison{': ' + self.name if self.name else ''}", ""]
-        if self.description:
-            out += [self.description, ""]
-        out += [f"kg CO2e per machine, cradle to gate; deltas against **{ref}**.", "",
-                "| variant | kg CO2e | delta kg CO2e | delta % | mass kg | electricity |",
-                "| --- | ---: | ---: | ---: | ---: | --- |"]
-        for name, row in self.totals().iterrows():
-            out.append(f"| {name} | {row['total_kg_co2e']:,.1f} | {row['delta_kg_co2e']:+,.1f} | "
-                       f"{_pct(row['delta_pct'])} | {row['mass_kg']:,.1f} | {row['electricity']} |")
+        tables = [{
+            "title": "", "caption": f"Totals: kg CO2e per machine, cradle to gate; deltas against {ref}",
+            "columns": ["variant", "kg CO2e", "delta kg CO2e", "delta %", "mass kg", "electricity"],
+            "rows": [[str(name), f"{row['total_kg_co2e']:,.1f}", f"{row['delta_kg_co2e']:+,.1f}",
+                      _pct(row["delta_pct"]), f"{row['mass_kg']:,.1f}", str(row["electricity"])]
+                     for name, row in self.totals().iterrows()],
+            "numeric": [1, 2, 3, 4]}]
         for by, title in (("stage", "By life-cycle stage"), ("module", "By module")):
             frame = self.side_by_side(by, top=top)
             names = [c for c in frame.columns.get_level_values(0).unique() if c != ref]
-            out += ["", f"### {title}", "",
-                    "| | " + " | ".join([ref] + [f"{n} | delta | delta %" for n in names]) + " |",
-                    "| --- |" + " ---: |" * (1 + 3 * len(names))]
+            rows = []
             for key, row in frame.iterrows():
-                cells = [f"{row[(ref, 'kg_co2e')]:,.1f}"]
-                for n in names:
-                    cells += [f"{row[(n, 'kg_co2e')]:,.1f}", f"{row[(n, 'delta_kg_co2e')]:+,.1f}",
-                              _pct(row[(n, 'delta_pct')])]
-                out.append(f"| {key} | " + " | ".join(cells) + " |")
+                label, reference = (labels or {}).get(str(key), str(key)), f"{row[(ref, 'kg_co2e')]:,.1f}"
+                cells = [[f"{row[(n, 'kg_co2e')]:,.1f}", f"{row[(n, 'delta_kg_co2e')]:+,.1f}",
+                          _pct(row[(n, 'delta_pct')])] for n in names]
+                if layout == "wide":
+                    rows.append([label, reference] + [c for variant in cells for c in variant])
+                else:
+                    rows += [[label, reference, n, *variant] if i == 0 else ["", "", n, *variant]
+                             for i, (n, variant) in enumerate(zip(names, cells))]
+            shown = "" if by == "stage" else f" (the {top} with the largest changes)"
+            if layout == "wide":
+                columns = ["", ref] + [c for n in names for c in (n, "delta", "delta %")]
+                numeric = list(range(1, len(columns)))
+            else:
+                columns, numeric = ["", ref, "variant", "kg CO2e", "delta", "delta %"], [1, 3, 4, 5]
+            tables.append({"title": title, "caption": f"{title}{shown}: kg CO2e of {ref}, and per variant its kg "
+                                                      f"CO2e, delta and delta % against {ref}",
+                           "columns": columns, "rows": rows, "numeric": numeric})
         changes = self.top_changes(top)
         if len(changes):
-            out += ["", "### Lines that changed most", "",
-                    "| variant | line | dataset | kg CO2e before | after | delta |",
-                    "| --- | --- | --- | ---: | ---: | ---: |"]
-            for row in changes.itertuples():
-                dataset = _arrow(row.dataset_reference, row.dataset_variant)
-                out.append(f"| {row.variant} | {row.line_id} | {dataset} | {row.kg_co2e_reference:,.2f} | "
-                           f"{row.kg_co2e_variant:,.2f} | {row.delta_kg_co2e:+,.2f} |")
+            tables.append({
+                "title": "Lines that changed most",
+                "caption": f"BOM lines that changed most (top {top} per variant), kg CO2e",
+                "columns": ["variant", "line", "dataset", "kg CO2e before", "after", "delta"],
+                "rows": [[str(row.variant), str(row.line_id), _arrow(row.dataset_reference, row.dataset_variant),
+                          f"{row.kg_co2e_reference:,.2f}", f"{row.kg_co2e_variant:,.2f}",
+                          f"{row.delta_kg_co2e:+,.2f}"] for row in changes.itertuples()],
+                "numeric": [3, 4, 5]})
+        return tables
+
+    def report_section_data(self, *, top: int = 10, labels: dict[str, str] | None = None,
+                            charts: dict[str, str] | None = None, layout: str = "long") -> dict:
+        """The report section as plain data (id, title, paragraphs, tables of formatted cells, charts as
+        (title, file) pairs), for a renderer; the tables are `report_tables` (long layout: fits a page)."""
+        paragraphs = [self.description.strip()] if self.description else []
+        paragraphs.append(f"kg CO2e per machine, cradle to gate (excluding biogenic uptake); deltas are variant minus "
+                          f"{self.reference}. {len(self.variants)} variant(s) of the base BOM.")
+        return {"id": "design-comparison",
+                "title": f"Design comparison{': ' + self.name if self.name else ''}",
+                "paragraphs": paragraphs, "tables": self.report_tables(top=top, labels=labels, layout=layout),
+                "charts": list((charts or {}).items())}
+
+    def to_markdown(self, *, top: int = 10) -> str:
+        """The comparison as a report section (markdown tables)."""
+        out = [f"## Design comparison{': ' + self.name if self.name else ''}", ""]
+        if self.description:
+            out += [self.description, ""]
+        out.append(f"kg CO2e per machine, cradle to gate; deltas against **{self.reference}**.")
+        for table in self.report_tables(top=top):
+            out += ["", f"### {table['title']}", ""] if table["title"] else [""]
+            numeric = set(table["numeric"])
+            out.append("|" + "".join(f" {c} |" if c else " |" for c in table["columns"]))
+            out.append("|" + "".join(" ---: |" if j in numeric else " --- |" for j in range(len(table["columns"]))))
+            out += ["| " + " | ".join(row) + " |" for row in table["rows"]]
         return "\n".join(out) + "\n"
 
 

@@ -8,10 +8,11 @@ from html.parser import HTMLParser
 
 import pytest
 from openpyxl import load_workbook
-from report_helpers import EXAMPLE_BOM, run_cli
+from report_helpers import EXAMPLE_BOM, ROOT, run_cli
 
 from pcf.audit import audited_footprint, verify
-from pcf.report import render_html, write_report, write_workbook
+from pcf.report import SECTIONS, build_supplements, render_html, write_report, write_workbook
+from pcf.report.charts import STAGE_LABELS
 
 # ISO 14067 clause 7 (and the issue's list): section id -> what must be in it
 REQUIRED = {
@@ -40,12 +41,13 @@ CHARTS_IN = {"system-boundary", "results-stage", "hotspots", "product-system"}
 
 
 class Sections(HTMLParser):
-    """Collects, per <section id>, its text, its tables and its images; and every external reference."""
+    """Collects, per <section id>, its text, tables, table rows (cell texts) and images; every external reference."""
 
     def __init__(self):
         super().__init__()
         self.sections: dict[str, dict] = {}
         self.current: str | None = None
+        self.cell: list[str] | None = None
         self.external: list[str] = []
 
     def handle_starttag(self, tag, attrs):
@@ -56,19 +58,28 @@ class Sections(HTMLParser):
                 self.external.append(value)
         if tag == "section":
             self.current = attrs.get("id")
-            self.sections[self.current] = {"text": [], "tables": 0, "images": []}
+            self.sections[self.current] = {"text": [], "tables": 0, "images": [], "rows": []}
         elif self.current and tag == "table":
             self.sections[self.current]["tables"] += 1
         elif self.current and tag == "img":
             self.sections[self.current]["images"].append(attrs["src"])
+        elif self.current and tag == "tr":
+            self.sections[self.current]["rows"].append([])
+        elif self.current and tag in ("td", "th"):
+            self.cell = []
 
     def handle_endtag(self, tag):
         if tag == "section":
             self.current = None
+        elif self.current and tag in ("td", "th") and self.cell is not None:
+            self.sections[self.current]["rows"][-1].append("".join(self.cell))
+            self.cell = None
 
     def handle_data(self, data):
         if self.current:
             self.sections[self.current]["text"].append(data)
+            if self.cell is not None:
+                self.cell.append(data)
 
 
 @pytest.fixture(scope="module")
@@ -168,3 +179,125 @@ def test_pcf_report_writes_html_pdf_workbook_and_a_verifiable_result(tmp_path, c
 def test_write_report_without_pdf_writes_no_pdf(result, tmp_path):
     files = write_report(result, tmp_path, workbook=False)
     assert files.pdf is None and files.workbook is None and files.html.exists()
+
+
+# -- sections beside the study: design comparison (`--scenarios`) and use-phase energy (`--energy`) ---------------
+
+FRAME_SCENARIOS = ROOT / "bill_of_materials" / "scenarios" / "frame_material.yaml"
+ENERGY_ONE = ROOT / "bill_of_materials" / "energy" / "compare_one_machine.yaml"
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    from pcf.compare import compare, load_scenarios
+    from pcf.data.background import default_background
+    from pcf.engine import prepare
+
+    system, _intake, background, _notes = prepare(EXAMPLE_BOM, default_background())
+    return compare(system, load_scenarios(FRAME_SCENARIOS), background=background)
+
+
+@pytest.fixture(scope="module")
+def energy():
+    from pcf.energy import run
+
+    return run(ENERGY_ONE)
+
+
+@pytest.fixture(scope="module")
+def supplements(comparison, energy, result):
+    return build_supplements(comparison=comparison, energy=energy, total_kg_co2e=result.total_kg_co2e)
+
+
+@pytest.fixture(scope="module")
+def supplemented(result, supplements):
+    parser = Sections()
+    parser.feed(render_html(result, supplements=supplements))
+    return parser
+
+
+def _png_images(section: dict) -> list[bytes]:
+    return [base64.b64decode(src.split(",", 1)[1]) for src in section["images"]
+            if src.startswith("data:image/png;base64,")]
+
+
+def test_supplements_follow_the_unchanged_iso_sections(supplemented, parsed):
+    assert list(supplemented.sections) == [sid for sid, _ in SECTIONS] + ["design-comparison", "use-phase-energy"]
+    for sid, _ in SECTIONS:  # the study's sections say the same with or without the supplements
+        assert supplemented.sections[sid]["rows"] == parsed.sections[sid]["rows"], sid
+    assert supplemented.external == []
+
+
+def test_design_comparison_section_carries_the_comparators_numbers(supplemented, comparison, result):
+    section = supplemented.sections["design-comparison"]
+    text = " ".join(section["text"])
+    assert "cradle to gate" in text and "not a comparative assertion" in text and "differs" not in text
+    # the comparator's base is the report's CFP: same BOM, data and method
+    assert comparison.base.total_kg_co2e == pytest.approx(result.total_kg_co2e, rel=1e-9)
+    images = _png_images(section)
+    assert len(images) == 1 and images[0][:8] == PNG
+    assert section["tables"] == 4  # totals, by stage, by module, lines that changed most
+    rows = section["rows"]
+    for name, row in comparison.totals().iterrows():
+        assert [name, f"{row['total_kg_co2e']:,.1f}", f"{row['delta_kg_co2e']:+,.1f}"] in [r[:3] for r in rows]
+    stages = comparison.breakdown("stage")
+    first = comparison.variants[0].name
+    for stage in stages.index:
+        delta = stages.at[stage, first] - stages.at[stage, comparison.reference]
+        assert [STAGE_LABELS[stage], f"{stages.at[stage, comparison.reference]:,.1f}", first,
+                f"{stages.at[stage, first]:,.1f}", f"{delta:+,.1f}"] in [r[:5] for r in rows], stage
+    changes = comparison.top_changes(8)
+    assert len(changes) and all(
+        [c.variant, c.line_id] in [r[:2] for r in rows] for c in changes.itertuples())
+
+
+def test_use_phase_energy_section_is_outside_the_boundary_and_carries_the_comparators_numbers(
+        supplemented, energy, result):
+    section = supplemented.sections["use-phase-energy"]
+    text = " ".join(section["text"])
+    assert "outside the cradle-to-gate boundary" in text
+    images = _png_images(section)
+    assert len(images) == 2 and all(image[:8] == PNG for image in images)  # cumulative emissions, tornado
+    rows = section["rows"]
+    base, candidate, saved = energy.baseline.machine, energy.candidate.machine, energy.machine_savings
+    assert ["electricity, lifetime (MWh)", f"{base.lifetime_kWh / 1000:,.0f}",
+            f"{candidate.lifetime_kWh / 1000:,.0f}", f"{saved.lifetime_kWh / 1000:,.0f}"] in rows
+    assert ["use-phase emissions, lifetime (t CO2e)", f"{base.lifetime_use_kg_co2e / 1000:,.1f}",
+            f"{candidate.lifetime_use_kg_co2e / 1000:,.1f}", f"{saved.lifetime_use_kg_co2e / 1000:,.1f}"] in rows
+    assert len([r for r in rows if r and r[0] in set(energy.tornado["label"])]) == len(energy.tornado)
+    # use-phase emissions are reported beside the CFP, never added to it
+    assert f"{result.total_kg_co2e:,.1f}" in " ".join(supplemented.sections["summary"]["text"])
+
+
+def test_workbook_has_a_sheet_per_supplement_with_the_comparators_numbers(result, supplements, comparison, energy,
+                                                                         tmp_path):
+    book = load_workbook(write_workbook(result, tmp_path / "verifier.xlsx", supplements=supplements))
+    assert book.sheetnames[-2:] == ["Design comparison", "Use-phase energy"]
+    totals = book["Design comparison"].iter_rows(min_row=3, max_row=2 + len(comparison.results), values_only=True)
+    design = {row[0]: row for row in totals}  # the first block: heading, header, one row per result
+    for name, row in comparison.totals().iterrows():
+        assert design[name][1:3] == pytest.approx((row["total_kg_co2e"], row["delta_kg_co2e"]), rel=1e-12)
+    use = {row[0]: row for row in book["Use-phase energy"].iter_rows(values_only=True) if row[0]}
+    assert use["electricity, lifetime (MWh)"][1:4] == pytest.approx((
+        energy.baseline.machine.lifetime_kWh / 1000, energy.candidate.machine.lifetime_kWh / 1000,
+        energy.machine_savings.lifetime_kWh / 1000), rel=1e-12)
+    assert use["net_lifetime_t_co2e"][1] == pytest.approx(energy.machine_savings.net_lifetime_kg_co2e / 1000, rel=1e-12)
+
+
+def test_pcf_report_with_scenarios_and_energy_adds_a_section_and_a_sheet_each(tmp_path):
+    out = tmp_path / "report"
+    assert run_cli(["report", str(EXAMPLE_BOM), "--out", str(out), "--scenarios", str(FRAME_SCENARIOS),
+                    "--energy", str(ENERGY_ONE)]) == 0
+    parser = Sections()
+    parser.feed((out / "cfp_report.html").read_text(encoding="utf-8"))
+    for sid in ("design-comparison", "use-phase-energy"):
+        assert parser.sections[sid]["rows"] and _png_images(parser.sections[sid]), sid
+    assert load_workbook(out / "cfp_report.xlsx").sheetnames[-2:] == ["Design comparison", "Use-phase energy"]
+
+
+def test_a_bad_scenario_file_stops_the_report_before_anything_is_written(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema_version: 1\nvariants: [{name: x, edits: [{op: explode}]}]\n", encoding="utf-8")
+    assert run_cli(["report", str(EXAMPLE_BOM), "--out", str(tmp_path / "r"), "--scenarios", str(bad)]) == 2
+    assert not (tmp_path / "r").exists()

@@ -118,29 +118,36 @@ def _payback(value: float | None) -> str:
     return f"{value:.2f} years"
 
 
-def summary_rows(c: EnergyComparison, scope: str) -> list[tuple[str, str, str, str]]:
-    """(quantity, baseline, candidate, saving) rows of one scope."""
+def summary_values(c: EnergyComparison, scope: str) -> list[tuple[str, float | None, float | None, float | None,
+                                                                   int]]:
+    """(quantity with its unit, baseline, candidate, saving, digits shown) rows of one scope, as numbers."""
     b, k = getattr(c.baseline, scope), getattr(c.candidate, scope)
     s = c.savings(scope)
     cur = c.config.grid.currency
+    first = {key: (b.yearly[key].iloc[0], k.yearly[key].iloc[0]) for key in ("kg_co2e", "cost")}
     return [
-        ("electricity, first year (MWh)", _num(b.annual_kWh / 1000, 1), _num(k.annual_kWh / 1000, 1),
-         f"{_num(s.annual_kWh / 1000, 1)} ({s.annual_share:.1%})"),
-        ("electricity, lifetime (MWh)", _num(b.lifetime_kWh / 1000), _num(k.lifetime_kWh / 1000),
-         _num(s.lifetime_kWh / 1000)),
-        ("use-phase emissions, first year (t CO2e)", _num(b.yearly["kg_co2e"].iloc[0] / 1000, 1),
-         _num(k.yearly["kg_co2e"].iloc[0] / 1000, 1),
-         _num((b.yearly["kg_co2e"].iloc[0] - k.yearly["kg_co2e"].iloc[0]) / 1000, 1)),
-        ("use-phase emissions, lifetime (t CO2e)", _num(b.lifetime_use_kg_co2e / 1000, 1),
-         _num(k.lifetime_use_kg_co2e / 1000, 1), _num(s.lifetime_use_kg_co2e / 1000, 1)),
-        (f"electricity cost, first year ({cur})", _num(b.yearly["cost"].iloc[0]), _num(k.yearly["cost"].iloc[0]),
-         _num(b.yearly["cost"].iloc[0] - k.yearly["cost"].iloc[0])),
-        (f"electricity cost, lifetime ({cur})", _num(b.lifetime_cost), _num(k.lifetime_cost), _num(s.lifetime_cost)),
-        ("embodied, cradle to gate (t CO2e)", _num(b.embodied_kg_co2e / 1000, 1), _num(k.embodied_kg_co2e / 1000, 1),
-         _num(-s.extra_embodied_kg_co2e / 1000, 1)),
-        ("life cycle: embodied + use (t CO2e)", _num(b.life_cycle_kg_co2e / 1000, 1),
-         _num(k.life_cycle_kg_co2e / 1000, 1), _num(s.net_lifetime_kg_co2e / 1000, 1)),
+        ("electricity, first year (MWh)", b.annual_kWh / 1000, k.annual_kWh / 1000, s.annual_kWh / 1000, 1),
+        ("electricity, lifetime (MWh)", b.lifetime_kWh / 1000, k.lifetime_kWh / 1000, s.lifetime_kWh / 1000, 0),
+        ("use-phase emissions, first year (t CO2e)", first["kg_co2e"][0] / 1000, first["kg_co2e"][1] / 1000,
+         (first["kg_co2e"][0] - first["kg_co2e"][1]) / 1000, 1),
+        ("use-phase emissions, lifetime (t CO2e)", b.lifetime_use_kg_co2e / 1000, k.lifetime_use_kg_co2e / 1000,
+         s.lifetime_use_kg_co2e / 1000, 1),
+        (f"electricity cost, first year ({cur})", first["cost"][0], first["cost"][1],
+         first["cost"][0] - first["cost"][1], 0),
+        (f"electricity cost, lifetime ({cur})", b.lifetime_cost, k.lifetime_cost, s.lifetime_cost, 0),
+        ("embodied, cradle to gate (t CO2e)", b.embodied_kg_co2e / 1000, k.embodied_kg_co2e / 1000,
+         -s.extra_embodied_kg_co2e / 1000, 1),
+        ("life cycle: embodied + use (t CO2e)", b.life_cycle_kg_co2e / 1000, k.life_cycle_kg_co2e / 1000,
+         s.net_lifetime_kg_co2e / 1000, 1),
     ]
+
+
+def summary_rows(c: EnergyComparison, scope: str) -> list[tuple[str, str, str, str]]:
+    """(quantity, baseline, candidate, saving) rows of one scope, formatted (`summary_values` as text)."""
+    rows = [(q, _num(b, digits), _num(k, digits), _num(s, digits)) for q, b, k, s, digits in summary_values(c, scope)]
+    quantity, baseline, candidate, saving = rows[0]  # first-year electricity: the saving with its share
+    rows[0] = (quantity, baseline, candidate, f"{saving} ({c.savings(scope).annual_share:.1%})")
+    return rows
 
 
 def print_comparison(c: EnergyComparison, console: Console | None = None) -> None:
@@ -276,24 +283,32 @@ def report_section_data(c: EnergyComparison, *, charts: dict[str, str] | None = 
             "paragraphs": paragraphs, "tables": tables, "charts": list((charts or {}).items())}
 
 
-def write_outputs(c: EnergyComparison, folder: str | Path) -> dict[str, Path]:
-    """Write energy_comparison.json, the charts (PNG) and energy_report.md into `folder`."""
+def write_charts(c: EnergyComparison, folder: str | Path) -> dict[str, tuple[str, Path]]:
+    """Write the comparison's charts (PNG) into `folder`: {key: (title, path)}, the line chart only for a line of
+    more than one machine or with shared equipment, the tornado only when there is one."""
     from .plots import cumulative_emissions_png, tornado_png
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    written = {"json": write_json(c, folder / "energy_comparison.json")}
-    charts = {"Cumulative emissions per machine": "cumulative_emissions_machine.png"}
-    written["cumulative_machine"] = cumulative_emissions_png(c, folder / charts[
-        "Cumulative emissions per machine"], scope="machine")
+    charts = {"cumulative_machine": ("Cumulative emissions per machine", cumulative_emissions_png(
+        c, folder / "cumulative_emissions_machine.png", scope="machine"))}
     if c.config.line.machines > 1 or c.config.line.shared_equipment:
-        charts["Cumulative emissions of the line"] = "cumulative_emissions_line.png"
-        written["cumulative_line"] = cumulative_emissions_png(c, folder / "cumulative_emissions_line.png",
-                                                              scope="line")
+        charts["cumulative_line"] = ("Cumulative emissions of the line", cumulative_emissions_png(
+            c, folder / "cumulative_emissions_line.png", scope="line"))
     if c.tornado is not None and not c.tornado.empty:
-        charts["Sensitivity (tornado)"] = "tornado.png"
-        written["tornado"] = tornado_png(c, folder / "tornado.png")
+        charts["tornado"] = ("Sensitivity (tornado)", tornado_png(c, folder / "tornado.png"))
+    return charts
+
+
+def write_outputs(c: EnergyComparison, folder: str | Path) -> dict[str, Path]:
+    """Write energy_comparison.json, the charts (PNG) and energy_report.md into `folder`."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = {"json": write_json(c, folder / "energy_comparison.json")}
+    charts = write_charts(c, folder)
+    written.update({key: path for key, (_title, path) in charts.items()})
     report = folder / "energy_report.md"
-    report.write_text(markdown_section(c, charts=charts), encoding="utf-8")
+    report.write_text(markdown_section(c, charts={title: path.name for title, path in charts.values()}),
+                      encoding="utf-8")
     written["report"] = report
     return written

@@ -7,6 +7,8 @@
 
 Data flow: Result -> `content.build_content` (what the report says, ISO 14067 clause 7) -> `html.render_html`
 (charts from `charts`) -> `pdf.write_pdf`; `excel.write_workbook` writes every table. Nothing here re-solves.
+A design comparison (`pcf.compare.Comparison`) and a use-phase energy comparison (`pcf.energy.EnergyComparison`),
+evaluated by the caller, become `supplements`: one section each after the study's sections, one sheet each.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from .content import SECTIONS, build_content
 from .excel import write_workbook
 from .html import render_html
 from .pdf import ReportError, write_pdf
+from .supplements import Supplement, build_supplements
 
-__all__ = ["SECTIONS", "ReportFiles", "ReportError", "build_content", "render_html", "write_pdf", "write_workbook",
-           "write_report"]
+__all__ = ["SECTIONS", "ReportFiles", "ReportError", "Supplement", "build_content", "build_supplements",
+           "render_html", "write_pdf", "write_workbook", "write_report"]
 
 
 @dataclass(frozen=True)
@@ -36,15 +39,23 @@ class ReportFiles:
 
 
 def write_report(result, out_dir: str | Path, *, pdf: bool = False, workbook: bool = True,
-                 stem: str = "cfp_report", **content_options) -> ReportFiles:
-    """Write `<stem>.html`, `<stem>.xlsx`, `result.json` (with its audit trail) and, if asked, `<stem>.pdf`."""
+                 stem: str = "cfp_report", comparison=None, energy=None, comparison_top: int = 8,
+                 **content_options) -> ReportFiles:
+    """Write `<stem>.html`, `<stem>.xlsx`, `result.json` (with its audit trail) and, if asked, `<stem>.pdf`.
+
+    comparison: a `pcf.compare.Comparison` of design variants of this BOM (its section shows the `comparison_top`
+    largest module and line changes); energy: a `pcf.energy.EnergyComparison` (use phase, outside the
+    cradle-to-gate boundary). Each adds one section after the study's and one workbook sheet.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    html = render_html(result, **content_options)
+    supplements = build_supplements(comparison=comparison, energy=energy, top=comparison_top,
+                                    total_kg_co2e=result.total_kg_co2e)
+    html = render_html(result, supplements=supplements, **content_options)
     html_path = out / f"{stem}.html"
     html_path.write_text(html, encoding="utf-8")
     result_path = out / "result.json"
     result_path.write_text(json.dumps(result.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
-    xlsx = write_workbook(result, out / f"{stem}.xlsx") if workbook else None
+    xlsx = write_workbook(result, out / f"{stem}.xlsx", supplements=supplements) if workbook else None
     pdf_path, pages = (write_pdf(html, out / f"{stem}.pdf") if pdf else (None, 0))
     return ReportFiles(html=html_path, workbook=xlsx, result_json=result_path, pdf=pdf_path, pdf_pages=pages)

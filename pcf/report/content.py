@@ -83,11 +83,12 @@ def _series_table(series: pd.Series, total: float, label: str, labels: dict | No
 
 
 def build_content(result, *, uncertainty: dict | None = None, review: str | None = None,
-                  top: int = 15) -> ReportContent:
+                  top: int = 15, extra_sections: list[Section] | tuple[Section, ...] = ()) -> ReportContent:
     """Every section of the CFP study report for one Result.
 
     uncertainty: an uncertainty analysis to show (keys: 'method', 'runs', 'p2_5', 'p50', 'p97_5' in kg CO2e,
-    optionally 'notes'); review: who reviewed or verified the study (default: not reviewed).
+    optionally 'notes'); review: who reviewed or verified the study (default: not reviewed); extra_sections:
+    sections beside the study (e.g. `pcf.report.supplements`), placed after all ISO 14067 sections.
     """
     fu = result.functional_unit
     total = result.total_kg_co2e
@@ -417,6 +418,6 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
         subtitle=f"Partial CFP (cradle to gate) according to ISO 14067:2018 - declared unit: one machine"
                  + (f" - reference year {year}" if year else ""),
         created=created,
-        sections=[sections[sid] for sid, _ in SECTIONS],
+        sections=[sections[sid] for sid, _ in SECTIONS] + list(extra_sections),
         notices=notices,
     )

@@ -3,7 +3,8 @@
 Sheets: README, Summary, Inputs (the BOM lines as read), Mapping (what each line became and why), Lines (each
 line's link to a dataset, with `amount x factor` as a live formula), Datasets (factors with their sources,
 licences and quality), Stages / Modules / Materials (with SUM formulas), Gases, Nodes, Coverage, Attributions,
-Audit. Written with openpyxl; numbers stay numbers (float64 values, no rounding).
+Audit; then one sheet per supplement (Design comparison, Use-phase energy) when the report has one. Written with
+openpyxl; numbers stay numbers (float64 values, no rounding).
 """
 
 from __future__ import annotations
@@ -78,8 +79,25 @@ def _series_sheet(wb, title: str, series: pd.Series, total: float, labels: dict 
     ws.cell(row=last + 2, column=3, value=total)
 
 
-def write_workbook(result, path: str | Path) -> Path:
-    """Write the verifier workbook (.xlsx); returns its path."""
+def _blocks_sheet(wb, title: str, blocks) -> None:
+    """A sheet of (heading, table) blocks, one under the other with a blank row between them."""
+    ws = wb.create_sheet(title)
+    row, widths = 1, {}
+    for heading, frame in blocks:
+        ws.cell(row=row, column=1, value=heading).font = BOLD
+        row = _write_frame(ws, frame, start_row=row + 1) + 2
+        for letter, dimension in ws.column_dimensions.items():  # each block fits its columns: keep the widest
+            widths[letter] = max(widths.get(letter, 0), dimension.width or 0)
+    for letter, width in widths.items():
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = None  # several tables: no single header row to freeze
+
+
+def write_workbook(result, path: str | Path, *, supplements=()) -> Path:
+    """Write the verifier workbook (.xlsx); returns its path.
+
+    supplements: `pcf.report.supplements.Supplement`s; each adds its sheet (numbers as numbers) after Audit.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     total = result.total_kg_co2e
@@ -122,7 +140,8 @@ def write_workbook(result, path: str | Path) -> Path:
         "Sheets: Summary; Inputs = BOM lines as read; Mapping = what each line became and why; Lines = each "
         "line's link to a background dataset (kg CO2e = amount x factor, as a formula); Datasets = factors with "
         "source, licence and quality; Stages, Modules, Materials, Gases; Nodes = per-node cumulative footprint; "
-        "Coverage = cut-off assessment; Attributions; Audit = input and data hashes, options, versions.",
+        "Coverage = cut-off assessment; Attributions; Audit = input and data hashes, options, versions."
+        + "".join(f" {s.sheet} = {s.section.title}." for s in supplements),
         "Every breakdown sheet ends with a SUM that must equal the total. The report's sections: "
         + ", ".join(title for _, title in SECTIONS) + ".",
         "Reproduce the result with `pcf verify RESULT.json` (see docs/audit.md).",
@@ -205,6 +224,9 @@ def write_workbook(result, path: str | Path) -> Path:
         rows += [("lci_data file " + k, v) for k, v in (audit["lci_data"].get("files") or {}).items()]
         rows += [("timestamp", audit.get("timestamp"))]
     _write_frame(ws, pd.DataFrame(rows, columns=["item", "value"]))
+
+    for supplement in supplements:
+        _blocks_sheet(wb, supplement.sheet, supplement.blocks)
 
     wb.save(path)
     return path

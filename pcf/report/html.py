@@ -90,13 +90,19 @@ def chart_images(result, names=None) -> dict[str, bytes]:
 
 
 def render_html(result, *, content: ReportContent | None = None, images: dict[str, bytes] | None = None,
-                **content_options) -> str:
-    """The report as an HTML string (self-contained). content_options go to `build_content`."""
+                supplements=(), **content_options) -> str:
+    """The report as an HTML string (self-contained). content_options go to `build_content`.
+
+    supplements: `pcf.report.supplements.Supplement`s (design comparison, use-phase energy), shown after the study's
+    sections with their own chart images.
+    """
     from .. import __version__
 
-    content = content or build_content(result, **content_options)
-    needed = {name for section in content.sections for name, _ in section.charts}
-    images = images or chart_images(result, sorted(needed))
+    content = content or build_content(result, extra_sections=[s.section for s in supplements], **content_options)
+    if not images:
+        needed = {name for section in content.sections for name, _ in section.charts if name in CHARTS}
+        images = chart_images(result, sorted(needed))
+    images = {**images, **{name: data for s in supplements for name, data in s.images.items()}}
     encoded = {name: base64.b64encode(data).decode("ascii") for name, data in images.items()}
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True), undefined=StrictUndefined)
     return env.from_string(TEMPLATE).render(content=content, images=encoded, version=__version__)
