@@ -27,7 +27,7 @@ TEMPLATE = """<!DOCTYPE html>
 <meta name="generator" content="pcf {{ version }}">
 <title>{{ content.title }}</title>
 <style>
-@page { size: A4; margin: 18mm 15mm 20mm 15mm;
+@page { size: A4; margin: 18mm 12mm 20mm 12mm;
         @bottom-center { content: "page " counter(page) " of " counter(pages); font-size: 8pt; color: #555; } }
 body { font-family: "DejaVu Sans", "Helvetica", "Arial", sans-serif; font-size: 10pt; line-height: 1.35;
        color: #1a1a1a; max-width: 60em; margin: 0 auto; padding: 1em; }
@@ -36,9 +36,11 @@ h2 { font-size: 13pt; border-bottom: 1px solid #1b6ca8; padding-bottom: 2px; mar
      break-after: avoid; }
 .subtitle { color: #444; margin-top: 0; }
 .notice { border: 1px solid #1b6ca8; background: #eef4fa; padding: 0.5em 0.8em; margin: 1em 0; }
-table { border-collapse: collapse; width: 100%; margin: 0.6em 0; font-size: 8.5pt; }
+table { border-collapse: collapse; width: 100%; margin: 0.6em 0; font-size: 8pt; }
+@media print { table { font-size: 7pt; } }
 caption { text-align: left; font-style: italic; color: #444; padding-bottom: 2px; }
 th, td { border-bottom: 1px solid #ddd; padding: 2px 4px; text-align: left; vertical-align: top; }
+td.long { overflow-wrap: anywhere; }
 th { background: #f0f3f6; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 tr { break-inside: avoid; }
@@ -72,7 +74,7 @@ footer { margin-top: 2em; font-size: 8pt; color: #555; }
 {% for table in section.tables %}
 <table>{% if table.caption %}<caption>{{ table.caption }}</caption>{% endif %}
 <thead><tr>{% for column in table.columns %}<th{% if loop.index0 in table.numeric %} class="num"{% endif %}>{{ column }}</th>{% endfor %}</tr></thead>
-<tbody>{% for row in table.rows %}<tr>{% for cell in row %}<td{% if loop.index0 in table.numeric %} class="num"{% endif %}>{{ cell }}</td>{% endfor %}</tr>
+<tbody>{% for row in table.rows %}<tr>{% for cell in row %}<td{% if loop.index0 in table.numeric %} class="num"{% elif cell|string|length > 28 %} class="long"{% endif %}>{{ cell }}</td>{% endfor %}</tr>
 {% endfor %}</tbody></table>
 {% endfor %}
 </section>
