@@ -19,6 +19,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(VENV)/bin/pcf footprint $(DEMO_BOM) --json $(DEMO_OUT)/result.json
+	$(VENV)/bin/pcf report $(DEMO_BOM) --out $(DEMO_OUT)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
