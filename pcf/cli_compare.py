@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rich.table import Table
 
-from .compare import _arrow
+from .compare.tables import _arrow
 from .errors import PcfError
 
 STAGE_LABELS = {
