@@ -282,3 +282,11 @@ def test_cli_broken_lci_data_is_a_clean_error(tmp_path, capsys, monkeypatch):
     finally:
         default_background.cache_clear()
     assert "flows.csv" in capsys.readouterr().err
+
+
+def test_a_machine_error_is_labelled_as_the_machine(tmp_path):
+    path = write_yaml(tmp_path, {"machine": {"id": "M"}, "factory": {"electricity": "grid_a"},
+                                 "items": [{"kind": "part", "id": "P", "material": "steel", "mass_kg": 1}]})
+    with pytest.raises(BomError, match="machine 'M': required field missing") as info:
+        read_bom(path)
+    assert info.value.column == "machine.name" and info.value.row == 2  # the line of the machine mapping

@@ -121,7 +121,8 @@ def _bom_error(exc: ValidationError, data: Any, source: str, text: str | None) -
     line_id, row = _locate(data, loc, text)
     count = exc.error_count()
     more = f" (and {count - 1} more problem{'s' if count > 2 else ''})" if count > 1 else ""
-    what = f"line '{line_id}': " if line_id else ""
+    label = "machine" if loc and loc[0] in ("machine", "factory") else "line"
+    what = f"{label} '{line_id}': " if line_id else ""
     message = f"{what}{first['msg']}{more}"
     if first["type"] == "missing":
         message = f"{what}required field missing{more}"
