@@ -63,13 +63,22 @@ class FlowRecord(BaseModel):
     ghg_class: Literal["fossil", "biogenic_emission", "biogenic_removal", "land_use_change", "aggregated"]
 
 
+SOURCE_KINDS = ("standard", "government", "association", "peer-reviewed", "manufacturer", "database",
+                "secondary copy", "assumption")
+"""What a source is (docs/lci_data_format.md): the first six are primary publications; a `secondary copy` is a page
+that only quotes one (blog, forum, homework site, manual mirror, trade press) and an `assumption` is pcf's own."""
+WEAK_SOURCE_KINDS = ("secondary copy", "assumption")
+
+
 class SourceRecord(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
     source_id: str = Field(min_length=1)
     title: str = Field(min_length=1)
     publisher: str = ""
     year: str = ""
+    kind: Literal[SOURCE_KINDS]  # type: ignore[valid-type]
     url: str = ""
+    read_at: str = ""
     licence: str = Field(min_length=1)
     attribution: str = ""
     notes: str = ""
@@ -208,7 +217,8 @@ def load_lci_tables(root: str | Path | None = None, *, optional_packs: tuple[str
             src = known_sources[record.source_id]
             datasets.append({**record.model_dump(), "pack": pack_dir.name, "_row": number,
                              "source_title": src.title, "source_url": src.url, "licence": src.licence,
-                             "source_attribution": src.attribution})
+                             "source_attribution": src.attribution, "source_kind": src.kind,
+                             "source_read_at": src.read_at})
         ex_path = pack_dir / "exchanges.csv"
         if ex_path.exists():
             for number, record in enumerate(_validate_rows(ex_path, _read_csv(ex_path), ExchangeRecord), start=2):

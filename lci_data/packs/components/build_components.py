@@ -137,14 +137,14 @@ COMPOSITIONS = {
 
 
 def add_gap_components(p: Pack) -> None:
-    p.source(source_id="epa_supply_chain_v1_3", title="Supply Chain Greenhouse Gas Emission Factors v1.3 by NAICS-6 "
+    p.source(source_id="epa_supply_chain_v1_3", kind="government", title="Supply Chain Greenhouse Gas Emission Factors v1.3 by NAICS-6 "
              "(USEEIO v2.2.22-GHG), kg CO2e per USD2022 (purchaser price, without margins)",
              publisher="U.S. Environmental Protection Agency, Office of Research and Development", year="2024",
              url="https://doi.org/10.23719/1531143", licence="US Government work, public domain",
              attribution="US EPA Supply Chain GHG Emission Factors v1.3, doi:10.23719/1531143",
              notes="used through the epa_spend pack datasets spend_naics_<code>; prices per unit are this pack's "
                    "stated assumptions")
-    p.source(source_id="pcf_assumed_composition", title="pcf engineering assumptions: component mass compositions and "
+    p.source(source_id="pcf_assumed_composition", kind="assumption", title="pcf engineering assumptions: component mass compositions and "
              "purchase prices (stated in each dataset's notes)", publisher="pcf project", year="2025", url="",
              licence="CC0 1.0 (the project's own assumptions)", attribution="pcf project",
              notes="no manufacturer PEP/EPD or teardown composition was reachable with the search tool; replace with "
@@ -176,9 +176,9 @@ def add_gap_components(p: Pack) -> None:
 
 def main() -> None:
     p = Pack()
-    p.source(source_id="schneider_pep_110308", title="Product Environmental Profile - Modular contactor "
+    p.source(source_id="schneider_pep_110308", kind="manufacturer", read_at="https://de.scribd.com/document/321573894/Env-Pep-110308-En", title="Product Environmental Profile - Modular contactor "
              "(ENV PEP 110308 EN), constituent materials", publisher="Schneider Electric", year="2011",
-             url="https://de.scribd.com/document/321573894/Env-Pep-110308-En",
+             url="https://www.se.com/ (PEP ecopassport ENV PEP 110308 EN)",
              licence="manufacturer's public environmental declaration; composition facts quoted with attribution",
              attribution="Schneider Electric, PEP Modular contactor ENV PEP 110308 EN",
              notes="secondary copy of the PEP on a document-sharing site; the PEP's own life-cycle impact figures "

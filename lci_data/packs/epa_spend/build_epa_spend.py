@@ -58,7 +58,7 @@ def main() -> None:
             entry["gases"][gas] = (float(r[VALUE_COLUMN]), r["Unit"].strip())
 
     p = Pack()
-    p.source(source_id=SOURCE_ID, title="Supply Chain Greenhouse Gas Emission Factors v1.3 by NAICS-6 "
+    p.source(source_id=SOURCE_ID, kind="government", read_at="https://github.com/sungkomp/mcp-csv-agent @ 2f5575dc (third-party copy of the EPA files)", title="Supply Chain Greenhouse Gas Emission Factors v1.3 by NAICS-6 "
              "(USEEIO v2.2.22-GHG), per-gas file SupplyChainGHGEmissionFactors_v1.3.0_NAICS_byGHG_USD2022.csv",
              publisher="U.S. Environmental Protection Agency, Office of Research and Development", year="2024",
              url="https://doi.org/10.23719/1531143",

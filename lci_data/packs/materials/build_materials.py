@@ -57,61 +57,61 @@ def main() -> None:
     p = Pack()
 
     # ---------------------------------------------------------------- sources
-    p.source(source_id="worldsteel_si_2025", title="Sustainability Indicators 2025 report (2024 data): GHG emissions "
+    p.source(source_id="worldsteel_si_2025", kind="association", read_at="https://www.marketsteel.com/news-details/worldsteel-global-steel-industry-expands-sustainability-reporting.html", title="Sustainability Indicators 2025 report (2024 data): GHG emissions "
              "intensity of crude steel", publisher="World Steel Association (worldsteel)", year="2025",
-             url=f["steel_crude_global_2024_ghg"]["url"],
+             url="https://worldsteel.org/data/sustainability-indicators/",
              licence="facts quoted with attribution; worldsteel publications (c) World Steel Association, all rights "
              "reserved", attribution="World Steel Association, Sustainability Indicators 2025",
              notes="secondary citation (trade-press page quoting worldsteel); worldsteel product-level LCI datasets "
              "are under a data-use agreement and are not used")
-    p.source(source_id="gbt_51366_2019", title="GB/T 51366-2019 Standard for building carbon emission calculation, "
+    p.source(source_id="gbt_51366_2019", kind="standard", read_at="a public code repository reproducing Appendix D (see shared/data/material-factors/README.md)", title="GB/T 51366-2019 Standard for building carbon emission calculation, "
              "Appendix D (building material carbon emission factors)", publisher="MOHURD / SAMR (China)",
              year="2019", url=f["gb51366_steel_avg"]["url"],
              licence="Chinese national standard; numeric factors quoted with attribution (text (c) publisher)",
              attribution="GB/T 51366-2019, Appendix D",
              notes="values read from a public code repository reproducing Appendix D (see shared material-factors "
              "README); verify against the printed standard. kgCO2e/t divided by 1000")
-    p.source(source_id="iai_ghg_2022", title="IAI greenhouse gas emissions intensity, primary aluminium, 2022 data "
+    p.source(source_id="iai_ghg_2022", kind="association", read_at="https://aluminium.org.au/news/aluminium-industry-reports-decline-in-greenhouse-gas-emissions/", title="IAI greenhouse gas emissions intensity, primary aluminium, 2022 data "
              "(news release Feb 2024)", publisher="International Aluminium Institute (IAI)", year="2024",
-             url=f["al_primary_global_2022_iai"]["url"],
+             url="https://international-aluminium.org/statistics/greenhouse-gas-emissions-aluminium-sector/",
              licence="facts quoted with attribution; IAI statistics (c) International Aluminium Institute",
              attribution="International Aluminium Institute (IAI)",
              notes="secondary citation (Australian Aluminium Council news page quoting IAI)")
-    p.source(source_id="european_aluminium_epr_2018", title="Environmental Profile Report 2018 (key takeaways and "
+    p.source(source_id="european_aluminium_epr_2018", kind="association", title="Environmental Profile Report 2018 (key takeaways and "
              "press release of 21 Feb 2018)", publisher="European Aluminium", year="2018",
              url=f["al_primary_europe_2015_ea"]["url"],
              licence="facts quoted with attribution; full report available on registration",
              attribution="European Aluminium, Environmental Profile Report 2018")
-    p.source(source_id="ica_net_zero_2023", title="Copper - The Pathway to Net Zero (2023), as reported by Reuters",
+    p.source(source_id="ica_net_zero_2023", kind="association", read_at="https://miningeurope.news/ (Reuters text)", title="Copper - The Pathway to Net Zero (2023), as reported by Reuters",
              publisher="International Copper Association (ICA)", year="2023",
-             url=f["cu_refined_global_2018_ica"]["url"],
+             url="https://internationalcopper.org/",
              licence="facts quoted with attribution; (c) ICA / Reuters",
              attribution="International Copper Association, Copper - The Pathway to Net Zero (2023)",
              notes="secondary citation (Reuters text reproduced on miningeurope.news)")
-    p.source(source_id="worldstainless_co2_2023", title="Stainless Steel CO2 Emissions Report (5 Sep 2023), Table 1",
+    p.source(source_id="worldstainless_co2_2023", kind="association", read_at="https://recyclingtoday.com/news/world-stainless-steel-association-recycling-co2-emissions-report/", title="Stainless Steel CO2 Emissions Report (5 Sep 2023), Table 1",
              publisher="World Stainless Association (worldstainless)", year="2023",
-             url=f["stainless_scrap50_co2"]["url"],
+             url="https://worldstainless.org/news/stainless-steel-co2-emissions-report/",
              licence="facts quoted with attribution; report (c) worldstainless",
              attribution="World Stainless Association, Stainless Steel CO2 Emissions Report 2023",
              notes="secondary citation (Recycling Today); original at worldstainless.org/news/stainless-steel-co2-"
              "emissions-report/")
-    p.source(source_id="ame_zinc_2025", title="AME feature article on the carbon footprint of zinc (faId=1170)",
+    p.source(source_id="ame_zinc_2025", kind="secondary copy", title="AME feature article on the carbon footprint of zinc (faId=1170)",
              publisher="AME Group (consultancy)", year="2025", url=f["nickel_global_range_ame2025"]["url"],
              licence="facts quoted with attribution; (c) AME Group", attribution="AME Group",
              notes="commercial estimate; used only as a flagged placeholder (nickel)")
-    p.source(source_id="eu_cbam_defaults_2025", title="EU CBAM default values, Implementing Regulation (EU) 2025/2621 "
+    p.source(source_id="eu_cbam_defaults_2025", kind="government", read_at="https://cbamdefaults.com/cbam/product/722870", title="EU CBAM default values, Implementing Regulation (EU) 2025/2621 "
              "(country defaults, China)", publisher="European Commission (DG TAXUD)", year="2025",
-             url=f["cbam_cn_alloy_sections_722870"]["url"],
+             url="https://taxation-customs.ec.europa.eu/carbon-border-adjustment-mechanism_en",
              licence="EU document: reuse authorised with attribution (Commission Decision 2011/833/EU)",
              attribution="European Commission, CBAM default values",
              notes="secondary page cbamdefaults.com; direct emissions only; conservative regulatory defaults")
-    p.source(source_id="plasticseurope_hopewell_2009", title="Hopewell, Dvorak & Kosior (2009), Plastics recycling: "
+    p.source(source_id="plasticseurope_hopewell_2009", kind="peer-reviewed", title="Hopewell, Dvorak & Kosior (2009), Plastics recycling: "
              "challenges and opportunities, Phil. Trans. R. Soc. B 364:2115-2126, Table 3 (PlasticsEurope "
              "eco-profiles)", publisher="The Royal Society (open access, PubMed Central)", year="2009",
              url=f["plastic_pp_eu_pe2008"]["url"],
              licence="open-access journal article; figures quoted with attribution",
              attribution="Hopewell et al. 2009, doi:10.1098/rstb.2008.0311, citing PlasticsEurope eco-profiles")
-    p.source(source_id=USLCI_SRC, title="U.S. Life Cycle Inventory Database (USLCI), openLCA 1.5 JSON-LD export "
+    p.source(source_id=USLCI_SRC, kind="database", title="U.S. Life Cycle Inventory Database (USLCI), openLCA 1.5 JSON-LD export "
              "(766 processes, committed 2017-12-28)", publisher="National Renewable Energy Laboratory (NREL) / "
              "Federal LCA Commons", year="2017",
              url="https://github.com/FLCAC-admin/uslci-content (downloads/uslci_olca1_5_0_json_ld)",
@@ -122,7 +122,7 @@ def main() -> None:
              "data), International Zinc Association (2005 data), PE International stainless 304 (2008-2012), "
              "steel sheet by Markus Engineering / Franklin Associates (1993-2002), MBMA structural steel "
              "(2011-2013); locators give the process @id")
-    p.source(source_id="epa_ghg_hub_2025", title="GHG Emission Factors Hub 2025, Table 1 Stationary Combustion",
+    p.source(source_id="epa_ghg_hub_2025", kind="government", title="GHG Emission Factors Hub 2025, Table 1 Stationary Combustion",
              publisher="US EPA", year="2025", url="https://www.epa.gov/climateleadership/ghg-emission-factors-hub",
              licence="US government work, public domain", attribution="US EPA GHG Emission Factors Hub (2025)",
              notes="used only for unit conversions: natural gas HHV 0.001026 mmBtu/scf; bituminous coal per-gas "

@@ -22,7 +22,8 @@ DATASET_COLUMNS = [
     "aircraft", "gwp_basis", "notes",
 ]
 EXCHANGE_COLUMNS = ["dataset", "kind", "input", "amount", "unit", "comment"]
-SOURCE_COLUMNS = ["source_id", "title", "publisher", "year", "url", "licence", "attribution", "notes"]
+SOURCE_COLUMNS = ["source_id", "title", "publisher", "year", "kind", "url", "read_at", "licence", "attribution",
+                  "notes"]
 
 # Natural gas higher heating value used to turn m3 (USLCI) into kWh gross CV (natural_gas_combusted):
 # EPA GHG Emission Factors Hub 2025, Table 1 'Stationary Combustion', row 'Natural Gas': 0.001026 mmBtu per scf.

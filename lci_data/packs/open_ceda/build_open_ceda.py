@@ -206,8 +206,7 @@ def main() -> None:
     year = int(meta["Base year"])
 
     p = Pack()
-    p.source(source_id=SOURCE_ID,
-             title="Open CEDA 2024 (Comprehensive Environmental Data Archive), spend-based emission factors, "
+    p.source(source_id=SOURCE_ID, kind="database", title="Open CEDA 2024 (Comprehensive Environmental Data Archive), spend-based emission factors, "
                    "148 countries + Rest of World x 400 sectors, kg CO2e per US Dollar, producer price, base year 2022",
              publisher="Watershed Technology Inc.", year="2025", url="https://openceda.org",
              licence="CC BY-SA 4.0 (https://creativecommons.org/licenses/by-sa/4.0/)",

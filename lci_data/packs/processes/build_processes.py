@@ -77,9 +77,13 @@ WEB_SOURCES = [
 ]
 
 
+# kind of each web source (docs/lci_data_format.md): what the page is, not what it quotes
+WEB_SOURCE_KINDS = {'groover_specific_energy': 'secondary copy', 'warsi_tip_energy_2014': 'peer-reviewed', 'mitsubishi_cutting_power': 'manufacturer', 'laser_cutting_basics': 'secondary copy', 'saber40_plasma_manual': 'secondary copy', 'boc_smoothcut40_manual': 'secondary copy', 'otc_welbee_manual': 'secondary copy', 'panasonic_tig_manual': 'secondary copy', 'jefferson_tig_manual': 'secondary copy', 'westre_720_rule': 'secondary copy', 'caswell_720_rule': 'secondary copy', 'jst_tempering_furnace': 'secondary copy', '4ming_forming_energy': 'secondary copy'}
+
+
 def add_modelled_processes(p: Pack) -> None:
     for sid, title, publisher, year, url in WEB_SOURCES:
-        p.source(source_id=sid, title=title, publisher=publisher, year=year, url=url,
+        p.source(source_id=sid, kind=WEB_SOURCE_KINDS[sid], title=title, publisher=publisher, year=year, url=url,
                  licence="facts (process parameters) quoted with attribution from a public page; no text copied",
                  attribution=f"{publisher}: {title}", notes="located with the project's search tool; parameters only")
 
@@ -263,7 +267,7 @@ def add_modelled_processes(p: Pack) -> None:
 def main() -> None:
     u = Uslci()
     p = Pack()
-    p.source(source_id=SRC, title="U.S. Life Cycle Inventory Database (USLCI), openLCA 1.5 JSON-LD export "
+    p.source(source_id=SRC, kind="database", title="U.S. Life Cycle Inventory Database (USLCI), openLCA 1.5 JSON-LD export "
              "(766 processes, committed 2017-12-28)", publisher="National Renewable Energy Laboratory (NREL) / "
              "Federal LCA Commons", year="2017",
              url="https://github.com/FLCAC-admin/uslci-content (downloads/uslci_olca1_5_0_json_ld)",
