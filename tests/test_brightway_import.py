@@ -109,7 +109,8 @@ def test_excel_tables_layout_units_and_counts(toy_project):
     assert ds.loc["electricity", "unit"] == "kWh"
     assert ds.loc["assembly", "unit"] == "piece"
     assert "normalised to 1" in ds.loc["steel_part", "notes"]
-    assert list(tables["sources"].columns) == ["source_id", "title", "publisher", "year", "url", "licence", "attribution", "notes"]
+    assert list(tables["sources"].columns) == ["source_id", "title", "publisher", "year", "kind", "url", "read_at",
+                                                "licence", "attribution", "notes"]
     assert tables["sources"].attrs["dropped_non_ghg_exchanges"] == 1  # the SO2 exchange
     assert "1 non-GHG biosphere exchanges dropped" in tables["sources"].notes.iloc[0]
     assert tables["unresolved"].empty

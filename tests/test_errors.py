@@ -231,7 +231,7 @@ def test_lci_csv_row_errors_name_file_row_and_column(tmp_path):
         "key,name,categories,unit,biosphere3_uuid,gas,ghg_class\n"
         "co2_fossil,\"Carbon dioxide, fossil\",air,kilogram,349b29d1-3e58-4c66-98b9-9d1a076efd2e,CO2,fossil\n")
     (root / "methods" / "ipcc_ar6_gwp100.csv").write_text("flow_key,factor,unit,source\nco2_fossil,1,kg,IPCC\n")
-    (pack / "sources.csv").write_text("source_id,title,licence\ns1,Doc,CC0\n")
+    (pack / "sources.csv").write_text("source_id,title,kind,licence\ns1,Doc,database,CC0\n")
     (pack / "datasets.csv").write_text(
         "key,name,category,unit,geography,reference_year,source_id,dq_technological,dq_geographical,dq_temporal\n"
         "steel,Steel,material,kg,GLO,2022,s1,2,2,2\n"

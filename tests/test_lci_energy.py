@@ -74,7 +74,7 @@ def gases_co2e(key: str, method: str = "ipcc_ar5_gwp100.csv") -> float:
 # ------------------------------------------------------------------------------------------------ format
 def test_tables_have_the_documented_columns():
     assert list(read_csv(PACK / "sources.csv")[0]) == [
-        "source_id", "title", "publisher", "year", "url", "licence", "attribution", "notes"]
+        "source_id", "title", "publisher", "year", "kind", "url", "read_at", "licence", "attribution", "notes"]
     assert list(read_csv(PACK / "datasets.csv")[0]) == [
         "key", "name", "category", "unit", "geography", "reference_year", "source_id", "source_locator",
         "dq_technological", "dq_geographical", "dq_temporal", "dq_completeness", "dq_reliability", "aircraft",

@@ -593,7 +593,7 @@ DATASET_COLUMNS = [
 ]
 EXCHANGE_COLUMNS = ["dataset", "kind", "input", "amount", "unit", "comment"]
 FLOW_COLUMNS = ["key", "name", "categories", "unit", "biosphere3_uuid", "gas", "ghg_class"]
-SOURCE_COLUMNS = ["source_id", "title", "publisher", "year", "url", "licence", "attribution", "notes"]
+SOURCE_COLUMNS = ["source_id", "title", "publisher", "year", "kind", "url", "read_at", "licence", "attribution", "notes"]
 UNRESOLVED_COLUMNS = ["dataset", "kind", "input_database", "input_code", "input_name", "amount", "unit", "reason"]
 
 
@@ -782,7 +782,9 @@ def tables_from_brightway(
                 "title": source.get("title", database_name),
                 "publisher": source.get("publisher", ""),
                 "year": source.get("year", ""),
+                "kind": source.get("kind", "database"),
                 "url": source.get("url", ""),
+                "read_at": source.get("read_at", ""),
                 "licence": source.get("licence", meta.get("licence", "")),
                 "attribution": source.get("attribution", ""),
                 "notes": (source.get("notes", "") + " " + notes).strip(),
