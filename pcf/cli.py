@@ -98,6 +98,14 @@ def _parser() -> argparse.ArgumentParser:
     dq = dsub.add_parser("search", help="datasets whose key, name or notes contain TEXT")
     dq.add_argument("text")
     dq.set_defaults(handler=_data_search)
+    dc = dsub.add_parser("checks", help="pcf's factors beside independent published values (lci_data/"
+                         "reference_checks.csv)")
+    dc.add_argument("keys", nargs="*", metavar="KEY", help="only these datasets")
+    dc.add_argument("--outside", action="store_true", help="only checks outside the +-30 %% band")
+    dc.add_argument("--markdown", metavar="OUT", help="write the data-quality page (docs/data_quality.md) to OUT")
+    dc.add_argument("--examples", metavar="DIR", default=None,
+                    help="example BOMs (*.yaml) ranked on the page (default: bill_of_materials/ of the checkout)")
+    dc.set_defaults(handler=_data_checks)
     db = dsub.add_parser("build", help="validate lci_data, compile the background and print its content hash")
     db.add_argument("--out", help="also write the unit-process datapackage as a zip file")
     db.set_defaults(handler=_data_build)
@@ -366,7 +374,63 @@ def _data_show(args) -> int:
     score = float((cumulative[bg.index(args.key)] * method.factors_for(bg.flow_keys)).sum())
     console.print(f"cradle-to-gate: {score:.6g} kg CO2e per {row['unit']} ({method.label}; biogenic uptake "
                   f"counted at -1{'; factory electricity: ' + grid if grid else ''})")
+    source = bg.tables.sources
+    src = source[(source["source_id"] == row["source_id"]) & (source["pack"] == row["pack"])]
+    if len(src):
+        s = src.iloc[0]
+        console.print(f"source kind: {s['kind']}" + (f"; read at: {s['read_at']}" if s["read_at"] else ""))
+    _print_checks(bg, [args.key], outside=False, empty=f"no independent reference for '{args.key}' yet")
     return 0
+
+
+def _print_checks(bg, keys, *, outside: bool, empty: str) -> int:
+    """Print the reference checks of `keys` (all when empty); returns the number of unexplained misses."""
+    from .data.reference_checks import evaluate_reference_checks, load_reference_checks
+    from .methods import get_method
+
+    checks = [c for c in load_reference_checks() if not keys or c.dataset in keys]
+    checked = evaluate_reference_checks(bg, get_method(bg.tables), checks)
+    if outside:
+        checked = [c for c in checked if not c.within_band]
+    if not checked:
+        console.print(empty)
+        return 0
+    table = Table(title="independent reference checks (ratio = pcf / reference; band +-30 %)")
+    for col in ("dataset", "quantity", "pcf", "reference", "ratio", "status", "source"):
+        table.add_column(col)
+    for c in checked:
+        ref = f"{c.check.reference_value:.4g}"
+        if c.check.reference_low is not None or c.check.reference_high is not None:
+            ref += f" ({c.check.reference_low or c.check.reference_value:.3g}-" \
+                   f"{c.check.reference_high or c.check.reference_value:.3g})"
+        table.add_row(c.check.dataset, c.check.quantity, f"{c.pcf_value:.4g}", ref, f"{c.ratio:.2f}", c.status,
+                      f"{c.check.source} ({c.check.kind}, {c.check.year}, {c.check.geography})"
+                      + (f"\njustification: {c.check.justification}" if c.check.justification else ""))
+    console.print(table)
+    return sum(c.status == "OUTSIDE" for c in checked)
+
+
+def _data_checks(args) -> int:
+    from .errors import DataError
+
+    bg = _tables(args)
+    unknown = [k for k in args.keys if not bg.has(k)]
+    if unknown:
+        raise DataError(f"unknown dataset '{unknown[0]}'", expected="a key listed by `pcf data list`")
+    if args.markdown:
+        from .data_quality import render_data_quality_markdown
+
+        folder = Path(args.examples) if args.examples else Path(__file__).resolve().parents[1] / "bill_of_materials"
+        boms = sorted(folder.glob("*.yaml"))
+        if not boms:
+            raise DataError("no example BOMs (*.yaml) found", file=str(folder), expected="--examples DIR")
+        out = Path(args.markdown)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(render_data_quality_markdown(bg, boms), encoding="utf-8")
+        console.print(f"data-quality page written to [bold]{out}[/]")
+        return 0
+    misses = _print_checks(bg, args.keys, outside=args.outside, empty="no reference checks match")
+    return 1 if misses else 0
 
 
 def _data_build(args) -> int:
