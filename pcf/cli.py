@@ -294,7 +294,9 @@ def _map(args) -> int:
     if args.out:
         out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)
-        intake.to_csv(out, index=False)
+        from .safe_text import csv_safe_frame
+
+        csv_safe_frame(intake).to_csv(out, index=False)
         console.print(f"intake table written to [bold]{out}[/]")
     return 0
 

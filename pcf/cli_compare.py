@@ -153,6 +153,9 @@ def _stacked(ax, frame, names, colours) -> tuple[list[float], list[float]]:
 def write_chart(comparison, path: str | Path) -> Path:
     """Two panels: every result's kg CO2e by stage, and its delta by stage against the reference."""
     try:
+        from ._brightway import matplotlib_config_dir
+
+        matplotlib_config_dir()
         import matplotlib
 
         matplotlib.use("Agg")

@@ -243,7 +243,7 @@ def _pact(args) -> int:
         raise PactError(f"the export does not validate against PACT v{args.spec_version}: " + "; ".join(errors[:5]))
     path = Path(args.out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(footprint, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(footprint, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
     checked = "valid against the PACT schema" if errors == [] else "schema not checked"
     console.print(f"PACT v{args.spec_version} ProductFootprint {footprint['id']} written to [bold]{path}[/] "
                   f"({checked})")
@@ -298,6 +298,6 @@ def _history(args) -> int:
     if args.json_out:
         path = Path(args.json_out)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+        path.write_text(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
         console.print(f"result document written to [bold]{path}[/] (check it with `pcf verify {path}`)")
     return 0

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
+
+import numpy as np
 
 from .bom.models import ProductSystem
 from .bom.readers import read_bom
@@ -12,7 +15,7 @@ from .coverage import CutoffCriteria
 from .data.background import Background, default_background
 from .graph import build_graph
 from .intake import resolve
-from .errors import MappingError
+from .errors import MappingError, SolveError
 from .mapping import Mapper
 from .supplier import apply_supplier_footprints
 from .matrices import compile_foreground
@@ -61,6 +64,9 @@ def footprint(
     solution = solve(fg, background, gwp, solver=solver)
     step("computing contributions")
     result = compute_result(graph, fg, background, gwp, solution, intake=intake, cutoff=cutoff)
+    if not (math.isfinite(result.total_kg_co2e) and np.isfinite(result.by_stage.to_numpy()).all()):
+        raise SolveError(f"the footprint is not a finite number ({result.total_kg_co2e}): an amount in the BOM is "
+                         "too large", file=system.source_file, expected="amounts of a real machine")
     if supplier_notes:
         result = replace(result, warnings=result.warnings + tuple(supplier_notes))
     cutoff_report = result.coverage.get("cutoff", {})

@@ -516,7 +516,7 @@ def write_pact(result, path: str | Path, *, major: str = "3", options: ExportOpt
     footprint = to_pact_v3(result, options) if major == "3" else to_pact_v2(result, options)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(footprint, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(footprint, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
     return path
 
 

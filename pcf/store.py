@@ -122,7 +122,7 @@ class ResultStore:
     def save(self, result, *, label: str | None = None) -> int:
         """Save a Result (or a result document dict) with its audit trail; returns the new id. Atomic."""
         document = result if isinstance(result, dict) else result.to_dict()
-        text = json.dumps(document, ensure_ascii=False, sort_keys=True)
+        text = json.dumps(document, ensure_ascii=False, sort_keys=True, allow_nan=False)
         document = json.loads(text)
         fu = document.get("functional_unit") or {}
         versions = document.get("data_versions") or {}

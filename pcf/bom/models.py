@@ -7,6 +7,7 @@ amount with an explicit unit, converted to the dataset's reference unit when the
 
 from __future__ import annotations
 
+import math
 from enum import Enum
 from typing import Annotated, Literal, Union
 
@@ -30,14 +31,51 @@ class Stage(str, Enum):
 
 
 _ID_PATTERN = r"^[^\s].*$"
+MAX_MAGNITUDE = 1e12  # no quantity in a machine's BOM (kg, pieces, km, kWh, years) is larger: a typo or an overflow
+MAX_TEXT = 2000  # characters of any text field (names, comments, descriptions)
+MAX_ID = 200  # characters of a line id
+_FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False,
+                     str_max_length=MAX_TEXT)
 
 
-class Line(BaseModel):
+class _CheckedNumbers(BaseModel):
+    """Numbers are numbers: true/false is not 1/0, and magnitudes beyond MAX_MAGNITUDE are refused.
+
+    Non-finite values (inf, nan) are refused by `allow_inf_nan=False` in every model's config.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_numbers(cls, data):
+        if not isinstance(data, dict):
+            return data
+        for name, value in data.items():
+            field = cls.model_fields.get(name)
+            if field is None:
+                continue
+            numeric = any(word in str(field.annotation) for word in ("float", "int"))
+            if isinstance(value, bool) and numeric:
+                raise ValueError(f"{name}: a number is required, not true/false")
+            if isinstance(value, str) and numeric:  # '1e300' (YAML 1.1 reads it as text), 'inf', 'nan'
+                try:
+                    value = float(value.strip())
+                except ValueError:
+                    continue  # not a number at all: the field's own validation says so
+                if not math.isfinite(value):
+                    raise ValueError(f"{name}: number {data[name]!r} is not finite")
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > MAX_MAGNITUDE:
+                raise ValueError(f"{name}: {value:g} is beyond the largest magnitude pcf accepts "
+                                 f"({MAX_MAGNITUDE:g})")
+        return data
+
+
+class Line(_CheckedNumbers):
     """What every BOM line has: an id, where it came from, who supplied it, and whether its data are primary."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = _FROZEN
 
-    id: str = Field(min_length=1, pattern=_ID_PATTERN, description="unique id of the line within the BOM")
+    id: str = Field(min_length=1, max_length=MAX_ID, pattern=_ID_PATTERN,
+                    description="unique id of the line within the BOM")
     name: str = Field(default="", description="human-readable description")
     source_file: str | None = Field(default=None, description="file the line was read from (for error messages)")
     source_row: int | None = Field(default=None, ge=0, description="row of the line in that file")
@@ -109,14 +147,14 @@ class Part(Line):
         return self.mass_kg / (1.0 - self.scrap_fraction)
 
 
-class SupplierFootprint(BaseModel):
+class SupplierFootprint(_CheckedNumbers):
     """A supplier's own footprint of a purchased component, used instead of the secondary dataset.
 
     Either `file`: a PACT v2 or v3 ProductFootprint JSON (path relative to the BOM file), or `kg_co2e_per_unit`
     (per one unit of the line's `unit`) with its `source` and reference period.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = _FROZEN
 
     file: str | None = Field(default=None, description="PACT ProductFootprint JSON, relative to the BOM file")
     kg_co2e_per_unit: float | None = Field(default=None, ge=0, description="kg CO2e per unit, excluding uptake")
@@ -210,12 +248,12 @@ class EnergyUse(DatasetAmount):
     kind: Literal["energy"] = "energy"
 
 
-class Machine(BaseModel):
+class Machine(_CheckedNumbers):
     """The functional unit: one machine, ready to ship at the maker's gate."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = _FROZEN
 
-    id: str = Field(min_length=1)
+    id: str = Field(min_length=1, max_length=MAX_ID)
     name: str = Field(min_length=1, description="model name")
     manufacturer: str | None = None
     country: str | None = Field(default=None, description="ISO 3166 code of the final assembly site")
@@ -224,10 +262,10 @@ class Machine(BaseModel):
     description: str | None = None
 
 
-class Factory(BaseModel):
+class Factory(_CheckedNumbers):
     """The maker's factory: which electricity supplies it (a dataset key: grid, or a market-based contract)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = _FROZEN
 
     electricity: str = Field(min_length=1, description="electricity dataset supplying `electricity_factory`")
     electricity_basis: Literal["location", "market"] = "location"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,58 @@ except AttributeError:  # pragma: no cover
 
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "table", ".xlsx": "table",
             ".xlsm": "table"}
+DEFAULT_MAX_INPUT_MB = 64.0  # $PCF_MAX_INPUT_MB overrides: larger input files are refused before reading
+MAX_YAML_NODES = 1_000_000  # YAML nodes after alias expansion: a few KB of nested aliases can expand to GBs
+_YAML_FLOAT = "tag:yaml.org,2002:float"
+
+
+def max_input_bytes() -> int:
+    """The largest input file pcf reads, in bytes ($PCF_MAX_INPUT_MB, default 64 MB)."""
+    raw = os.environ.get("PCF_MAX_INPUT_MB", "")
+    try:
+        mb = float(raw) if raw.strip() else DEFAULT_MAX_INPUT_MB
+    except ValueError:
+        raise BomError(f"PCF_MAX_INPUT_MB is not a number: {raw!r}", expected="megabytes, e.g. 64") from None
+    if not (math.isfinite(mb) and mb > 0):
+        raise BomError(f"PCF_MAX_INPUT_MB must be a positive number, got {raw!r}", expected="megabytes, e.g. 64")
+    return int(mb * 1024 * 1024)
+
+
+def check_input_size(path: Path) -> None:
+    """Refuse what is not a regular file, or is larger than `max_input_bytes()`, before reading it."""
+    if not path.is_file():
+        raise BomError("not a regular file", file=str(path), expected="a BOM file")
+    size, limit = path.stat().st_size, max_input_bytes()
+    if size > limit:
+        raise BomError(f"file of {size / 1048576:.1f} MB is larger than the limit of {limit / 1048576:.0f} MB",
+                       file=str(path), expected="a smaller file, or a higher PCF_MAX_INPUT_MB")
+
+
+def load_json_strict(text: str, source: str):
+    """JSON with no duplicate keys and finite numbers only (1e400, NaN and Infinity are refused)."""
+
+    def pairs(items):
+        seen = {}
+        for key, value in items:
+            if key in seen:
+                raise BomError(f"duplicate key '{key}' in one JSON object", file=source,
+                               expected="each key once per object")
+            seen[key] = value
+        return seen
+
+    def number(text_value: str) -> float:
+        value = float(text_value)
+        if not math.isfinite(value):
+            raise BomError(f"number {text_value} is out of range", file=source, expected="a finite number")
+        return value
+
+    def constant(name: str):
+        raise BomError(f"{name} is not a number", file=source, expected="a finite number")
+
+    try:
+        return json.loads(text, object_pairs_hook=pairs, parse_float=number, parse_constant=constant)
+    except json.JSONDecodeError as exc:
+        raise BomError(f"invalid JSON: {exc.msg}", file=source, row=exc.lineno) from None
 
 
 def read_bom(path: str | Path, *, aliases: str | Path | None = None, classify=None,
@@ -31,6 +85,7 @@ def read_bom(path: str | Path, *, aliases: str | Path | None = None, classify=No
     path = Path(path)
     if not path.exists():
         raise BomError("file not found", file=str(path))
+    check_input_size(path)
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise BomError(
@@ -47,9 +102,7 @@ def read_bom(path: str | Path, *, aliases: str | Path | None = None, classify=No
     except UnicodeDecodeError as exc:
         raise BomError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(path)) from None
     try:
-        data = json.loads(text) if kind == "json" else load_yaml_with_rows(text)
-    except json.JSONDecodeError as exc:
-        raise BomError(f"invalid JSON: {exc.msg}", file=str(path), row=exc.lineno) from None
+        data = load_json_strict(text, str(path)) if kind == "json" else load_yaml_with_rows(text, source=str(path))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise BomError(
@@ -58,30 +111,93 @@ def read_bom(path: str | Path, *, aliases: str | Path | None = None, classify=No
     return model_from_data(data, source=str(path), text=text if kind == "yaml" else None)
 
 
-def load_yaml_with_rows(text: str, *, every_item: bool = False, source_file: str | None = None):
+def load_yaml_with_rows(text: str, *, every_item: bool = False, source_file: str | None = None,
+                        source: str | None = None, mark_rows: bool = True):
     """Parse YAML and give each mapping inside a list its `source_row` (the 1-based line), for error messages.
 
     By default only BOM lines (mappings with an `id`) are marked; `every_item` marks every such mapping (scenario
-    files), and `source_file` is also set on mappings that have a `kind` (lines an edit adds).
+    files), and `source_file` is also set on mappings that have a `kind` (lines an edit adds). Refused, with the
+    row: a key given twice in one mapping, a number that is not finite (.inf, .nan, 1e400), and documents whose
+    aliases expand to more than MAX_YAML_NODES nodes. `source` names the file in those errors; `mark_rows=False`
+    only checks (for files whose models take no row fields).
     """
+    where = source or source_file
     loader = _YamlLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
-        stack = [node]
+        _check_expanded_size(node, where)
+        stack, seen = [node], set()
         while stack:
             current = stack.pop()
+            if id(current) in seen:  # an alias: the node was checked where it was defined
+                continue
+            seen.add(id(current))
             if isinstance(current, yaml.SequenceNode):
                 for item in current.value:
-                    if isinstance(item, yaml.MappingNode):
+                    if mark_rows and isinstance(item, yaml.MappingNode):
                         _mark(item, every_item, source_file)
                     stack.append(item)
             elif isinstance(current, yaml.MappingNode):
+                _check_unique_keys(current, where)
                 stack.extend(v for _, v in current.value)
+            elif isinstance(current, yaml.ScalarNode) and current.tag == _YAML_FLOAT:
+                _check_finite(current, where)
         return loader.construct_document(node)
     finally:
         loader.dispose()
+
+
+def _check_expanded_size(root: yaml.Node, source: str | None) -> None:
+    """Count nodes as if every alias were expanded (memoised per node); refuse alias bombs early."""
+    sizes: dict[int, int] = {}
+    order, stack = [], [root]
+    while stack:  # post-order without recursion: children sized before parents
+        current = stack.pop()
+        if id(current) in sizes:
+            continue
+        sizes[id(current)] = -1
+        order.append(current)
+        stack.extend(_children(current))
+    for current in reversed(order):
+        total = 1 + sum(max(sizes.get(id(c), 1), 1) for c in _children(current))
+        sizes[id(current)] = total
+        if total > MAX_YAML_NODES:
+            raise BomError(f"the YAML expands to more than {MAX_YAML_NODES:,} nodes (aliases repeated inside "
+                           "aliases)", file=source, row=current.start_mark.line + 1,
+                           expected="a document without deeply repeated aliases")
+
+
+def _children(node: yaml.Node) -> list:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _check_unique_keys(node: yaml.MappingNode, source: str | None) -> None:
+    seen: set = set()
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            if key.value in seen and key.value != "<<":
+                raise BomError(f"key '{key.value}' is given twice in one mapping", file=source,
+                               row=key.start_mark.line + 1, column=key.value, expected="each key once")
+            seen.add(key.value)
+
+
+def _check_finite(node: yaml.ScalarNode, source: str | None) -> None:
+    text = node.value.replace("_", "").strip().lower().lstrip("+-")
+    finite = text not in (".inf", ".nan")
+    if finite:
+        try:
+            finite = math.isfinite(float(text))
+        except ValueError:  # a YAML 1.1 form Python does not parse (sexagesimal ...): the constructor decides
+            finite = True
+    if not finite:
+        raise BomError(f"number {node.value} is not finite", file=source, row=node.start_mark.line + 1,
+                       expected="a finite number")
 
 
 def _mark(item: yaml.MappingNode, every_item: bool, source_file: str | None) -> None:

@@ -23,7 +23,7 @@ from ..bom.models import (
     ProcessStep,
     TransportLeg,
 )
-from ..bom.readers import load_yaml_with_rows
+from ..bom.readers import check_input_size, load_json_strict, load_yaml_with_rows
 from ..errors import BomError
 from ..packaging import CrateDesign, ReusablePackaging, StretchFilmWrap
 
@@ -348,10 +348,11 @@ def load_scenarios(path: str | Path) -> ScenarioFile:
     path = Path(path)
     if not path.exists():
         raise ScenarioError("file not found", file=str(path))
+    check_input_size(path)
     try:
         text = path.read_text(encoding="utf-8")
         if path.suffix.lower() == ".json":
-            data = json.loads(text)
+            data = load_json_strict(text, str(path))
         else:
             data = load_yaml_with_rows(text, every_item=True, source_file=str(path))
     except UnicodeDecodeError as exc:

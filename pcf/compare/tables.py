@@ -159,7 +159,7 @@ class Comparison:
     def write_json(self, path: str | Path, *, top: int = 10) -> Path:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.to_dict(top=top), indent=2, ensure_ascii=False), encoding="utf-8")
+        path.write_text(json.dumps(self.to_dict(top=top), indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
         return path
 
     def report_tables(self, *, top: int = 10, labels: dict[str, str] | None = None,

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from ..bom.readers import check_input_size, load_json_strict, load_yaml_with_rows
 from .errors import EnergyError
 from .models import ComparisonConfig
 
@@ -27,9 +28,14 @@ def _load(path: Path) -> dict:
     if path.suffix.lower() not in SUFFIXES:
         raise EnergyError(f"unsupported file type '{path.suffix}'", file=str(path),
                           expected="a .yaml, .yml or .json file")
-    text = path.read_text(encoding="utf-8")
+    check_input_size(path)
     try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise EnergyError(f"not UTF-8 text ({exc.reason})", file=str(path)) from None
+    try:
+        data = (load_json_strict(text, str(path)) if path.suffix.lower() == ".json"
+                else load_yaml_with_rows(text, source=str(path), mark_rows=False))
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         mark = getattr(exc, "problem_mark", None)
         row = getattr(exc, "lineno", None) or (mark.line + 1 if mark else None)

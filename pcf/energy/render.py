@@ -102,7 +102,7 @@ def comparison_document(c: EnergyComparison) -> dict:
 def write_json(c: EnergyComparison, path: str | Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(comparison_document(c), indent=2, ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps(comparison_document(c), indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
     return path
 
 

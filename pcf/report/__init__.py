@@ -55,7 +55,7 @@ def write_report(result, out_dir: str | Path, *, pdf: bool = False, workbook: bo
     html_path = out / f"{stem}.html"
     html_path.write_text(html, encoding="utf-8")
     result_path = out / "result.json"
-    result_path.write_text(json.dumps(result.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+    result_path.write_text(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
     xlsx = write_workbook(result, out / f"{stem}.xlsx", supplements=supplements) if workbook else None
     pdf_path, pages = (write_pdf(html, out / f"{stem}.pdf") if pdf else (None, 0))
     return ReportFiles(html=html_path, workbook=xlsx, result_json=result_path, pdf=pdf_path, pdf_pages=pages)

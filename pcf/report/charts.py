@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import io
 
-import matplotlib
+from .._brightway import matplotlib_config_dir
+
+matplotlib_config_dir()
+import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")  # headless: the report is made on servers and in CI
 import matplotlib.pyplot as plt  # noqa: E402

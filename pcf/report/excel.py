@@ -43,16 +43,24 @@ def _cell(value):
     return str(value)
 
 
+def _put(ws, row: int, column: int, value):
+    """Write data (never a formula): text that starts like a formula (=, +, -, @) stays text in Excel."""
+    cell = ws.cell(row=row, column=column, value=_cell(value))
+    if cell.data_type == "f":  # openpyxl took the text for a formula; store it as the literal string
+        cell.data_type = "s"
+    return cell
+
+
 def _write_frame(ws, frame: pd.DataFrame, *, start_row: int = 1) -> int:
     """Write a table with a styled header; returns the last row written."""
     columns = list(frame.columns)
     for j, name in enumerate(columns, start=1):
-        cell = ws.cell(row=start_row, column=j, value=str(name))
+        cell = _put(ws, start_row, j, str(name))
         cell.font = BOLD
         cell.fill = HEADER_FILL
     for i, row in enumerate(frame.itertuples(index=False), start=start_row + 1):
         for j, value in enumerate(row, start=1):
-            ws.cell(row=i, column=j, value=_cell(value))
+            _put(ws, i, j, value)
     ws.freeze_panes = ws.cell(row=start_row + 1, column=1)
     _fit(ws, frame)
     return start_row + len(frame)
@@ -84,7 +92,7 @@ def _blocks_sheet(wb, title: str, blocks) -> None:
     ws = wb.create_sheet(title)
     row, widths = 1, {}
     for heading, frame in blocks:
-        ws.cell(row=row, column=1, value=heading).font = BOLD
+        _put(ws, row, 1, heading).font = BOLD
         row = _write_frame(ws, frame, start_row=row + 1) + 2
         for letter, dimension in ws.column_dimensions.items():  # each block fits its columns: keep the widest
             widths[letter] = max(widths.get(letter, 0), dimension.width or 0)
@@ -122,8 +130,9 @@ def write_workbook(result, path: str | Path, *, supplements=()) -> Path:
     ] + [(f"data quality: {k}", v) for k, v in (result.data_quality or {}).items()] \
       + [(f"functional unit: {k}", v) for k, v in result.functional_unit.items()]
     ws.append(["item", "value"])
-    for label, value in summary:
-        ws.append([label, _cell(value)])
+    for i, (label, value) in enumerate(summary, start=2):
+        _put(ws, i, 1, label)
+        _put(ws, i, 2, value)
     ws.append(["check: fossil + aggregated + biogenic emissions + land-use change", "=B4+B5+B6+B8"])
     for cell in ws[1]:
         cell.font, cell.fill = BOLD, HEADER_FILL

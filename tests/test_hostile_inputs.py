@@ -1,0 +1,134 @@
+"""Hostile and broken inputs: each is refused with exit code 2 and a message naming the file and row, or written
+safely; nothing is silently changed and no output file is left behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import openpyxl
+import pytest
+
+from pcf.cli import main
+
+GOOD = """machine: {id: M1, name: test machine}
+factory: {electricity: electricity_cn_footprint_2024}
+items:
+  - {kind: part, id: frame, material: steel_cn, mass_kg: 10, quantity: 2}
+"""
+
+
+def _run(tmp_path, capsys, text: str, suffix: str = ".yaml", extra=()):
+    bom = tmp_path / f"bom{suffix}"
+    bom.write_text(text, encoding="utf-8")
+    out = tmp_path / "result.json"
+    code = main(["footprint", str(bom), "--json", str(out), *extra])
+    captured = capsys.readouterr()
+    return code, captured.err, out, bom
+
+
+YAML_CASES = {
+    "duplicate key (last would win)": (GOOD.replace("quantity: 2}", "quantity: 2, quantity: 3}"), 4, "twice"),
+    "duplicate top-level key": (GOOD + "machine: {id: M2, name: other}\n", 5, "twice"),
+    "infinite mass": (GOOD.replace("mass_kg: 10", "mass_kg: .inf"), 4, "not finite"),
+    "nan quantity": (GOOD.replace("quantity: 2", "quantity: .nan"), 4, "not finite"),
+    "overflowing float": (GOOD.replace("mass_kg: 10", "mass_kg: 1.0e400"), 4, "not finite"),
+    "boolean quantity": (GOOD.replace("quantity: 2", "quantity: true"), 4, "not true/false"),
+    "huge magnitude as text": (GOOD.replace("mass_kg: 10", "mass_kg: 1e300"), 4, "largest magnitude"),
+    "huge magnitude": (GOOD.replace("mass_kg: 10", "mass_kg: 1.0e13"), 4, "largest magnitude"),
+    "id of 10,000 characters": (GOOD.replace("id: frame", "id: " + "x" * 10_000), 4, "at most 200"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(YAML_CASES))
+def test_hostile_yaml_is_refused_with_file_and_row(case, tmp_path, capsys):
+    text, row, words = YAML_CASES[case]
+    code, err, out, bom = _run(tmp_path, capsys, text)
+    assert code == 2, err
+    assert str(bom) in err and f"row {row}" in err and words in err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_yaml_alias_bomb_is_refused_quickly(tmp_path, capsys):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, "
+              f"*a{i-1}]" for i in range(1, 9)]  # 10**9 nodes once expanded, from < 1 KB
+    code, err, out, bom = _run(tmp_path, capsys, "\n".join(lines) + "\n")
+    assert code == 2 and "expands to more than" in err and str(bom) in err
+    assert not out.exists()
+
+
+JSON_CASES = {
+    "1e400": ('{"machine": {"id": "M", "name": "m", "declared_mass_kg": 1e400}}', "out of range"),
+    "NaN": ('{"machine": {"id": "M", "name": "m", "declared_mass_kg": NaN}}', "NaN is not a number"),
+    "Infinity": ('{"machine": {"id": "M", "name": "m", "declared_mass_kg": -Infinity}}', "Infinity is not a number"),
+    "duplicate key": ('{"machine": {"id": "M", "id": "N", "name": "m"}}', "duplicate key 'id'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(JSON_CASES))
+def test_hostile_json_is_refused(case, tmp_path, capsys):
+    text, words = JSON_CASES[case]
+    code, err, out, bom = _run(tmp_path, capsys, text, suffix=".json")
+    assert code == 2 and words in err and str(bom) in err
+    assert not out.exists()
+
+
+def test_input_larger_than_the_limit_is_refused_before_reading(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PCF_MAX_INPUT_MB", "0.0001")  # about 100 bytes
+    code, err, out, _ = _run(tmp_path, capsys, GOOD)
+    assert code == 2 and "larger than the limit" in err and "PCF_MAX_INPUT_MB" in err
+    assert not out.exists()
+
+
+def test_a_directory_is_not_a_bom(tmp_path, capsys):
+    folder = tmp_path / "dir.yaml"
+    folder.mkdir()
+    assert main(["footprint", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert str(folder) in err and "Traceback" not in err
+
+
+def test_the_result_json_is_strict_json(tmp_path, capsys):
+    code, err, out, _ = _run(tmp_path, capsys, GOOD)
+    assert code == 0, err
+    text = out.read_text(encoding="utf-8")
+    document = json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in the result JSON"))
+    assert document["total_kg_co2e"] > 0
+
+
+def test_formula_like_names_stay_text_in_the_workbook_and_the_intake_csv(tmp_path, capsys):
+    text = GOOD.replace("id: frame", "id: '=HYPERLINK(\"http://x\",\"y\")', name: '@SUM(A1)'")
+    bom = tmp_path / "bom.yaml"
+    bom.write_text(text, encoding="utf-8")
+    assert main(["report", str(bom), "--out", str(tmp_path / "report")]) == 0, capsys.readouterr().err
+    book = openpyxl.load_workbook(tmp_path / "report" / "cfp_report.xlsx")
+    texts = [c for ws in book.worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and ("HYPERLINK" in c.value or "@SUM" in c.value)]
+    assert texts, "the line's id and name should appear in the workbook"
+    assert all(c.data_type == "s" for c in texts)
+    intake = tmp_path / "intake.csv"
+    assert main(["map", str(bom), "--out", str(intake)]) == 0
+    body = intake.read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in body and "'@SUM(A1)" in body
+    assert ",=HYPERLINK" not in body and ",@SUM" not in body
+
+
+def test_the_cache_folder_is_private_and_must_be_ours(tmp_path, monkeypatch):
+    from pcf._brightway import cache_dir
+    from pcf.errors import DataError
+
+    shared = tmp_path / "cache"
+    shared.mkdir(mode=0o777)
+    os.chmod(shared, 0o777)
+    monkeypatch.setenv("PCF_CACHE_DIR", str(shared))
+    assert stat.S_IMODE(cache_dir().stat().st_mode) == 0o700
+    if os.getuid() == 0:  # root owns whatever it creates; a foreign owner needs a chown
+        foreign = tmp_path / "foreign"
+        foreign.mkdir()
+        os.chown(foreign, 12345, 12345)
+        monkeypatch.setenv("PCF_CACHE_DIR", str(foreign))
+        with pytest.raises(DataError, match="another user"):
+            cache_dir()
