@@ -668,6 +668,8 @@ def read_product_footprint(source: str | Path | dict, *, schema: Literal["auto",
             document = json.loads(Path(source).read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise PactError(f"not JSON ({exc.msg} at line {exc.lineno})", file=where) from None
+        except UnicodeDecodeError as exc:
+            raise PactError(f"not UTF-8 text ({exc.reason})", file=where) from None
     if isinstance(document, dict) and isinstance(document.get("data"), dict) and "pcf" not in document:
         document = document["data"]
     if not isinstance(document, dict) or "pcf" not in document:

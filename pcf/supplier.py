@@ -12,6 +12,7 @@ period lies in the future, whose split does not add up, or whose declared unit c
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import pandas as pd
 from .bom.models import Assembly, Component, DataType, ProductSystem
 from .data.background import Background, compile_background
 from .data.tables import tables_from_frames
-from .errors import MappingError
+from .errors import MappingError, PcfError
 from .units import UnitError, canonical
 
 PACT_UNITS = {"liter": "l", "kilogram": "kg", "cubic meter": "m3", "kilowatt hour": "kWh", "megajoule": "MJ",
@@ -57,15 +58,32 @@ def _fits(unit: str, line: Component) -> bool:
     return dim == line_dim or (dim == "mass" and line_dim == "count" and line.mass_kg is not None)
 
 
+SUPPLIER_DIRS_ENV = "PCF_SUPPLIER_DIRS"
+
+
+def _allowed_supplier_dirs() -> list[Path]:
+    """Folders besides the BOM's own from which supplier files may be read ($PCF_SUPPLIER_DIRS, os.pathsep-separated)."""
+    raw = os.environ.get(SUPPLIER_DIRS_ENV, "")
+    return [Path(p).resolve() for p in raw.split(os.pathsep) if p.strip()]
+
+
 def _from_pact(line: Component, system: ProductSystem, base_dir: Path, as_of: _dt.datetime) -> SupplierDataset:
-    from .pact import PactError, read_product_footprint
+    from .bom.readers import check_input_size
+    from .pact import read_product_footprint
 
     path = (base_dir / line.supplier_footprint.file).resolve()
+    allowed = [base_dir.resolve(), *_allowed_supplier_dirs()]
+    if not any(path.is_relative_to(folder) for folder in allowed):
+        raise _refuse(line, system, f"file {path} is outside the BOM's folder",
+                      expected=f"a file under {base_dir} (or a folder listed in ${SUPPLIER_DIRS_ENV})")
     if not path.exists():
         raise _refuse(line, system, f"file {path} not found")
+    if not path.is_file():
+        raise _refuse(line, system, f"{path} is not a regular file", expected="a PACT JSON file")
     try:
+        check_input_size(path)
         footprint = read_product_footprint(path)
-    except PactError as exc:
+    except PcfError as exc:
         raise _refuse(line, system, exc.describe()) from None
     pcf = footprint.pcf
     if footprint.status != "Active":

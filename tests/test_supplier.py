@@ -122,3 +122,34 @@ def test_a_schema_invalid_file_is_refused(tiny_background, tmp_path):
     (tmp_path / "bad.json").write_text(json.dumps({"id": "x", "specVersion": "3.0.0", "pcf": {}}))
     with pytest.raises(MappingError, match="supplier footprint refused"):
         pcf.footprint(with_supplier({"file": "bad.json"}, tmp_path), background=tiny_background)
+
+
+@pytest.mark.parametrize("name, words", [
+    ("../outside.json", "outside the BOM's folder"),
+    ("/etc/passwd", "outside the BOM's folder"),
+    ("folder.json", "not a regular file"),
+    ("binary.json", "not UTF-8"),
+])
+def test_supplier_files_are_read_only_from_the_boms_folder_and_only_regular_files(name, words, tmp_path,
+                                                                                   tiny_background):
+    (tmp_path / "bom").mkdir()
+    (tmp_path / "outside.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "bom" / "folder.json").mkdir()
+    (tmp_path / "bom" / "binary.json").write_bytes(b"\xff\xfe\x00\x01" * 10)
+    system = with_supplier({"file": name}, tmp_path / "bom")
+    with pytest.raises(MappingError, match=words) as info:
+        pcf.footprint(system, background=tiny_background)
+    assert info.value.column == "supplier_footprint" or "supplier footprint refused" in str(info.value)
+
+
+def test_a_folder_listed_in_pcf_supplier_dirs_is_allowed(tmp_path, tiny_background, monkeypatch):
+    shared_dir = tmp_path / "supplier_pcfs"
+    shared_dir.mkdir()
+    (shared_dir / "c1.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "bom").mkdir()
+    system = with_supplier({"file": str(shared_dir / "c1.json")}, tmp_path / "bom")
+    with pytest.raises(MappingError, match="outside the BOM's folder"):
+        pcf.footprint(system, background=tiny_background)
+    monkeypatch.setenv("PCF_SUPPLIER_DIRS", str(shared_dir))
+    with pytest.raises(MappingError, match="no 'pcf' object"):  # read now, and refused for its content
+        pcf.footprint(system, background=tiny_background)
