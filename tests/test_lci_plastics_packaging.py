@@ -134,3 +134,9 @@ def test_new_desnz_materials_are_per_kg(key, per_tonne):
 
 def test_background_datasets_of_the_pack_do_not_use_the_factory_grid():
     assert not [r for r in _rows(PACK, "exchanges.csv") if r["input"] == "electricity_factory"]
+
+
+def test_pa66_is_a_flagged_polyamide_proxy_not_the_average_plastic():
+    assert [(r["kind"], r["input"], float(r["amount"])) for r in _exchanges("pa66")] == [("technosphere", "pa6", 1.0)]
+    row = next(r for r in _rows(PACK, "datasets.csv") if r["key"] == "pa66")
+    assert row["notes"].startswith("PROXY") and int(row["dq_technological"]) >= 4
