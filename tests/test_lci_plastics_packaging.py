@@ -20,7 +20,7 @@ REQUIRED_KEYS = {
     "epoxy", "pu_foam", "rubber_epdm", "rubber_nbr", "silicone", "glass_flat", "glass_fibre", "ceramic_alumina",
     "mineral_wool", "fr4_laminate", "sawn_wood_softwood", "plywood", "osb", "pe_stretch_film",
     "pp_collapsible_container", "pallet_hdpe", "pallet_pp", "pallet_wood", "corrugated_board", "steel_strapping",
-    "pet_strapping", "pe_foam", "vci_film",
+    "pet_strapping", "pe_foam", "vci_film", "pvc_cn", "pa6_gf30", "paper", "cartonboard", "lubricant_oil",
 }
 
 
@@ -90,3 +90,53 @@ def test_desnz_factors_are_converted_from_per_tonne():
     row = next(r for r in _rows(PACK, "exchanges.csv") if r["dataset"] == "pet_strapping")
     assert row["input"] == "co2e_aggregated"
     assert float(row["amount"]) == pytest.approx(3863.90131 / 1000, rel=1e-6)
+
+
+def _exchanges(dataset: str) -> list[dict]:
+    return [r for r in _rows(PACK, "exchanges.csv") if r["dataset"] == dataset]
+
+
+def test_engineering_polymers_with_a_published_value_left_the_average_plastic_placeholder():
+    # PlasticsEurope PA6 eco-profile (University of Exeter 2020): 6.52 kg CO2e/kg;
+    # Kunz et al. 2026, RTV-1 silicone elastomer cradle-to-gate: 5.79 kg CO2e/kg; DESNZ average rigid plastic was 3.354
+    assert [(r["input"], float(r["amount"])) for r in _exchanges("pa6")] == [("co2e_aggregated", 6.52)]
+    assert [(r["input"], float(r["amount"])) for r in _exchanges("silicone")] == [("co2e_aggregated", 5.79)]
+    rows = {r["key"]: r for r in _rows(PACK, "datasets.csv")}
+    assert rows["pa6"]["source_id"] != "desnz_2025" and rows["silicone"]["source_id"] != "desnz_2025"
+
+
+def test_glass_filled_polyamide_is_30_percent_glass_by_mass():
+    amounts = {r["input"]: float(r["amount"]) for r in _exchanges("pa6_gf30")}
+    assert amounts == {"pa6": 0.7, "glass_fibre": 0.3}
+    # 0.7 x 6.52 (PA6) + 0.3 x 1.535 (USLCI E-glass, AR6) = 4.564 + 0.4605 = 5.02 kg CO2e/kg
+    assert 0.7 * 6.52 + 0.3 * 1.535 == pytest.approx(5.0245)
+
+
+def test_chinese_pvc_is_the_regional_twin_of_pvc():
+    assert [(r["input"], float(r["amount"])) for r in _exchanges("pvc_cn")] == [("co2e_aggregated", 5.42)]
+    row = next(r for r in _rows(PACK, "datasets.csv") if r["key"] == "pvc_cn")
+    assert row["geography"] == "CN"
+    regional = _rows(PACKS.parent / "mapping", "regional.csv")
+    assert {"dataset": "pvc", "country": "CN", "regional_dataset": "pvc_cn"}.items() <= next(
+        r for r in regional if r["dataset"] == "pvc").items()
+
+
+@pytest.mark.parametrize("key, per_tonne", [
+    ("paper", 1345.0779),         # DESNZ 2025 'Paper and board: paper'
+    ("cartonboard", 1199.72542),  # DESNZ 2025 'Paper and board: board'
+    ("lubricant_oil", 1401.0),    # DESNZ 2025 'Construction: Mineral oil'
+])
+def test_new_desnz_materials_are_per_kg(key, per_tonne):
+    rows = _exchanges(key)
+    assert [r["input"] for r in rows] == ["co2e_aggregated"]
+    assert float(rows[0]["amount"]) == pytest.approx(per_tonne / 1000, rel=1e-6)
+
+
+def test_background_datasets_of_the_pack_do_not_use_the_factory_grid():
+    assert not [r for r in _rows(PACK, "exchanges.csv") if r["input"] == "electricity_factory"]
+
+
+def test_pa66_is_a_flagged_polyamide_proxy_not_the_average_plastic():
+    assert [(r["kind"], r["input"], float(r["amount"])) for r in _exchanges("pa66")] == [("technosphere", "pa6", 1.0)]
+    row = next(r for r in _rows(PACK, "datasets.csv") if r["key"] == "pa66")
+    assert row["notes"].startswith("PROXY") and int(row["dq_technological"]) >= 4
