@@ -132,3 +132,28 @@ def test_the_cache_folder_is_private_and_must_be_ours(tmp_path, monkeypatch):
         monkeypatch.setenv("PCF_CACHE_DIR", str(foreign))
         with pytest.raises(DataError, match="another user"):
             cache_dir()
+
+
+def test_a_report_run_replaces_the_whole_previous_set_and_a_failed_one_leaves_it_intact(tmp_path, capsys,
+                                                                                          monkeypatch):
+    bom = tmp_path / "bom.yaml"
+    bom.write_text(GOOD, encoding="utf-8")
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "cfp_report.pdf").write_bytes(b"%PDF an older report")
+    (out / "notes.txt").write_text("the user's own file", encoding="utf-8")
+    assert main(["report", str(bom), "--out", str(out)]) == 0, capsys.readouterr().err
+    assert not (out / "cfp_report.pdf").exists(), "a PDF of an earlier run must not sit beside the new report"
+    assert (out / "notes.txt").exists()
+    first = (out / "result.json").read_text(encoding="utf-8")
+
+    def broken_workbook(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("pcf.report.write_workbook", broken_workbook)
+    bom.write_text(GOOD.replace("mass_kg: 10", "mass_kg: 20"), encoding="utf-8")
+    assert main(["report", str(bom), "--out", str(out)]) == 2
+    assert (out / "result.json").read_text(encoding="utf-8") == first  # the previous, complete set is untouched
+    assert sorted(p.name for p in out.iterdir()) == ["cfp_report.html", "cfp_report.xlsx", "notes.txt",
+                                                      "result.json"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".report-")]  # no scratch folder left

@@ -14,6 +14,8 @@ evaluated by the caller, become `supplements`: one section each after the study'
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,10 +54,20 @@ def write_report(result, out_dir: str | Path, *, pdf: bool = False, workbook: bo
     supplements = build_supplements(comparison=comparison, energy=energy, top=comparison_top,
                                     total_kg_co2e=result.total_kg_co2e)
     html = render_html(result, supplements=supplements, **content_options)
-    html_path = out / f"{stem}.html"
-    html_path.write_text(html, encoding="utf-8")
-    result_path = out / "result.json"
-    result_path.write_text(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
-    xlsx = write_workbook(result, out / f"{stem}.xlsx", supplements=supplements) if workbook else None
-    pdf_path, pages = (write_pdf(html, out / f"{stem}.pdf") if pdf else (None, 0))
-    return ReportFiles(html=html_path, workbook=xlsx, result_json=result_path, pdf=pdf_path, pdf_pages=pages)
+    names = [f"{stem}.html", "result.json", f"{stem}.xlsx", f"{stem}.pdf"]
+    with tempfile.TemporaryDirectory(prefix=f".{out.name}-", dir=out.parent) as scratch:
+        tmp = Path(scratch)
+        (tmp / names[0]).write_text(html, encoding="utf-8")
+        (tmp / names[1]).write_text(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False),
+                                    encoding="utf-8")
+        if workbook:
+            write_workbook(result, tmp / names[2], supplements=supplements)
+        pages = write_pdf(html, tmp / names[3])[1] if pdf else 0
+        # every file was written: replace the whole previous set (a PDF from an earlier run does not survive
+        # a run without --pdf); a failure above leaves the previous set untouched
+        for name in names:
+            (out / name).unlink(missing_ok=True)
+            if (tmp / name).exists():
+                os.replace(tmp / name, out / name)
+    return ReportFiles(html=out / names[0], workbook=out / names[2] if workbook else None,
+                       result_json=out / names[1], pdf=out / names[3] if pdf else None, pdf_pages=pages)
