@@ -318,6 +318,23 @@ def compute_result(
     )
 
 
+def electricity_by_stage(result: "Result") -> pd.DataFrame:
+    """Which grid supplied the electricity_factory demand of each stage: stage, grid, site, kWh, kg CO2e."""
+    lines = result.lines
+    columns = ["stage", "grid", "site", "kwh", "kg_co2e"]
+    if "electricity_kwh" not in lines or result.electricity is None:
+        return pd.DataFrame(columns=columns)
+    used = lines[lines["electricity_kwh"] != 0.0]
+    if used.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = used.groupby(["stage", "electricity_grid", "electricity_site"], sort=False)["electricity_kwh"].sum()
+    out = grouped.reset_index().rename(columns={"electricity_grid": "grid", "electricity_site": "site",
+                                                "electricity_kwh": "kwh"})
+    out["kg_co2e"] = out["kwh"] * result.electricity["kg_co2e_per_kwh"].reindex(out["grid"]).to_numpy()
+    order = {stage: k for k, stage in enumerate(STAGES)}
+    return out.sort_values(["stage", "kg_co2e"], key=lambda c: c.map(order) if c.name == "stage" else -c)[columns]
+
+
 def _by_gwp_basis(background: Background, method: Method, factors, classes, per_machine, fg: ForegroundArrays,
                   total: float) -> pd.Series:
     """kg CO2e by GWP basis: gas flows are characterised by the method (its basis); flows given as CO2e carry the

@@ -218,3 +218,27 @@ def test_gwp_basis_values_are_validated():
     with pytest.raises(DataError, match="gwp_basis"):
         tables_from_frames(flows=tables.flows.reset_index(drop=True), datasets=datasets,
                            exchanges=tables.exchanges, sources=tables.sources, methods=tables.methods)
+
+
+def test_the_report_states_the_grid_of_each_stage_and_the_gwp_basis(shipped, tmp_path):
+    from openpyxl import load_workbook
+
+    from pcf.report.content import build_content
+    from pcf.report.excel import write_workbook
+
+    system = _machine([
+        {"kind": "part", "id": "a", "material": "steel_hot_rolled", "mass_kg": 10, "supplier": "X", "country": "DE",
+         "processes": [{"id": "a-m", "dataset": "machining", "amount": 2, "unit": "kg"}]},
+        {"kind": "component", "id": "wire", "dataset": "copper_wire", "quantity": 1, "unit": "kg"},
+    ])
+    result = pcf.footprint(system, background=shipped)
+    content = build_content(result)
+    stage = next(s for s in content.sections if s.id == "results-stage")
+    table = next(t for t in stage.tables if t.caption == "Electricity grid used by each life-cycle stage")
+    grids = {row[1] for row in table.rows}
+    assert max(k for k in shipped.keys if k.startswith("electricity_de_ember_")) in grids
+    assert "electricity_world_iea_2024" in grids
+    quality = next(s for s in content.sections if s.id == "data-quality")
+    assert any(b.startswith("GWP basis of the CFP") and "AR6" in b for b in quality.bullets)
+    path = write_workbook(result, tmp_path / "r.xlsx")
+    assert "Electricity" in load_workbook(path).sheetnames
