@@ -13,6 +13,8 @@ import numpy as np
 
 from ._brightway import bw_processing as bwp
 from .data.background import Background
+from .data.tables import FACTORY_ELECTRICITY
+from .errors import DataError
 from .graph import ProductGraph
 from .methods import Method
 
@@ -72,6 +74,10 @@ def compile_foreground(graph: ProductGraph, background: Background) -> Foregroun
     l_grid = np.fromiter((grid_index if link.grid is None else index[link.grid] for link in graph.links),
                          dtype=np.int64, count=len(graph.links))
     l_kwh = l_amount * background.factory_electricity_kwh[l_dataset]
+    fe_of_grid = background.factory_electricity_kwh[l_grid[l_kwh != 0.0]]
+    if np.any(fe_of_grid != 0.0):
+        bad = background.keys[int(l_grid[l_kwh != 0.0][np.nonzero(fe_of_grid)[0][0]])]
+        raise DataError(f"grid dataset '{bad}' itself uses {FACTORY_ELECTRICITY}", expected="a grid dataset")
     return ForegroundArrays(node_ids, rows, cols, values, flip, l_parent, l_dataset, l_amount, grid_index,
                             l_grid, l_maker, l_kwh)
 

@@ -229,7 +229,8 @@ def test_the_report_states_the_grid_of_each_stage_and_the_gwp_basis(shipped, tmp
     system = _machine([
         {"kind": "part", "id": "a", "material": "steel_hot_rolled", "mass_kg": 10, "supplier": "X", "country": "DE",
          "processes": [{"id": "a-m", "dataset": "machining", "amount": 2, "unit": "kg"}]},
-        {"kind": "component", "id": "wire", "dataset": "copper_wire", "quantity": 1, "unit": "kg"},
+        # a purchased service without a country: the dataset's own geography (GLO -> world grid)
+        {"kind": "component", "id": "service", "dataset": "machining", "quantity": 1, "unit": "kg"},
     ])
     result = pcf.footprint(system, background=shipped)
     content = build_content(result)
