@@ -215,6 +215,7 @@ def compute_result(
             "electricity_site": [link.site for link in links],
             "electricity_grid": np.where(link_kwh != 0.0, keys[g], None),
             "electricity_kwh": link_kwh,
+            "electricity_reason": [link.grid_reason for link in links],
         }
     )
 
@@ -357,7 +358,8 @@ def _by_gwp_basis(background: Background, method: Method, factors, classes, per_
 def _electricity(lines: pd.DataFrame, background: Background, grid_score: np.ndarray) -> pd.DataFrame:
     """Per grid: kWh of electricity_factory per machine, its kg CO2e, and the sites, stages and lines using it."""
     used = lines[lines["electricity_kwh"] != 0.0]
-    columns = ["grid", "name", "geography", "kwh", "kg_co2e_per_kwh", "kg_co2e", "sites", "stages", "lines"]
+    columns = ["grid", "name", "geography", "kwh", "kg_co2e_per_kwh", "kg_co2e", "sites", "stages", "reasons",
+               "lines"]
     if used.empty:
         return pd.DataFrame(columns=columns).set_index("grid")
     datasets = background.tables.datasets
@@ -368,6 +370,7 @@ def _electricity(lines: pd.DataFrame, background: Background, grid_score: np.nda
         rows.append({"grid": grid, "name": datasets.loc[grid, "name"], "geography": datasets.loc[grid, "geography"],
                      "kwh": kwh, "kg_co2e_per_kwh": per_kwh, "kg_co2e": kwh * per_kwh,
                      "sites": sorted(set(group["electricity_site"])), "stages": sorted(set(group["stage"])),
+                     "reasons": sorted(set(group["electricity_reason"])),
                      "lines": list(dict.fromkeys(group["line_id"]))})
     return pd.DataFrame(rows, columns=columns).sort_values("kg_co2e", ascending=False).set_index("grid")
 

@@ -229,7 +229,7 @@ def test_the_report_states_the_grid_of_each_stage_and_the_gwp_basis(shipped, tmp
     system = _machine([
         {"kind": "part", "id": "a", "material": "steel_hot_rolled", "mass_kg": 10, "supplier": "X", "country": "DE",
          "processes": [{"id": "a-m", "dataset": "machining", "amount": 2, "unit": "kg"}]},
-        # a purchased service without a country: the dataset's own geography (GLO -> world grid)
+        # a purchased service without a country: the grid of the dataset's own geography
         {"kind": "component", "id": "service", "dataset": "machining", "quantity": 1, "unit": "kg"},
     ])
     result = pcf.footprint(system, background=shipped)
@@ -238,7 +238,9 @@ def test_the_report_states_the_grid_of_each_stage_and_the_gwp_basis(shipped, tmp
     table = next(t for t in stage.tables if t.caption == "Electricity grid used by each life-cycle stage")
     grids = {row[1] for row in table.rows}
     assert max(k for k in shipped.keys if k.startswith("electricity_de_ember_")) in grids
-    assert "electricity_world_iea_2024" in grids
+    from pcf.electricity import resolver
+
+    assert resolver(shipped).home_grid("machining")[0] in grids
     quality = next(s for s in content.sections if s.id == "data-quality")
     assert any(b.startswith("GWP basis of the CFP") and "AR6" in b for b in quality.bullets)
     path = write_workbook(result, tmp_path / "r.xlsx")

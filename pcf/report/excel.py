@@ -203,7 +203,7 @@ def write_workbook(result, path: str | Path, *, supplements=()) -> Path:
         row = _write_frame(ws, electricity_by_stage(result), start_row=2)
         ws.cell(row=row + 2, column=1, value="by grid").font = BOLD
         table = elec.reset_index()
-        for column in ("sites", "stages", "lines"):
+        for column in ("sites", "stages", "reasons", "lines"):
             table[column] = table[column].map(lambda v: ", ".join(map(str, v)))
         _write_frame(ws, table, start_row=row + 3)
     _write_frame(wb.create_sheet("Nodes"), result.nodes.reset_index())
