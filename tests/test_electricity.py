@@ -245,3 +245,12 @@ def test_the_report_states_the_grid_of_each_stage_and_the_gwp_basis(shipped, tmp
     assert any(b.startswith("GWP basis of the CFP") and "AR6" in b for b in quality.bullets)
     path = write_workbook(result, tmp_path / "r.xlsx")
     assert "Electricity" in load_workbook(path).sheetnames
+
+
+def test_a_spreadsheet_bom_carries_the_supplier_province(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_text("# machine.id: T1\n# machine.name: Test rig\n# factory.electricity: electricity_cn_footprint_2024\n"
+                    "level,id,name,qty,uom,material,weight (kg),supplier,country,province\n"
+                    "1,P1,Shaft,1,pcs,steel_hot_rolled,10,Wuxi Shafts,CN,Jiangsu\n", encoding="utf-8")
+    part = read_bom(path).items[0]
+    assert (part.supplier, part.country, part.region) == ("Wuxi Shafts", "CN", "Jiangsu")
