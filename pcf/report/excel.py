@@ -168,6 +168,8 @@ def write_workbook(result, path: str | Path, *, supplements=()) -> Path:
 
     # Lines with the dataset factor and a live check formula
     lines = result.lines.copy()
+    if "electricity_grid" in lines:
+        lines["electricity_grid"] = lines["electricity_grid"].fillna("")
     factors = result.by_dataset["kg_co2e_per_unit"]
     # the line's own factor: its dataset with the electricity_factory kWh on the grid of the site doing the work
     amount_nonzero = lines["amount_per_machine"].where(lines["amount_per_machine"] != 0)
