@@ -359,11 +359,23 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
                           [[str(k), kg(r["kg_co2e"]), f"+-{kg(0.1 * r['kg_co2e'])} kg",
                             pct(0.1 * r["kg_co2e"] / total if total else None)] for k, r in top_ds.iterrows()],
                           numeric=(1, 2, 3)))
-    electricity = frame[frame.get("category", pd.Series(dtype=str)).isin(["electricity", "placeholder"])]
-    if len(electricity):
-        s.bullets.append(f"Factory electricity and other electricity datasets contribute "
-                         f"{kg(float(electricity['kg_co2e'].sum()))} kg CO2e: a market-based supply (e.g. a "
-                         "renewable contract) would change that part (`pcf footprint --grid`).")
+    elec = electricity_by_stage(result)
+    if len(elec):
+        maker = elec[elec["site"] == "maker"]
+        others = elec[elec["site"] != "maker"]
+        s.bullets.append(
+            f"The maker's factory electricity ({kg(float(maker['kwh'].sum()))} kWh, "
+            f"{kg(float(maker['kg_co2e'].sum()))} kg CO2e: factory energy and processes on in-house parts) is the "
+            "part a market-based supply (e.g. a renewable contract) or another factory grid would change "
+            f"(`pcf footprint --grid`); the process electricity of suppliers and background datasets "
+            f"({kg(float(others['kwh'].sum()))} kWh, {kg(float(others['kg_co2e'].sum()))} kg CO2e) follows "
+            "their own grids.")
+    else:
+        electricity = frame[frame.get("category", pd.Series(dtype=str)).isin(["electricity", "placeholder"])]
+        if len(electricity):
+            s.bullets.append(f"Factory electricity and other electricity datasets contribute "
+                             f"{kg(float(electricity['kg_co2e'].sum()))} kg CO2e: a market-based supply (e.g. a "
+                             "renewable contract) would change that part (`pcf footprint --grid`).")
     estimated = next((r for r in by_status if r.get("status") == "estimated"), None)
     if estimated:
         s.bullets.append(f"Lines with estimated masses or mappings: {estimated['lines']} lines, "
