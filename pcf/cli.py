@@ -52,7 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     fp = sub.add_parser("footprint", help="cradle-to-gate footprint of one machine from its BOM")
     fp.add_argument("bom", help="BOM file (.yaml, .yml or .json)")
     fp.add_argument("--json", dest="json_out", metavar="OUT", help="write the result document to OUT")
-    fp.add_argument("--grid", metavar="KEY", help="electricity dataset supplying the factory (overrides the BOM)")
+    fp.add_argument("--grid", metavar="KEY", help="electricity dataset supplying the maker's own factory (overrides the BOM); "
+                    "suppliers and background datasets keep their own grids")
     fp.add_argument("--method", default="AR6", help="GWP set: AR6 (default) or AR5")
     fp.add_argument("--solver", default="structured", choices=["structured", "brightway"],
                     help="structured (default, exact and fast) or the plain Brightway unit-process solve")
@@ -93,7 +94,8 @@ def _parser() -> argparse.ArgumentParser:
     dl.set_defaults(handler=_data_list)
     ds = dsub.add_parser("show", help="one dataset with its source, quality, exchanges and footprint")
     ds.add_argument("key")
-    ds.add_argument("--grid", help="grid for electricity_factory (default: China national 2023 if present)")
+    ds.add_argument("--grid", help="grid for electricity_factory (default: the grid of the dataset's geography, "
+                    "as in a footprint when no maker or supplier is named)")
     ds.set_defaults(handler=_data_show)
     dq = dsub.add_parser("search", help="datasets whose key, name or notes contain TEXT")
     dq.add_argument("text")
@@ -210,6 +212,7 @@ def print_summary(result, *, top: int = 10) -> None:
         ds.add_row(str(key), f"{row['amount_per_machine']:,.3g}", str(row["unit"]), _kg(row["kg_co2e"]),
                    _share(row["kg_co2e"], total), str(row.get("source_title", ""))[:50])
     console.print(ds)
+    print_electricity(result)
     mass = result.mass
     declared = f"{mass['declared_kg']:,.1f} kg" if mass["declared_kg"] else "not declared"
     gap = f" (gap {mass['gap_kg']:+,.1f} kg, {mass['gap_share']:+.1%})" if mass["declared_kg"] else ""
@@ -217,6 +220,9 @@ def print_summary(result, *, top: int = 10) -> None:
     console.print(f"primary data share: {result.primary_data_share:.1%}; "
                   f"aggregated-CO2e share: {result.coverage['aggregated_co2e_share']:.1%}; "
                   f"spend-based share: {result.coverage['spend_based_share']:.1%}")
+    if result.by_gwp_basis is not None and total:
+        console.print("GWP basis: " + ", ".join(f"{basis} {value / total:.1%}"
+                                                for basis, value in result.by_gwp_basis.items()))
     print_coverage(result)
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {warning}")
@@ -225,6 +231,23 @@ def print_summary(result, *, top: int = 10) -> None:
         console.print("[bold]Data sources and attributions[/] (as their licences require; see lci_data/NOTICE):")
         for notice in notices:
             console.print(f"  - {notice}", highlight=False)
+
+
+def print_electricity(result) -> None:
+    """Which grid supplied the electricity_factory demand of each stage (maker, suppliers, background)."""
+    elec = result.electricity
+    if elec is None or not len(elec):
+        return
+    table = Table(title="Electricity where the work happens (electricity_factory by grid)")
+    table.add_column("grid", no_wrap=True)
+    for col in ("used by", "stages"):
+        table.add_column(col)
+    for col in ("kWh / machine", "kg CO2e/kWh", "kg CO2e"):
+        table.add_column(col, justify="right")
+    for grid, row in elec.iterrows():
+        table.add_row(str(grid), ", ".join(row["sites"]), ", ".join(row["stages"]), f"{row['kwh']:,.1f}",
+                      f"{row['kg_co2e_per_kwh']:.4f}", _kg(row["kg_co2e"]))
+    console.print(table)
 
 
 def _schema(args) -> int:
@@ -370,12 +393,17 @@ def _data_show(args) -> int:
         for r in ex.itertuples():
             et.add_row(r.kind, r.input, f"{r.amount:.6g}", str(r.comment)[:80])
         console.print(et)
-    grid = args.grid or ("electricity_cn_national_2023" if bg.has("electricity_cn_national_2023") else None)
+    grid = args.grid
+    if grid is None and bg.has(FACTORY_ELECTRICITY) and bg.factory_electricity_kwh[bg.index(args.key)]:
+        from .electricity import resolver
+
+        home, _ = resolver(bg).home_grid(args.key)  # the grid it runs on when no maker or supplier is named
+        grid = home if bg.has(home) else None
     method = get_method(bg.tables)
     cumulative = bg.cumulative_with_grid(grid if bg.has(FACTORY_ELECTRICITY) and grid else None)
     score = float((cumulative[bg.index(args.key)] * method.factors_for(bg.flow_keys)).sum())
     console.print(f"cradle-to-gate: {score:.6g} kg CO2e per {row['unit']} ({method.label}; biogenic uptake "
-                  f"counted at -1{'; factory electricity: ' + grid if grid else ''})")
+                  f"counted at -1{'; electricity_factory supplied by ' + grid if grid else ''})")
     source = bg.tables.sources
     src = source[(source["source_id"] == row["source_id"]) & (source["pack"] == row["pack"])]
     if len(src):

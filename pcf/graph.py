@@ -29,6 +29,7 @@ from .bom.models import (
 )
 from .data.background import Background
 from .data.tables import FACTORY_ELECTRICITY
+from .electricity import MAKER, resolver, site_of
 from .errors import GraphError, MappingError, UnitError
 from .units import canonical, conversion_factor
 
@@ -51,6 +52,9 @@ class Link:
     material: str | None
     data_type: str
     amount_text: str  # the quantity as the BOM gave it, e.g. "2 kg", for reports
+    site: str = "home"  # whose electricity supplies the dataset's electricity_factory: maker | supplier | home
+    grid: str | None = None  # that grid's dataset key; None: the maker's factory grid (chosen at run time)
+    grid_reason: str = ""  # why that grid, for reports
 
 
 @dataclass(frozen=True)
@@ -107,9 +111,14 @@ def bg_node(key: str) -> str:
     return f"bg:{key}"
 
 
-def build_graph(system: ProductSystem, background: Background, *, grid: str | None = None) -> ProductGraph:
-    """Build and validate the product graph of `system` over `background` (grid: override the factory's)."""
-    builder = _Builder(system, background)
+def build_graph(system: ProductSystem, background: Background, *, grid: str | None = None,
+                family: str | None = None) -> ProductGraph:
+    """Build and validate the product graph of `system` over `background` (grid: override the factory's).
+
+    family: the factory grid whose series (MEE footprint or MEE/NBS national, and year) a Chinese supplier's grid
+    follows; default: the BOM's own `factory.electricity` (so `--grid` changes the maker's electricity only).
+    """
+    builder = _Builder(system, background, family)
     builder.run()
     grid_key = grid or system.factory.electricity
     if not background.has(grid_key):
@@ -133,28 +142,32 @@ class GraphFragment:
 
 
 def build_fragment(system: ProductSystem, background: Background,
-                   lines: list[tuple[str, str | None, Line]]) -> GraphFragment:
+                   lines: list[tuple[str, str | None, Line]], *, family: str | None = None,
+                   owners: dict | None = None) -> GraphFragment:
     """Build `lines` of `system` as build_graph would, each under the node (parent id) and module given.
 
     Lines of the packaging, transport and energy groups hang from the machine (their parent is ignored). Checks
     what build_graph checks line by line (known datasets, units, ids unique within the fragment); ids against the
     rest of the BOM, cycles and reachability are the caller's to check.
     """
-    builder = _Builder(system, background)
+    builder = _Builder(system, background, family)
     for parent, module, line in lines:
         if isinstance(line, (PackagingItem, TransportLeg, EnergyUse)):
             builder._group_line(line)
         else:
-            builder._item(parent, line, module)
+            builder._item(parent, line, module, owner=(owners or {}).get(line.id))
     builder._raise_unknown()
     return GraphFragment(tuple(builder.node_attrs), tuple(builder.edges), tuple(builder.links),
                          builder._line_masses())
 
 
 class _Builder:
-    def __init__(self, system: ProductSystem, background: Background):
+    def __init__(self, system: ProductSystem, background: Background, family: str | None = None):
         self.system = system
         self.bg = background
+        self.family = family if family is not None else system.factory.electricity
+        self.fe = background.factory_electricity_kwh
+        self._grids: dict = {}
         self.fu = system.machine.id
         self.ids: dict[str, Line | None] = {self.fu: None}
         self.node_attrs: dict[str, dict] = {}
@@ -215,7 +228,7 @@ class _Builder:
                              column="id", expected="ids unique across the BOM")
         self.ids[line.id] = line
 
-    def _item(self, parent: str, item, module: str | None) -> None:
+    def _item(self, parent: str, item, module: str | None, owner=None) -> None:
         top = module or item.id
         if isinstance(item, AssemblyRef):
             self._claim(item)
@@ -240,7 +253,7 @@ class _Builder:
             for step in item.processes:
                 self._claim(step)
                 self._link(item.id, step, step.dataset, step.amount, step.unit, step.stage.value, top,
-                           credit=step.credit)
+                           credit=step.credit, owner=item)
         elif isinstance(item, Component):
             self._claim(item)
             gross = item.quantity / (1.0 - item.scrap_fraction)
@@ -258,7 +271,8 @@ class _Builder:
                 self.no_mass.append(item.id)
         elif isinstance(item, ProcessStep):
             self._claim(item)
-            self._link(parent, item, item.dataset, item.amount, item.unit, item.stage.value, top, credit=item.credit)
+            self._link(parent, item, item.dataset, item.amount, item.unit, item.stage.value, top, credit=item.credit,
+                       owner=owner)
 
     def _assembly_body(self, assembly: Assembly, module: str | None) -> None:
         self.node_attrs[assembly.id] = {"kind": "assembly", "name": assembly.name, "module": module}
@@ -266,7 +280,8 @@ class _Builder:
             self._item(assembly.id, child, module)
 
     def _link(self, parent: str, line: Line, dataset: str, amount: float, unit: str, stage: str, module,
-              *, material: str | None = None, credit: bool = False, amount_text: str | None = None) -> None:
+              *, material: str | None = None, credit: bool = False, amount_text: str | None = None,
+              owner=None) -> None:
         if not self.bg.has(dataset):
             self.unknown.append((line, dataset))
             return
@@ -284,8 +299,33 @@ class _Builder:
                 ) from None
             self._factors[key] = factor
         value = amount * factor * (-1.0 if credit else 1.0)
-        self.links.append(Link(parent, dataset, value, stage, line.id, getattr(line, "kind", "line"), module,
-                               material, line.data_type.value, amount_text or f"{amount:g} {unit}"))
+        kind = getattr(line, "kind", "line")
+        site, grid, reason = self._grid(kind, line, owner, dataset)
+        self.links.append(Link(parent, dataset, value, stage, line.id, kind, module,
+                               material, line.data_type.value, amount_text or f"{amount:g} {unit}",
+                               site, grid, reason))
+
+    def _grid(self, kind: str, line: Line, owner, dataset: str) -> tuple[str, str | None, str]:
+        """Whose grid supplies this link's electricity_factory (docs/engine.md, pcf/electricity.py)."""
+        site = site_of(kind, line, owner)
+        if site.kind == MAKER:
+            return MAKER, None, "maker's factory grid"
+        if self.fe[self.bg.index(dataset)] == 0.0:
+            return site.kind, None, ""  # no factory electricity in this dataset's supply chain
+        cache_key = (site.kind, site.country, site.region, dataset if site.kind != "supplier" else None)
+        found = self._grids.get(cache_key)
+        if found is None:
+            try:
+                key, reason = resolver(self.bg).grid_for(site, dataset, self.family)
+            except MappingError as exc:
+                raise MappingError(exc.message, file=exc.file or self.system.source_file, row=exc.row,
+                                   column=exc.column, expected=exc.expected) from None
+            if not self.bg.has(key):  # a background without that grid: the maker's grid stands in
+                found = (MAKER, None, f"{key} is not in the background; the factory grid stands in")
+            else:
+                found = (site.kind, key, reason)
+            self._grids[cache_key] = found
+        return found
 
     # -- validation ---------------------------------------------------------------------------------------------
     def finish(self, grid: str) -> ProductGraph:

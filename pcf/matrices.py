@@ -14,6 +14,7 @@ import numpy as np
 from ._brightway import bw_processing as bwp
 from .data.background import Background
 from .data.tables import FACTORY_ELECTRICITY
+from .errors import DataError
 from .graph import ProductGraph
 from .methods import Method
 
@@ -32,7 +33,10 @@ class ForegroundArrays:
     link_parent: np.ndarray  # (n_links,) index of the parent foreground node
     link_dataset: np.ndarray  # (n_links,) index of the background dataset
     link_amount: np.ndarray  # (n_links,) reference units per unit of the parent (negative: credit)
-    grid_index: int  # background index of the dataset supplying electricity_factory
+    grid_index: int  # background index of the maker's factory grid
+    link_grid: np.ndarray  # (n_links,) background index of the grid supplying the link's electricity_factory
+    link_maker: np.ndarray  # (n_links,) bool: the link's electricity is the maker's (follows --grid)
+    link_kwh: np.ndarray  # (n_links,) kWh of electricity_factory per unit of the parent
 
     @property
     def functional_unit_id(self) -> int:
@@ -65,22 +69,36 @@ def compile_foreground(graph: ProductGraph, background: Background) -> Foregroun
     cols = np.concatenate([node_ids, node_ids[e_parent], node_ids[l_parent]])
     values = np.concatenate([np.ones(n), e_amount, l_amount])
     flip = np.concatenate([np.zeros(n, dtype=bool), np.ones(len(e_amount) + len(l_amount), dtype=bool)])
-    return ForegroundArrays(node_ids, rows, cols, values, flip, l_parent, l_dataset, l_amount,
-                            background.index(graph.grid))
+    grid_index = background.index(graph.grid)
+    l_maker = np.fromiter((link.grid is None for link in graph.links), dtype=bool, count=len(graph.links))
+    l_grid = np.fromiter((grid_index if link.grid is None else index[link.grid] for link in graph.links),
+                         dtype=np.int64, count=len(graph.links))
+    l_kwh = l_amount * background.factory_electricity_kwh[l_dataset]
+    fe_of_grid = background.factory_electricity_kwh[l_grid[l_kwh != 0.0]]
+    if np.any(fe_of_grid != 0.0):
+        bad = background.keys[int(l_grid[l_kwh != 0.0][np.nonzero(fe_of_grid)[0][0]])]
+        raise DataError(f"grid dataset '{bad}' itself uses {FACTORY_ELECTRICITY}", expected="a grid dataset")
+    return ForegroundArrays(node_ids, rows, cols, values, flip, l_parent, l_dataset, l_amount, grid_index,
+                            l_grid, l_maker, l_kwh)
 
 
-def foreground_datapackage(fg: ForegroundArrays, background: Background, *, link_grid: bool) -> bwp.Datapackage:
-    """The foreground as a datapackage; `link_grid` adds the exchange grid -> electricity_factory.
+def grid_exchanges(fg: ForegroundArrays, background: Background) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The explicit exchanges grid -> parent node of every link's electricity_factory demand (rows, cols, kWh).
 
-    The link is needed with the unit-process background only: the aggregated background has the grid already
-    folded into its cumulative inventories.
+    With them, the background is used with electricity_factory left free: each link's kWh are supplied by the
+    grid of the site that does the work (pcf/electricity.py), not by one grid for the whole supply chain.
     """
-    rows, cols, values, flip = fg.rows, fg.cols, fg.values, fg.flip
-    if link_grid and background.has(FACTORY_ELECTRICITY):
-        rows = np.append(rows, background.dataset_ids[fg.grid_index])
-        cols = np.append(cols, background.dataset_id(FACTORY_ELECTRICITY))
-        values = np.append(values, 1.0)
-        flip = np.append(flip, True)
+    used = fg.link_kwh != 0.0
+    return (background.dataset_ids[fg.link_grid[used]], fg.node_ids[fg.link_parent[used]], fg.link_kwh[used])
+
+
+def foreground_datapackage(fg: ForegroundArrays, background: Background) -> bwp.Datapackage:
+    """The foreground as a datapackage, with the explicit grid exchanges of `grid_exchanges`."""
+    g_rows, g_cols, g_vals = grid_exchanges(fg, background)
+    rows = np.concatenate([fg.rows, g_rows])
+    cols = np.concatenate([fg.cols, g_cols])
+    values = np.concatenate([fg.values, g_vals])
+    flip = np.concatenate([fg.flip, np.ones(len(g_vals), dtype=bool)])
     dp = bwp.create_datapackage(name="pcf-foreground", sequential=False)
     dp.add_persistent_vector(
         matrix="technosphere_matrix",
@@ -92,9 +110,10 @@ def foreground_datapackage(fg: ForegroundArrays, background: Background, *, link
     return dp
 
 
-def aggregated_background_datapackage(background: Background, grid: str | None) -> bwp.Datapackage:
-    """The background as system processes: one column per dataset, its cumulative inventory as biosphere."""
-    cumulative = background.cumulative_with_grid(grid)
+def aggregated_background_datapackage(background: Background) -> bwp.Datapackage:
+    """The background as system processes: one column per dataset, its cumulative inventory as biosphere
+    (electricity_factory left free: the foreground supplies it through explicit grid exchanges)."""
+    cumulative = background.cumulative
     ids = background.dataset_ids
     d_rows, f_cols = np.nonzero(cumulative)
     dp = bwp.create_datapackage(name="pcf-background-aggregated", sequential=False)

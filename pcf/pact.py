@@ -293,7 +293,9 @@ def _boundary_description(result) -> str:
     grid = result.functional_unit.get("factory_electricity") or result.grid
     basis = result.functional_unit.get("factory_electricity_basis") or "location"
     return ("Cradle-to-gate (partial CFP) of one machine. " + "; ".join(parts)
-            + f". Factory electricity: {grid} ({basis}-based). Out of the boundary: distribution to the customer, "
+            + f". Factory electricity: {grid} ({basis}-based), for the maker's own processes; suppliers' processes "
+              "on the grid of their country or province, background datasets on the grid of their geography. "
+              "Out of the boundary: distribution to the customer, "
               "installation, use, maintenance and end of life; capital goods of the maker and its suppliers.")
 
 

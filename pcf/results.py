@@ -60,6 +60,8 @@ class Result:
     data_versions: dict
     warnings: tuple[str, ...] = field(default_factory=tuple)
     intake: pd.DataFrame | None = None  # one row per BOM line: given text, dataset, method, confidence, status
+    electricity: pd.DataFrame | None = None  # per grid: kWh of electricity_factory, kg CO2e, sites, stages, lines
+    by_gwp_basis: pd.Series | None = None  # kg CO2e by the GWP set behind it (AR6, AR5, AR4, CO2 only, unknown)
 
     # -- the ISO 14067 / PACT split ---------------------------------------------------------------------------
     @property
@@ -111,6 +113,10 @@ class Result:
             "by_material": series(self.by_material),
             "by_dataset": _records(self.by_dataset),
             "by_gas": _records(self.by_gas),
+            "electricity": _records(self.electricity) if self.electricity is not None else [],
+            "by_gwp_basis": {str(k): {"kg_co2e": float(v),
+                                      "share": float(v) / self.total_kg_co2e if self.total_kg_co2e else 0.0}
+                             for k, v in (self.by_gwp_basis if self.by_gwp_basis is not None else {}).items()},
             "mass": self.mass,
             "attributions": list(self.attributions),
             "coverage": self.coverage,
@@ -157,21 +163,30 @@ def compute_result(
 ) -> Result:
     """Assemble every breakdown from the solved supply and check it against bw2calc's score."""
     n = len(graph.order)
-    cumulative = background.cumulative_with_grid(graph.grid)  # (datasets, flows) kg per reference unit
+    cumulative = background.cumulative  # (datasets, flows) kg per reference unit, electricity_factory left free
     factors = method.factors_for(background.flow_keys)
     classes = method.classes_for(background.flow_keys)
     onehot = np.array([[c == k for k in CLASSES] for c in classes], dtype=np.float64).reshape(-1, len(CLASSES))
     unit_by_class = (cumulative * factors) @ onehot  # (datasets, classes) kg CO2e per reference unit
     removal = CLASSES.index("biogenic_removal")
-    unit_score = unit_by_class.sum(axis=1) - unit_by_class[:, removal]  # excluding biogenic uptake
+    fe = background.factory_electricity_kwh
+    d, g = fg.link_dataset, fg.link_grid
+    # per link and reference unit: the dataset's own inventory plus its kWh of electricity_factory from the grid
+    # of the site that does the work (pcf/electricity.py)
+    link_unit_by_class = unit_by_class[d] + fe[d][:, None] * unit_by_class[g]
+    link_unit_score = link_unit_by_class.sum(axis=1) - link_unit_by_class[:, removal]  # excluding biogenic uptake
 
-    spend_by_class = (background.cumulative_with_grid(graph.grid, spend_only=True) * factors) @ onehot
-    spend_unit = spend_by_class.sum(axis=1) - spend_by_class[:, CLASSES.index("biogenic_removal")]
+    spend_by_class = (background.spend_cumulative * factors) @ onehot
+    spend_score = spend_by_class.sum(axis=1) - spend_by_class[:, removal]
+    link_spend_unit = spend_score[d] + fe[d] * spend_score[g]
     per_machine = solution.supply[fg.link_parent] * fg.link_amount  # reference units of the dataset per machine
-    link_by_class = per_machine[:, None] * unit_by_class[fg.link_dataset]
+    link_kwh = solution.supply[fg.link_parent] * fg.link_kwh  # kWh of electricity_factory per machine
+    link_by_class = per_machine[:, None] * link_unit_by_class
     link_score = link_by_class.sum(axis=1) - link_by_class[:, removal]
     by_class = pd.Series(link_by_class.sum(axis=0), index=list(CLASSES))
     total = float(link_score.sum())
+
+    by_gwp_basis = _by_gwp_basis(background, method, factors, classes, per_machine, fg, total)
 
     # the breakdown must reproduce bw2calc's own score (which counts removals at -1)
     expected = solution.score
@@ -197,6 +212,10 @@ def compute_result(
             "unit": datasets["unit"].reindex(keys[fg.link_dataset]).to_numpy(),
             "kg_co2e": link_score,
             "biogenic_removal_kg_co2e": link_by_class[:, removal],
+            "electricity_site": [link.site for link in links],
+            "electricity_grid": np.where(link_kwh != 0.0, keys[g], None),
+            "electricity_kwh": link_kwh,
+            "electricity_reason": [link.grid_reason for link in links],
         }
     )
 
@@ -214,12 +233,18 @@ def compute_result(
                  "dq_technological", "dq_geographical", "dq_temporal", "aircraft", "gwp_basis"]
     by_dataset = datasets.loc[keys[used], [c for c in meta_cols if c in datasets.columns]].copy()
     by_dataset.index.name = "dataset"
+    dataset_kg = np.bincount(fg.link_dataset, weights=link_score, minlength=background.size)
     by_dataset.insert(0, "amount_per_machine", dataset_amount[used])
-    by_dataset["kg_co2e_per_unit"] = unit_score[used]
-    by_dataset["kg_co2e"] = dataset_amount[used] * unit_score[used]
+    # a link's electricity stays inside its dataset (machining includes its kWh, on the grid of its site)
+    unit_free = unit_by_class.sum(axis=1) - unit_by_class[:, removal]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_unit = np.where(dataset_amount[used] != 0, dataset_kg[used] / dataset_amount[used], unit_free[used])
+    by_dataset["kg_co2e_per_unit"] = per_unit
+    by_dataset["kg_co2e"] = dataset_kg[used]
     by_dataset = by_dataset.sort_values("kg_co2e", ascending=False)
 
-    gas_kg = dataset_amount @ cumulative
+    grid_kwh = np.bincount(g, weights=link_kwh, minlength=background.size)
+    gas_kg = dataset_amount @ cumulative + grid_kwh @ cumulative
     by_gas = pd.DataFrame(
         {"gas": method.gas.reindex(list(background.flow_keys)).to_numpy(), "ghg_class": classes,
          "kg": gas_kg, "kg_co2e": gas_kg * factors},
@@ -231,7 +256,7 @@ def compute_result(
     aircraft = float(link_score[aircraft_mask].sum())
 
     # per-node cumulative scores and the module split (top-level children of the machine)
-    unit_node = foreground_unit_scores(fg, unit_score[fg.link_dataset], n)
+    unit_node = foreground_unit_scores(fg, link_unit_score, n)
     node_kind = [graph.graph.nodes[node].get("kind") for node in graph.order]
     nodes = pd.DataFrame(
         {"kind": node_kind, "supply": solution.supply, "kg_co2e_per_unit": unit_node,
@@ -250,7 +275,7 @@ def compute_result(
 
     primary = float(link_score[lines["data_type"].to_numpy() == "primary"].sum())
     coverage = _coverage(graph, lines, by_dataset, by_class, total,
-                         spend=float(per_machine @ spend_unit[fg.link_dataset]))
+                         spend=float(per_machine @ link_spend_unit))
     intake_frame = None
     if intake is not None:
         from .coverage import assess
@@ -278,7 +303,7 @@ def compute_result(
         by_material=by_material,
         by_dataset=by_dataset,
         by_gas=by_gas,
-        attributions=_attributions(background, list(keys[used]) + [graph.grid]),
+        attributions=_attributions(background, list(keys[used]) + sorted(set(keys[g[link_kwh != 0]]) | {graph.grid})),
         lines=lines,
         nodes=nodes,
         mass=graph.mass.to_dict(),
@@ -287,9 +312,67 @@ def compute_result(
         data_quality=_data_quality(by_dataset, total),
         primary_data_share=primary / total if total else 0.0,
         data_versions=_data_versions(background, method),
+        electricity=_electricity(lines, background, unit_by_class.sum(axis=1) - unit_by_class[:, removal]),
+        by_gwp_basis=by_gwp_basis,
         warnings=tuple(_warnings(graph)) + tuple(
             f"cut-off criteria not met: {v}" for v in coverage.get("cutoff", {}).get("violations", [])),
     )
+
+
+def electricity_by_stage(result: "Result") -> pd.DataFrame:
+    """Which grid supplied the electricity_factory demand of each stage: stage, grid, site, kWh, kg CO2e."""
+    lines = result.lines
+    columns = ["stage", "grid", "site", "kwh", "kg_co2e"]
+    if "electricity_kwh" not in lines or result.electricity is None:
+        return pd.DataFrame(columns=columns)
+    used = lines[lines["electricity_kwh"] != 0.0]
+    if used.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = used.groupby(["stage", "electricity_grid", "electricity_site"], sort=False)["electricity_kwh"].sum()
+    out = grouped.reset_index().rename(columns={"electricity_grid": "grid", "electricity_site": "site",
+                                                "electricity_kwh": "kwh"})
+    out["kg_co2e"] = out["kwh"] * result.electricity["kg_co2e_per_kwh"].reindex(out["grid"]).to_numpy()
+    order = {stage: k for k, stage in enumerate(STAGES)}
+    return out.sort_values(["stage", "kg_co2e"], key=lambda c: c.map(order) if c.name == "stage" else -c)[columns]
+
+
+def _by_gwp_basis(background: Background, method: Method, factors, classes, per_machine, fg: ForegroundArrays,
+                  total: float) -> pd.Series:
+    """kg CO2e by GWP basis: gas flows are characterised by the method (its basis); flows given as CO2e carry the
+    basis of the dataset that emits them, followed through every supply chain (and the grids folded in)."""
+    pre = background.precharacterised_flows
+    keep = factors[pre] * (classes[pre] != "biogenic_removal")  # the total excludes biogenic removals
+    fe = background.factory_electricity_kwh
+    d, g = fg.link_dataset, fg.link_grid
+    out: dict[str, float] = {}
+    for basis, cumulative in (background.basis_cumulative or {}).items():
+        unit = cumulative @ keep
+        kg = float(per_machine @ (unit[d] + fe[d] * unit[g]))
+        if kg:
+            out[basis] = kg
+    own = method.ipcc_set
+    rest = {own: total - sum(out.values()) + out.pop(own, 0.0)}
+    return pd.Series({**rest, **dict(sorted(out.items(), key=lambda kv: -kv[1]))}, dtype="float64")
+
+
+def _electricity(lines: pd.DataFrame, background: Background, grid_score: np.ndarray) -> pd.DataFrame:
+    """Per grid: kWh of electricity_factory per machine, its kg CO2e, and the sites, stages and lines using it."""
+    used = lines[lines["electricity_kwh"] != 0.0]
+    columns = ["grid", "name", "geography", "kwh", "kg_co2e_per_kwh", "kg_co2e", "sites", "stages", "reasons",
+               "lines"]
+    if used.empty:
+        return pd.DataFrame(columns=columns).set_index("grid")
+    datasets = background.tables.datasets
+    rows = []
+    for grid, group in used.groupby("electricity_grid", sort=False):
+        kwh = float(group["electricity_kwh"].sum())
+        per_kwh = float(grid_score[background.index(grid)])
+        rows.append({"grid": grid, "name": datasets.loc[grid, "name"], "geography": datasets.loc[grid, "geography"],
+                     "kwh": kwh, "kg_co2e_per_kwh": per_kwh, "kg_co2e": kwh * per_kwh,
+                     "sites": sorted(set(group["electricity_site"])), "stages": sorted(set(group["stage"])),
+                     "reasons": sorted(set(group["electricity_reason"])),
+                     "lines": list(dict.fromkeys(group["line_id"]))})
+    return pd.DataFrame(rows, columns=columns).sort_values("kg_co2e", ascending=False).set_index("grid")
 
 
 def _attributions(background: Background, used: list[str]) -> tuple[dict, ...]:

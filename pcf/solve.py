@@ -8,6 +8,9 @@ Two solvers give the same numbers (tests hold them to 1e-9):
   100k nodes, where SuperLU takes seconds.
 * ``brightway``: the plain Brightway path, the foreground over the unit-process background (loops included) in a
   stock `bw2calc.LCA` with its default solver.
+
+In both, `electricity_factory` is left free in the background and every foreground link's kWh of it are supplied
+by an explicit exchange from the grid of the site that does the work (`matrices.grid_exchanges`).
 """
 
 from __future__ import annotations
@@ -85,8 +88,8 @@ class Solution:
 
 
 @lru_cache(maxsize=16)
-def _aggregated(background: Background, grid: str):
-    return aggregated_background_datapackage(background, grid)
+def _aggregated(background: Background):
+    return aggregated_background_datapackage(background)
 
 
 @lru_cache(maxsize=16)
@@ -96,19 +99,18 @@ def _characterization(background: Background, method: Method):
 
 def solve(fg: ForegroundArrays, background: Background, method: Method, *, solver: str = "structured") -> Solution:
     """Solve the foreground for one functional unit with bw2calc."""
-    grid = background.keys[fg.grid_index]
     demand = {fg.functional_unit_id: 1.0}
     if solver == "structured":
         packages = [
-            foreground_datapackage(fg, background, link_grid=False),
-            _aggregated(background, grid),
+            foreground_datapackage(fg, background),
+            _aggregated(background),
             _characterization(background, method),
         ]
         lca = TreeLCA(demand, data_objs=packages, order_ids=fg.node_ids)
     elif solver == "brightway":
         packages = [
             background.unit_process_datapackage(),
-            foreground_datapackage(fg, background, link_grid=True),
+            foreground_datapackage(fg, background),
             _characterization(background, method),
         ]
         lca = bc.LCA(demand, data_objs=packages)

@@ -183,7 +183,7 @@ def extend_background(background: Background, datasets: list[SupplierDataset]) -
                      "geography": d.geography, "reference_year": d.reference_year, "source_id": d.key,
                      "source_locator": d.title, "dq_technological": 1, "dq_geographical": 1, "dq_temporal": 1,
                      "dq_completeness": None, "dq_reliability": None, "aircraft": False,
-                     "gwp_basis": d.ipcc, "notes": "supplier-specific (primary) footprint", "pack": "supplier",
+                     "gwp_basis": _gwp_basis(d.ipcc), "notes": "supplier-specific (primary) footprint", "pack": "supplier",
                      "source_title": d.title, "source_url": "", "licence": "supplier-provided",
                      "source_attribution": ""})
         for flow, amount in (("co2e_fossil_declared", d.fossil), ("co2e_biogenic_declared", d.biogenic),
@@ -202,3 +202,9 @@ def extend_background(background: Background, datasets: list[SupplierDataset]) -
         packs=tables.packs + ("supplier",),
     )
     return compile_background(extended)
+
+
+def _gwp_basis(ipcc: str) -> str:
+    """A PACT `ipccCharacterizationFactors` list as one pcf gwp_basis: AR6, AR5 or AR4 when it names one set only."""
+    sets = {part.strip().upper() for part in str(ipcc).split(",") if part.strip()}
+    return next(iter(sets)) if len(sets) == 1 and sets <= {"AR6", "AR5", "AR4"} else "unknown"

@@ -81,6 +81,11 @@ class Line(_CheckedNumbers):
     source_row: int | None = Field(default=None, ge=0, description="row of the line in that file")
     supplier: str | None = None
     country: str | None = Field(default=None, description="ISO 3166 code of the supplier or production site")
+    region: str | None = Field(
+        default=None,
+        description="province or state of the supplier or production site, as an ISO 3166-2 code (CN-JS) or a "
+        "name (Jiangsu); its regional grid supplies the line's process electricity where pcf has one",
+    )
     data_type: DataType = DataType.secondary
     comment: str | None = None
     excluded: str | None = Field(

@@ -323,7 +323,7 @@ class _Context:
 
     def _common(self, rec, row, table: Table) -> dict:
         line = {"id": _text(rec.get("id")), "source_file": self.file, "source_row": row}
-        for column in ("name", "supplier", "country", "comment", "excluded"):
+        for column in ("name", "supplier", "country", "region", "comment", "excluded"):
             value = _text(rec.get(column))
             if value:
                 line[column] = value

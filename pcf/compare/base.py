@@ -63,6 +63,8 @@ class CompiledBase:
     link_module: np.ndarray
     link_line: np.ndarray
     link_material: np.ndarray
+    link_grid: np.ndarray  # background index of the grid of a link's electricity_factory (non-maker links)
+    link_maker: np.ndarray  # bool: the link's electricity is the maker's (follows the variant's grid)
     line_links: dict[str, np.ndarray]
     mass_node: np.ndarray
     mass_kg: np.ndarray
@@ -80,16 +82,22 @@ class CompiledBase:
     def grid(self) -> str:
         return self.graph.grid
 
-    def unit_scores(self, grid: str) -> tuple[np.ndarray, np.ndarray]:
-        """kg CO2e per reference unit of every dataset with `grid` at the factory: (excluding removals, removals)."""
-        cached = self._scores.get(grid)
+    @property
+    def family(self) -> str:
+        """The grid whose series a Chinese supplier's grid follows: the base BOM's declared factory grid."""
+        return self.system.factory.electricity
+
+    def unit_scores(self) -> tuple[np.ndarray, np.ndarray]:
+        """kg CO2e per reference unit of every dataset, electricity_factory left free: (excluding removals,
+        removals). A link adds its kWh of electricity_factory times its grid's scores."""
+        cached = self._scores.get(None)
         if cached is None:
             bg, method = self.background, self.method
-            cumulative = bg.cumulative_with_grid(grid)
+            cumulative = bg.cumulative
             factors = method.factors_for(bg.flow_keys)
             classes = method.classes_for(bg.flow_keys)
             onehot = np.array([[c == k for k in CLASSES] for c in classes], dtype=np.float64).reshape(-1, len(CLASSES))
             by_class = (cumulative * factors) @ onehot
             removal = by_class[:, CLASSES.index("biogenic_removal")]
-            cached = self._scores[grid] = (by_class.sum(axis=1) - removal, removal)
+            cached = self._scores[None] = (by_class.sum(axis=1) - removal, removal)
         return cached

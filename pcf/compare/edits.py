@@ -250,6 +250,8 @@ def _apply_supplier(draft: _Draft, edit: ChangeSupplier) -> None:
     matched = draft.select(edit.match)
     goods_kg = sum(_pieces(draft, draft.place(i).parent) * _mass_per_parent(draft, draft.line(i)) for i in matched)
     update = {k: getattr(edit, k) for k in ("supplier", "country") if getattr(edit, k) is not None}
+    if edit.country is not None or edit.region is not None:
+        update["region"] = edit.region  # a new country clears the old supplier's province or state
     if update:
         for line_id in matched:
             draft.swap(line_id, [draft.revalidate(draft.line(line_id), update)])

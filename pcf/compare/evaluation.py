@@ -51,7 +51,7 @@ def compile_base(
     """Compile and solve the base BOM once (graph, datapackages, bw2calc) and index it for patching."""
     start = time.perf_counter()
     gwp = get_method(background.tables, method)
-    graph = build_graph(system, background, grid=grid)
+    graph = build_graph(system, background, grid=grid, family=system.factory.electricity)
     fg = compile_foreground(graph, background)
     solution = solve(fg, background, gwp)
     result = compute_result(graph, fg, background, gwp, solution)
@@ -78,6 +78,7 @@ def compile_base(
         line_edges=_group_index([e[3] for e in graph.edges]),
         link_parent=fg.link_parent, link_dataset=fg.link_dataset, link_amount=fg.link_amount,
         link_stage=link_stage, link_module=link_module, link_line=link_line, link_material=link_material,
+        link_grid=fg.link_grid, link_maker=fg.link_maker,
         line_links=_group_index([link.line_id for link in links]),
         mass_node=np.array([node_pos[m[0]] for m in masses], dtype=np.int64),
         mass_kg=np.array([m[1] for m in masses], dtype=np.float64),
@@ -107,7 +108,7 @@ class _Patch:
     keep_masses: np.ndarray | None
     new_edges: tuple[np.ndarray, np.ndarray, np.ndarray]  # parent pos, child pos, amount
     new_edge_lines: np.ndarray  # line ids (object array)
-    new_links: dict[str, np.ndarray]  # parent, dataset, amount, stage, module, line, material
+    new_links: dict[str, np.ndarray]  # parent, dataset, amount, stage, module, line, material, grid, maker
     new_masses: tuple[np.ndarray, np.ndarray]  # node pos, kg
     codes: dict[str, _Codes]
     line_dataset: dict[str, str]
@@ -117,8 +118,9 @@ class _Patch:
     def identity(cls, base: CompiledBase) -> "_Patch":
         empty_i, empty_f = np.zeros(0, dtype=np.int64), np.zeros(0)
         return cls(len(base.node_pos), None, None, None, (empty_i, empty_i, empty_f), np.zeros(0, dtype=object),
-                   {k: empty_f if k == "amount" else empty_i
-                    for k in ("parent", "dataset", "amount", "stage", "module", "line", "material")},
+                   {**{k: empty_f if k == "amount" else empty_i
+                       for k in ("parent", "dataset", "amount", "stage", "module", "line", "material", "grid")},
+                    "maker": np.zeros(0, dtype=bool)},
                    (empty_i, empty_f), {"stages": base.stages, "modules": base.modules, "lines": base.lines,
                                         "materials": base.materials}, {}, False)
 
@@ -130,12 +132,16 @@ class _NotPatchable(Exception):
 def _patch(base: CompiledBase, draft: _Draft) -> _Patch:
     bg = base.background
     pending = []
+    owners = {}
     for line_id in draft.pending:
         place = draft.place(line_id)
         line = draft.line(line_id)
         pending.append((place.parent, place.module, line))
+        owner = draft.line(place.parent) if place.parent is not None else None
+        if getattr(owner, "kind", None) == "part":
+            owners[line_id] = owner  # a process step's electricity follows the part's maker or supplier
     try:
-        fragment = build_fragment(draft.system, bg, pending)
+        fragment = build_fragment(draft.system, bg, pending, family=base.family, owners=owners)
     except PcfError as exc:
         raise ScenarioError(f"variant '{draft.variant.name}': {exc.message}", file=exc.file, row=exc.row,
                             column=exc.column, expected=exc.expected) from None
@@ -185,6 +191,8 @@ def _patch(base: CompiledBase, draft: _Draft) -> _Patch:
         "module": np.array([codes["modules"].get(link.module) for link in links], dtype=np.int64),
         "line": np.array([codes["lines"].get(link.line_id) for link in links], dtype=np.int64),
         "material": np.array([codes["materials"].get(_material_label(link)) for link in links], dtype=np.int64),
+        "grid": np.array([0 if link.grid is None else index[link.grid] for link in links], dtype=np.int64),
+        "maker": np.array([link.grid is None for link in links], dtype=bool),
     }
     masses = fragment.line_masses
     return _Patch(
@@ -215,7 +223,7 @@ def _evaluate_arrays(base: CompiledBase, patch: _Patch, *, name: str, descriptio
     e_child = _kept(base.edge_child, patch.keep_edges, patch.new_edges[1])
     e_amount = _kept(base.edge_amount, patch.keep_edges, patch.new_edges[2])
     lk = {key: _kept(getattr(base, f"link_{key}"), patch.keep_links, patch.new_links[key])
-          for key in ("parent", "dataset", "amount", "stage", "module", "line", "material")}
+          for key in ("parent", "dataset", "amount", "stage", "module", "line", "material", "grid", "maker")}
 
     # (I - Q) s = e_fu with Q[child, parent] = pieces: lower triangular in the base's topological order
     lower = None
@@ -232,11 +240,14 @@ def _evaluate_arrays(base: CompiledBase, patch: _Patch, *, name: str, descriptio
     if not np.all(np.isfinite(supply)):
         raise SolveError(f"variant '{name}' could not be solved (non-finite supply)")
 
-    unit_score, unit_removal = base.unit_scores(grid)
+    unit_score, unit_removal = base.unit_scores()
+    fe = base.background.factory_electricity_kwh[lk["dataset"]]
+    link_grid = np.where(lk["maker"], base.background.index(grid), lk["grid"])  # the variant's grid: maker only
+    link_unit = unit_score[lk["dataset"]] + fe * unit_score[link_grid]
     per_machine = supply[lk["parent"]] * lk["amount"]
-    link_kg = per_machine * unit_score[lk["dataset"]]
+    link_kg = per_machine * link_unit
     total = float(link_kg.sum())
-    removals = float(per_machine @ unit_removal[lk["dataset"]])
+    removals = float(per_machine @ (unit_removal[lk["dataset"]] + fe * unit_removal[link_grid]))
 
     codes = patch.codes
 
@@ -259,7 +270,7 @@ def _evaluate_arrays(base: CompiledBase, patch: _Patch, *, name: str, descriptio
 
     # modules as compute_result splits them: a top-level child's quantity x its cradle-to-gate score per piece,
     # plus the machine's own lines by module (packaging, transport, energy, top-level components)
-    direct = np.bincount(lk["parent"], weights=lk["amount"] * unit_score[lk["dataset"]], minlength=n)
+    direct = np.bincount(lk["parent"], weights=lk["amount"] * link_unit, minlength=n)
     if lower is None:
         lower = sp.csr_matrix((np.concatenate([np.ones(n), -e_amount]),
                                (np.concatenate([np.arange(n), e_child]), np.concatenate([np.arange(n), e_parent]))),
@@ -318,7 +329,7 @@ def rebuild(base: CompiledBase, variant: Variant, *, file: str | None = None) ->
 def _full(base: CompiledBase, draft: _Draft, grid: str) -> VariantResult:
     bg = base.background
     try:
-        graph = build_graph(draft.system, bg, grid=grid)
+        graph = build_graph(draft.system, bg, grid=grid, family=base.family)
     except PcfError as exc:
         raise ScenarioError(f"variant '{draft.variant.name}': {exc.message}", file=exc.file, row=exc.row,
                             column=exc.column, expected=exc.expected) from None

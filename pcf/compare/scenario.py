@@ -163,6 +163,7 @@ class ChangeSupplier(_Edit):
     match: Selector
     supplier: str | None = None
     country: str | None = None
+    region: str | None = Field(default=None, description="province or state of the new supplier (its grid)")
     legs_out: list[str] = Field(default_factory=list, description="transport line ids that carried the goods")
     legs: list[SupplyLeg] = Field(default_factory=list)
 

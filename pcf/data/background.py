@@ -33,7 +33,9 @@ from .tables import FACTORY_ELECTRICITY, LciTables, load_lci_tables
 
 BACKGROUND_ID_OFFSET = 1  # dataset i has Brightway id i + 1
 FLOW_ID_OFFSET = 1
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
+GWP_BASES = ("AR6", "AR5", "AR4", "CO2 only", "unknown")
+PRECHARACTERISED_GAS = "CO2e"  # flows that are already kg CO2e (co2e_aggregated, supplier declarations)
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,6 +48,13 @@ class Background:
     cumulative: np.ndarray  # (n_datasets, n_flows) kg of flow per reference unit, electricity_factory left free
     factory_electricity_kwh: np.ndarray  # (n_datasets,) kWh of electricity_factory per reference unit
     spend_cumulative: np.ndarray  # (n_datasets, n_flows) the part of `cumulative` emitted by spend-based datasets
+    basis_cumulative: dict | None = None  # GWP basis -> (n_datasets, n_precharacterised_flows) kg of the CO2e
+    # flows (`precharacterised_flows`) emitted by datasets of that basis anywhere in the supply chain
+
+    @property
+    def precharacterised_flows(self) -> np.ndarray:
+        """Indices of the flows given as kg CO2e already (gas CO2e): their GWP basis is the emitting dataset's."""
+        return precharacterised_flows(self.tables, self.flow_keys)
 
     @property
     def content_hash(self) -> str:
@@ -184,7 +193,7 @@ def _unit_process_datapackage(tables: LciTables, keys, flow_keys, fs=None) -> bw
     return dp
 
 
-def _solve_cumulative(tables: LciTables, keys, flow_keys) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _solve_cumulative(tables: LciTables, keys, flow_keys) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
     """Cumulative inventory per reference unit of every dataset: one transposed factorisation, bw2calc matrices."""
     dp = _unit_process_datapackage(tables, keys, flow_keys)
     lca = bc.LCA({BACKGROUND_ID_OFFSET: 1.0}, data_objs=[dp])
@@ -219,7 +228,33 @@ def _solve_cumulative(tables: LciTables, keys, flow_keys) -> tuple[np.ndarray, n
         fe = lu.solve(unit)
     if not np.all(np.isfinite(cumulative)):
         raise SolveError("the background solve gave non-finite values (check loops with amounts >= 1)")
-    return np.ascontiguousarray(cumulative), fe, np.ascontiguousarray(spend_cumulative)
+    return (np.ascontiguousarray(cumulative), fe, np.ascontiguousarray(spend_cumulative),
+            _basis_cumulative(tables, keys, flow_keys, lu, rhs))
+
+
+def _basis_cumulative(tables: LciTables, keys, flow_keys, lu, rhs: np.ndarray) -> dict:
+    """Per GWP basis, the cumulative pre-characterised (CO2e) flows emitted by datasets of that basis.
+
+    Gas flows (CO2, CH4 ...) are characterised by pcf's method, so their basis is the method's; flows a source
+    gives as CO2e only carry the basis of the dataset that emits them. One solve with one right-hand side per
+    (basis, CO2e flow) gives every dataset's split, supply chain included.
+    """
+    pre = precharacterised_flows(tables, flow_keys)
+    if not len(pre) or not len(keys):
+        return {}
+    basis = tables.datasets["gwp_basis"].reindex(list(keys)).fillna("unknown").astype(str).to_numpy() \
+        if "gwp_basis" in tables.datasets else np.full(len(keys), "unknown", dtype=object)
+    present = [b for b in GWP_BASES if (basis == b).any() and np.any(rhs[basis == b][:, pre])]
+    if not present:
+        return {}
+    stacked = np.concatenate([rhs[:, pre] * (basis == b)[:, None] for b in present], axis=1)
+    solved = lu.solve(stacked).reshape(len(keys), len(present), len(pre))
+    return {b: np.ascontiguousarray(solved[:, k, :]) for k, b in enumerate(present)}
+
+
+def precharacterised_flows(tables: LciTables, flow_keys) -> np.ndarray:
+    gas = tables.flows["gas"].reindex(list(flow_keys)).to_numpy()
+    return np.nonzero(gas == PRECHARACTERISED_GAS)[0]
 
 
 def compile_background(tables: LciTables, *, use_disk_cache: bool = True) -> Background:
@@ -251,17 +286,18 @@ def _compile_cached(content_hash: str, box: _TablesBox, use_disk_cache: bool) ->
             with path.open("rb") as handle:
                 stored = pickle.load(handle)
             if stored["keys"] == keys and stored["flow_keys"] == flow_keys:
-                return Background(tables, keys, flow_keys, stored["cumulative"], stored["fe"], stored["spend"])
+                return Background(tables, keys, flow_keys, stored["cumulative"], stored["fe"], stored["spend"],
+                                  stored["basis"])
         except Exception:  # a stale or truncated cache file is rebuilt, never trusted
             path.unlink(missing_ok=True)
-    cumulative, fe, spend = _solve_cumulative(tables, list(keys), list(flow_keys))
+    cumulative, fe, spend, basis = _solve_cumulative(tables, list(keys), list(flow_keys))
     if use_disk_cache:
         tmp = path.with_suffix(".tmp")
         with tmp.open("wb") as handle:
             pickle.dump({"keys": keys, "flow_keys": flow_keys, "cumulative": cumulative, "fe": fe,
-                         "spend": spend}, handle)
+                         "spend": spend, "basis": basis}, handle)
         tmp.replace(path)
-    return Background(tables, keys, flow_keys, cumulative, fe, spend)
+    return Background(tables, keys, flow_keys, cumulative, fe, spend, basis)
 
 
 @lru_cache(maxsize=4)

@@ -34,6 +34,9 @@ DATASET_CATEGORIES = (
     "placeholder",
 )
 GHG_CLASSES = ("fossil", "biogenic_emission", "biogenic_removal", "land_use_change", "aggregated")
+GWP_BASES = ("AR6", "AR5", "AR4", "CO2 only", "unknown")
+"""The GWP set behind a dataset's CO2e-only figures (`co2e_aggregated`): IPCC AR6, AR5 or AR4 GWP100, CO2 only
+(the source counts CO2 alone), or unknown. Gas flows are characterised by pcf's own method whatever this says."""
 FACTORY_ELECTRICITY = "electricity_factory"
 
 
@@ -106,7 +109,7 @@ class DatasetRecord(BaseModel):
     dq_completeness: int | None = Field(default=None, ge=1, le=5)
     dq_reliability: int | None = Field(default=None, ge=1, le=5)
     aircraft: bool = False
-    gwp_basis: str = "unknown"
+    gwp_basis: Literal[GWP_BASES] = "unknown"  # type: ignore[valid-type]
     notes: str = ""
 
     _empty_ratings = field_validator("dq_completeness", "dq_reliability", mode="before")(_rating)
@@ -266,6 +269,15 @@ def tables_from_frames(
     for column in ("dq_technological", "dq_geographical", "dq_temporal", "dq_completeness", "dq_reliability"):
         if column in datasets:
             datasets[column] = pd.to_numeric(datasets[column], errors="coerce")
+    if "gwp_basis" in datasets:
+        datasets["gwp_basis"] = datasets["gwp_basis"].fillna("unknown").astype(str).str.strip().replace("", "unknown")
+        bad = datasets[~datasets["gwp_basis"].isin(GWP_BASES)]
+        if len(bad):
+            first = bad.iloc[0]
+            raise DataError(f"dataset '{first['key']}': gwp_basis '{first['gwp_basis']}' is not one of "
+                            f"{', '.join(GWP_BASES)}", file=f"{first.get('pack', where)}/datasets.csv",
+                            row=None if pd.isna(first.get("_row")) else int(first.get("_row")), column="gwp_basis",
+                            expected=", ".join(GWP_BASES))
     if "aircraft" in datasets:
         datasets["aircraft"] = datasets["aircraft"].map(lambda v: str(v).strip().lower() in ("true", "1", "yes"))
     if exchanges.empty:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..results import electricity_by_stage
 from .charts import STAGE_LABELS, hotspot_lines
 
 # (id, title) of every section, in order; the HTML report has one <section id=...> per entry
@@ -74,6 +75,17 @@ def kg(value: float, digits: int = 1) -> str:
 
 def pct(value: float | None, digits: int = 1) -> str:
     return "-" if value is None or value != value else f"{value:.{digits}%}"
+
+
+SITE_LABELS = {"maker": "maker's factory", "supplier": "supplier", "home": "background (dataset's geography)"}
+
+
+def _basis_text(result) -> str:
+    basis = getattr(result, "by_gwp_basis", None)
+    total = result.total_kg_co2e
+    if basis is None or not len(basis) or not total:
+        return "not computed"
+    return ", ".join(f"{name} {kg(value)} kg ({pct(value / total)})" for name, value in basis.items())
 
 
 def _series_table(series: pd.Series, total: float, label: str, labels: dict | None = None) -> Table:
@@ -176,7 +188,9 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
     s.bullets += [
         f"Time boundary: the data represent the reference year {year}" if year else
         "Time boundary: no reference year was declared in the BOM",
-        f"Factory electricity: {grid} ({basis}-based)",
+        f"Factory electricity (the maker's own processes, in-house parts and factory energy): {grid} "
+        f"({basis}-based). Suppliers' processes run on the grid of the supplier's country or province, and "
+        "background datasets on the grid of their own geography (see Results by life-cycle stage)",
         "Offsets: none; the CFP contains no offsetting (ISO 14067 excludes it)",
     ]
     s.charts.append(("boundary", "System boundary diagram: stages inside the cradle-to-gate boundary with their "
@@ -242,6 +256,8 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
         f"Emissions from spend-based (EEIO) factors anywhere in the supply chain: "
         f"{pct(coverage.get('spend_based_share'))}",
         f"Emissions from sources that give only CO2e: {pct(coverage.get('aggregated_co2e_share'))}",
+        "GWP basis of the CFP (gas flows are characterised with " + str(result.method) + "; figures given only "
+        "as CO2e keep the GWP set of their source): " + _basis_text(result),
         f"Background data: lci_data content hash {str(versions.get('lci_data_hash', ''))[:16]}, packs "
         f"{', '.join(versions.get('lci_data_packs', []))}",
     ]
@@ -269,6 +285,19 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
     # -- results
     sections["results-stage"].tables.append(_series_table(result.by_stage, total, "stage", STAGE_LABELS))
     sections["results-stage"].charts.append(("stages", "kg CO2e per life-cycle stage"))
+    elec = electricity_by_stage(result)
+    if len(elec):
+        sections["results-stage"].paragraphs.append(
+            "Electricity where the work happens: the electricity of the maker's own processes, in-house parts and "
+            "factory energy comes from the factory grid; a part or component made by a supplier uses the grid of "
+            "the supplier's country (or province); materials, packaging and transport use the grid of their "
+            "dataset's geography. The table gives the grid each stage used (kWh of process electricity per "
+            "machine and its emissions, part of the stage totals above).")
+        sections["results-stage"].tables.append(Table(
+            ["stage", "grid", "used by", "kWh / machine", "kg CO2e"],
+            [[STAGE_LABELS.get(r["stage"], str(r["stage"])), str(r["grid"]), SITE_LABELS.get(r["site"], r["site"]),
+              f"{r['kwh']:,.1f}", kg(r["kg_co2e"])] for _, r in elec.iterrows()],
+            caption="Electricity grid used by each life-cycle stage", numeric=(3, 4)))
     s = sections["ghg-split"]
     s.tables.append(Table(["class", "kg CO2e", "share of the CFP"], [
         ["Fossil emissions", kg(result.fossil_kg_co2e), pct(result.fossil_kg_co2e / total if total else None)],
@@ -330,11 +359,23 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
                           [[str(k), kg(r["kg_co2e"]), f"+-{kg(0.1 * r['kg_co2e'])} kg",
                             pct(0.1 * r["kg_co2e"] / total if total else None)] for k, r in top_ds.iterrows()],
                           numeric=(1, 2, 3)))
-    electricity = frame[frame.get("category", pd.Series(dtype=str)).isin(["electricity", "placeholder"])]
-    if len(electricity):
-        s.bullets.append(f"Factory electricity and other electricity datasets contribute "
-                         f"{kg(float(electricity['kg_co2e'].sum()))} kg CO2e: a market-based supply (e.g. a "
-                         "renewable contract) would change that part (`pcf footprint --grid`).")
+    elec = electricity_by_stage(result)
+    if len(elec):
+        maker = elec[elec["site"] == "maker"]
+        others = elec[elec["site"] != "maker"]
+        s.bullets.append(
+            f"The maker's factory electricity ({kg(float(maker['kwh'].sum()))} kWh, "
+            f"{kg(float(maker['kg_co2e'].sum()))} kg CO2e: factory energy and processes on in-house parts) is the "
+            "part a market-based supply (e.g. a renewable contract) or another factory grid would change "
+            f"(`pcf footprint --grid`); the process electricity of suppliers and background datasets "
+            f"({kg(float(others['kwh'].sum()))} kWh, {kg(float(others['kg_co2e'].sum()))} kg CO2e) follows "
+            "their own grids.")
+    else:
+        electricity = frame[frame.get("category", pd.Series(dtype=str)).isin(["electricity", "placeholder"])]
+        if len(electricity):
+            s.bullets.append(f"Factory electricity and other electricity datasets contribute "
+                             f"{kg(float(electricity['kg_co2e'].sum()))} kg CO2e: a market-based supply (e.g. a "
+                             "renewable contract) would change that part (`pcf footprint --grid`).")
     estimated = next((r for r in by_status if r.get("status") == "estimated"), None)
     if estimated:
         s.bullets.append(f"Lines with estimated masses or mappings: {estimated['lines']} lines, "

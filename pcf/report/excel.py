@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..results import electricity_by_stage
 from .charts import STAGE_LABELS
 from .content import SECTIONS
 
@@ -128,7 +129,9 @@ def write_workbook(result, path: str | Path, *, supplements=()) -> Path:
         ("factory electricity", result.grid),
         ("solver", result.solver),
     ] + [(f"data quality: {k}", v) for k, v in (result.data_quality or {}).items()] \
-      + [(f"functional unit: {k}", v) for k, v in result.functional_unit.items()]
+      + [(f"functional unit: {k}", v) for k, v in result.functional_unit.items()] \
+      + [(f"GWP basis {k}, kg CO2e (share {v / total:.1%})" if total else f"GWP basis {k}, kg CO2e", v)
+         for k, v in (result.by_gwp_basis.items() if getattr(result, "by_gwp_basis", None) is not None else ())]
     ws.append(["item", "value"])
     for i, (label, value) in enumerate(summary, start=2):
         _put(ws, i, 1, label)
@@ -147,8 +150,10 @@ def write_workbook(result, path: str | Path, *, supplements=()) -> Path:
         f"Machine: {fu.get('model')} ({fu.get('machine_id')}); declared unit: 1 piece; cradle to gate.",
         f"Total: {total:,.3f} kg CO2e per machine (excluding biogenic uptake), {result.method}.",
         "Sheets: Summary; Inputs = BOM lines as read; Mapping = what each line became and why; Lines = each "
-        "line's link to a background dataset (kg CO2e = amount x factor, as a formula); Datasets = factors with "
-        "source, licence and quality; Stages, Modules, Materials, Gases; Nodes = per-node cumulative footprint; "
+        "line's link to a background dataset (kg CO2e = amount x factor, as a formula; the factor includes the "
+        "line's process electricity on the grid of the site doing the work); Datasets = factors with "
+        "source, licence and quality; Stages, Modules, Materials, Gases; Electricity = the grid each stage used; "
+        "Nodes = per-node cumulative footprint; "
         "Coverage = cut-off assessment; Attributions; Audit = input and data hashes, options, versions."
         + "".join(f" {s.sheet} = {s.section.title}." for s in supplements),
         "Every breakdown sheet ends with a SUM that must equal the total. The report's sections: "
@@ -172,8 +177,12 @@ def write_workbook(result, path: str | Path, *, supplements=()) -> Path:
 
     # Lines with the dataset factor and a live check formula
     lines = result.lines.copy()
+    if "electricity_grid" in lines:
+        lines["electricity_grid"] = lines["electricity_grid"].fillna("")
     factors = result.by_dataset["kg_co2e_per_unit"]
-    lines["kg_co2e_per_unit"] = lines["dataset"].map(factors)
+    # the line's own factor: its dataset with the electricity_factory kWh on the grid of the site doing the work
+    amount_nonzero = lines["amount_per_machine"].where(lines["amount_per_machine"] != 0)
+    lines["kg_co2e_per_unit"] = (lines["kg_co2e"] / amount_nonzero).fillna(lines["dataset"].map(factors))
     ws = wb.create_sheet("Lines")
     last = _write_frame(ws, lines)
     columns = list(lines.columns)
@@ -198,6 +207,16 @@ def write_workbook(result, path: str | Path, *, supplements=()) -> Path:
     _series_sheet(wb, "Modules", result.by_module, total)
     _series_sheet(wb, "Materials", result.by_material, total)
     _write_frame(wb.create_sheet("Gases"), result.by_gas.reset_index())
+    elec = getattr(result, "electricity", None)
+    if elec is not None and len(elec):
+        ws = wb.create_sheet("Electricity")
+        ws.cell(row=1, column=1, value="electricity_factory by stage and grid (maker, supplier, background)").font = BOLD
+        row = _write_frame(ws, electricity_by_stage(result), start_row=2)
+        ws.cell(row=row + 2, column=1, value="by grid").font = BOLD
+        table = elec.reset_index()
+        for column in ("sites", "stages", "reasons", "lines"):
+            table[column] = table[column].map(lambda v: ", ".join(map(str, v)))
+        _write_frame(ws, table, start_row=row + 3)
     _write_frame(wb.create_sheet("Nodes"), result.nodes.reset_index())
 
     ws = wb.create_sheet("Coverage")
