@@ -36,6 +36,8 @@ U = {
     "al_shape_cast": "a9fd0eec-60dd-3506-8a22-6f8715f80f4e",
     "al_sec_rolled": "3f888c9f-35e2-3162-bc14-49700cff888c",
     "iron_sand_cast": "076898a5-e1ce-3c50-9df4-6445fc0bb6aa",
+    "iron_steel_mix": "88b44b36-2322-39a8-9c54-6b89b1b43cd4",
+    "al_sec_extruded": "eb50f56e-3104-3eb1-8d18-7add74f841e7",
     "zinc_shg": "230e8d51-1f4d-3459-be47-429b0b828add",
 }
 
@@ -95,10 +97,12 @@ def main() -> None:
              attribution="World Stainless Association, Stainless Steel CO2 Emissions Report 2023",
              notes="secondary citation (Recycling Today); original at worldstainless.org/news/stainless-steel-co2-"
              "emissions-report/")
-    p.source(source_id="ame_zinc_2025", kind="secondary copy", title="AME feature article on the carbon footprint of zinc (faId=1170)",
-             publisher="AME Group (consultancy)", year="2025", url=f["nickel_global_range_ame2025"]["url"],
-             licence="facts quoted with attribution; (c) AME Group", attribution="AME Group",
-             notes="commercial estimate; used only as a flagged placeholder (nickel)")
+    p.source(source_id="wei_nickel_2020", kind="peer-reviewed", read_at="https://cricutcom-setup.com/1996-1073/13/21/5664 "
+             "(mirror of the MDPI page)", title="Wei, Samuelsson, Tilliander, Gyllenram & Jonsson (2020), Energy "
+             "Consumption and Greenhouse Gas Emissions of Nickel Products, Energies 13(21):5664", publisher="MDPI",
+             year="2020", url="https://doi.org/10.3390/en13215664",
+             licence="open access (CC BY 4.0); figures quoted with attribution",
+             attribution="Wei et al. 2020, Energies 13:5664, doi:10.3390/en13215664")
     p.source(source_id="eu_cbam_defaults_2025", kind="government", read_at="https://cbamdefaults.com/cbam/product/722870", title="EU CBAM default values, Implementing Regulation (EU) 2025/2621 "
              "(country defaults, China)", publisher="European Commission (DG TAXUD)", year="2025",
              url="https://taxation-customs.ec.europa.eu/carbon-border-adjustment-mechanism_en",
@@ -221,51 +225,88 @@ def main() -> None:
                      "2026-2028 mark-ups). Likely an over-estimate for EAF tool steel from scrap, an under-estimate "
                      "of full cradle-to-gate for BF route; flagged placeholder.")
 
-    # stainless
-    from_uslci("stainless_steel_304", "Stainless steel 304, cold-rolled flat coil (European technology)",
-               "ss304_coil", geography="RNA", year=2012, dq=(1, 3, 4, 2, 3),
+    # stainless: by route. The two USLCI copies of 'Steel, stainless 304, flat rolled coil' differ only in how the
+    # 0.536 kg stainless scrap input is booked: the 2017 JSON-LD export (used here) leaves it as a cut-off flow
+    # (4.41 kg CO2e/kg); the FY21 release links it to the EUROFER 'value of scrap' process (6.14 kg CO2 per kg scrap),
+    # adding 0.536 x 6.14 = 3.29 kg CO2 (uslci_stainless_304_cold_rolled, 8.38 kg CO2e/kg).
+    from_uslci("stainless_steel_304_eu", "Stainless steel 304, cold-rolled flat coil, European technology, scrap "
+               "cut-off (PE International inventory in USLCI)", "ss304_coil", geography="RER", year=2012,
+               dq=(1, 2, 4, 2, 3),
                notes="Grade-specific inventory by PE International per the EUROFER/worldsteel method (2008-2012) "
-                     "published in USLCI; 0.536 kg stainless scrap per kg is a cut-off input (with the ISSF "
-                     "scrap-burden approach it would add 0.536 x 6.14 kg CO2). Cross-check: worldstainless 2023 "
-                     "(CO2 only) 3.7 at 50 % scrap, 2.45 at 75 % scrap.")
+                     "published in USLCI; European technology and supply. 0.536 kg stainless scrap per kg is a "
+                     "cut-off input (recycled-content approach). The FY21 USLCI release of the same process "
+                     "(uslci pack: uslci_stainless_304_cold_rolled, 8.38) links that scrap to the EUROFER 'value of "
+                     "scrap' dataset 58646 (6.137 kg CO2 per kg scrap): 4.117 + 0.5357 x 6.137 = 7.405 kg CO2, "
+                     "which is the whole 1.9x difference; pcf uses cut-off for scrap everywhere. Default for "
+                     "stainless 304 from European suppliers (regional.csv).")
+    for key, name, row, geo, note in (
+        ("stainless_steel_304", "Stainless steel 304, global average route (worldstainless, 50 % scrap feed), CO2 "
+         "only", "stainless_scrap50_co2", "GLO",
+         "Global default for 304 when the supplier country is not known: worldstainless cradle-to-gate CO2 at a 50 % "
+         "scrap feed (the report's middle case; scrap-based regions run 75-85 %, the NPI route about 30 %). The "
+         "report's Table 1 is by scrap share, not by grade; 304 (8-10.5 % Ni) is the dominant grade, so the table "
+         "is read as 304-type austenitic stainless. CO2 only (non-CO2 gases typically a few %)."),
+        ("stainless_steel_304_cn", "Stainless steel 304, China, nickel-pig-iron route (worldstainless, 30 % scrap "
+         "feed), CO2 only", "stainless_scrap30_co2", "CN",
+         "Chinese 304 is made mostly from nickel pig iron (NPI, RKEF) with little scrap; worldstainless names the "
+         "30 % scrap case as the NPI-based production system. CO2 only. Default for stainless from Chinese "
+         "suppliers (regional.csv)."),
+    ):
+        aggregated(key, name, row, "worldstainless_co2_2023", geography=geo, year=2023, dq=(2, 2, 1, 3, 3),
+                   flow="co2_fossil", notes=note)
     aggregated("stainless_steel_generic", "Stainless steel, global industry average (50 % scrap feed), CO2 only",
                "stainless_scrap50_co2", "worldstainless_co2_2023", geography="GLO", year=2023, dq=(3, 2, 1, 3, 3),
                flow="co2_fossil",
                notes="worldstainless cradle-to-gate (scope 1+2+3) CO2 at a 50 % scrap feed, taken as the global "
                      "generic value (scrap-based regions ~75-85 %, NPI route ~30 %). CO2 only: non-CO2 gases are "
-                     "excluded (typically a few % for stainless).")
-    s304 = co2e(uslci.gases(U["ss304_coil"])[0], gwp)
-    p.dataset("stainless_steel_316", "Stainless steel 316 (modelled as 304 plus molybdenum/nickel uplift)",
-              category="material", unit="kg", geography="RNA", year=2012, source_id=USLCI_SRC,
-              locator=f"process 'Steel, stainless 304, flat rolled coil' @id {U['ss304_coil']}",
-              dq=(4, 3, 4, 3, 4), gwp_basis="AR6",
-              notes=f"No open 316 inventory with gas detail was found. Modelled as 1.0 kg stainless_steel_304 "
-                    f"({fmt(s304)} kg CO2e/kg) x 1.2 uplift for the extra Ni (10-14 % vs 8-10.5 %) and 2-3 % Mo of "
-                    "grade 316: engineering assumption, NOT a cited figure (dq 4). The USLCI/NETL 316 2B dataset "
-                    "(World Stainless 2005 LCI, 5.4 kg CO2 + 2.43 kWh per kg) was not used because its CO2 and "
-                    "electricity are not separable from the 80 % recycled-content scrap credit.")
-    p.tech("stainless_steel_316", "stainless_steel_304", 1.2, "kg",
-           "1.2 kg-equivalent of 304: assumed +20 % for Ni/Mo content (engineering estimate)")
+                     "excluded (typically a few % for stainless). Used for ferritic/Cr-Mn grades (430, 201).")
+    for key, base, geo in (("stainless_steel_316", "stainless_steel_304", "GLO"),
+                           ("stainless_steel_316_cn", "stainless_steel_304_cn", "CN"),
+                           ("stainless_steel_316_eu", "stainless_steel_304_eu", "RER")):
+        p.dataset(key, f"Stainless steel 316 ({geo}): 304 of the same route plus a nickel/molybdenum uplift",
+                  category="material", unit="kg", geography=geo, year=2023, source_id="worldstainless_co2_2023"
+                  if base != "stainless_steel_304_eu" else USLCI_SRC,
+                  locator=f"1.2 kg-equivalent of {base}", dq=(4, 2, 3, 3, 4),
+                  gwp_basis="AR6" if base == "stainless_steel_304_eu" else "CO2 only",
+                  notes=f"No open 316 inventory with gas detail was found. Modelled as 1.2 x {base} for the extra Ni "
+                        "(10-14 % against 8-10.5 %) and 2-3 % Mo of grade 316: pcf engineering assumption, NOT a "
+                        "cited figure (dq 4). The USLCI/NETL 316 2B dataset (World Stainless 2005 LCI, 5.4 kg CO2 + "
+                        "2.43 kWh per kg) was not used because its CO2 and electricity are not separable from the "
+                        "80 % recycled-content scrap credit.")
+        p.tech(key, base, 1.2, "kg", f"1.2 kg-equivalent of {base}: assumed +20 % for Ni/Mo content (pcf estimate)")
 
-    # cast iron: foundry pig iron (GB/T) + USLCI sand-casting energy
+    # cast iron: USLCI sand-casting unit process, whose metal charge is 'Iron and steel, production mix' = 0.56 kg
+    # secondary (scrap-based) + 0.44 kg primary per kg of charge. Scrap is a cut-off input; the primary part is
+    # foundry pig iron (GB/T 51366). Foundry electricity on an explicit grid of the dataset's geography.
     coal = 0.0796
-    p.dataset("cast_iron", "Grey/ductile iron casting, sand cast (foundry pig iron charge + foundry energy)",
-              category="material", unit="kg", geography="GLO", year=2004, source_id=USLCI_SRC,
-              locator=f"process 'Iron, sand casted' @id {U['iron_sand_cast']} (1.04 kg metal charge, 1.2 kWh, "
-                      "0.0796 kg bituminous coal); metal charge from GB/T 51366 Appendix D row '铸造生铁'",
-              dq=(3, 3, 4, 3, 4), gwp_basis="unknown",
-              notes="Foundry energy and yield from the USLCI sand-casting unit process (Franklin Associates / "
-                    "Vehicle Recycling Partnership, 2004); the metal charge (1.04 kg/kg) is modelled as foundry pig "
-                    "iron (GB/T 51366, 2.28 kg CO2e/kg, China), which over-estimates foundries charging mostly "
-                    "scrap. Coal 0.0796 kg x 0.02748 mmBtu/kg x 93.28 kg CO2/mmBtu = 0.204 kg CO2 (EPA Hub 2025 "
-                    "Table 1 bituminous). Oxygen, NaOH, minor fuels (<1 %) excluded.")
-    p.tech("cast_iron", "pig_iron_foundry_cn", 1.04, "kg", "metal charge 1.04 kg per kg casting (USLCI)")
-    p.tech("cast_iron", "electricity_factory", 1.2, "kWh", "foundry electricity 1.2 kWh/kg (USLCI)")
+    charge, scrap_share = 1.04, 0.56
     mmbtu = coal * COAL_MMBTU_PER_KG
-    p.bio("cast_iron", "co2_fossil", mmbtu * COAL_KG_CO2_PER_MMBTU, f"coal {coal} kg x {fmt(COAL_MMBTU_PER_KG)} "
-          f"mmBtu/kg x 93.28 kg CO2/mmBtu")
-    p.bio("cast_iron", "ch4_fossil", mmbtu * COAL_KG_CH4_PER_MMBTU, "coal: 11 g CH4/mmBtu (EPA Hub Table 1)")
-    p.bio("cast_iron", "n2o", mmbtu * COAL_KG_N2O_PER_MMBTU, "coal: 1.6 g N2O/mmBtu (EPA Hub Table 1)")
+    for key, geo, grid, gname in (("cast_iron", "GLO", "electricity_world_iea_2024", "IEA 2024 world average"),
+                                  ("cast_iron_cn", "CN", "electricity_cn_footprint_2024",
+                                   "China national life-cycle footprint 2024")):
+        p.dataset(key, f"Grey/ductile iron casting, sand cast ({geo}; foundry charge 56 % scrap, 44 % pig iron)",
+                  category="material", unit="kg", geography=geo, year=2004, source_id=USLCI_SRC,
+                  locator=f"process 'Iron, sand casted' @id {U['iron_sand_cast']} (1.04 kg 'Iron and steel, "
+                          f"production mix', 1.2 kWh, 0.0796 kg bituminous coal); charge mix from USLCI 'Iron and "
+                          f"steel, production mix' @id {U['iron_steel_mix']} (0.56 secondary / 0.44 primary); pig "
+                          "iron from GB/T 51366 Appendix D row '铸造生铁'",
+                  dq=(3, 3, 4, 3, 3), gwp_basis="unknown",
+                  notes=f"Foundry energy and yield from the USLCI sand-casting unit process (Franklin Associates / "
+                        f"Vehicle Recycling Partnership, 2004). Metal charge {charge} kg/kg, of which {scrap_share:.0%} "
+                        f"is scrap (USLCI 'Iron and steel, production mix': 0.56 kg secondary steel per kg, cut-off, "
+                        f"no burden; its melting is the foundry's own energy) and {1 - scrap_share:.0%} foundry pig "
+                        f"iron (GB/T 51366, 2.28 kg CO2e/kg): {charge} x {1 - scrap_share:.2f} = "
+                        f"{fmt(charge * (1 - scrap_share))} kg pig iron. Electricity 1.2 kWh/kg on {grid} ({gname}). "
+                        f"Coal 0.0796 kg x 0.02748 mmBtu/kg x 93.28 kg CO2/mmBtu = 0.204 kg CO2 (EPA Hub 2025 Table "
+                        "1 bituminous). Oxygen, NaOH, minor fuels (<1 %) excluded. Replaces the all-pig-iron charge "
+                        "(3.27 kg CO2e/kg on the CN grid before).")
+        p.tech(key, "pig_iron_foundry_cn", charge * (1 - scrap_share), "kg",
+               f"pig iron {charge} kg charge x {1 - scrap_share:.2f} primary share (USLCI charge mix)")
+        p.tech(key, grid, 1.2, "kWh", f"foundry electricity 1.2 kWh/kg (USLCI) on {grid}")
+        p.bio(key, "co2_fossil", mmbtu * COAL_KG_CO2_PER_MMBTU, f"coal {coal} kg x {fmt(COAL_MMBTU_PER_KG)} "
+              f"mmBtu/kg x 93.28 kg CO2/mmBtu")
+        p.bio(key, "ch4_fossil", mmbtu * COAL_KG_CH4_PER_MMBTU, "coal: 11 g CH4/mmBtu (EPA Hub Table 1)")
+        p.bio(key, "n2o", mmbtu * COAL_KG_N2O_PER_MMBTU, "coal: 1.6 g N2O/mmBtu (EPA Hub Table 1)")
     aggregated("pig_iron_foundry_cn", "Foundry pig iron, China (GB/T 51366)", "gb51366_pig_iron_foundry",
                "gbt_51366_2019", geography="CN", year=2019, dq=(2, 1, 3, 3, 3),
                notes="Foundry pig iron 2280 kgCO2e/t / 1000; metal charge of cast_iron.")
@@ -278,7 +319,9 @@ def main() -> None:
     aggregated("aluminium_primary_cn", "Primary (electrolytic) aluminium, China (GB/T 51366)", "gb51366_al_primary",
                "gbt_51366_2019", geography="CN", year=2019, dq=(1, 1, 3, 3, 3),
                notes="Chinese national standard, 20300 kgCO2e/t / 1000; consistent with European Aluminium's "
-                     "quoted Chinese average of 20 kg CO2e/kg (2015).")
+                     "quoted Chinese average of 20 kg CO2e/kg (2015) and above the IAI 2022 world average 15.1 "
+                     "(coal-based smelting power); see lci_data/reference_checks.csv. Ingot of the CN semis "
+                     "(aluminium_sheet_cn, aluminium_plate_hot_rolled_cn, aluminium_extrusion_cn).")
     aggregated("aluminium_primary_eu", "Primary aluminium produced in Europe (European Aluminium 2015 data)",
                "al_primary_europe_2015_ea", "european_aluminium_epr_2018", geography="RER", year=2015,
                dq=(1, 1, 3, 3, 3),
@@ -287,38 +330,83 @@ def main() -> None:
     from_uslci("aluminium_primary_na", "Primary aluminium ingot, North America (Aluminum Association 2010 data)",
                "al_primary", geography="RNA", year=2010, dq=(1, 2, 3, 2, 2),
                notes="Aluminum Association / PE International 2013 LCA inside USLCI, per gas incl. CF4 and C2F6.")
-    from_uslci("aluminium_extrusion", "Aluminium extrusion (profile), at plant, North America (Aluminum "
-               "Association 2010 data)", "al_extrusion", geography="RNA", year=2010, dq=(1, 3, 3, 2, 2),
-               notes="Association cradle-to-gate of extruded profile (billet from the NA primary/secondary mix; "
-                     "0.43 kg scrap per kg is a cut-off input). For profiles from China (coal power) this is low: "
-                     "aluminium_primary_cn + extrusion energy would be ~2.5x higher.")
-    from_uslci("aluminium_sheet", "Aluminium sheet, cold rolled, at plant, North America (Aluminum Association "
-               "2010 data)", "al_cold_rolling", geography="RNA", year=2010, dq=(1, 3, 3, 2, 2),
-               notes="Association cradle-to-gate of cold-rolled sheet (0.65 kg scrap per kg cut-off). Use "
-                     "aluminium_sheet_cn for Chinese sheet.")
-    from_uslci("aluminium_plate_hot_rolled", "Aluminium plate/sheet, hot rolled, at plant, North America "
-               "(Aluminum Association 2010 data)", "al_hot_rolling", geography="RNA", year=2010, dq=(1, 3, 3, 2, 2),
-               notes="Association cradle-to-gate of hot-rolled plate (0.72 kg scrap per kg cut-off).")
-    aggregated("aluminium_sheet_cn", "Aluminium sheet and strip, China (GB/T 51366)", "gb51366_al_sheet",
-               "gbt_51366_2019", geography="CN", year=2019, dq=(1, 1, 3, 3, 3),
-               notes="Chinese national standard, 28500 kgCO2e/t / 1000 (primary-based sheet, coal power).")
+    # North-American association inventories, kept under _na keys (proxies outside North America)
+    for key, name, uid, scrap in (
+        ("aluminium_extrusion_na", "Aluminium extrusion (profile), at plant, North America (Aluminum Association "
+         "2010 data)", "al_extrusion", "0.43"),
+        ("aluminium_sheet_na", "Aluminium sheet, cold rolled, at plant, North America (Aluminum Association 2010 "
+         "data)", "al_cold_rolling", "0.65"),
+        ("aluminium_plate_hot_rolled_na", "Aluminium plate/sheet, hot rolled, at plant, North America (Aluminum "
+         "Association 2010 data)", "al_hot_rolling", "0.72"),
+    ):
+        from_uslci(key, name, uid, geography="RNA", year=2010, dq=(1, 3, 3, 2, 2),
+                   notes=f"Association cradle-to-gate inventory (North American primary/secondary mix, hydro-heavy "
+                         f"smelting; {scrap} kg scrap per kg is a cut-off input). North America only: for metal "
+                         "from elsewhere it is a proxy that under-states primary-based semis (use the GLO or _cn "
+                         "dataset).")
     from_uslci("aluminium_recycled", "Secondary (recycled) aluminium ingot, North America (Aluminum Association "
                "2010 data)", "al_secondary", geography="RNA", year=2010, dq=(1, 3, 3, 2, 2),
                notes="Association inventory of remelting/refining scrap to ingot; 1.04 kg scrap per kg is a "
                      "cut-off input (no burden from the first life).")
-    p.dataset("aluminium_cast", "Aluminium shape casting from secondary alloy (ingot + foundry energy)",
-              category="material", unit="kg", geography="RNA", year=1998, source_id=USLCI_SRC,
-              locator=f"process 'Aluminum, secondary, shape casted' @id {U['al_shape_cast']}: 0.975 kg secondary "
-                      "ingot, 0.5635 m3 natural gas, 0.8268 kWh per kg",
-              dq=(2, 3, 5, 3, 3), gwp_basis="AR6",
-              notes="Cast aluminium parts are mostly secondary alloy, so the ingot input is aluminium_recycled; "
-                    "foundry energy from the Franklin Associates / Aluminum Association unit process in USLCI "
-                    f"(1998). {ng_note}: 0.5635 x {fmt(NG_KWH_PER_M3)} = {fmt(0.5635 * NG_KWH_PER_M3)} kWh. "
-                    "For primary-alloy castings replace the ingot with a primary dataset.")
-    p.tech("aluminium_cast", "aluminium_recycled", 0.975, "kg", "secondary ingot 0.975 kg per kg casting (USLCI)")
-    p.tech("aluminium_cast", "natural_gas_combusted", 0.5635 * NG_KWH_PER_M3, "kWh",
-           f"0.5635 m3 x {fmt(NG_KWH_PER_M3)} kWh/m3 (gross CV)")
-    p.tech("aluminium_cast", "electricity_factory", 0.8268, "kWh", "foundry electricity 0.8268 kWh/kg (USLCI)")
+
+    # Semis built from primary ingot + the USLCI (Franklin Associates / Aluminum Association) semi-fabrication unit
+    # processes: 'Aluminum, secondary, rolled' (0.991 kg ingot, 2.19 kWh, 0.19488 m3 gas per kg) and 'Aluminum,
+    # secondary, extruded' (0.991 kg ingot, 2.015 kWh, 0.23844 m3 gas per kg): remelting, casting of slab/billet,
+    # rolling or extrusion and finishing; in-house scrap is remelted, so 0.991 kg ingot per kg is the net yield.
+    ingot_per_kg = 0.991
+    semis = {"roll": (2.19, 0.19488, "al_sec_rolled", "'Aluminum, secondary, rolled'"),
+             "extr": (2.015, 0.23844, "al_sec_extruded", "'Aluminum, secondary, extruded'")}
+    for geo, primary, grid, gname, suffix in (
+        ("GLO", "aluminium_primary_global", "electricity_world_iea_2024", "IEA 2024 world average", ""),
+        ("CN", "aluminium_primary_cn", "electricity_cn_footprint_2024", "China national life-cycle footprint 2024",
+         "_cn"),
+    ):
+        for key, form, step in ((f"aluminium_sheet{suffix}", "sheet and strip (rolled)", "roll"),
+                                (f"aluminium_plate_hot_rolled{suffix}", "plate (hot rolled)", "roll"),
+                                (f"aluminium_extrusion{suffix}", "extruded profile", "extr")):
+            kwh, m3, uid, pname = semis[step]
+            extra = (" Plate takes the rolled-product unit process (hot and cold rolling), slightly conservative "
+                     "for hot-rolled-only plate." if "plate" in key else "")
+            p.dataset(key, f"Aluminium {form}, {geo}: primary ingot ({primary}) + semi-fabrication energy",
+                      category="material", unit="kg", geography=geo, year=2022 if geo == "GLO" else 2019,
+                      source_id=USLCI_SRC,
+                      locator=f"USLCI unit process {pname} @id {U[uid]} ({ingot_per_kg} kg ingot, {kwh} kWh, {m3} m3 "
+                              f"natural gas per kg); ingot: {primary}",
+                      dq=(2, 2 if geo == "CN" else 3, 3, 3, 2), gwp_basis="unknown",
+                      notes=f"Primary-based semi: {ingot_per_kg} kg {primary} per kg (100 % primary metal: no "
+                            "published recycled-content share for this geography was found, so pre-consumer scrap "
+                            "is treated as remelted in-house; conservative) + semi-fabrication energy of the USLCI "
+                            f"unit process {pname} (remelt, DC casting, forming, finishing; Franklin Associates for "
+                            f"the Aluminum Association, 1998-2000): {kwh} kWh electricity on {grid} ({gname}) and "
+                            f"{m3} m3 x {fmt(NG_KWH_PER_M3)} = {fmt(m3 * NG_KWH_PER_M3)} kWh natural gas. "
+                            f"Processing adds about 1.5 kg CO2e/kg to the ingot.{extra}")
+            p.tech(key, primary, ingot_per_kg, "kg", f"{ingot_per_kg} kg primary ingot per kg semi (USLCI yield)")
+            p.tech(key, grid, kwh, "kWh", f"semi-fabrication electricity {kwh} kWh/kg (USLCI {pname})")
+            p.tech(key, "natural_gas_combusted", m3 * NG_KWH_PER_M3, "kWh",
+                   f"{m3} m3 x {fmt(NG_KWH_PER_M3)} kWh/m3 (gross CV)")
+
+    # Shape castings: mostly secondary alloy; foundry energy of the USLCI unit process on an explicit grid
+    for key, geo, grid, gname in (
+        ("aluminium_cast", "GLO", "electricity_world_iea_2024", "IEA 2024 world average"),
+        ("aluminium_cast_cn", "CN", "electricity_cn_footprint_2024", "China national life-cycle footprint 2024"),
+        ("aluminium_cast_na", "RNA", "electricity_us_ember_2025", "United States, Ember 2025"),
+    ):
+        p.dataset(key, f"Aluminium shape casting from secondary alloy ({geo}; ingot + foundry energy)",
+                  category="material", unit="kg", geography=geo, year=1998, source_id=USLCI_SRC,
+                  locator=f"process 'Aluminum, secondary, shape casted' @id {U['al_shape_cast']}: 0.975 kg secondary "
+                          "ingot, 0.5635 m3 natural gas, 0.8268 kWh per kg",
+                  dq=(2, 3 if geo != "RNA" else 2, 5, 3, 3), gwp_basis="AR6",
+                  notes="Cast aluminium parts are mostly secondary alloy (ADC12, A380, AlSi10Mg), so the ingot "
+                        "input is aluminium_recycled (North-American remelting inventory, scrap cut-off: a proxy "
+                        "outside North America, its burden is mostly natural gas). Foundry energy from the Franklin "
+                        "Associates / Aluminum Association unit process in USLCI (1998): 0.8268 kWh electricity on "
+                        f"{grid} ({gname}); {ng_note}: 0.5635 x {fmt(NG_KWH_PER_M3)} = "
+                        f"{fmt(0.5635 * NG_KWH_PER_M3)} kWh. For primary-alloy castings replace the ingot with a "
+                        "primary dataset.")
+        p.tech(key, "aluminium_recycled", 0.975, "kg", "secondary ingot 0.975 kg per kg casting (USLCI)")
+        p.tech(key, "natural_gas_combusted", 0.5635 * NG_KWH_PER_M3, "kWh",
+               f"0.5635 m3 x {fmt(NG_KWH_PER_M3)} kWh/m3 (gross CV)")
+        p.tech(key, grid, 0.8268, "kWh", f"foundry electricity 0.8268 kWh/kg (USLCI) on {grid}")
 
     # ================================================================ copper and other non-ferrous
     aggregated("copper_cathode", "Refined copper cathode, global industry average (ICA 2018)",
@@ -337,11 +425,13 @@ def main() -> None:
                   notes=f"No open figure for copper semis was found (ICA/IWCC semis LCA exists, number not reached). "
                         f"Modelled as 1.02 kg copper_cathode (2 % melt/scrap loss, assumption) plus processing "
                         f"energy for {yield_note} taken from the USLCI secondary aluminium remelt-and-roll unit "
-                        f"process as a stated proxy (melting in a gas shaft furnace, rolling, finishing): 2.19 kWh "
-                        f"electricity and 0.19488 m3 x {fmt(NG_KWH_PER_M3)} = {fmt(roll_m3 * NG_KWH_PER_M3)} kWh "
+                        f"process as a stated proxy (melting in a gas shaft furnace, rolling, finishing; no published "
+                        f"copper rod-casting/drawing energy was reached): 2.19 kWh electricity on "
+                        f"electricity_world_iea_2024 (IEA 2024 world average; global dataset) and 0.19488 m3 x {fmt(NG_KWH_PER_M3)} = {fmt(roll_m3 * NG_KWH_PER_M3)} kWh "
                         "gas. Copper dominates (~4.7 of ~5.5 kg CO2e). dq 4 (modelled).")
         p.tech(key, "copper_cathode", 1.02, "kg", "1.02 kg cathode per kg product (assumed 2 % loss)")
-        p.tech(key, "electricity_factory", roll_kwh, "kWh", "proxy processing electricity 2.19 kWh/kg (USLCI)")
+        p.tech(key, "electricity_world_iea_2024", roll_kwh, "kWh",
+               "proxy processing electricity 2.19 kWh/kg (USLCI) on the IEA 2024 world-average grid")
         p.tech(key, "natural_gas_combusted", roll_m3 * NG_KWH_PER_M3, "kWh",
                f"proxy processing gas 0.19488 m3 x {fmt(NG_KWH_PER_M3)} kWh/m3")
 
@@ -358,22 +448,24 @@ def main() -> None:
               notes=f"Composition CuZn37 (63 % Cu, 37 % Zn, the standard free-cutting/yellow brass designation). "
                     f"0.63 kg copper_cathode + 0.37 kg zinc ({fmt(zn)} kg CO2e/kg) + melting/casting energy proxied "
                     f"by the USLCI secondary-aluminium shape-casting unit process (0.5635 m3 gas = "
-                    f"{fmt(0.5635 * NG_KWH_PER_M3)} kWh, 0.8268 kWh electricity). Brass made largely from scrap "
+                    f"{fmt(0.5635 * NG_KWH_PER_M3)} kWh, 0.8268 kWh electricity on electricity_world_iea_2024). Brass made largely from scrap "
                     "would be much lower; dq 4 (modelled).")
     p.tech("brass", "copper_cathode", 0.63, "kg", "63 % Cu (CuZn37)")
     p.tech("brass", "zinc", 0.37, "kg", "37 % Zn (CuZn37)")
     p.tech("brass", "natural_gas_combusted", 0.5635 * NG_KWH_PER_M3, "kWh", "melting gas proxy (USLCI)")
-    p.tech("brass", "electricity_factory", 0.8268, "kWh", "melting/casting electricity proxy (USLCI)")
+    p.tech("brass", "electricity_world_iea_2024", 0.8268, "kWh",
+           "melting/casting electricity proxy (USLCI) on the IEA 2024 world-average grid")
 
-    r = f["nickel_global_range_ame2025"]
-    p.dataset("nickel", "Nickel (PLACEHOLDER: midpoint of a consultancy range 20-70 t CO2/t)", category="material",
-              unit="kg", geography="GLO", year=2025, source_id="ame_zinc_2025", locator=r["source_locator"],
-              dq=(4, 3, 2, 4, 5), gwp_basis="CO2 only",
-              notes="PLACEHOLDER. The Nickel Institute LCA (2017 data, class 1 nickel) exists but its figure was not "
-                    "reachable. AME (consultancy) gives 20-70 t CO2 per t depending on deposit and route; the "
-                    "midpoint (20+70)/2 = 45 kg CO2/kg is used (sulphide-ore class 1 nickel is at the low end, NPI/"
-                    "laterite at the high end). CO2 only; non-CO2 excluded. Replace with Nickel Institute data.")
-    p.bio("nickel", "co2_fossil", 45.0, "(20 + 70) / 2 = 45 kg CO2/kg, AME range midpoint")
+    p.dataset("nickel", "Nickel metal (class 1), cradle-to-gate, process model (Wei et al. 2020)",
+              category="material", unit="kg", geography="GLO", year=2020, source_id="wei_nickel_2020",
+              locator="Abstract and results: GHG emissions 14 t CO2-eq per t nickel metal (14 t per t contained Ni)",
+              dq=(2, 3, 2, 3, 2), gwp_basis="unknown",
+              notes="Peer-reviewed process model (mass and energy balance) of nickel smelting products: nickel "
+                    "metal 14 kg CO2e/kg (ferronickel 18, nickel oxide 40 and nickel pig iron 69 kg CO2e per kg "
+                    "contained Ni). Sulphide-ore class 1 route. The Nickel Institute LCA (Mistry et al. 2016, "
+                    "2011 data; 2017 update) was found but its GWP figure was not reached. Replaces the AME "
+                    "consultancy midpoint 45 kg CO2/kg. GWP set not stated.")
+    p.bio("nickel", "co2e_aggregated", 14.0, "14 t CO2-eq per t nickel metal (Wei et al. 2020)")
 
     # ================================================================ plastics (needed by components)
     for key, name, row in (

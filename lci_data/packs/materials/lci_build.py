@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
-SHARED = REPO.parent / "shared"
+import os  # noqa: E402
+
+# ../shared beside the repository; PCF_SHARED_DIR overrides it (e.g. a git worktree one level deeper)
+SHARED = Path(os.environ.get("PCF_SHARED_DIR", str(REPO.parent / "shared")))
 USLCI_ZIP = SHARED / "data" / "uslci" / "uslci_2017_olca1_5_0_json_ld.zip"
 
 DATASET_COLUMNS = [
