@@ -42,15 +42,23 @@ def packs() -> dict[str, dict[str, list[dict]]]:
             for name in PACKS}
 
 
+# Background datasets (materials, components) run their own electricity on an explicit grid dataset of the energy
+# pack (e.g. electricity_world_iea_2024), so the energy pack's datasets and exchanges are loaded as inputs too (its
+# own documentation is checked in tests/test_lci_data.py).
+ENERGY = {t: read(LCI / "packs" / "energy" / f"{t}.csv") for t in ("datasets", "exchanges")}
+
+
 @pytest.fixture(scope="module")
 def datasets(packs) -> dict[str, dict]:
-    return {d["key"]: d for pack in packs.values() for d in pack["datasets"]}
+    out = {d["key"]: d for d in ENERGY["datasets"]}
+    out.update({d["key"]: d for pack in packs.values() for d in pack["datasets"]})
+    return out
 
 
 @pytest.fixture(scope="module")
 def exchanges(packs) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
-    for pack in packs.values():
+    for pack in [{"exchanges": ENERGY["exchanges"]}, *packs.values()]:
         for e in pack["exchanges"]:
             out.setdefault(e["dataset"], []).append(e)
     return out

@@ -36,7 +36,7 @@ CONTACTOR_SHARES = {  # material share -> (dataset, comment)
 # 2022 purchase price - method 3, dq 5), or (b) an ASSUMED engineering mass composition x the materials pack (+ the
 # processes pack), dq reliability 5. Every assumption is in the notes; replace with supplier data where available.
 # ---------------------------------------------------------------------------------------------------------------------
-SPEND = {  # key: (unit, naics, USD2022 per unit, name, price rationale)
+SPEND = {  # key: (unit, naics, USD2022 per unit, name, price rationale); ranges in SPEND_PRICE_RANGE
     "pcb_assembly": ("kg", "334418", 300.0, "Printed circuit board assembly (industrial control electronics), per kg",
                      "ASSUMED 300 USD2022/kg: a populated industrial control board of ~0.1 kg typically costs tens of "
                      "USD; 300 USD/kg = 30 USD per 100 g board"),
@@ -52,6 +52,36 @@ SPEND = {  # key: (unit, naics, USD2022 per unit, name, price rationale)
     "pneumatic_valve": ("piece", "332912", 60.0, "Pneumatic solenoid valve (5/2-way, sub-base mounted), per piece",
                         "ASSUMED 60 USD2022 per unit (5/2 solenoid valve, ~0.3 kg)"),
 }
+
+# Price basis of every spend-based factor: (low, high) USD2022 per unit. These are pcf's ASSUMED bounds (no
+# published price survey was reached); the factor scales 1:1 with the price, so the same bounds give the factor range
+# written into the notes and into the reference_checks rows (reference_low/high).
+SPEND_PRICE_RANGE = {
+    "pcb_assembly": (100.0, 1000.0),
+    "power_electronics_module": (80.0, 400.0),
+    "industrial_pc": (800.0, 4000.0),
+    "hmi_panel": (400.0, 2000.0),
+    "sensor": (15.0, 120.0),
+    "pneumatic_valve": (25.0, 200.0),
+}
+
+# Assembly-type process energy inside component models runs on an explicit grid of the component's geography, not on
+# electricity_factory (the machine maker's grid): the datasets below are GLO, so the IEA 2024 world average is used.
+# The kWh per unit are those of the processes pack models (read from its exchanges.csv, so the two stay identical).
+COMPONENT_GRID = "electricity_world_iea_2024"
+PROCESS_KWH_INPUTS = ("machining", "heat_treatment", "anodising")
+
+
+def process_kwh() -> dict[str, float]:
+    """kWh of electricity_factory per unit of the processes-pack datasets used inside component models."""
+    import csv
+    out: dict[str, float] = {}
+    with open(HERE.parent / "processes" / "exchanges.csv", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            if r["dataset"] in PROCESS_KWH_INPUTS and r["input"] == "electricity_factory":
+                out[r["dataset"]] = out.get(r["dataset"], 0.0) + float(r["amount"])
+    return out
+
 
 # key: (unit, name, [(dataset, amount, comment)], notes)
 COMPOSITIONS = {
@@ -151,27 +181,70 @@ def add_gap_components(p: Pack) -> None:
                    "supplier declarations when available")
     for key, (unit, naics, price, name, why) in SPEND.items():
         spend_key = f"spend_naics_{naics}"
+        lo, hi = SPEND_PRICE_RANGE[key]
         p.dataset(key, f"{name} - SPEND-BASED", category="component", unit=unit, geography="US", year=2022,
                   source_id="epa_supply_chain_v1_3",
                   locator=f"NAICS {naics} factor via dataset {spend_key} (per-gas file, USD2022); price ASSUMED",
                   dq=(5, 5, 3, 3, 5), gwp_basis="AR6",
-                  notes=f"Spend-based fallback (method 3): {fmt(price)} USD2022 per {unit} x {spend_key}. Price: {why}. "
-                        "The result scales 1:1 with the price - enter the actual purchase price with the "
-                        f"{spend_key} dataset directly when it is known. US economy-average supply chain (USEEIO), "
-                        "not the product's own process chain.")
-        p.tech(key, spend_key, price, "USD2022", f"{fmt(price)} USD2022 per {unit} (ASSUMED price)")
+                  notes=f"Spend-based fallback (method 3): {fmt(price)} USD2022 per {unit} x {spend_key}. Price basis: "
+                        f"{why}; ASSUMED range {fmt(lo)}-{fmt(hi)} USD2022 per {unit} (pcf assumption, no published "
+                        f"price survey reached), so the factor ranges {fmt(lo / price)}x-{fmt(hi / price)}x the "
+                        "central value. The result scales 1:1 with the price - enter the actual purchase price with "
+                        f"the {spend_key} dataset directly when it is known. US economy-average supply chain (USEEIO), "
+                        "not the product's own process chain; a Chinese-made part on Open CEDA's China factor for the "
+                        "same sector gives several times more (see lci_data/reference_checks.csv).")
+        p.tech(key, spend_key, price, "USD2022", f"{fmt(price)} USD2022 per {unit} (ASSUMED price, range "
+               f"{fmt(lo)}-{fmt(hi)})")
+    kwh = process_kwh()
     for key, (unit, name, parts, why) in COMPOSITIONS.items():
         per = "per piece" if unit == "piece" else "per kg of component"
+        energy = [(d, a) for d, a, _ in parts if d in PROCESS_KWH_INPUTS]
+        energy_note = ""
+        if energy:
+            energy_note = (" Process energy (machining, heat treatment, anodising) is entered as electricity of the "
+                           f"IEA 2024 world grid ({COMPONENT_GRID}), not the machine maker's factory grid: "
+                           + "; ".join(f"{d} {fmt(a)} x {fmt(kwh[d])} kWh = {fmt(a * kwh[d])} kWh" for d, a in energy)
+                           + " (kWh per unit from the processes pack models).")
         p.dataset(key, f"{name} - modelled from an assumed composition", category="component", unit=unit,
                   geography="GLO", year=2025, source_id="pcf_assumed_composition",
                   locator="assumed composition stated in notes (no cited composition reached)",
                   dq=(4, 4, 3, 4, 5), gwp_basis="AR6",
                   notes=f"Bottom-up model from an ASSUMED composition ({per}): "
-                        + "; ".join(f"{c} -> {d} {fmt(a)}" for d, a, c in parts) + f". {why}")
+                        + "; ".join(f"{c} -> {d} {fmt(a)}" for d, a, c in parts) + f". {why}{energy_note}")
         for dataset, amount, comment in parts:
-            unit_in = {"machining": "kg", "heat_treatment": "kg", "anodising": "m2", "pcb_assembly": "kg",
-                       "power_electronics_module": "kg"}.get(dataset, "kg")
+            if dataset in PROCESS_KWH_INPUTS:
+                p.tech(key, COMPONENT_GRID, amount * kwh[dataset], "kWh",
+                       f"{comment}: {fmt(amount)} x {fmt(kwh[dataset])} kWh ({dataset} model) on the world grid")
+                continue
+            unit_in = {"pcb_assembly": "kg", "power_electronics_module": "kg"}.get(dataset, "kg")
             p.tech(key, dataset, amount, unit_in, comment)
+
+
+def add_batteries(p: Pack) -> None:
+    """Li-ion (LFP) battery per kWh of rated capacity from a peer-reviewed Chinese LCA."""
+    p.source(source_id="hao_2017_lib_china", kind="peer-reviewed",
+             title="GHG Emissions from the Production of Lithium-Ion Batteries for Electric Vehicles in China "
+                   "(Sustainability 9(4):504, doi:10.3390/su9040504), abstract",
+             publisher="Hao H., Mu Z., Jiang S., Liu Z., Zhao F. (Tsinghua University), MDPI", year="2017",
+             url="https://doi.org/10.3390/su9040504", read_at="https://www.mdpi.com/2071-1050/9/4/504",
+             licence="CC BY 4.0 (open-access article); figures quoted with attribution",
+             attribution="Hao et al. 2017, Sustainability 9(4):504",
+             notes="cradle-to-gate production of a 28 kWh EV battery pack made in China: LFP 3061, NMC 2912, "
+                   "LMO 2705 kg CO2-eq; about 40 % of the total from electricity (Chinese grid)")
+    per_kwh = 3061.0 / 28.0
+    p.dataset("battery_li_ion_lfp", "Lithium-ion battery pack, LFP (lithium iron phosphate), made in China, per kWh "
+              "of rated capacity", category="component", unit="kWh", geography="CN", year=2015,
+              source_id="hao_2017_lib_china",
+              locator="abstract: 'the GHG emissions from the production of a 28 kWh battery are 3061 kgCO2-eq' (LFP)",
+              dq=(3, 2, 4, 3, 3), gwp_basis="unknown",
+              notes=f"Reference unit: 1 kWh of rated (nameplate) capacity of a complete pack (cells, BMS, housing). "
+                    f"3061 kg CO2-eq / 28 kWh = {fmt(per_kwh)} kg CO2e per kWh, carried as aggregated CO2e (the "
+                    "study's own Chinese grid, about 40 % of the total, is inside the figure and does not follow "
+                    "--grid). Enter a UPS or storage battery as its nameplate kWh (e.g. 48 V x 100 Ah = 4.8 kWh). "
+                    "Newer cell plants (2020+) report lower values (Xu et al. 2022: 41-89 kg CO2e/kWh for cells): "
+                    "the 2015-era pack figure is a conservative default. Lead-acid (VRLA) batteries: no cited "
+                    "cradle-to-gate figure was reached, no dataset.")
+    p.bio("battery_li_ion_lfp", "co2e_aggregated", per_kwh, "3061 kg CO2-eq / 28 kWh (Hao et al. 2017, LFP pack)")
 
 
 def main() -> None:
@@ -200,6 +273,7 @@ def main() -> None:
         p.tech("contactor_relay", dataset, kg, "kg", f"0.113 kg x ({' + '.join(notes)})")
 
     add_gap_components(p)
+    add_batteries(p)
 
     p.write(HERE)
     write_pack_yaml(HERE, "components", "Purchased components modelled from cited mass compositions",
