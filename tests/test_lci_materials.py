@@ -285,7 +285,7 @@ def test_servo_drive_composition_adds_up_and_gives_the_hand_computed_co2e(datase
     igbt = co2e_on_grid("spend_naics_334413", datasets, exchanges) * 150      # 150 USD2022/kg
     expected = (0.5 * pcb + 0.1 * igbt
                 + 0.8 * co2e_on_grid("aluminium_extrusion", datasets, exchanges)
-                + 0.3 * co2e_on_grid("steel_cold_rolled", datasets, exchanges)
+                + 0.3 * co2e_on_grid("steel_cold_rolled_cn", datasets, exchanges)  # CN steel since the components rework
                 + 0.2 * co2e_on_grid("plastic_engineering_proxy", datasets, exchanges)
                 + 0.1 * co2e_on_grid("copper_wire", datasets, exchanges))
     assert co2e_on_grid("servo_drive", datasets, exchanges) == pytest.approx(expected, rel=1e-6)

@@ -18,8 +18,8 @@ from lci_build import Pack, fmt, write_pack_yaml  # noqa: E402
 # ref. 15380, 113 g without packaging; constituent materials (% of mass) as printed in the PEP.
 CONTACTOR_MASS_KG = 0.113
 CONTACTOR_SHARES = {  # material share -> (dataset, comment)
-    "steel": (42.66, "steel_cold_rolled", "steel 42.66 %"),
-    "ferrous alloys": (9.85, "steel_cold_rolled", "ferrous alloys 9.85 % (as cold-rolled steel)"),
+    "steel": (42.66, "steel_cold_rolled_cn", "steel 42.66 %"),
+    "ferrous alloys": (9.85, "steel_cold_rolled_cn", "ferrous alloys 9.85 % (as cold-rolled steel)"),
     "copper": (14.00, "copper_busbar", "copper 14 % (contacts, coil: as copper semis)"),
     "non ferrous alloys": (2.97, "brass", "non-ferrous alloys 2.97 % (as brass)"),
     "polyamide": (23.88, "plastic_engineering_proxy", "polyamide 23.88 %"),
@@ -89,7 +89,7 @@ COMPOSITIONS = {
         ("pcb_assembly", 0.50, "control + power boards 25 % (0.5 kg)"),
         ("power_electronics_module", 0.10, "IGBT module / power semiconductors 5 % (0.1 kg)"),
         ("aluminium_extrusion", 0.80, "heat sink 40 % (0.8 kg)"),
-        ("steel_cold_rolled", 0.30, "housing/chassis sheet 15 % (0.3 kg)"),
+        ("steel_cold_rolled_cn", 0.30, "housing/chassis sheet 15 % (0.3 kg)"),
         ("plastic_engineering_proxy", 0.20, "cover, terminals 10 % (0.2 kg)"),
         ("copper_wire", 0.10, "choke, busbars, terminals 5 % (0.1 kg)"),
     ], "ASSUMED mass 2.0 kg and composition (typical 1-2 kW book-style servo drive: aluminium heat sink, sheet steel "
@@ -98,12 +98,12 @@ COMPOSITIONS = {
     "plc_controller": ("piece", "PLC controller, compact CPU module (ASSUMED 0.4 kg)", [
         ("pcb_assembly", 0.15, "boards 37.5 % (0.15 kg)"),
         ("plastic_engineering_proxy", 0.20, "PC/ABS housing 50 % (0.2 kg)"),
-        ("steel_cold_rolled", 0.03, "DIN clip, shield 7.5 % (0.03 kg)"),
+        ("steel_cold_rolled_cn", 0.03, "DIN clip, shield 7.5 % (0.03 kg)"),
         ("copper_wire", 0.02, "terminals, connectors 5 % (0.02 kg)"),
     ], "ASSUMED 0.4 kg compact PLC CPU (boards, plastic housing). I/O modules: enter per module with the same "
        "recipe scaled by mass. Spend alternative: spend_naics_335314 x price."),
     "electric_motor": ("kg", "Electric motor (AC induction / servo motor, low voltage), per kg", [
-        ("steel_cold_rolled", 0.50, "electrical-steel laminations 50 % (cold-rolled steel as proxy)"),
+        ("steel_cold_rolled_cn", 0.50, "electrical-steel laminations 50 % (electrical steel proxy: CN cold-rolled steel)"),
         ("copper_wire", 0.15, "copper winding 15 %"),
         ("aluminium_cast", 0.20, "die-cast aluminium frame, end shields, rotor cage 20 %"),
         ("steel_bar_cn", 0.12, "shaft, fasteners 12 %"),
@@ -111,7 +111,10 @@ COMPOSITIONS = {
         ("machining", 0.03, "shaft/end-shield machining: 0.03 kg removed per kg (ASSUMPTION)"),
     ], "ASSUMED composition of a small (0.75-7.5 kW) aluminium-frame motor; cast-iron frames replace the aluminium "
        "with cast_iron. Permanent-magnet servo motors contain NdFeB magnets (not modelled - rare-earth oxide refining "
-       "is carbon-intensive; add separately). Winding, stacking and assembly energy not included."),
+       "is carbon-intensive; add separately). Winding, stacking and assembly energy not included. Steel semis are "
+       "the CN (GB/T 51366) datasets; electrical steel is proxied by CN cold-rolled steel until an electrical-steel "
+       "dataset exists; aluminium_cast is the USLCI secondary casting (North American, proxy). For large "
+       "(> 100 kW) induction machines use electric_motor_induction_large (ABB EPD composition)."),
     "cable_power": ("kg", "Power cable, PVC-insulated copper, multi-core (e.g. 3G2.5 - 5G16), per kg", [
         ("copper_wire", 0.55, "copper conductor 55 %"),
         ("plastic_pvc", 0.45, "PVC insulation + sheath 45 %"),
@@ -151,15 +154,15 @@ COMPOSITIONS = {
     ], "ASSUMED: rings and rolling elements of 100Cr6 (hot-rolled bar as proxy); cage/seals ignored."),
     "fan": ("kg", "Axial/cooling fan with motor (AC/EC), per kg", [
         ("aluminium_cast", 0.35, "die-cast housing/hub 35 %"),
-        ("steel_cold_rolled", 0.25, "motor laminations, guard 25 %"),
+        ("steel_cold_rolled_cn", 0.25, "motor laminations, guard 25 % (electrical steel proxy for the laminations)"),
         ("copper_wire", 0.12, "winding 12 %"),
         ("plastic_engineering_proxy", 0.25, "impeller, parts 25 %"),
         ("pcb_assembly", 0.03, "EC electronics 3 %"),
     ], "ASSUMED composition of a small axial fan (cabinet/heat-sink fan). Assembly not included."),
     "transformer": ("kg", "Low-voltage dry-type control / isolation transformer, per kg", [
-        ("steel_cold_rolled", 0.60, "laminations 60 % (cold-rolled steel as proxy for electrical steel)"),
+        ("steel_cold_rolled_cn", 0.60, "laminations 60 % (electrical steel proxy: CN cold-rolled steel)"),
         ("copper_wire", 0.30, "windings 30 %"),
-        ("steel_hot_rolled", 0.05, "frame, brackets 5 %"),
+        ("steel_hot_rolled_cn", 0.05, "frame, brackets 5 %"),
         ("plastic_engineering_proxy", 0.05, "bobbins, insulation, varnish 5 %"),
     ], "ASSUMED composition of a dry-type LV transformer (0.1-10 kVA). Aluminium-wound types: replace copper by "
        "aluminium. Winding/varnish curing energy not included."),
@@ -220,6 +223,54 @@ def add_gap_components(p: Pack) -> None:
             p.tech(key, dataset, amount, unit_in, comment)
 
 
+# ABB Environmental Product Declaration 'AC machine type AMA 450, 1600 kW power' (ABB Industry Oy, Helsinki), table
+# 'Material for the product': kg per product (wooden packing 60 kg excluded as packaging).
+ABB_AMA450_KG = {  # material: (kg per product, dataset, comment)
+    "Electrical steel": (2500.0, "steel_cold_rolled_cn", "electrical steel proxy: CN cold-rolled steel"),
+    "Other steel": (2350.0, "steel_plate_cn", "frame, shaft, structural steel as CN plate"),
+    "Cast iron": (50.0, "cast_iron", "cast iron"),
+    "Aluminium": (120.0, "aluminium_primary_global", "aluminium as global primary ingot (semi processing not "
+                  "included; proxy)"),
+    "Copper": (344.0, "copper_wire", "copper windings"),
+    "Insulation material": (90.0, "plastic_engineering_proxy", "insulation (mica/polyester/epoxy): engineering "
+                            "plastic proxy"),
+    "Impregnation resin": (20.0, "plastic_engineering_proxy", "impregnation resin: engineering plastic proxy (epoxy)"),
+    "Paint": (16.0, "plastic_engineering_proxy", "paint: engineering plastic proxy (no paint dataset in this tree)"),
+}
+
+
+def add_large_motor(p: Pack) -> None:
+    p.source(source_id="abb_epd_ama450", kind="manufacturer",
+             title="Environmental Product Declaration, AC machine type AMA 450, 1600 kW power (material table)",
+             publisher="ABB Industry Oy / Machines Group, Helsinki", year="2002",
+             url="https://new.abb.com/motors-generators (ABB EPD AC machine AMA 450)",
+             read_at="https://scribd.com/document/699822038/AMA450GB",
+             licence="manufacturer's public environmental declaration; composition facts quoted with attribution",
+             attribution="ABB, EPD AC machine type AMA 450 1600 kW",
+             notes="PSR for Rotating Electrical Machines (April 2000); only the material table was read (electrical "
+                   "steel 2500, other steel 2350, cast iron 50, aluminium 120, copper 344, insulation 90, wooden "
+                   "packing 60, impregnation resin 20, paint 16 kg per product); the EPD's own impact figures were "
+                   "not reached. Year of the EPD not printed in the copy read; 2002 is the ISO 14001 / PSR era "
+                   "estimate")
+    total = sum(kg for kg, _, _ in ABB_AMA450_KG.values())
+    p.dataset("electric_motor_induction_large", "Electric motor, large squirrel-cage induction machine (> 100 kW, "
+              "HV/LV, cast/fabricated steel frame), per kg - materials from the ABB AMA 450 EPD",
+              category="component", unit="kg", geography="GLO", year=2002, source_id="abb_epd_ama450",
+              locator="EPD p.1 table 'Material for the product' (kg/product and kg/kW) for the AMA 450, 1600 kW, "
+                      "6000 V machine",
+              dq=(3, 3, 4, 4, 3), gwp_basis="AR6",
+              notes=f"Material shares of the ABB AMA 450 (1600 kW) per kg of machine: "
+                    + "; ".join(f"{m} {fmt(kg)} kg / {fmt(total)} kg = {fmt(kg / total)} -> {d}"
+                                for m, (kg, d, _) in ABB_AMA450_KG.items())
+                    + " (wooden packing 60 kg excluded). Material production only: lamination stamping, winding, "
+                      "impregnation, machining and assembly energy NOT included (completeness 4; typically a few "
+                      "% of a motor's cradle-to-gate GWP). Electrical steel is proxied by CN cold-rolled steel "
+                      "until an electrical-steel dataset exists (relink). Small aluminium-frame motors "
+                      "(0.75-7.5 kW) have much more aluminium: use electric_motor.")
+    for m, (kg, d, c) in ABB_AMA450_KG.items():
+        p.tech("electric_motor_induction_large", d, kg / total, "kg", f"{m} {fmt(kg)} kg / {fmt(total)} kg ({c})")
+
+
 def add_batteries(p: Pack) -> None:
     """Li-ion (LFP) battery per kWh of rated capacity from a peer-reviewed Chinese LCA."""
     p.source(source_id="hao_2017_lib_china", kind="peer-reviewed",
@@ -273,6 +324,7 @@ def main() -> None:
         p.tech("contactor_relay", dataset, kg, "kg", f"0.113 kg x ({' + '.join(notes)})")
 
     add_gap_components(p)
+    add_large_motor(p)
     add_batteries(p)
 
     p.write(HERE)
