@@ -239,7 +239,7 @@ ABB_AMA450_KG = {  # material: (kg per product, dataset, comment)
 def add_large_motor(p: Pack) -> None:
     p.source(source_id="abb_epd_ama450", kind="manufacturer",
              title="Environmental Product Declaration, AC machine type AMA 450, 1600 kW power (material table)",
-             publisher="ABB Industry Oy / Machines Group, Helsinki", year="2002",
+             publisher="ABB Industry Oy / Machines Group, Helsinki", year="",
              url="https://new.abb.com/motors-generators (ABB EPD AC machine AMA 450)",
              read_at="https://scribd.com/document/699822038/AMA450GB",
              licence="manufacturer's public environmental declaration; composition facts quoted with attribution",
@@ -247,12 +247,12 @@ def add_large_motor(p: Pack) -> None:
              notes="PSR for Rotating Electrical Machines (April 2000); only the material table was read (electrical "
                    "steel 2500, other steel 2350, cast iron 50, aluminium 120, copper 344, insulation 90, wooden "
                    "packing 60, impregnation resin 20, paint 16 kg per product); the EPD's own impact figures were "
-                   "not reached. Year of the EPD not printed in the copy read; 2002 is the ISO 14001 / PSR era "
-                   "estimate")
+                   "not reached. Publication year not printed in the copy read; the EPD follows the PSR for Rotating "
+                   "Electrical Machines dated April 2000, so it is 2000 or later")
     total = sum(kg for kg, _, _ in ABB_AMA450_KG.values())
     p.dataset("electric_motor_induction_large", "Electric motor, large squirrel-cage induction machine (> 100 kW, "
               "HV/LV, cast/fabricated steel frame), per kg - materials from the ABB AMA 450 EPD",
-              category="component", unit="kg", geography="GLO", year=2002, source_id="abb_epd_ama450",
+              category="component", unit="kg", geography="GLO", year=2000, source_id="abb_epd_ama450",
               locator="EPD p.1 table 'Material for the product' (kg/product and kg/kW) for the AMA 450, 1600 kW, "
                       "6000 V machine",
               dq=(3, 3, 4, 4, 3), gwp_basis="AR6",
