@@ -42,15 +42,23 @@ def packs() -> dict[str, dict[str, list[dict]]]:
             for name in PACKS}
 
 
+# Background datasets (materials, components) run their own electricity on an explicit grid dataset of the energy
+# pack (e.g. electricity_world_iea_2024), so the energy pack's datasets and exchanges are loaded as inputs too (its
+# own documentation is checked in tests/test_lci_data.py).
+ENERGY = {t: read(LCI / "packs" / "energy" / f"{t}.csv") for t in ("datasets", "exchanges")}
+
+
 @pytest.fixture(scope="module")
 def datasets(packs) -> dict[str, dict]:
-    return {d["key"]: d for pack in packs.values() for d in pack["datasets"]}
+    out = {d["key"]: d for d in ENERGY["datasets"]}
+    out.update({d["key"]: d for pack in packs.values() for d in pack["datasets"]})
+    return out
 
 
 @pytest.fixture(scope="module")
 def exchanges(packs) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
-    for pack in packs.values():
+    for pack in [{"exchanges": ENERGY["exchanges"]}, *packs.values()]:
         for e in pack["exchanges"]:
             out.setdefault(e["dataset"], []).append(e)
     return out
@@ -330,7 +338,69 @@ def test_servo_drive_composition_adds_up_and_gives_the_hand_computed_co2e(datase
     igbt = co2e_on_grid("spend_naics_334413", datasets, exchanges) * 150      # 150 USD2022/kg
     expected = (0.5 * pcb + 0.1 * igbt
                 + 0.8 * co2e_on_grid("aluminium_extrusion", datasets, exchanges)
-                + 0.3 * co2e_on_grid("steel_cold_rolled", datasets, exchanges)
+                + 0.3 * co2e_on_grid("steel_cold_rolled_cn", datasets, exchanges)  # CN steel since the components rework
                 + 0.2 * co2e_on_grid("plastic_engineering_proxy", datasets, exchanges)
                 + 0.1 * co2e_on_grid("copper_wire", datasets, exchanges))
     assert co2e_on_grid("servo_drive", datasets, exchanges) == pytest.approx(expected, rel=1e-6)
+
+
+# --- components and processes rework (issue 10) --------------------------------------------------------------------
+def test_components_do_not_use_the_factory_grid_for_their_own_electricity(packs):
+    # background components run assembly-type process energy on an explicit grid, not on the maker's factory grid
+    for e in packs["components"]["exchanges"]:
+        assert e["input"] != "electricity_factory", e["dataset"]
+        assert e["input"] not in {"machining", "heat_treatment", "anodising"}, e["dataset"]
+
+
+def test_bearing_process_energy_is_the_processes_model_on_the_world_grid(exchanges):
+    # 0.3 kg machined x 0.283086 kWh/kg + 2 furnace cycles x 1.0 kWh/kg = 2.0849 kWh of the IEA 2024 world grid
+    kwh = sum(float(e["amount"]) for e in exchanges["bearing"] if e["input"] == "electricity_world_iea_2024")
+    assert kwh == pytest.approx(0.3 * 1.6 / 0.8 / 0.25 * 1000 / 7.85 / 3600 + 2 * 25 * 8 / 200, rel=1e-5)
+
+
+def test_lfp_battery_is_the_published_pack_figure_per_kwh(datasets, exchanges):
+    # Hao et al. 2017: 3061 kg CO2-eq for a 28 kWh LFP pack made in China
+    assert datasets["battery_li_ion_lfp"]["unit"] == "kWh"
+    assert co2e_on_grid("battery_li_ion_lfp", datasets, exchanges) == pytest.approx(3061 / 28, rel=1e-5)
+
+
+def test_industrial_pc_is_half_the_laptop_pcf(datasets, exchanges):
+    # O'Connell & Stutz 2010: 300-400 kg CO2eq, manufacturing about half -> 175 kg per unit
+    assert co2e_on_grid("industrial_pc", datasets, exchanges) == pytest.approx(0.5 * (300 + 400) / 2)
+
+
+def test_large_motor_shares_are_the_abb_epd_material_table(exchanges):
+    # ABB AMA 450 EPD, kg per product: electrical steel 2500, other steel 2350, cast iron 50, aluminium 120,
+    # copper 344, insulation 90, impregnation resin 20, paint 16 (wooden packing 60 excluded) -> 5490 kg
+    rows = {}
+    for e in exchanges["electric_motor_induction_large"]:
+        rows[e["input"]] = rows.get(e["input"], 0.0) + float(e["amount"])
+    assert sum(rows.values()) == pytest.approx(1.0, rel=1e-5)
+    assert rows["steel_cold_rolled_cn"] == pytest.approx(2500 / 5490, rel=1e-5)
+    assert rows["copper_wire"] == pytest.approx(344 / 5490, rel=1e-5)
+    assert rows["plastic_engineering_proxy"] == pytest.approx((90 + 20 + 16) / 5490, rel=1e-5)
+
+
+def test_tig_arc_voltage_is_the_iec_60974_1_conventional_load_voltage(exchanges):
+    # U2 = 10 + 0.04 x 130 A = 15.2 V; 130 A x 15.2 V / 0.85 at 30 cm/min -> 3.333 min per m
+    kwh = float(next(e["amount"] for e in exchanges["welding_tig"] if e["input"] == "electricity_factory"))
+    assert kwh == pytest.approx(130 * (10 + 0.04 * 130) / 1000 / 0.85 * (100 / 30) / 60, rel=1e-5)
+
+
+def test_laser_cutting_is_the_machine_makers_total_draw_over_the_cutting_speed(exchanges):
+    # ROCLAS: 12 kW fibre machine draws 40-50 kW in total -> 45 kW / (15 m/min x 60) = 0.05 kWh per m
+    kwh = float(next(e["amount"] for e in exchanges["laser_cutting"] if e["input"] == "electricity_factory"))
+    assert kwh == pytest.approx(45 / (15 * 60))
+
+
+def test_spend_based_components_state_a_price_range(datasets):
+    for key in ("pcb_assembly", "power_electronics_module", "hmi_panel", "sensor", "pneumatic_valve"):
+        assert "ASSUMED range" in datasets[key]["notes"], key
+        assert datasets[key]["dq_reliability"] == "5", key
+
+
+def test_process_datasets_resting_on_web_pages_only_are_rated_reliability_5(packs):
+    sources = {s["source_id"]: s for s in packs["processes"]["sources"]}
+    for d in packs["processes"]["datasets"]:
+        if sources[d["source_id"]]["kind"] in {"secondary copy", "assumption"}:
+            assert d["dq_reliability"] == "5", d["key"]
