@@ -136,7 +136,35 @@ def test_background_datasets_of_the_pack_do_not_use_the_factory_grid():
     assert not [r for r in _rows(PACK, "exchanges.csv") if r["input"] == "electricity_factory"]
 
 
-def test_pa66_is_a_flagged_polyamide_proxy_not_the_average_plastic():
-    assert [(r["kind"], r["input"], float(r["amount"])) for r in _exchanges("pa66")] == [("technosphere", "pa6", 1.0)]
-    row = next(r for r in _rows(PACK, "datasets.csv") if r["key"] == "pa66")
-    assert row["notes"].startswith("PROXY") and int(row["dq_technological"]) >= 4
+def test_pa66_pc_pom_come_from_plasticseurope_eco_profile_datasets():
+    # PlasticsEurope Public LCI Database, EF 3.1 results of the ILCD inventories: PA6.6 (EU-27, 2011) 6.48,
+    # PC (EU-25, 2007) 4.19, POM (EU-27, 2010) 3.26 kg CO2e/kg; DESNZ average rigid plastic was 3.354
+    expected = {"pa66": 6.48, "pc": 4.19, "pom": 3.26}
+    rows = {r["key"]: r for r in _rows(PACK, "datasets.csv")}
+    sources = {r["source_id"]: r for r in _rows(PACK, "sources.csv")}
+    for key, value in expected.items():
+        assert [(r["kind"], r["input"], float(r["amount"])) for r in _exchanges(key)] == [
+            ("biosphere", "co2e_aggregated", value)]
+        assert rows[key]["source_id"] != "desnz_2025"
+        source = sources[rows[key]["source_id"]]
+        assert source["kind"] == "association" and "plasticseurope" in source["url"]
+        assert source["read_at"]  # the GWP was read in a third-party evaluation, named as where read
+        assert int(rows[key]["dq_reliability"]) == 4
+
+
+def test_glass_filled_pa66_follows_the_pa66_eco_profile():
+    amounts = {r["input"]: float(r["amount"]) for r in _exchanges("pa66_gf30")}
+    assert amounts == {"pa66": 0.7, "glass_fibre": 0.3}
+    # 0.7 x 6.48 (PA6.6) + 0.3 x 1.5349 (USLCI E-glass, AR6) = 4.536 + 0.46047 = 4.99647 kg CO2e/kg
+    assert 0.7 * 6.48 + 0.3 * 1.5349 == pytest.approx(4.99647)
+
+
+def test_remaining_average_plastic_placeholders_are_rated_reliability_5():
+    rows = {r["key"]: r for r in _rows(PACK, "datasets.csv")}
+    for key in ("pmma", "ptfe", "peek", "epoxy"):
+        assert [(r["input"], float(r["amount"])) for r in _exchanges(key)] == [("co2e_aggregated", 3.354281)]
+        assert rows[key]["notes"].startswith("PLACEHOLDER / PROXY")
+        assert int(rows[key]["dq_technological"]) == 5 and int(rows[key]["dq_reliability"]) == 5
+    # FR-4 rests on the epoxy placeholder: 0.6 x 1.5349 + 0.4 x 3.35428 = 0.92094 + 1.34171 = 2.26265
+    assert int(rows["fr4_laminate"]["dq_reliability"]) == 5
+    assert 0.6 * 1.5349 + 0.4 * 3.35428 == pytest.approx(2.26265, rel=1e-5)

@@ -46,7 +46,7 @@ class ReferenceCheck(BaseModel):
     reference_unit: str = Field(min_length=1)
     source: str = Field(min_length=3)
     kind: Literal[PRIMARY_KINDS]  # type: ignore[valid-type]
-    year: str = Field(min_length=4)
+    year: str = Field(pattern=r"^(\d{4}(-\d{4})?|n\.d\.)$", description="year of publication, or n.d.")
     geography: str = Field(min_length=1)
     scope: str = Field(min_length=1)
     gwp_basis: str = Field(min_length=1)
