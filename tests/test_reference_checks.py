@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 from pathlib import Path
 
@@ -105,3 +106,22 @@ def test_pcf_data_show_prints_the_checks_of_a_dataset(capsys):
     out = capsys.readouterr().out
     assert "source kind: government" in out
     assert "independent reference checks" in out and "Ember" in out
+
+
+def test_every_semi_finished_product_lies_between_its_input_and_that_plus_its_processing(background):
+    """lci_data/semi_finished.csv: a semi is its upstream metal (times the input range) plus a documented range of
+    processing emissions; a factor outside that envelope (rolling adding 8 kg CO2e/kg) is a data error."""
+    factors = get_method(background.tables).factors_for(background.flow_keys)
+
+    def value(key):
+        return float(background.cumulative[background.index(key)] @ factors)
+
+    with open(lci_data_dir() / "semi_finished.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) >= 15
+    for r in rows:
+        upstream = value(r["upstream"])
+        low = upstream * float(r["input_low"]) + float(r["processing_low"])
+        high = upstream * float(r["input_high"]) + float(r["processing_high"])
+        assert low <= value(r["dataset"]) <= high, (r["dataset"], round(value(r["dataset"]), 3), low, high)
+        assert r["basis"].strip()
