@@ -121,14 +121,15 @@ def audited_footprint(
     packs: tuple[str, ...] = (),
     background=None,
     progress=None,
+    use_disk_cache: bool = True,
     **options,
 ):
     """`pcf.engine.footprint` of a BOM file, with the audit trail in `result.data_versions["audit"]`.
 
     lci_data: the lci_data folder (default: $PCF_LCI_DATA or the shipped one); packs: optional packs to load;
     background: an already compiled Background (e.g. from another Brightway database) - then the audit records
-    its content hash only and `verify` needs the same background passed in; options: grid, method, solver and the
-    other keyword options of `pcf.engine.footprint` (mapping, aliases, cutoff ...), recorded as given.
+    its content hash only and `verify` needs the same background passed in; use_disk_cache: False solves the
+    background afresh (as `verify` does); options: grid, method, solver and the other keyword options of `pcf.engine.footprint` (mapping, aliases, cutoff ...), recorded as given.
     """
     from .data.background import compile_background
     from .data.tables import lci_data_dir, load_lci_tables
@@ -145,7 +146,7 @@ def audited_footprint(
     if background is None:
         root = Path(lci_data) if lci_data is not None else lci_data_dir()
         tables = load_lci_tables(root, optional_packs=tuple(packs))
-        background = compile_background(tables)
+        background = compile_background(tables, use_disk_cache=use_disk_cache)
         manifest = lci_data_manifest(root, tables.packs)
         lci_block = {"root": str(root.resolve()), "packs": list(tables.packs), "optional_packs": list(packs),
                      "content_hash": tables.content_hash, "files_sha256": manifest_hash(manifest),
@@ -370,8 +371,9 @@ def verify(
         return Verification(checks)
     recorded_hash = audit["lci_data"]["content_hash"]
     try:
+        # solved afresh from lci_data: a cached background is never trusted to confirm a result
         result = audited_footprint(bom_path, lci_data=root, packs=tuple(audit["lci_data"].get("optional_packs", ())),
-                                   background=background, **options)
+                                   background=background, use_disk_cache=False, **options)
     except PcfError as exc:
         checks.append(Check("recomputation", False, [f"the recorded inputs no longer compute: {exc.describe()}"]))
         return Verification(checks)

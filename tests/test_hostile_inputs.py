@@ -157,3 +157,69 @@ def test_a_report_run_replaces_the_whole_previous_set_and_a_failed_one_leaves_it
     assert sorted(p.name for p in out.iterdir()) == ["cfp_report.html", "cfp_report.xlsx", "notes.txt",
                                                       "result.json"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".report-")]  # no scratch folder left
+
+
+def _cache_files(monkeypatch, tmp_path):
+    from pcf.data.background import compile_background
+    from pcf.data.tables import load_lci_tables
+
+    monkeypatch.setenv("PCF_CACHE_DIR", str(tmp_path / "cache"))
+    tables = load_lci_tables()
+    from pcf.data import background as bg_module
+
+    bg_module._compile_cached.cache_clear()
+    first = compile_background(tables)
+    npz = sorted((tmp_path / "cache").glob("background-*.npz"))
+    meta = sorted((tmp_path / "cache").glob("background-*.json"))
+    assert len(npz) == 1 and len(meta) == 1
+    return tables, first, npz[0], meta[0], bg_module
+
+
+def test_the_background_cache_holds_no_code_and_an_altered_one_is_rebuilt(tmp_path, monkeypatch):
+    import numpy as np
+
+    tables, first, npz, meta, bg_module = _cache_files(monkeypatch, tmp_path)
+    assert not list((tmp_path / "cache").glob("*.pkl"))
+    with np.load(npz, allow_pickle=False) as arrays:  # plain arrays only: loading runs no code
+        assert set(arrays.files) >= {"cumulative", "fe", "spend"}
+    # halve the matrix (a forged cache): its recorded hash no longer matches, so it is rebuilt, not used
+    with np.load(npz, allow_pickle=False) as arrays:
+        forged = {name: arrays[name] for name in arrays.files}
+    forged["cumulative"] = forged["cumulative"] / 2
+    np.savez(npz, **forged)
+    bg_module._compile_cached.cache_clear()
+    again = bg_module.compile_background(tables)
+    assert np.array_equal(again.cumulative, first.cumulative)
+    # a truncated file is rebuilt too
+    npz.write_bytes(npz.read_bytes()[:100])
+    bg_module._compile_cached.cache_clear()
+    assert np.array_equal(bg_module.compile_background(tables).cumulative, first.cumulative)
+    bg_module._compile_cached.cache_clear()
+
+
+def test_verify_recomputes_from_lci_data_and_never_trusts_the_cache(tmp_path, monkeypatch, capsys):
+    import json as _json
+
+    import numpy as np
+
+    tables, first, npz, meta, bg_module = _cache_files(monkeypatch, tmp_path)
+    bom = tmp_path / "bom.yaml"
+    bom.write_text(GOOD, encoding="utf-8")
+    result = tmp_path / "result.json"
+    assert main(["footprint", str(bom), "--json", str(result)]) == 0
+    # forge the cache consistently (arrays and their recorded hash): a footprint run would now use it ...
+    with np.load(npz, allow_pickle=False) as arrays:
+        forged = {name: arrays[name] / 2 if name == "cumulative" else arrays[name] for name in arrays.files}
+    np.savez(npz, **forged)
+    import hashlib
+
+    record = _json.loads(meta.read_text())
+    record["npz_sha256"] = hashlib.sha256(npz.read_bytes()).hexdigest()
+    meta.write_text(_json.dumps(record))
+    bg_module._compile_cached.cache_clear()
+    assert np.allclose(bg_module.compile_background(tables).cumulative, first.cumulative / 2)  # the forgery is read
+    bg_module._compile_cached.cache_clear()
+    capsys.readouterr()
+    # ... but verify solves lci_data afresh: the genuine result is confirmed
+    assert main(["verify", str(result)]) == 0, capsys.readouterr().out
+    bg_module._compile_cached.cache_clear()

@@ -15,7 +15,9 @@ keyed by the tables' content hash, so a run never recompiles an unchanged backgr
 
 from __future__ import annotations
 
-import pickle
+import hashlib
+import io
+import json
 from pathlib import Path
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,7 +35,7 @@ from .tables import FACTORY_ELECTRICITY, LciTables, load_lci_tables
 
 BACKGROUND_ID_OFFSET = 1  # dataset i has Brightway id i + 1
 FLOW_ID_OFFSET = 1
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 GWP_BASES = ("AR6", "AR5", "AR4", "CO2 only", "unknown")
 PRECHARACTERISED_GAS = "CO2e"  # flows that are already kg CO2e (co2e_aggregated, supplier declarations)
 
@@ -280,24 +282,57 @@ def _compile_cached(content_hash: str, box: _TablesBox, use_disk_cache: bool) ->
     tables = box.tables
     keys = tuple(tables.datasets.index)
     flow_keys = tuple(tables.flows.index)
-    path = cache_dir() / f"background-{content_hash[:32]}-v{CACHE_FORMAT}.pkl"
-    if use_disk_cache and path.exists():
-        try:
-            with path.open("rb") as handle:
-                stored = pickle.load(handle)
-            if stored["keys"] == keys and stored["flow_keys"] == flow_keys:
-                return Background(tables, keys, flow_keys, stored["cumulative"], stored["fe"], stored["spend"],
-                                  stored["basis"])
-        except Exception:  # a stale or truncated cache file is rebuilt, never trusted
-            path.unlink(missing_ok=True)
+    stem = cache_dir() / f"background-{content_hash[:32]}-v{CACHE_FORMAT}"
+    if use_disk_cache:
+        stored = _read_cache(stem, content_hash, keys, flow_keys)
+        if stored is not None:
+            return Background(tables, keys, flow_keys, *stored)
     cumulative, fe, spend, basis = _solve_cumulative(tables, list(keys), list(flow_keys))
     if use_disk_cache:
-        tmp = path.with_suffix(".tmp")
-        with tmp.open("wb") as handle:
-            pickle.dump({"keys": keys, "flow_keys": flow_keys, "cumulative": cumulative, "fe": fe,
-                         "spend": spend, "basis": basis}, handle)
-        tmp.replace(path)
+        _write_cache(stem, content_hash, keys, flow_keys, cumulative, fe, spend, basis)
     return Background(tables, keys, flow_keys, cumulative, fe, spend, basis)
+
+
+def _write_cache(stem: Path, content_hash: str, keys, flow_keys, cumulative, fe, spend, basis) -> None:
+    """Arrays in an .npz (no pickled objects), described by a JSON file that records the .npz's SHA-256."""
+    bases = sorted(basis or {})
+    arrays = {"cumulative": cumulative, "fe": fe, "spend": spend}
+    arrays.update({f"basis_{i}": basis[b] for i, b in enumerate(bases)})
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    payload = buffer.getvalue()
+    meta = {"format": CACHE_FORMAT, "content_hash": content_hash, "keys": list(keys), "flow_keys": list(flow_keys),
+            "bases": bases, "npz_sha256": hashlib.sha256(payload).hexdigest()}
+    for suffix, data in ((".npz", payload), (".json", json.dumps(meta).encode())):
+        tmp = stem.with_suffix(suffix + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(stem.with_suffix(suffix))
+
+
+def _read_cache(stem: Path, content_hash: str, keys, flow_keys):
+    """The cached arrays, or None when absent, stale, corrupt or not matching its recorded hash (then rebuilt)."""
+    npz, meta_path = stem.with_suffix(".npz"), stem.with_suffix(".json")
+    if not (npz.is_file() and meta_path.is_file()):
+        return None
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        payload = npz.read_bytes()
+        if (meta.get("format") != CACHE_FORMAT or meta.get("content_hash") != content_hash
+                or tuple(meta.get("keys", ())) != keys or tuple(meta.get("flow_keys", ())) != flow_keys
+                or hashlib.sha256(payload).hexdigest() != meta.get("npz_sha256")):
+            raise ValueError("stale or altered cache")
+        with np.load(io.BytesIO(payload), allow_pickle=False) as arrays:
+            basis = {b: arrays[f"basis_{i}"] for i, b in enumerate(meta["bases"])}
+            out = (arrays["cumulative"], arrays["fe"], arrays["spend"], basis)
+        n, m = len(keys), len(flow_keys)
+        if out[0].shape != (n, m) or out[1].shape != (n,) or out[2].shape != (n, m) \
+                or not all(np.isfinite(a).all() for a in out[:3]):
+            raise ValueError("arrays of the wrong shape or not finite")
+        return out
+    except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError):
+        for path in (npz, meta_path):  # never trusted: removed and rebuilt
+            path.unlink(missing_ok=True)
+        return None
 
 
 @lru_cache(maxsize=4)
