@@ -120,20 +120,56 @@ def _csv_sheets(path: Path, encoding: str | None) -> tuple[dict[str, list[tuple[
     return {"bom": rows}, meta, delimiter
 
 
+@dataclass(frozen=True)
+class UncachedFormula:
+    """A formula cell whose value was never saved (written by a script, not opened in a spreadsheet program)."""
+
+    sheet: str
+    cell: str  # A1 reference
+    formula: str
+
+    def error(self, file: str, row: int, column: str) -> BomError:
+        return BomError(f"cell {self.sheet}!{self.cell} holds the formula {self.formula} without a saved value",
+                        file=file, row=row, column=column,
+                        expected="the value itself, or the workbook saved once in Excel / LibreOffice")
+
+
 def _xlsx_sheets(path: Path) -> tuple[dict[str, list[tuple[int, list]]], dict]:
+    """Every visible sheet, read in full (normal mode: a stale <dimension> tag cannot hide rows).
+
+    Formula cells carry their saved value; a formula with no saved value becomes an UncachedFormula, which the
+    readers refuse where a value is needed. Hidden and very hidden sheets are not read (listed in meta).
+    """
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        values = openpyxl.load_workbook(path, read_only=False, data_only=True)
+        formulas = openpyxl.load_workbook(path, read_only=False, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise BomError(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", file=str(path)) from None
-    sheets = {}
+    sheets, hidden = {}, []
     try:
-        for sheet in book.worksheets:
-            sheets[sheet.title] = [(i, list(row)) for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        for sheet in values.worksheets:
+            if sheet.sheet_state != "visible":
+                hidden.append(sheet.title)
+                continue
+            source = formulas[sheet.title]
+            rows = []
+            for i, row in enumerate(sheet.iter_rows(), start=1):
+                cells = []
+                for cell in row:
+                    value = cell.value
+                    if value is None:
+                        raw = source.cell(row=cell.row, column=cell.column).value
+                        if isinstance(raw, str) and raw.startswith("="):
+                            value = UncachedFormula(sheet.title, cell.coordinate, raw)
+                    cells.append(value)
+                rows.append((i, cells))
+            sheets[sheet.title] = rows
     finally:
-        book.close()
-    return sheets, {}
+        values.close()
+        formulas.close()
+    return sheets, {"_hidden_sheets": hidden}
 
 
 # -- tables ----------------------------------------------------------------------------------------------------------
@@ -167,6 +203,9 @@ def _table(name: str, rows: list[tuple[int, list]], aliases: dict, file: str) ->
                 if number <= row_number:
                     continue
                 record = {col: values[i] for i, col in columns.items() if i < len(values)}
+                for col, value in record.items():
+                    if isinstance(value, UncachedFormula):
+                        raise value.error(file, number, headers[col])
                 if any(v is not None and str(v).strip() != "" for v in record.values()):
                     table.rows.append((number, record))
             return table
@@ -175,6 +214,8 @@ def _table(name: str, rows: list[tuple[int, list]], aliases: dict, file: str) ->
 
 
 def _number(value, *, file: str, row: int, column: str, decimal_comma: bool, required: bool = False):
+    if isinstance(value, UncachedFormula):
+        raise value.error(file, row, column)
     if value is None or (isinstance(value, str) and value.strip() == ""):
         if required:
             raise BomError("empty cell", file=file, row=row, column=column, expected="a number")
@@ -241,10 +282,14 @@ def read_table_bom(path: str | Path, *, aliases: str | Path | None = None, class
     else:
         sheets, meta = _xlsx_sheets(path)
         decimal_comma = False
+    meta.pop("_hidden_sheets", None)
     roles: dict[str, tuple[str, list]] = {}
     for title, rows in sheets.items():
         role = lookup["sheets"].get(_norm(title))
-        if role and role not in roles:
+        if role and role in roles:
+            raise BomError(f"two sheets hold the {role} table: '{roles[role][0]}' and '{title}'", file=file,
+                           expected=f"one visible {role} sheet (hide or delete the other)")
+        if role:
             roles[role] = (title, rows)
     if "bom" not in roles:
         first = next(iter(sheets.items()), None)
@@ -254,6 +299,9 @@ def read_table_bom(path: str | Path, *, aliases: str | Path | None = None, class
         roles["bom"] = first
     if "machine" in roles:
         for number, cells in roles["machine"][1]:
+            for value in cells[:2]:
+                if isinstance(value, UncachedFormula):
+                    raise value.error(file, number, value.cell)
             if cells and cells[0] not in (None, ""):
                 meta[str(cells[0]).strip()] = (cells[1] if len(cells) > 1 else None, number)
     context = _Context(file, decimal_comma, classify or (lambda _text: None), lookup)
@@ -429,7 +477,7 @@ class _Context:
     def _line(self, node, table: Table, top_level: bool = False) -> dict:
         rec, row = node["rec"], node["row"]
         line = self._common(rec, row, table)
-        quantity = self.num(rec, "quantity", row, table)
+        quantity = self.num(rec, "quantity", row, table, required="quantity" in table.headers)
         if quantity is not None and quantity <= 0:
             raise BomError(f"quantity {quantity:g} is not positive", file=self.file, row=row,
                            column=table.headers.get("quantity", "quantity"), expected="a quantity greater than 0")
@@ -511,7 +559,7 @@ class _Context:
     def flat_line(self, role: str, row: int, rec: dict, table: Table) -> dict:
         line = self._common(rec, row, table)
         text = _text(rec.get("dataset")) or _text(rec.get("material")) or ""
-        quantity = self.num(rec, "quantity", row, table)
+        quantity = self.num(rec, "quantity", row, table, required="quantity" in table.headers)
         if role == "packaging":
             mass = self._mass_kg(rec, row, table)
             if mass is None:
