@@ -242,3 +242,73 @@ def test_random_tables_give_only_pcf_errors(tmp_path, header, rows):
         pcf.bom.model_from_data(data, source=str(path))
     except PcfError:
         pass
+
+
+# -- spreadsheets are read fully and literally ----------------------------------------------------------------------
+def _workbook(path: Path, *, bom_rows=GOOD, extra=None):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "bom"
+    sheet.append(HEADER)
+    for row in bom_rows:
+        sheet.append(row)
+    machine = book.create_sheet("machine")
+    for key, value in (("machine.id", "T1"), ("machine.name", "Test rig"), ("factory.electricity", "grid_a")):
+        machine.append([key, value])
+    if extra:
+        extra(book)
+    book.save(path)
+    return path
+
+
+def _energy_sheet(book, title, kwh, hidden=False):
+    sheet = book.create_sheet(title)
+    sheet.append(["id", "dataset", "qty", "uom"])
+    sheet.append([f"E-{title}", "electricity_factory", kwh, "kWh"])
+    if hidden:
+        sheet.sheet_state = "hidden"
+
+
+def test_rows_beyond_a_stale_dimension_tag_are_read(tmp_path, tiny_background):
+    import re
+    import zipfile
+
+    path = _workbook(tmp_path / "b.xlsx")
+    stale = tmp_path / "stale.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(stale, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1:G2"/>', data)
+            dst.writestr(item, data)
+    assert b'ref="A1:G2"' in zipfile.ZipFile(stale).read("xl/worksheets/sheet1.xml")
+    full = pcf.footprint(read_bom(path), background=tiny_background)
+    assert pcf.footprint(read_bom(stale), background=tiny_background).total_kg_co2e == \
+        pytest.approx(full.total_kg_co2e, rel=1e-12)
+
+
+def test_a_hidden_sheet_is_not_read(tmp_path):
+    path = _workbook(tmp_path / "b.xlsx", extra=lambda book: (_energy_sheet(book, "energy", 100),
+                                                             _energy_sheet(book, "Energie", 99999, hidden=True)))
+    data = read_table_bom(path)
+    assert [e["amount"] for e in data["energy"]] == [100]
+
+
+def test_two_visible_sheets_of_one_role_are_refused(tmp_path):
+    path = _workbook(tmp_path / "b.xlsx", extra=lambda book: (_energy_sheet(book, "energy", 100),
+                                                             _energy_sheet(book, "Energie", 50)))
+    expect_error(path, "two sheets hold the energy table: 'energy' and 'Energie'")
+
+
+def test_a_formula_without_a_saved_value_is_refused_with_its_cell(tmp_path):
+    rows = [list(r) for r in GOOD]
+    rows[1][6] = "=2*1.5"  # openpyxl writes formulas without cached values
+    path = _workbook(tmp_path / "b.xlsx", bom_rows=rows)
+    err = expect_error(path, r"cell bom!G3 holds the formula =2\*1.5 without a saved value", row=3)
+    assert err.column == "weight (kg)"
+
+
+def test_an_empty_quantity_cell_is_refused_not_read_as_one(tmp_path):
+    rows = [list(r) for r in GOOD]
+    rows[1][3] = None
+    expect_error(_workbook(tmp_path / "b.xlsx", bom_rows=rows), "empty cell", row=3, column="qty")
