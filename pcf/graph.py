@@ -92,6 +92,19 @@ class MassRollup:
         }
 
 
+# What each kind of BOM line may link to (dataset categories, docs/lci_data_format.md): an energy line pointing at
+# steel, or a part made of a transport dataset, is an error, not a number. Process lines may also consume auxiliary
+# materials (welding wire, trial foil scrapped in the acceptance test).
+CATEGORIES_BY_LINE_KIND = {
+    "part": ("material", "packaging", "spend"),
+    "component": ("component", "material", "packaging", "spend", "process"),  # a process: an outsourced service
+    "process": ("process", "electricity", "fuel", "placeholder", "material", "packaging"),
+    "energy": ("electricity", "fuel", "placeholder"),
+    "packaging": ("packaging", "material"),
+    "transport": ("transport",),
+}
+
+
 @dataclass(frozen=True)
 class ProductGraph:
     """A validated product graph with its foreground nodes in topological order."""
@@ -285,6 +298,14 @@ class _Builder:
         if not self.bg.has(dataset):
             self.unknown.append((line, dataset))
             return
+        kind = getattr(line, "kind", "line")
+        category = self.bg.tables.datasets.at[dataset, "category"]
+        allowed = CATEGORIES_BY_LINE_KIND.get(kind)
+        if allowed and category not in allowed:
+            raise MappingError(f"line '{line.id}': a {kind} line cannot use '{dataset}', a {category} dataset",
+                               file=line.source_file or self.system.source_file, row=line.source_row,
+                               column="material" if kind == "part" else "dataset",
+                               expected=f"a dataset of category {' or '.join(allowed)}")
         ref_unit = self.bg.units[dataset]
         key = (unit, ref_unit)
         factor = self._factors.get(key)
@@ -299,7 +320,6 @@ class _Builder:
                 ) from None
             self._factors[key] = factor
         value = amount * factor * (-1.0 if credit else 1.0)
-        kind = getattr(line, "kind", "line")
         site, grid, reason = self._grid(kind, line, owner, dataset)
         self.links.append(Link(parent, dataset, value, stage, line.id, kind, module,
                                material, line.data_type.value, amount_text or f"{amount:g} {unit}",

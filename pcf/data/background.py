@@ -35,7 +35,7 @@ from .tables import FACTORY_ELECTRICITY, LciTables, load_lci_tables
 
 BACKGROUND_ID_OFFSET = 1  # dataset i has Brightway id i + 1
 FLOW_ID_OFFSET = 1
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 GWP_BASES = ("AR6", "AR5", "AR4", "CO2 only", "unknown")
 PRECHARACTERISED_GAS = "CO2e"  # flows that are already kg CO2e (co2e_aggregated, supplier declarations)
 
@@ -228,6 +228,7 @@ def _solve_cumulative(tables: LciTables, keys, flow_keys) -> tuple[np.ndarray, n
         unit = np.zeros(n)
         unit[keys.index(FACTORY_ELECTRICITY)] = 1.0
         fe = lu.solve(unit)
+        fe[np.abs(fe) < 1e-12] = 0.0  # round-off of the LU solve (1e-16 kWh), not electricity anyone uses
     if not np.all(np.isfinite(cumulative)):
         raise SolveError("the background solve gave non-finite values (check loops with amounts >= 1)")
     return (np.ascontiguousarray(cumulative), fe, np.ascontiguousarray(spend_cumulative),
