@@ -126,6 +126,18 @@ def main() -> None:
              "data), International Zinc Association (2005 data), PE International stainless 304 (2008-2012), "
              "steel sheet by Markus Engineering / Franklin Associates (1993-2002), MBMA structural steel "
              "(2011-2013); locators give the process @id")
+    p.source(source_id="sgb_smit_tk_go_2022", kind="manufacturer",
+             read_at="https://www.powersystems.technology/news/thyssenkrupp-supplies-sgb-smit-with-electrical-steel-for-"
+             "digital-substations.html (news page reproducing the press release; also eurometal.net, Kallanish)",
+             title="SGB-SMIT Group press release (2022): first CO2-reduced grain-oriented electrical steel (thyssenkrupp "
+             "bluemint) delivered to SGB-SMIT Regensburg for E.ON substation transformers",
+             publisher="SGB-SMIT Group (transformer manufacturer), stating thyssenkrupp Steel / thyssenkrupp Electrical "
+             "Steel figures", year="2022", url="https://www.sgb-smit.com/",
+             licence="facts quoted with attribution; press release (c) SGB-SMIT Group",
+             attribution="SGB-SMIT Group press release 2022 (thyssenkrupp grain-oriented electrical steel CO2 intensity)",
+             notes="manufacturer statement of the conventional product's CO2 intensity (3.7 t CO2 per t), the basis of a "
+             "mass-balance low-CO2 claim (1.8 t); not a verified EPD, boundary only described as 'including all further "
+             "processing steps in Duisburg and in Gelsenkirchen'")
     p.source(source_id="epa_ghg_hub_2025", kind="government", title="GHG Emission Factors Hub 2025, Table 1 Stationary Combustion",
              publisher="US EPA", year="2025", url="https://www.epa.gov/climateleadership/ghg-emission-factors-hub",
              licence="US government work, public domain", attribution="US EPA GHG Emission Factors Hub (2025)",
@@ -224,6 +236,26 @@ def main() -> None:
                      "DIRECT emissions only (excludes electricity and upstream supply; base value before the "
                      "2026-2028 mark-ups). Likely an over-estimate for EAF tool steel from scrap, an under-estimate "
                      "of full cradle-to-gate for BF route; flagged placeholder.")
+
+    # electrical steel (grain-oriented): manufacturer figure for the conventional BF-BOF route product
+    p.dataset("electrical_steel_go", "Grain-oriented electrical steel (CRGO) coil, conventional blast-furnace route "
+              "(thyssenkrupp, Germany)", category="material", unit="kg", geography="DE", year=2022,
+              source_id="sgb_smit_tk_go_2022",
+              locator="press release text: 'a reduction in the CO2 intensity of one ton of steel from 3.7 tons to 1.8 tons' "
+                      "(conventional grain-oriented electrical steel 3.7 t CO2/t, incl. all further processing steps in "
+                      "Duisburg (hot strip) and Gelsenkirchen (electrical steel)) / 1000",
+              dq=(1, 3, 2, 3, 4), gwp_basis="CO2 only",
+              notes="3.7 t CO2 per t conventional grain-oriented electrical steel (thyssenkrupp Steel Duisburg BF-BOF hot "
+                    "strip + thyssenkrupp Electrical Steel Gelsenkirchen: cold rolling, decarburising and high-temperature box "
+                    "annealing, insulating coating) = 3.7 kg CO2/kg, stated as CO2 (CH4/N2O not included; gwp_basis CO2 "
+                    "only). Manufacturer statement in a customer's press release, not a verified EPD (reliability 4). "
+                    "European BF-BOF route; used as the global default (no Chinese or worldsteel electrical-steel figure was "
+                    "reached). Non-oriented electrical steel (motor laminations) has no box anneal and is expected lower: "
+                    "the mapping table uses this dataset for NO grades only as a flagged, conservative proxy. Cross-check: "
+                    "worldsteel 2024 crude steel 2.18 and GB/T 51366 Chinese cold-rolled coil 2.53 are floors (crude steel, "
+                    "unalloyed cold-rolled).")
+    p.bio("electrical_steel_go", "co2_fossil", 3.7, "3.7 t CO2 per t conventional GO electrical steel (SGB-SMIT 2022, "
+          "thyssenkrupp figure)")
 
     # stainless: by route. The two USLCI copies of 'Steel, stainless 304, flat rolled coil' differ only in how the
     # 0.536 kg stainless scrap input is booked: the 2017 JSON-LD export (used here) leaves it as a cut-off flow
