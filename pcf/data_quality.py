@@ -20,6 +20,29 @@ from .engine import footprint
 from .methods import get_method
 
 TOP_DATASETS = 50
+SIGNIFICANT_SHARE = 0.005  # a dataset carrying >= 0.5 % of an example machine must have a reference
+REQUIRED_COVERAGE = 0.95  # share of each example machine's total carried by referenced datasets
+
+
+def mapping_choices(mapping_dir: Path) -> set[str]:
+    """Every dataset the shipped mapping tables can choose (materials.csv and the regional twins)."""
+    import csv
+
+    with open(mapping_dir / "materials.csv", encoding="utf-8") as fh:
+        chosen = {r["dataset"] for r in csv.DictReader(fh) if r["dataset"] != "EXCLUDE"}
+    with open(mapping_dir / "regional.csv", encoding="utf-8") as fh:
+        chosen |= {r["regional_dataset"] for r in csv.DictReader(fh)}
+    return chosen
+
+
+def unreferenced(shares: pd.DataFrame, checked: list[CheckedReference], chosen: set[str]) -> pd.Series:
+    """Datasets without an independent reference that carry >= SIGNIFICANT_SHARE of an example or that the
+    mapping can choose, with their largest share of any example machine (the open gaps)."""
+    referenced = {c.check.dataset for c in checked}
+    largest = shares.abs().max(axis=1)
+    keys = {k for k, s in largest.items() if s >= SIGNIFICANT_SHARE} | set(chosen)
+    gaps = sorted(k for k in keys if k not in referenced)
+    return pd.Series({k: float(largest.get(k, 0.0)) for k in gaps}, dtype=float).sort_values(ascending=False)
 
 
 def dataset_shares(bom_paths, background: Background) -> pd.DataFrame:
@@ -94,6 +117,16 @@ def render_data_quality_markdown(background: Background, bom_paths, *, top: int 
             unit_label = "kWh" if r.quantity == "kWh" else f"kg CO2e/{unit}"
             lines.append(f"| `{key}` | {share:.1%} | {r.pcf_value:.3g} | {unit_label} | {ref} | {r.ratio:.2f} | "
                          f"{r.status} | {_cell(r.source)} ({r.kind}, {r.year}, {r.geography}) |")
+    gaps = unreferenced(shares, checked, mapping_choices(lci_data_dir() / "mapping"))
+    lines += ["", "## Open gaps: datasets without an independent reference", ""]
+    if len(gaps):
+        lines += [f"The target is >= {REQUIRED_COVERAGE:.0%} of every example machine carried by referenced datasets, "
+                  f"and a reference for every dataset with >= {SIGNIFICANT_SHARE:.1%} of one or that the mapping "
+                  "table can choose. These still have none (no primary value was reachable); their largest share:",
+                  "", "| dataset | largest share of an example | source kind |", "| --- | ---: | --- |"]
+        lines += [f"| `{k}` | {s:.2%} | {ds.loc[k, 'source_kind']} |" for k, s in gaps.items()]
+    else:
+        lines.append("None.")
     justified = frame[frame["status"] == "justified"] if len(frame) else frame
     lines += ["", "## Checks outside the band, with their justification", ""]
     if len(justified):
