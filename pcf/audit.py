@@ -210,10 +210,20 @@ class Verification:
 
 def load_document(path: str | Path) -> dict:
     """Read a result document written by `pcf footprint --json` (or `pcf history ID --json`)."""
+    path = Path(path)
+    if not path.is_file():
+        raise AuditError("not a regular file", file=str(path), expected="a result JSON file")
+    from .bom.readers import max_input_bytes
+
+    if path.stat().st_size > max_input_bytes():
+        raise AuditError("file larger than the input limit", file=str(path), expected="a result JSON file")
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        document = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise AuditError(f"not a JSON document ({exc.msg} at line {exc.lineno})", file=str(path)) from None
+    except UnicodeDecodeError:
+        raise AuditError("not a JSON document (not UTF-8 text)", file=str(path),
+                         expected="the JSON of `pcf footprint --json`") from None
     if not isinstance(document, dict) or "total_kg_co2e" not in document:
         raise AuditError("not a pcf result document", file=str(path), expected="the JSON of `pcf footprint --json`")
     return document

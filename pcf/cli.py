@@ -125,6 +125,11 @@ def _intake_options(parser) -> None:
     parser.add_argument("--cutoff-total", type=float, default=0.05, metavar="SHARE",
                         help="cut-off: max estimated emission share of all left-out lines (default 0.05)")
     parser.add_argument("--strict", action="store_true", help="fail when left-out lines break the cut-off criteria")
+    parser.add_argument("--allow-gaps", action="store_true",
+                        help="accept a result that leaves out > 5 %% of the mass or emissions, or misses the declared "
+                             "mass by > 10 %% (refused by default)")
+    parser.add_argument("--allow-net-credit", action="store_true",
+                        help="accept energy credits larger than the energy used, or a negative total")
 
 
 def _intake_kwargs(args) -> dict:
@@ -138,7 +143,7 @@ def _intake_kwargs(args) -> dict:
 
         raise _E(f"invalid cut-off criteria: {exc.errors()[0]['msg']}", expected="shares between 0 and 1") from None
     return {"mapping": args.mapping, "aliases": args.aliases, "encoding": args.encoding, "cutoff": cutoff,
-            "strict": args.strict}
+            "strict": args.strict, "allow_gaps": args.allow_gaps, "allow_net_credit": args.allow_net_credit}
 
 
 @contextmanager
@@ -225,7 +230,7 @@ def print_summary(result, *, top: int = 10) -> None:
                                                 for basis, value in result.by_gwp_basis.items()))
     print_coverage(result)
     for warning in result.warnings:
-        console.print(f"[yellow]warning:[/] {warning}")
+        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     notices = sorted({a["attribution"] for a in result.attributions if a["attribution"]})
     if notices:
         console.print("[bold]Data sources and attributions[/] (as their licences require; see lci_data/NOTICE):")

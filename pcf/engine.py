@@ -37,6 +37,8 @@ def footprint(
     cutoff: CutoffCriteria | None = None,
     aliases: str | Path | None = None,
     strict: bool = False,
+    allow_net_credit: bool = False,
+    allow_gaps: bool = False,
     encoding: str | None = None,
     progress: Progress | None = None,
 ) -> Result:
@@ -48,7 +50,9 @@ def footprint(
     table that wins over the shipped one; cutoff: the ISO 14067 cut-off criteria the coverage report checks;
     aliases: a user's column-alias file for spreadsheet BOMs; strict: raise a MappingError when lines that could
     not be modelled break the cut-off criteria (otherwise they are reported as warnings); encoding: of a CSV BOM
-    (detected when not given).
+    (detected when not given); allow_gaps: accept a result that leaves out more than GAP_LIMITS of the machine
+    (refused by default, with the lines); allow_net_credit: accept credits larger than the machine's own energy use or a
+    negative total (refused by default: a credit that outweighs the machine is almost always a data error).
     """
     step = progress or (lambda _message: None)
     step("loading the background data")
@@ -58,12 +62,18 @@ def footprint(
     system, intake, background, supplier_notes = prepared
     step("building the product graph")
     graph = build_graph(system, background, grid=grid)
+    if not allow_net_credit:
+        _check_energy_credits(graph, background)
     step("compiling matrices")
     fg = compile_foreground(graph, background)
     step("solving")
     solution = solve(fg, background, gwp, solver=solver)
     step("computing contributions")
     result = compute_result(graph, fg, background, gwp, solution, intake=intake, cutoff=cutoff)
+    if result.total_kg_co2e < 0 and not allow_net_credit:
+        raise MappingError(f"the machine's net footprint is negative ({result.total_kg_co2e:,.1f} kg CO2e): its "
+                           "credits outweigh everything it is made of", file=system.source_file,
+                           expected="credits no larger than the burdens, or --allow-net-credit")
     if not (math.isfinite(result.total_kg_co2e) and np.isfinite(result.by_stage.to_numpy()).all()):
         raise SolveError(f"the footprint is not a finite number ({result.total_kg_co2e}): an amount in the BOM is "
                          "too large", file=system.source_file, expected="amounts of a real machine")
@@ -79,6 +89,16 @@ def footprint(
             file=None if first is None else first["source_file"],
             row=None if first is None or first["source_row"] is None else int(first["source_row"]),
             expected="map, estimate or exclude these lines (see `pcf map`), or relax the criteria",
+        )
+    gaps = large_gaps(result)
+    if gaps and not allow_gaps:
+        removed = intake.removed
+        first = removed.iloc[0] if len(removed) else None
+        raise MappingError(
+            "the result leaves out too much of the machine: " + "; ".join(gaps),
+            file=None if first is None else first["source_file"],
+            row=None if first is None or first["source_row"] is None else int(first["source_row"]),
+            expected="map, estimate or exclude these lines (see `pcf map`), or --allow-gaps to accept the gap",
         )
     return result
 
@@ -110,3 +130,52 @@ def _note_suppliers(intake, background: Background) -> None:
             frame.loc[mask, "dataset"] = key
             frame.loc[mask, "method"] = "supplier"
             frame.loc[mask, "data_type"] = "primary"
+
+
+GAP_LIMITS = {"left_out_mass": 0.05, "left_out_emissions": 0.05, "declared_mass_gap": 0.10}
+
+
+def large_gaps(result: Result) -> list[str]:
+    """What the result leaves out beyond GAP_LIMITS: left-out lines (unmapped or excluded) by mass or estimated
+    emissions, and the gap between the rolled-up and the declared machine mass; each with the lines concerned."""
+    rows = result.coverage.get("cutoff", {}).get("by_status", [])
+    left = [r for r in rows if r.get("status") in ("unmapped", "excluded")]
+    mass = sum(r.get("mass_share") or 0.0 for r in left)
+    emissions = sum(r.get("emission_share") or 0.0 for r in left)
+    out = []
+    if mass > GAP_LIMITS["left_out_mass"] or emissions > GAP_LIMITS["left_out_emissions"]:
+        lines = [e.get("line_id") for e in result.coverage.get("cutoff", {}).get("exclusions", [])]
+        shown = ", ".join(str(x) for x in lines[:10]) + (" ..." if len(lines) > 10 else "")
+        out.append(f"{len(lines)} left-out line(s) carry {mass:.1%} of the mass and an estimated {emissions:.1%} of "
+                   f"the emissions (limits {GAP_LIMITS['left_out_mass']:.0%} / "
+                   f"{GAP_LIMITS['left_out_emissions']:.0%}): {shown}")
+    gap = result.mass.get("gap_share")
+    if gap is not None and abs(gap) > GAP_LIMITS["declared_mass_gap"]:
+        out.append(f"the lines add up to {result.mass['rolled_up_kg']:,.1f} kg against a declared "
+                   f"{result.mass['declared_kg']:,.1f} kg ({gap:+.1%}; limit {GAP_LIMITS['declared_mass_gap']:.0%})")
+    return out
+
+
+def _check_energy_credits(graph, background: Background) -> None:
+    """Energy credited back (e.g. exported heat or electricity) may not exceed the energy the BOM uses, per dataset
+    unit: 100,000 kWh credited against 500 kWh used is a typo, not a recovery."""
+    used: dict[str, float] = {}
+    credited: dict[str, tuple[float, object]] = {}
+    units = background.units
+    category = background.tables.datasets["category"]
+    for link in graph.links:
+        if category.get(link.dataset) not in ("electricity", "fuel", "placeholder"):
+            continue
+        unit = units.get(link.dataset, link.dataset)
+        if link.amount >= 0:
+            used[unit] = used.get(unit, 0.0) + link.amount
+        else:
+            total, first = credited.get(unit, (0.0, link))
+            credited[unit] = (total - link.amount, first)
+    for unit, (amount, first) in credited.items():
+        if amount > used.get(unit, 0.0) * (1 + 1e-9):
+            line = next((l for l in graph.system.all_lines() if l.id == first.line_id), None)
+            raise MappingError(f"credits of {amount:,.6g} {unit} exceed the {used.get(unit, 0.0):,.6g} {unit} the "
+                               "machine uses", file=getattr(line, "source_file", None) or graph.system.source_file,
+                               row=getattr(line, "source_row", None), column="amount",
+                               expected="a credit no larger than the use it offsets, or --allow-net-credit")

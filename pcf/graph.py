@@ -302,7 +302,7 @@ class _Builder:
         category = self.bg.tables.datasets.at[dataset, "category"]
         allowed = CATEGORIES_BY_LINE_KIND.get(kind)
         if allowed and category not in allowed:
-            raise MappingError(f"line '{line.id}': a {kind} line cannot use '{dataset}', a {category} dataset",
+            raise MappingError(f"line '{line.id}': {kind} lines cannot use '{dataset}', a {category} dataset",
                                file=line.source_file or self.system.source_file, row=line.source_row,
                                column="material" if kind == "part" else "dataset",
                                expected=f"a dataset of category {' or '.join(allowed)}")

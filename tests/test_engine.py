@@ -9,6 +9,7 @@ import pytest
 from conftest import GRID_A, TRUCK
 
 import pcf
+from pcf.errors import MappingError
 from pcf.bom import model_from_data
 
 STEEL = 2.0 + 0.01 * 29.8  # kg CO2e per kg: CO2 + CH4 fossil x AR6 29.8
@@ -16,7 +17,7 @@ ALUMINIUM_FOSSIL, ALUMINIUM_LUC = 8.0, 0.5
 MACHINING_A = 0.05 + 2.0 * GRID_A  # per kg removed: direct CO2 + 2 kWh of factory electricity on grid_a
 
 BASE = {
-    "machine": {"id": "M", "name": "Test machine", "declared_mass_kg": 20},
+    "machine": {"id": "M", "name": "Test machine", "declared_mass_kg": 16},
     "factory": {"electricity": "grid_a"},
     "items": [
         {"kind": "assembly", "id": "A", "quantity": 2, "children": [
@@ -92,6 +93,7 @@ def test_doubling_every_quantity_doubles_the_result(tiny_background):
     doubled["packaging"][0]["mass_kg"] *= 2
     doubled["transport"][0]["mass_kg"] *= 2
     doubled["energy"][0]["amount"] *= 2
+    doubled["machine"]["declared_mass_kg"] *= 2
     one = pcf.footprint(system(), background=tiny_background)
     two = pcf.footprint(system(doubled), background=tiny_background)
     assert two.total_kg_co2e == pytest.approx(2 * one.total_kg_co2e, rel=1e-12)
@@ -157,8 +159,14 @@ def test_mass_rollup_reports_the_gap(tiny_background):
     result = pcf.footprint(system(), background=tiny_background)
     # parts: 2 x 2 x 3 kg net; component: 2 x 1.5 kg
     assert result.mass["rolled_up_kg"] == pytest.approx(12 + 3)
-    assert result.mass["gap_kg"] == pytest.approx(20 - 15)
-    assert any("differs from the declared" in w for w in result.warnings)
+    assert result.mass["gap_kg"] == pytest.approx(16 - 15)
+    data = copy.deepcopy(BASE)
+    data["machine"]["declared_mass_kg"] = 20  # a 25 % gap: refused unless accepted
+    with pytest.raises(MappingError, match=r"15.0 kg against a declared 20.0 kg \(\+25.0%; limit 10%\)"):
+        pcf.footprint(system(data), background=tiny_background)
+    accepted = pcf.footprint(system(data), background=tiny_background, allow_gaps=True)
+    assert accepted.mass["gap_kg"] == pytest.approx(20 - 15)
+    assert any("differs from the declared" in w for w in accepted.warnings)
 
 
 def test_primary_data_share(tiny_background):

@@ -223,3 +223,83 @@ def test_verify_recomputes_from_lci_data_and_never_trusts_the_cache(tmp_path, mo
     # ... but verify solves lci_data afresh: the genuine result is confirmed
     assert main(["verify", str(result)]) == 0, capsys.readouterr().out
     bg_module._compile_cached.cache_clear()
+
+
+# -- no silent coercion, omissions are loud ---------------------------------------------------------------------------
+ENERGY = GOOD + """energy:
+  - {id: assembly, dataset: electricity_factory, amount: 500, unit: kWh}
+  - {id: heat-recovered, dataset: electricity_factory, amount: AMOUNT, unit: kWh, credit: true}
+"""
+
+
+def test_an_energy_credit_larger_than_the_energy_used_is_refused_unless_allowed(tmp_path, capsys):
+    code, err, out, bom = _run(tmp_path, capsys, ENERGY.replace("AMOUNT", "100000"))
+    assert code == 2 and "credits of 100,000 kWh exceed the 500 kWh the machine uses" in err
+    assert str(bom) in err and "row 7" in err and not out.exists()
+    code, err, out, _ = _run(tmp_path, capsys, ENERGY.replace("AMOUNT", "100000"), extra=["--allow-net-credit"])
+    assert code == 0 and json.loads(out.read_text())["total_kg_co2e"] < 0  # accepted when asked for
+    code, err, out, _ = _run(tmp_path, capsys, ENERGY.replace("AMOUNT", "200"))
+    assert code == 0, err  # a credit within the use is normal
+
+
+def test_an_energy_line_pointing_at_steel_is_refused(tmp_path, capsys):
+    text = GOOD + "energy:\n  - {id: e1, dataset: steel_cn, amount: 10, unit: kg}\n"
+    code, err, out, bom = _run(tmp_path, capsys, text)
+    assert code == 2 and "energy lines cannot use 'steel_cn', a material dataset" in err and "row 6" in err
+
+
+def test_a_large_omission_fails_unless_accepted(tmp_path, capsys):
+    text = GOOD + "  - {kind: part, id: mystery, material: unobtainium, mass_kg: 100}\n"
+    code, err, out, bom = _run(tmp_path, capsys, text)
+    assert code == 2 and "leaves out too much of the machine" in err and "mystery" in err
+    assert not out.exists()
+    code, err, out, _ = _run(tmp_path, capsys, text, extra=["--allow-gaps"])
+    assert code == 0 and out.exists()
+    assert "warning:" in err  # warnings go to stderr
+
+
+def test_a_declared_mass_far_from_the_lines_fails_unless_accepted(tmp_path, capsys):
+    text = GOOD.replace("name: test machine}", "name: test machine, declared_mass_kg: 50}")
+    code, err, out, _ = _run(tmp_path, capsys, text)
+    assert code == 2 and "20.0 kg against a declared 50.0 kg" in err
+    assert _run(tmp_path, capsys, text, extra=["--allow-gaps"])[0] == 0
+
+
+@pytest.mark.parametrize("cell, words", [("2.9", "not a whole level"), ("inf", "not a whole level")])
+def test_a_non_integral_level_is_refused(cell, words, tmp_path, capsys):
+    bom = tmp_path / "bom.csv"
+    bom.write_text("# machine.id: M\n# machine.name: m\n# factory.electricity: electricity_cn_footprint_2024\n"
+                   "level,id,name,qty,uom,material,weight (kg)\n"
+                   f"1,A,frame,1,pcs,,\n{cell},P1,plate,1,pcs,steel_cn,3\n", encoding="utf-8")
+    assert main(["footprint", str(bom)]) == 2
+    err = capsys.readouterr().err
+    assert words in err and "row 6" in err and "level" in err
+
+
+@pytest.mark.parametrize("value, words", [("inf", "not a finite number"), ("1e400", "not a finite number")])
+def test_a_non_finite_spreadsheet_number_is_refused(value, words, tmp_path, capsys):
+    bom = tmp_path / "bom.csv"
+    bom.write_text("# machine.id: M\n# machine.name: m\n# factory.electricity: electricity_cn_footprint_2024\n"
+                   "level,id,name,qty,uom,material,weight (kg)\n"
+                   f"1,P1,plate,1,pcs,steel_cn,{value}\n", encoding="utf-8")
+    assert main(["footprint", str(bom)]) == 2
+    err = capsys.readouterr().err
+    assert words in err and "row 5" in err
+
+
+def test_a_part_counted_in_kwh_is_refused(tmp_path, capsys):
+    bom = tmp_path / "bom.csv"
+    bom.write_text("# machine.id: M\n# machine.name: m\n# factory.electricity: electricity_cn_footprint_2024\n"
+                   "level,id,name,qty,uom,material,weight (kg)\n"
+                   "1,P1,plate,5,kWh,steel_cn,3\n", encoding="utf-8")
+    assert main(["footprint", str(bom)]) == 2
+    assert "a part cannot be counted in 'kWh'" in capsys.readouterr().err
+
+
+def test_verify_on_a_spreadsheet_or_a_device_is_a_clear_error(tmp_path, capsys):
+    xlsx = tmp_path / "x.xlsx"
+    xlsx.write_bytes(b"PK\x03\x04\xba\xff" * 20)
+    assert main(["verify", str(xlsx)]) == 2
+    assert "not a JSON document" in capsys.readouterr().err
+    assert main(["verify", "/dev/zero"]) == 2
+    assert "not a regular file" in capsys.readouterr().err

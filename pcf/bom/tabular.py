@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import unicodedata
 import zipfile
@@ -214,6 +215,13 @@ def _table(name: str, rows: list[tuple[int, list]], aliases: dict, file: str) ->
 
 
 def _number(value, *, file: str, row: int, column: str, decimal_comma: bool, required: bool = False):
+    number = _parse_number(value, file=file, row=row, column=column, decimal_comma=decimal_comma, required=required)
+    if number is not None and not math.isfinite(number):
+        raise BomError(f"'{value}' is not a finite number", file=file, row=row, column=column, expected="a number")
+    return number
+
+
+def _parse_number(value, *, file: str, row: int, column: str, decimal_comma: bool, required: bool = False):
     if isinstance(value, UncachedFormula):
         raise value.error(file, row, column)
     if value is None or (isinstance(value, str) and value.strip() == ""):
@@ -259,10 +267,14 @@ def _level(value, *, file: str, row: int, column: str) -> int:
     stripped = text.lstrip(".")
     dots = len(text) - len(stripped)
     try:
-        level = int(float(stripped)) if stripped else dots
+        number = float(stripped) if stripped else float(dots)
     except ValueError:
         raise BomError(f"'{text}' is not a level", file=file, row=row, column=column,
                        expected="a whole number or dots such as ..3") from None
+    if not (math.isfinite(number) and number.is_integer()):
+        raise BomError(f"'{text}' is not a whole level", file=file, row=row, column=column,
+                       expected="a whole number or dots such as ..3")
+    level = int(number)
     if level < 0 or level > MAX_LEVEL:
         raise BomError(f"level {level} out of range", file=file, row=row, column=column,
                        expected=f"0 to {MAX_LEVEL}")
@@ -357,6 +369,10 @@ class _Context:
             if name in ("declared_mass_kg", "reference_year"):
                 number_value = _number(value, file=self.file, row=number, column=raw_key,
                                        decimal_comma=self.decimal_comma)
+                if name == "reference_year" and not (number_value is not None and math.isfinite(number_value)
+                                                     and float(number_value).is_integer()):
+                    raise BomError(f"'{value}' is not a year", file=self.file, row=number, column=raw_key,
+                                   expected="a whole year such as 2024")
                 target[name] = int(number_value) if name == "reference_year" else number_value
             else:
                 target[name] = str(value).strip()
@@ -508,6 +524,11 @@ class _Context:
                     raise BomError("only process lines may stand under a part", file=self.file, row=child["row"],
                                    expected="a process (machining, welding ...) or make the part an assembly")
             line.update(kind="part", material=text or "", quantity=quantity or 1.0)
+            if _dimension_of(unit) not in PART_UNIT_DIMENSIONS:
+                raise BomError(f"a part cannot be counted in '{unit}'", file=self.file, row=row,
+                               column=table.headers.get("unit", "unit"),
+                               expected="pieces (pcs, Stk, 个 ...), a mass (kg) or a length, area or volume "
+                                        "with the mass per unit in the weight column")
             if mass is not None and _is_mass(unit):
                 raise BomError("a part given in a mass unit must not also carry a weight per piece",
                                file=self.file, row=row, column=table.headers.get("mass", "mass"))
@@ -600,6 +621,16 @@ class _Context:
                 target.setdefault("processes", []).append(step)
             else:
                 target.setdefault("children", []).append({**step, "kind": "process"})
+
+
+PART_UNIT_DIMENSIONS = ("count", "mass", "length", "area", "volume")
+
+
+def _dimension_of(unit: str) -> str | None:
+    try:
+        return canonical(unit)[0]
+    except UnitError:
+        return None
 
 
 def _is_mass(unit: str) -> bool:
