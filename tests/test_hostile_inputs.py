@@ -303,3 +303,15 @@ def test_verify_on_a_spreadsheet_or_a_device_is_a_clear_error(tmp_path, capsys):
     assert "not a JSON document" in capsys.readouterr().err
     assert main(["verify", "/dev/zero"]) == 2
     assert "not a regular file" in capsys.readouterr().err
+
+
+def test_a_million_variant_parameter_grid_is_refused_before_it_is_built(tmp_path, capsys):
+    bom = tmp_path / "bom.yaml"
+    bom.write_text(GOOD, encoding="utf-8")
+    params = "\n".join(f"  p{i}: {{values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}}" for i in range(6))
+    edits = ", ".join(f"{{scale: {{line: frame, field: quantity, by: $p{i}}}}}" for i in range(6))
+    scenarios = tmp_path / "grid.yaml"
+    scenarios.write_text(f"parameters:\n{params}\nvariants:\n  - name: v\n    edits: [{edits}]\n", encoding="utf-8")
+    assert main(["compare", str(bom), "--scenarios", str(scenarios)]) == 2
+    err = capsys.readouterr().err
+    assert "more than 10,000 variants" in err and "1,000,000" in err and str(scenarios) in err

@@ -238,6 +238,7 @@ class VariantSpec(_Model):
     source_row: int | None = Field(default=None, ge=0)
 
 
+MAX_VARIANTS = 10_000
 _REF = re.compile(r"^\$([A-Za-z_][A-Za-z0-9_]*)$")
 
 
@@ -253,8 +254,22 @@ class ScenarioFile(_Model):
     source_file: str | None = None
 
     def expand(self) -> tuple[Variant, ...]:
-        """Concrete variants: parameters substituted, one variant per combination of multi-valued parameters."""
+        """Concrete variants: parameters substituted, one variant per combination of multi-valued parameters.
+
+        More than MAX_VARIANTS in all is refused before any is built (a grid of six ten-valued parameters is a
+        million variants)."""
         out: list[Variant] = []
+        planned = 0
+        for spec in self.variants:
+            used = sorted(p for p in _references(spec.edits) if p in self.parameters)
+            count = 1
+            for p in used:
+                count *= len(self.parameters[p].all_values())
+            planned += count
+            if planned > MAX_VARIANTS:
+                raise ScenarioError(f"the parameters expand to more than {MAX_VARIANTS:,} variants (variant "
+                                    f"'{spec.name}' alone: {count:,})", file=self.source_file, row=spec.source_row,
+                                    expected="fewer parameter values, or several smaller scenario files")
         for spec in self.variants:
             used = sorted(_references(spec.edits))
             unknown = [p for p in used if p not in self.parameters]
