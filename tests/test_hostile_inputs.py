@@ -265,12 +265,17 @@ def test_a_declared_mass_far_from_the_lines_fails_unless_accepted(tmp_path, caps
     assert _run(tmp_path, capsys, text, extra=["--allow-gaps"])[0] == 0
 
 
-@pytest.mark.parametrize("cell, words", [("2.9", "not a whole level"), ("inf", "not a whole level")])
-def test_a_non_integral_level_is_refused(cell, words, tmp_path, capsys):
+def _csv_bom(tmp_path, rows: str):
+    """A CSV BOM with the machine lines and header of these tests, and `rows` (CSV text) below the header."""
     bom = tmp_path / "bom.csv"
     bom.write_text("# machine.id: M\n# machine.name: m\n# factory.electricity: electricity_cn_footprint_2024\n"
-                   "level,id,name,qty,uom,material,weight (kg)\n"
-                   f"1,A,frame,1,pcs,,\n{cell},P1,plate,1,pcs,steel_cn,3\n", encoding="utf-8")
+                   "level,id,name,qty,uom,material,weight (kg)\n" + rows, encoding="utf-8")
+    return bom
+
+
+@pytest.mark.parametrize("cell, words", [("2.9", "not a whole level"), ("inf", "not a whole level")])
+def test_a_non_integral_level_is_refused(cell, words, tmp_path, capsys):
+    bom = _csv_bom(tmp_path, f"1,A,frame,1,pcs,,\n{cell},P1,plate,1,pcs,steel_cn,3\n")
     assert main(["footprint", str(bom)]) == 2
     err = capsys.readouterr().err
     assert words in err and "row 6" in err and "level" in err
@@ -278,20 +283,14 @@ def test_a_non_integral_level_is_refused(cell, words, tmp_path, capsys):
 
 @pytest.mark.parametrize("value, words", [("inf", "not a finite number"), ("1e400", "not a finite number")])
 def test_a_non_finite_spreadsheet_number_is_refused(value, words, tmp_path, capsys):
-    bom = tmp_path / "bom.csv"
-    bom.write_text("# machine.id: M\n# machine.name: m\n# factory.electricity: electricity_cn_footprint_2024\n"
-                   "level,id,name,qty,uom,material,weight (kg)\n"
-                   f"1,P1,plate,1,pcs,steel_cn,{value}\n", encoding="utf-8")
+    bom = _csv_bom(tmp_path, f"1,P1,plate,1,pcs,steel_cn,{value}\n")
     assert main(["footprint", str(bom)]) == 2
     err = capsys.readouterr().err
     assert words in err and "row 5" in err
 
 
 def test_a_part_counted_in_kwh_is_refused(tmp_path, capsys):
-    bom = tmp_path / "bom.csv"
-    bom.write_text("# machine.id: M\n# machine.name: m\n# factory.electricity: electricity_cn_footprint_2024\n"
-                   "level,id,name,qty,uom,material,weight (kg)\n"
-                   "1,P1,plate,5,kWh,steel_cn,3\n", encoding="utf-8")
+    bom = _csv_bom(tmp_path, "1,P1,plate,5,kWh,steel_cn,3\n")
     assert main(["footprint", str(bom)]) == 2
     assert "a part cannot be counted in 'kWh'" in capsys.readouterr().err
 
