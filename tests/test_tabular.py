@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -312,3 +313,44 @@ def test_an_empty_quantity_cell_is_refused_not_read_as_one(tmp_path):
     rows = [list(r) for r in GOOD]
     rows[1][3] = None
     expect_error(_workbook(tmp_path / "b.xlsx", bom_rows=rows), "empty cell", row=3, column="qty")
+
+
+def test_a_model_error_names_the_sheet_and_the_column_header_not_the_field_path(tmp_path):
+    rows = [list(r) for r in GOOD]
+    rows[1][6] = -3  # a negative weight: caught by the model, not the reader
+    err = expect_error(_workbook(tmp_path / "b.xlsx", bom_rows=rows), "greater than 0", row=3)
+    assert err.column == "bom: weight (kg)"
+
+
+_NUMBERS = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**15, 10**15),
+                     st.sampled_from(["inf", "-inf", "nan", "1e400", "1e300", "0", "-1", "2,5", "true"]))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(qty=_NUMBERS, mass=_NUMBERS)
+def test_any_number_gives_a_finite_total_or_a_clear_error(tmp_path, tiny_background, qty, mass):
+    path = write_csv(tmp_path / "p.csv", [[1, "P1", "plate", qty, "pcs", "steel", mass]])
+    try:
+        result = pcf.footprint(read_bom(path), background=tiny_background, allow_gaps=True)
+    except PcfError as exc:
+        assert exc.file == str(path)
+        return
+    assert np.isfinite(result.total_kg_co2e) and result.total_kg_co2e >= 0
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(st.integers(1, 50), st.floats(0.001, 1e6, allow_nan=False),
+                               st.sampled_from(["steel", "aluminium", "motor"])), min_size=1, max_size=8))
+def test_a_workbook_and_its_csv_export_give_the_same_machine(tmp_path, rows):
+    table = [[1, f"P{i}", f"line {i}", qty, "pcs", material, mass] for i, (qty, mass, material) in enumerate(rows)]
+    xlsx = _workbook(tmp_path / "b.xlsx", bom_rows=table)
+    csv_path = write_csv(tmp_path / "b.csv", table)
+    from_xlsx, from_csv = read_table_bom(xlsx), read_table_bom(csv_path)
+    assert len(from_xlsx["items"]) == len(from_csv["items"])
+    for a, b in zip(from_xlsx["items"], from_csv["items"]):
+        assert a.keys() == b.keys()
+        for key in a.keys() - {"source_file", "source_row"}:
+            if isinstance(a[key], float):  # a workbook keeps 15 significant digits (as Excel does), a CSV 17
+                assert a[key] == pytest.approx(b[key], rel=1e-14), key
+            else:
+                assert a[key] == b[key], key

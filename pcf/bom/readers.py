@@ -95,8 +95,12 @@ def read_bom(path: str | Path, *, aliases: str | Path | None = None, classify=No
     if kind == "table":
         from .tabular import read_table_bom
 
-        data = read_table_bom(path, aliases=aliases, classify=classify, encoding=encoding)
-        return model_from_data(data, source=str(path))
+        headers: dict[str, str] = {}
+        data = read_table_bom(path, aliases=aliases, classify=classify, encoding=encoding, headers_out=headers)
+        try:
+            return model_from_data(data, source=str(path))
+        except BomError as exc:
+            raise _as_spreadsheet_error(exc, headers) from None
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -209,6 +213,22 @@ def _mark(item: yaml.MappingNode, every_item: bool, source_file: str | None) -> 
         extra.append(("source_file", "tag:yaml.org,2002:str", source_file))
     for key, tag, value in extra:
         item.value.append((yaml.ScalarNode("tag:yaml.org,2002:str", key), yaml.ScalarNode(tag, value)))
+
+
+# model field -> the spreadsheet column it was read from (pcf/bom/column_aliases.yaml)
+_FIELD_COLUMNS = {"mass_kg": "mass", "declared_mass_kg": "mass", "quantity": "quantity", "amount": "quantity",
+                  "material": "material", "dataset": "material", "unit": "unit", "id": "id", "name": "name",
+                  "scrap_fraction": "scrap_fraction", "supplier": "supplier", "country": "country", "region": "region",
+                  "data_type": "data_type", "stage": "stage", "distance_km": "distance", "comment": "comment"}
+
+
+def _as_spreadsheet_error(exc: BomError, headers: dict[str, str]) -> BomError:
+    """A model error of a spreadsheet BOM, naming the sheet and column header instead of the field path."""
+    field = (exc.column or "").split(".")[-1]
+    header = headers.get(_FIELD_COLUMNS.get(field, field))
+    if header is None:
+        return exc
+    return BomError(exc.message, file=exc.file, row=exc.row, column=header, expected=exc.expected)
 
 
 def _strip_rows(data):

@@ -283,8 +283,11 @@ def _level(value, *, file: str, row: int, column: str) -> int:
 
 # -- the reader ------------------------------------------------------------------------------------------------------
 def read_table_bom(path: str | Path, *, aliases: str | Path | None = None, classify: Classifier | None = None,
-                   encoding: str | None = None) -> dict:
-    """Read an .xlsx or .csv BOM into plain data for `ProductSystem` (each line with its source row)."""
+                   encoding: str | None = None, headers_out: dict | None = None) -> dict:
+    """Read an .xlsx or .csv BOM into plain data for `ProductSystem` (each line with its source row).
+
+    headers_out: filled with {canonical column: "sheet: header as written"} so that model errors can name the
+    spreadsheet's own column instead of a field path."""
     path = Path(path)
     file = str(path)
     lookup = _load_aliases(str(aliases) if aliases else None)
@@ -318,6 +321,8 @@ def read_table_bom(path: str | Path, *, aliases: str | Path | None = None, class
                 meta[str(cells[0]).strip()] = (cells[1] if len(cells) > 1 else None, number)
     context = _Context(file, decimal_comma, classify or (lambda _text: None), lookup)
     bom = _table(roles["bom"][0], roles["bom"][1], lookup, file)
+    if headers_out is not None:
+        headers_out.update({column: f"{bom.name}: {header}" for column, header in bom.headers.items()})
     data = context.machine(meta)
     items, machine_from_row, extra = context.tree(bom)
     if machine_from_row:
