@@ -86,7 +86,7 @@ def footprint(
         raise MappingError(
             "cut-off criteria not met: " + "; ".join(cutoff_report["violations"][:5])
             + (" ..." if len(cutoff_report["violations"]) > 5 else ""),
-            file=None if first is None else first["source_file"],
+            file=(None if first is None else first["source_file"]) or system.source_file,
             row=None if first is None or first["source_row"] is None else int(first["source_row"]),
             expected="map, estimate or exclude these lines (see `pcf map`), or relax the criteria",
         )
@@ -96,7 +96,7 @@ def footprint(
         first = removed.iloc[0] if len(removed) else None
         raise MappingError(
             "the result leaves out too much of the machine: " + "; ".join(gaps),
-            file=None if first is None else first["source_file"],
+            file=(None if first is None else first["source_file"]) or system.source_file,
             row=None if first is None or first["source_row"] is None else int(first["source_row"]),
             expected="map, estimate or exclude these lines (see `pcf map`), or --allow-gaps to accept the gap",
         )
