@@ -314,3 +314,24 @@ def test_a_million_variant_parameter_grid_is_refused_before_it_is_built(tmp_path
     assert main(["compare", str(bom), "--scenarios", str(scenarios)]) == 2
     err = capsys.readouterr().err
     assert "more than 10,000 variants" in err and "1,000,000" in err and str(scenarios) in err
+
+
+def test_a_spreadsheet_beyond_the_row_limit_is_refused(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PCF_MAX_ROWS", "3")
+    bom = _csv_bom(tmp_path, "".join(f"1,P{i},plate,1,pcs,steel_cn,3\n" for i in range(5)))
+    assert main(["footprint", str(bom)]) == 2
+    err = capsys.readouterr().err
+    assert "more than the limit of 3" in err and "PCF_MAX_ROWS" in err
+
+
+@pytest.mark.parametrize("edit", ["{op: set, match: {ids: [frame]}, values: {mass_kg: 1.0e+308}}",
+                                  "{op: scale, match: {ids: [frame]}, factors: {quantity: 1.0e+300}}",
+                                  "{op: scale, match: {ids: [frame]}, factors: {quantity: .inf}}"])
+def test_a_scenario_edit_with_an_absurd_number_is_refused(edit, tmp_path, capsys):
+    bom = tmp_path / "bom.yaml"
+    bom.write_text(GOOD, encoding="utf-8")
+    scenarios = tmp_path / "s.yaml"
+    scenarios.write_text(f"variants:\n  - name: v\n    edits: [{edit}]\n", encoding="utf-8")
+    assert main(["compare", str(bom), "--scenarios", str(scenarios)]) == 2
+    err = capsys.readouterr().err
+    assert str(scenarios) in err and "row 3" in err and ("largest magnitude" in err or "not finite" in err)

@@ -186,7 +186,25 @@ def _header(cell, aliases: dict) -> tuple[str | None, str | None]:
     return None, None
 
 
+DEFAULT_MAX_ROWS = 500_000  # $PCF_MAX_ROWS overrides: rows per sheet a spreadsheet BOM may have
+
+
+def _max_rows() -> int:
+    import os
+
+    raw = os.environ.get("PCF_MAX_ROWS", "").strip()
+    if not raw:
+        return DEFAULT_MAX_ROWS
+    if not raw.isdigit() or int(raw) < 1:
+        raise BomError(f"PCF_MAX_ROWS must be a positive whole number, got {raw!r}", expected="e.g. 500000")
+    return int(raw)
+
+
 def _table(name: str, rows: list[tuple[int, list]], aliases: dict, file: str) -> Table:
+    limit = _max_rows()
+    if len(rows) > limit:
+        raise BomError(f"sheet '{name}' has {len(rows):,} rows, more than the limit of {limit:,}", file=file,
+                       expected="a smaller BOM, or a higher PCF_MAX_ROWS")
     for row_number, cells in rows[:30]:
         mapped = {i: _header(c, aliases["columns"]) for i, c in enumerate(cells)}
         known = {i: m for i, m in mapped.items() if m[0]}
