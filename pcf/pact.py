@@ -527,12 +527,16 @@ class CarbonFootprint(BaseModel):
     """The fields of a supplier's PACT CarbonFootprint that pcf uses, normalised across v2 and v3.
 
     Values are kg CO2e (kg C for contents) per declared unit = `declared_unit_amount` x `declared_unit`.
+    v3: `declared_unit_amount` is `declaredUnitAmount` (values per e.g. 12.5 liter). v2: values are per 1
+    `declaredUnit` already, so `declared_unit_amount` is 1; v2's `unitaryProductAmount` (how many declared units
+    the product contains) is kept as `unitary_product_amount` and never divided out.
     """
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     declared_unit: str
     declared_unit_amount: float = Field(gt=0)
+    unitary_product_amount: float | None = Field(default=None, gt=0)
     product_mass_per_declared_unit_kg: float | None = Field(default=None, ge=0)
     pcf_excluding_biogenic_uptake: float
     pcf_including_biogenic_uptake: float | None = None
@@ -620,7 +624,9 @@ def _normalise(footprint: dict, major: str) -> dict:
     else:
         carbon = {
             "declared_unit": pcf.get("declaredUnit"),
-            "declared_unit_amount": _number(pcf.get("unitaryProductAmount")),
+            # v2 values are kg CO2e per 1 declaredUnit; unitaryProductAmount = declared units in the product
+            "declared_unit_amount": 1.0,
+            "unitary_product_amount": _number(pcf.get("unitaryProductAmount")),
             "pcf_excluding_biogenic_uptake": _number(pcf.get("pCfExcludingBiogenic")),
             "pcf_including_biogenic_uptake": _number(pcf.get("pCfIncludingBiogenic")),
             "land_use_change_ghg_emissions": _number(pcf.get("dLucGhgEmissions")),
@@ -654,9 +660,33 @@ def _normalise(footprint: dict, major: str) -> dict:
     }
 
 
+def _one_footprint(document, pf_id: str | None, where: str | None):
+    """The ProductFootprint of a bare footprint, a get response `{"data": {...}}` or a list response
+    `{"data": [...]}` (v3 events: `{"data": {"pfs": [...]}}`): with `pf_id` the one with that id, else the only one."""
+    if not isinstance(document, dict) or "pcf" in document:
+        found = [document]
+    else:
+        data = document.get("data")
+        if isinstance(data, dict) and isinstance(data.get("pfs"), list):
+            data = data["pfs"]
+        found = data if isinstance(data, list) else [data]
+    if pf_id is not None:
+        chosen = [f for f in found if isinstance(f, dict) and str(f.get("id")) == str(pf_id)]
+        if not chosen:
+            raise PactError(f"no ProductFootprint with id '{pf_id}' among the {len(found)} in the file", file=where,
+                            expected="the `id` of one of its footprints")
+        return chosen[0]
+    if len(found) != 1:
+        raise PactError(f"the file holds {len(found)} ProductFootprints, not one", file=where,
+                        expected="the footprint's `id` (supplier_footprint.id in the BOM) to choose one")
+    return found[0]
+
+
 def read_product_footprint(source: str | Path | dict, *, schema: Literal["auto", "require", "skip"] = "auto",
-                           spec: str | Path | None = None) -> ProductFootprint:
-    """Read and check a supplier's PACT ProductFootprint (v2 or v3; bare, or wrapped as an API `{"data": ...}`).
+                           spec: str | Path | None = None, pf_id: str | None = None) -> ProductFootprint:
+    """Read and check a supplier's PACT ProductFootprint (v2 or v3): bare, an API get response `{"data": {...}}`
+    or a list response `{"data": [...]}`. A list with one footprint gives it; with several, `pf_id` chooses one
+    (without it they are refused, naming the count).
 
     schema: 'auto' validates against the PACT schema when a local copy of the spec is available, 'require'
     raises PactSchemaUnavailable without one, 'skip' checks only the fields pcf needs. Errors name the file.
@@ -672,8 +702,7 @@ def read_product_footprint(source: str | Path | dict, *, schema: Literal["auto",
             raise PactError(f"not JSON ({exc.msg} at line {exc.lineno})", file=where) from None
         except UnicodeDecodeError as exc:
             raise PactError(f"not UTF-8 text ({exc.reason})", file=where) from None
-    if isinstance(document, dict) and isinstance(document.get("data"), dict) and "pcf" not in document:
-        document = document["data"]
+    document = _one_footprint(document, pf_id, where)
     if not isinstance(document, dict) or "pcf" not in document:
         raise PactError("not a PACT ProductFootprint (no 'pcf' object)", file=where)
     try:

@@ -82,7 +82,7 @@ def _from_pact(line: Component, system: ProductSystem, base_dir: Path, as_of: _d
         raise _refuse(line, system, f"{path} is not a regular file", expected="a PACT JSON file")
     try:
         check_input_size(path)
-        footprint = read_product_footprint(path)
+        footprint = read_product_footprint(path, pf_id=line.supplier_footprint.id)
     except PcfError as exc:
         raise _refuse(line, system, exc.describe()) from None
     pcf = footprint.pcf

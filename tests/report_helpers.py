@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from pcf.errors import PcfError
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_BOM = ROOT / "bill_of_materials" / "formation_grading_machine.yaml"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-PACT_SPEC = SHARED / "pact"
+PACT_SPEC = Path(os.environ.get("PCF_PACT_SPEC_DIR") or SHARED / "pact")  # as pcf.pact.spec_dir reads it
 NO_SPEC = "the PACT spec is read from ../shared/pact (its licence forbids copying it into pcf); not present here"
 
 

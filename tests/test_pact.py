@@ -159,8 +159,10 @@ def test_own_export_reads_back_as_a_supplier_footprint(tiny_result):
     assert supplier.is_valid_on(dt.datetime(2026, 6, 1, tzinfo=UTC))
     assert not supplier.is_valid_on(dt.datetime(2028, 6, 1, tzinfo=UTC))
     v2 = pact.read_product_footprint(pact.to_pact_v2(tiny_result, OPTIONS), schema="skip")
-    assert v2.pcf.declared_unit == "kilogram" and v2.pcf.declared_unit_amount == 16
-    assert v2.pcf.pcf_excluding_biogenic_uptake * v2.pcf.declared_unit_amount == pytest.approx(TOTAL, rel=1e-6)
+    # v2 values are per 1 kg already; unitaryProductAmount (16 kg in one machine) is not divided out
+    assert v2.pcf.declared_unit == "kilogram" and v2.pcf.declared_unit_amount == 1
+    assert v2.pcf.unitary_product_amount == 16
+    assert v2.pcf.per_unit(v2.pcf.pcf_excluding_biogenic_uptake) * 16 == pytest.approx(TOTAL, rel=1e-6)
 
 
 @needs_spec

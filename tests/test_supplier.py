@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 
 import pytest
+from report_helpers import PACT_SPEC
 from test_engine import BASE, TOTAL
 
 import pcf
 from pcf.bom import model_from_data
 from pcf.errors import MappingError
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 ALUMINIUM = 8.5  # the tiny background's aluminium, kg CO2e per kg
 C1_KG = 2 * 1.5  # kg of the component C1 per machine (2 assemblies x 1.5 kg)
 
@@ -57,7 +56,7 @@ def test_a_figure_needs_its_source_and_period():
 def _valid_v3_example() -> dict:
     from pcf.pact import validate
 
-    for name in sorted((SHARED / "pact" / "v3" / "examples").glob("*.json")):
+    for name in sorted((PACT_SPEC / "v3" / "examples").glob("*.json")):
         document = json.loads(name.read_text())
         items = document.get("data") if isinstance(document.get("data"), list) else [document.get("data", document)]
         for item in items:
@@ -66,7 +65,7 @@ def _valid_v3_example() -> dict:
     pytest.skip("no schema-valid v3 example found")
 
 
-needs_spec = pytest.mark.skipif(not (SHARED / "pact" / "v3").exists(),
+needs_spec = pytest.mark.skipif(not (PACT_SPEC / "v3").exists(),
                                 reason="../shared/pact/v3 absent: the PACT spec may not be copied into the project")
 
 
@@ -153,3 +152,81 @@ def test_a_folder_listed_in_pcf_supplier_dirs_is_allowed(tmp_path, tiny_backgrou
     monkeypatch.setenv("PCF_SUPPLIER_DIRS", str(shared_dir))
     with pytest.raises(MappingError, match="no 'pcf' object"):  # read now, and refused for its content
         pcf.footprint(system, background=tiny_background)
+
+
+# ------------------------------------------------------------------ pcf's own exports fed back (issue 11, item 5)
+@pytest.fixture(scope="module")
+def demo_exports():
+    """The demo machine's result and its PACT v3 and v2 exports (v2: declared unit 1 kg, unitaryProductAmount =
+    the machine's mass)."""
+    from report_helpers import EXAMPLE_BOM
+
+    from pcf import pact
+    from pcf.audit import audited_footprint
+
+    result = audited_footprint(EXAMPLE_BOM)
+    options = pact.ExportOptions(cpc="4491")
+    return result, pact.to_pact_v3(result, options), pact.to_pact_v2(result, options)
+
+
+def _machine_as_component(tmp_path, footprint_file: str, mass_kg: float, **extra):
+    """test_engine.BASE with its component C1 replaced by 1 piece (per assembly, 2 per machine) of mass_kg."""
+    data = copy.deepcopy(BASE)
+    data["source_file"] = str(tmp_path / "bom.yaml")
+    data["machine"]["declared_mass_kg"] = 2 * 2 * 3 + 2 * mass_kg  # the steel parts + two components
+    data["items"][0]["children"][1] = {"kind": "component", "id": "C1", "dataset": "aluminium", "quantity": 1,
+                                       "unit": "piece", "mass_kg": mass_kg,
+                                       "supplier_footprint": {"file": footprint_file, **extra}}
+    return model_from_data(data)
+
+
+@pytest.mark.parametrize("major", ["3", "2"])
+def test_pcfs_own_v3_and_v2_exports_give_the_machines_kg_per_piece(major, demo_exports, tmp_path, tiny_background):
+    result, v3, v2 = demo_exports
+    mass = result.functional_unit["declared_mass_kg"]
+    assert mass > 1  # v2's unitaryProductAmount is the mass: != 1, the case that was divided out 4,950x
+    (tmp_path / "machine.json").write_text(json.dumps(v3 if major == "3" else v2))
+    supplied = pcf.footprint(_machine_as_component(tmp_path, "machine.json", mass), background=tiny_background)
+    per_piece = supplied.lines.set_index("line_id").loc["C1", "kg_co2e"] / 2
+    # the same machine, read back: its total per piece (v2: per kg to 9 places x 4,950 kg, within 5e-6 kg)
+    assert per_piece == pytest.approx(result.total_kg_co2e, abs=1e-5)
+
+
+@needs_spec
+def test_a_v2_file_with_unitary_product_amount_3_is_per_declared_unit(tiny_background, tmp_path):
+    from pcf import pact
+
+    document = json.loads((PACT_SPEC / "v2" / "examples" / "get-footprint-response.json").read_text())["data"]
+    document.update({"status": "Active", "validityPeriodStart": "2025-01-01T00:00:00Z",
+                     "validityPeriodEnd": "2030-01-01T00:00:00Z"})
+    document["pcf"].update({"declaredUnit": "kilogram", "unitaryProductAmount": "3", "pCfExcludingBiogenic": "4.0",
+                            "pCfIncludingBiogenic": "4.0", "fossilGhgEmissions": "4.0", "dLucGhgEmissions": "0",
+                            "biogenicCarbonWithdrawal": "0", "otherBiogenicGhgEmissions": "0",
+                            "referencePeriodStart": "2024-01-01T00:00:00Z",
+                            "referencePeriodEnd": "2025-01-01T00:00:00Z"})
+    assert pact.validate(document, major="2", spec=PACT_SPEC) == []
+    (tmp_path / "v2.json").write_text(json.dumps(document))
+    result = pcf.footprint(with_supplier({"file": "v2.json"}, tmp_path), background=tiny_background)
+    # 4.0 kg CO2e per 1 kg declared unit (the product holds 3 of them): C1's 3 kg give 12.0
+    assert result.total_kg_co2e == pytest.approx(TOTAL - C1_KG * ALUMINIUM + C1_KG * 4.0, rel=1e-9)
+
+
+def test_a_list_response_with_one_footprint_is_used_with_several_needs_the_id(demo_exports, tmp_path,
+                                                                                tiny_background):
+    result, v3, _ = demo_exports
+    mass = result.functional_unit["declared_mass_kg"]
+    other = copy.deepcopy(v3)
+    other["id"] = "5b1e0a55-0000-4000-8000-000000000001"
+    other["pcf"]["pcfExcludingBiogenicUptake"] = "1"
+    (tmp_path / "one.json").write_text(json.dumps({"data": [v3]}))
+    (tmp_path / "two.json").write_text(json.dumps({"data": [other, v3]}))
+    one = pcf.footprint(_machine_as_component(tmp_path, "one.json", mass), background=tiny_background)
+    assert one.lines.set_index("line_id").loc["C1", "kg_co2e"] / 2 == pytest.approx(result.total_kg_co2e, abs=1e-5)
+    with pytest.raises(MappingError, match="holds 2 ProductFootprints"):
+        pcf.footprint(_machine_as_component(tmp_path, "two.json", mass), background=tiny_background)
+    chosen = pcf.footprint(_machine_as_component(tmp_path, "two.json", mass, id=v3["id"]),
+                           background=tiny_background)
+    assert chosen.lines.set_index("line_id").loc["C1", "kg_co2e"] / 2 == pytest.approx(result.total_kg_co2e,
+                                                                                        abs=1e-5)
+    with pytest.raises(MappingError, match="no ProductFootprint with id 'nope'"):
+        pcf.footprint(_machine_as_component(tmp_path, "two.json", mass, id="nope"), background=tiny_background)

@@ -155,13 +155,16 @@ class Part(Line):
 class SupplierFootprint(_CheckedNumbers):
     """A supplier's own footprint of a purchased component, used instead of the secondary dataset.
 
-    Either `file`: a PACT v2 or v3 ProductFootprint JSON (path relative to the BOM file), or `kg_co2e_per_unit`
+    Either `file`: a PACT v2 or v3 ProductFootprint JSON (path relative to the BOM file; a list response with
+    several footprints needs the `id` of the one to use), or `kg_co2e_per_unit`
     (per one unit of the line's `unit`) with its `source` and reference period.
     """
 
     model_config = _FROZEN
 
     file: str | None = Field(default=None, description="PACT ProductFootprint JSON, relative to the BOM file")
+    id: str | None = Field(default=None, description="the footprint's `id` when the PACT file is a list response "
+                           "holding several")
     kg_co2e_per_unit: float | None = Field(default=None, ge=0, description="kg CO2e per unit, excluding uptake")
     fossil_kg_co2e_per_unit: float | None = Field(default=None, ge=0)
     land_use_change_kg_co2e_per_unit: float | None = Field(default=None, ge=0)
@@ -177,6 +180,8 @@ class SupplierFootprint(_CheckedNumbers):
         if self.kg_co2e_per_unit is not None and not (self.source and self.reference_period_start
                                                        and self.reference_period_end):
             raise ValueError("kg_co2e_per_unit needs its source, reference_period_start and reference_period_end")
+        if self.id is not None and self.file is None:
+            raise ValueError("id chooses a footprint of a PACT file: give the file")
         return self
 
 
