@@ -31,6 +31,7 @@ from .errors import PcfError
 
 SPEC_VERSIONS = {"3": "3.0.3", "2": "2.3.3"}
 SPEC_ENV = "PCF_PACT_SPEC_DIR"
+V2_EXEMPTED_CAP = 5.0  # the maximum of exemptedEmissionsPercent in the PACT v2 schema
 CARBON_PER_CO2 = 12.011 / 44.009  # kg C per kg CO2
 PACT_NAMESPACE = uuid.UUID("0b6f3a4e-6a43-5b0c-9a55-3c6a1f0d2c11")  # pcf's namespace for ProductFootprint ids
 DEFAULT_STANDARDS_V3 = ("ISO14067", "GHGP-Product", "PACT-3.0")
@@ -240,6 +241,36 @@ def _period(result, options: ExportOptions) -> tuple[_dt.datetime, _dt.datetime]
     return start, end
 
 
+def exempted_emissions(result) -> dict[str, Any]:
+    """Emissions left out of the PCF, estimated: excluded lines + the declared-mass gap, in kg and % of the PCF.
+
+    Excluded lines are estimated by the cut-off assessment (their mass x the BOM's average kg CO2e per kg of
+    modelled parts and components). The declared-mass gap (declared mass - rolled-up BOM mass) holds the excluded
+    lines' mass (they are taken out of the BOM); the rest of it, if positive, is estimated at the same average:
+    exempted kg = sum(excluded lines' kg) + max(gap kg - excluded kg of mass, 0) x average;
+    percent = 100 x exempted kg / (PCF + exempted kg), the share of the complete footprint that is left out.
+    """
+    cutoff = (result.coverage or {}).get("cutoff") or {}
+    exclusions = cutoff.get("exclusions") or []
+    intensity = float(cutoff.get("estimate_basis_kg_co2e_per_kg") or 0.0)
+    lines_kg = sum(float(e.get("kg_co2e") or 0.0) for e in exclusions)
+    lines_mass = sum(float(e.get("mass_kg_per_machine") or 0.0) for e in exclusions
+                     if e.get("kind") in ("part", "component"))
+    gap = (result.mass or {}).get("gap_kg")
+    unexplained = max(float(gap or 0.0) - lines_mass, 0.0)
+    gap_kg_co2e = unexplained * intensity
+    kg = lines_kg + gap_kg_co2e
+    total = result.total_kg_co2e + kg
+    parts = [f"{e.get('line_id', '?')}: {e.get('reason') or 'excluded'}" for e in exclusions]
+    if unexplained > 0:
+        parts.append(f"declared-mass gap: {unexplained:,.3f} kg of the declared "
+                     f"{float(result.mass.get('declared_kg') or 0):,.3f} kg are not in the bill of materials, "
+                     f"estimated at {gap_kg_co2e:,.3f} kg CO2e (the BOM's average {intensity:,.4f} kg CO2e per kg)")
+    return {"kg_co2e": kg, "lines_kg_co2e": lines_kg, "gap_kg": unexplained, "gap_kg_co2e": gap_kg_co2e,
+            "intensity_kg_co2e_per_kg": intensity, "percent": 100.0 * kg / total if total > 0 else 0.0,
+            "description": "; ".join(parts)}
+
+
 def _summary(result) -> dict[str, Any]:
     """The numbers both PACT versions need, in kg per machine."""
     by_gas = result.by_gas
@@ -253,7 +284,7 @@ def _summary(result) -> dict[str, Any]:
     mass = result.functional_unit.get("declared_mass_kg") or result.mass.get("rolled_up_kg")
     cutoff = (result.coverage or {}).get("cutoff") or {}
     exclusions = cutoff.get("exclusions") or []
-    exempted_share = sum(float(e.get("emission_share") or 0.0) for e in exclusions)
+    exempted = exempted_emissions(result)
     return {
         "mass_kg": float(mass or 0.0),
         "mass_source": "declared" if result.functional_unit.get("declared_mass_kg") else "rolled up from the BOM",
@@ -272,7 +303,8 @@ def _summary(result) -> dict[str, Any]:
         "packaging": float(result.by_stage.get("packaging", 0.0)),
         "packaging_included": bool((lines["stage"] == "packaging").any()),
         "fossil_c": fossil_c, "fossil_c_counted": counted, "fossil_c_unknown": unknown,
-        "exempted_percent": 100.0 * exempted_share,
+        "exempted_percent": exempted["percent"],
+        "exempted_description": exempted["description"],
         "exclusions": exclusions,
         "pds_percent": 100.0 * result.primary_data_share,
         "dq": result.data_quality or {},
@@ -397,8 +429,7 @@ def to_pact_v3(result, options: ExportOptions | None = None) -> dict:
     pcf["crossSectoralStandards"] = list(options.cross_sectoral_standards or DEFAULT_STANDARDS_V3)
     # no product category rules are used: the property is left out (the schema forbids an empty list)
     pcf["exemptedEmissionsPercent"] = decimal_string(s["exempted_percent"], places=4, sign="positive")
-    pcf["exemptedEmissionsDescription"] = "; ".join(
-        f"{e.get('line_id', '?')}: {e.get('reason') or 'excluded'}" for e in s["exclusions"])
+    pcf["exemptedEmissionsDescription"] = s["exempted_description"]
     pcf["allocationRulesDescription"] = (
         "No allocation in the foreground: every input is modelled per machine from its bill of materials; factory "
         "energy is metered or attributed per machine. Production scrap is counted at the input with the cut-off "
@@ -482,9 +513,13 @@ def to_pact_v2(result, options: ExportOptions | None = None) -> dict:
     if sources:
         pcf["secondaryEmissionFactorSources"] = sources
     pcf.update({
-        "exemptedEmissionsPercent": round(min(s["exempted_percent"], 5.0), 4),
-        "exemptedEmissionsDescription": "; ".join(
-            f"{e.get('line_id', '?')}: {e.get('reason') or 'excluded'}" for e in s["exclusions"]),
+        # v2's schema caps the field at 5: a larger estimate is written as 5 and stated in the description and comment
+        "exemptedEmissionsPercent": round(min(s["exempted_percent"], V2_EXEMPTED_CAP), 4),
+        "exemptedEmissionsDescription": "; ".join(filter(None, [
+            s["exempted_description"],
+            f"the estimate is {s['exempted_percent']:.4f} %; exemptedEmissionsPercent is capped at "
+            f"{V2_EXEMPTED_CAP:g}, the maximum of the PACT v2 schema" if s["exempted_percent"] > V2_EXEMPTED_CAP
+            else ""])),
         "packagingEmissionsIncluded": s["packaging_included"],
     })
     if s["packaging_included"]:
@@ -508,8 +543,10 @@ def to_pact_v2(result, options: ExportOptions | None = None) -> dict:
                    + " Data quality ratings (1-5 in pcf) are not given: v2 uses a 1-3 scale.",
         "pcf": pcf,
     }
-    if s["exempted_percent"] > 5.0:
-        footprint["comment"] += f" Exempted emissions are {s['exempted_percent']:.2f} %, above v2's 5 % cap."
+    if s["exempted_percent"] > V2_EXEMPTED_CAP:
+        footprint["comment"] += (f" Exempted emissions are estimated at {s['exempted_percent']:.2f} %, above v2's "
+                                 f"{V2_EXEMPTED_CAP:g} % maximum: exemptedEmissionsPercent says "
+                                 f"{V2_EXEMPTED_CAP:g}, the true estimate is {s['exempted_percent']:.2f} %.")
     return footprint
 
 

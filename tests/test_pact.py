@@ -12,9 +12,10 @@ import json
 
 import pytest
 from report_helpers import EXAMPLE_BOM, NO_SPEC, PACT_SPEC, run_cli, write_json
-from test_engine import BASE, TOTAL
+from test_engine import BASE, STEEL, TOTAL
 
-from pcf import pact
+from pcf import footprint, pact
+from pcf.bom import model_from_data
 from pcf.audit import audited_footprint
 
 needs_spec = pytest.mark.skipif(not (PACT_SPEC / "v3" / "openapi.yaml").is_file(), reason=NO_SPEC)
@@ -194,3 +195,52 @@ def test_pcf_pact_writes_the_footprint(tmp_path, capsys):
     if (PACT_SPEC / "v3" / "openapi.yaml").is_file():
         assert "valid against the PACT schema" in capsys.readouterr().out
     assert run_cli(["pact", str(EXAMPLE_BOM), "--out", str(out), "--company-id", "not-a-urn"]) == 2
+
+
+# ------------------------------------------------------------------ exempted emissions (issue 11, item 5)
+BOM_AVERAGE = (2 * 2 * 4 * STEEL + 2 * 1.5 * 8.5) / 15  # kg CO2e per kg of modelled parts (12 kg) + C1 (3 kg)
+
+
+def _exempted(tiny_background, **changes):
+    data = copy.deepcopy(BASE)
+    data["machine"].update(changes.pop("machine", {}))
+    data["items"] += changes.pop("items", [])
+    result = footprint(model_from_data(data), background=tiny_background, allow_gaps=True)
+    return result, pact.to_pact_v3(result, OPTIONS)["pcf"], pact.to_pact_v2(result, OPTIONS)
+
+
+def test_exempted_emissions_count_the_declared_mass_gap(tiny_background):
+    # BASE declares 16 kg; its parts (12 kg) and C1 (3 kg) roll up to 15: 1 kg of the machine is not modelled
+    _, v3, v2 = _exempted(tiny_background)
+    gap_kg = 1.0 * BOM_AVERAGE
+    assert float(v3["exemptedEmissionsPercent"]) == pytest.approx(100 * gap_kg / (TOTAL + gap_kg), abs=1e-4)
+    assert "declared-mass gap: 1.000 kg" in v3["exemptedEmissionsDescription"]
+    assert v2["pcf"]["exemptedEmissionsPercent"] == pytest.approx(100 * gap_kg / (TOTAL + gap_kg), abs=1e-4)
+
+
+def test_exempted_emissions_count_excluded_lines_once(tiny_background):
+    cable = {"kind": "component", "id": "X", "dataset": "aluminium", "unit": "piece", "mass_kg": 0.25,
+             "excluded": "below the cut-off"}
+    # declared 16 kg: X's 0.25 kg is part of the 1 kg gap, so the exemption is still 1 kg x the average
+    _, v3, _ = _exempted(tiny_background, items=[cable])
+    one_kg = 1.0 * BOM_AVERAGE
+    assert float(v3["exemptedEmissionsPercent"]) == pytest.approx(100 * one_kg / (TOTAL + one_kg), abs=1e-4)
+    assert "X: below the cut-off" in v3["exemptedEmissionsDescription"]
+    # declared 15.25 kg: the whole gap is X
+    _, v3, _ = _exempted(tiny_background, items=[cable], machine={"declared_mass_kg": 15.25})
+    x_kg = 0.25 * BOM_AVERAGE
+    assert float(v3["exemptedEmissionsPercent"]) == pytest.approx(100 * x_kg / (TOTAL + x_kg), abs=1e-4)
+    assert "declared-mass gap" not in v3["exemptedEmissionsDescription"]
+
+
+def test_v2_caps_exempted_emissions_at_5_and_says_so(tiny_background):
+    # declared 17.5 kg: 2.5 kg not modelled, about 10 % of the footprint
+    _, v3, v2 = _exempted(tiny_background, machine={"declared_mass_kg": 17.5})
+    gap_kg = 2.5 * BOM_AVERAGE
+    true_percent = 100 * gap_kg / (TOTAL + gap_kg)
+    assert true_percent > 5
+    assert float(v3["exemptedEmissionsPercent"]) == pytest.approx(true_percent, abs=1e-4)
+    assert v2["pcf"]["exemptedEmissionsPercent"] == 5
+    assert f"the estimate is {true_percent:.4f} %" in v2["pcf"]["exemptedEmissionsDescription"]
+    assert "capped at 5" in v2["pcf"]["exemptedEmissionsDescription"]
+    assert f"the true estimate is {true_percent:.2f} %" in v2["comment"]
