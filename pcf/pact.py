@@ -31,6 +31,7 @@ from .errors import PcfError
 
 SPEC_VERSIONS = {"3": "3.0.3", "2": "2.3.3"}
 SPEC_ENV = "PCF_PACT_SPEC_DIR"
+DLUC_UNKNOWN_LIMIT = 0.01  # dLUC is left out when factors without a gas split give more than this share of the PCF
 V2_EXEMPTED_CAP = 5.0  # the maximum of exemptedEmissionsPercent in the PACT v2 schema
 CARBON_PER_CO2 = 12.011 / 44.009  # kg C per kg CO2
 PACT_NAMESPACE = uuid.UUID("0b6f3a4e-6a43-5b0c-9a55-3c6a1f0d2c11")  # pcf's namespace for ProductFootprint ids
@@ -296,6 +297,8 @@ def _summary(result) -> dict[str, Any]:
         "biogenic_co2": result.biogenic_emissions_kg_co2e - non_co2,
         "biogenic_non_co2": non_co2,
         "luc": result.dluc_kg_co2e,
+        # sources that give only CO2e do not say how much of it is dLUC: unknown beyond DLUC_UNKNOWN_LIMIT
+        "luc_unknown_share": result.aggregated_kg_co2e / result.total_kg_co2e if result.total_kg_co2e else 0.0,
         "aircraft": result.aircraft_kg_co2e,
         "uptake": result.biogenic_removals_kg_co2e,
         "biogenic_c_product": -uptake_product * CARBON_PER_CO2,
@@ -309,6 +312,23 @@ def _summary(result) -> dict[str, Any]:
         "pds_percent": 100.0 * result.primary_data_share,
         "dq": result.data_quality or {},
     }
+
+
+def _luc_known(summary: dict) -> bool:
+    """dLUC is known when the factors that give only CO2e (no split) are at most DLUC_UNKNOWN_LIMIT of the PCF."""
+    return summary["luc_unknown_share"] <= DLUC_UNKNOWN_LIMIT
+
+
+def _luc_note(summary: dict) -> str:
+    share = summary["luc_unknown_share"]
+    if not _luc_known(summary):
+        return (f"Land-use change emissions (dLUC) are left out: they are unknown for {share:.1%} of the PCF, "
+                f"whose factors give only CO2e; the factors with a gas split give {summary['luc']:,.3f} kg CO2e of "
+                "dLUC (included in the PCF).")
+    if share > 0:
+        return (f"Land-use change emissions cover the factors with a gas split; {share:.2%} of the PCF comes from "
+                "factors that give only CO2e, whose dLUC is unknown.")
+    return ""
 
 
 def _boundary_description(result) -> str:
@@ -346,6 +366,7 @@ def _comment(result, summary: dict, options: ExportOptions, *, per_kg: bool = Fa
         + "); carbon in purchased components and metals is not counted.",
         "Aircraft emissions are those of inbound air freight of purchased goods, without radiative forcing."
         if summary["aircraft"] else "",
+        _luc_note(summary),
         f"Product mass: {summary['mass_source']}." ,
         "Values are per kg of machine (PACT v2 has no 'piece' unit); multiply by unitaryProductAmount for one "
         "machine." if per_kg else "",
@@ -414,12 +435,13 @@ def to_pact_v3(result, options: ExportOptions | None = None) -> dict:
         "fossilCarbonContent": decimal_string(s["fossil_c"], sign="positive"),
         "biogenicCarbonContent": decimal_string(s["biogenic_c_product"], sign="positive"),
         "fossilGhgEmissions": decimal_string(s["fossil"], sign="positive"),
-        "landUseChangeGhgEmissions": decimal_string(s["luc"], sign="positive"),
         "biogenicCO2Uptake": decimal_string(s["uptake"], sign="negative"),
         "biogenicNonCO2Emissions": decimal_string(s["biogenic_non_co2"], sign="positive"),
         "aircraftGhgEmissions": decimal_string(s["aircraft"], sign="positive"),
         "packagingEmissionsIncluded": s["packaging_included"],
     })
+    if _luc_known(s):
+        pcf["landUseChangeGhgEmissions"] = decimal_string(s["luc"], sign="positive")
     if s["packaging_included"]:
         pcf["packagingGhgEmissions"] = decimal_string(s["packaging"], sign="positive")
         pcf["packagingBiogenicCarbonContent"] = decimal_string(s["biogenic_c_packaging"], sign="positive")
@@ -494,7 +516,6 @@ def to_pact_v2(result, options: ExportOptions | None = None) -> dict:
         "fossilGhgEmissions": decimal_string(s["fossil"] * per_kg, places=9, sign="positive"),
         "fossilCarbonContent": decimal_string(s["fossil_c"] * per_kg, places=9, sign="positive"),
         "biogenicCarbonContent": decimal_string(s["biogenic_c_product"] * per_kg, places=9, sign="positive"),
-        "dLucGhgEmissions": decimal_string(s["luc"] * per_kg, places=9, sign="positive"),
         "otherBiogenicGhgEmissions": decimal_string(s["biogenic_non_co2"] * per_kg, places=9, sign="positive"),
         "biogenicCarbonWithdrawal": decimal_string(s["uptake"] * per_kg, places=9, sign="negative"),
         "aircraftGhgEmissions": decimal_string(s["aircraft"] * per_kg, places=9, sign="positive"),
@@ -506,6 +527,8 @@ def to_pact_v2(result, options: ExportOptions | None = None) -> dict:
         "referencePeriodStart": _timestamp(start),
         "referencePeriodEnd": _timestamp(end),
     }
+    if _luc_known(s):
+        pcf["dLucGhgEmissions"] = decimal_string(s["luc"] * per_kg, places=9, sign="positive")
     country = _country(result, options)
     if country:
         pcf["geographyCountry"] = country

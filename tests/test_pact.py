@@ -78,7 +78,7 @@ def test_example_machine_exports_a_valid_v3_footprint(example_result):
     assert float(pcf["pcfExcludingBiogenicUptake"]) == pytest.approx(example_result.total_kg_co2e, abs=1e-6)
     assert pcf["ipccCharacterizationFactors"] == ["AR6"]
     assert "productOrSectorSpecificRules" not in pcf  # no PCR used: left out, the schema forbids an empty list
-    for field in ("fossilGhgEmissions", "biogenicCarbonContent", "landUseChangeGhgEmissions", "aircraftGhgEmissions",
+    for field in ("fossilGhgEmissions", "biogenicCarbonContent", "aircraftGhgEmissions",
                   "fossilCarbonContent", "packagingGhgEmissions", "crossSectoralStandards",
                   "boundaryProcessesDescription", "exemptedEmissionsPercent", "secondaryEmissionFactorSources",
                   "primaryDataShare", "dqi", "referencePeriodStart", "referencePeriodEnd", "geographyCountry"):
@@ -244,3 +244,18 @@ def test_v2_caps_exempted_emissions_at_5_and_says_so(tiny_background):
     assert f"the estimate is {true_percent:.4f} %" in v2["pcf"]["exemptedEmissionsDescription"]
     assert "capped at 5" in v2["pcf"]["exemptedEmissionsDescription"]
     assert f"the true estimate is {true_percent:.2f} %" in v2["comment"]
+
+
+def test_dluc_is_left_out_when_unknown_for_much_of_the_total(example_result, tiny_result):
+    # the demo machine: most of its total comes from factors that give only CO2e, so its dLUC is unknown
+    unknown = example_result.aggregated_kg_co2e / example_result.total_kg_co2e
+    assert unknown > pact.DLUC_UNKNOWN_LIMIT
+    v3 = pact.to_pact_v3(example_result, OPTIONS)
+    v2 = pact.to_pact_v2(example_result, OPTIONS)
+    assert "landUseChangeGhgEmissions" not in v3["pcf"] and "dLucGhgEmissions" not in v2["pcf"]
+    for footprint in (v3, v2):
+        assert f"dLUC) are left out: they are unknown for {unknown:.1%} of the PCF" in footprint["comment"]
+    # the tiny machine: every factor has its gas split, dLUC is known (hand-computed LUC)
+    assert tiny_result.aggregated_kg_co2e == 0
+    assert float(pact.to_pact_v3(tiny_result, OPTIONS)["pcf"]["landUseChangeGhgEmissions"]) == pytest.approx(LUC)
+    assert float(pact.to_pact_v2(tiny_result, OPTIONS)["pcf"]["dLucGhgEmissions"]) == pytest.approx(LUC / 16)
