@@ -220,7 +220,8 @@ def _date(text: str) -> _dt.datetime:
 def _pact(args) -> int:
     from pydantic import ValidationError
 
-    from .pact import ExportOptions, PactError, PactSchemaUnavailable, to_pact_v2, to_pact_v3, validate
+    from .pact import (ExportOptions, PactError, PactSchemaUnavailable, placeholder_warnings, to_pact_v2, to_pact_v3,
+                       validate)
 
     try:
         options = ExportOptions(
@@ -244,6 +245,8 @@ def _pact(args) -> int:
     path = Path(args.out)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(footprint, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
+    for warning in placeholder_warnings(options):
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     checked = "valid against the PACT schema" if errors == [] else "schema not checked"
     console.print(f"PACT v{args.spec_version} ProductFootprint {footprint['id']} written to [bold]{path}[/] "
                   f"({checked})")

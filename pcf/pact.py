@@ -38,7 +38,7 @@ PACT_NAMESPACE = uuid.UUID("0b6f3a4e-6a43-5b0c-9a55-3c6a1f0d2c11")  # pcf's name
 DEFAULT_STANDARDS_V3 = ("ISO14067", "GHGP-Product", "PACT-3.0")
 DEFAULT_STANDARDS_V2 = ("ISO14067", "GHGP-Product", "PACT-2.0")
 __all__ = ["PactError", "PactSchemaUnavailable", "ExportOptions", "to_pact_v3", "to_pact_v2", "validate",
-           "spec_dir", "read_product_footprint", "ProductFootprint", "CarbonFootprint", "fossil_carbon_content"]
+           "spec_dir", "read_product_footprint", "placeholder_warnings", "exempted_emissions", "ProductFootprint", "CarbonFootprint", "fossil_carbon_content"]
 
 
 class PactError(PcfError):
@@ -371,6 +371,8 @@ def _comment(result, summary: dict, options: ExportOptions, *, per_kg: bool = Fa
         "Values are per kg of machine (PACT v2 has no 'piece' unit); multiply by unitaryProductAmount for one "
         "machine." if per_kg else "",
         options.comment or "",
+        *(f"Warning: {w.split(':', 1)[0].split(' (')[0]}, not an identifier of the data owner." for w in
+          placeholder_warnings(options)),
     ]
     notes += [f"Warning: {w}" for w in result.warnings]
     return " ".join(n for n in notes if n)
@@ -404,6 +406,18 @@ def _owner(result, options: ExportOptions) -> tuple[str, list[str], list[str]]:
     product_ids = list(options.product_ids) or [
         f"urn:pact:product:customcode:vendor-assigned:{_slug(str(fu.get('machine_id') or fu.get('model')))}"]
     return company, company_ids, product_ids
+
+
+def placeholder_warnings(options: ExportOptions) -> list[str]:
+    """What the export fills with placeholders: companyIds / productIds made up by pcf when none are given."""
+    out = []
+    if not options.company_ids:
+        out.append("companyIds is a placeholder made by pcf (urn:pact:company:customcode:vendor-assigned:<name>): "
+                   "give the company's real identifier with --company-id URN")
+    if not options.product_ids:
+        out.append("productIds is a placeholder made by pcf (urn:pact:product:customcode:vendor-assigned:<id>): "
+                   "give the product's real identifier with --product-id URN")
+    return out
 
 
 def _country(result, options: ExportOptions) -> str | None:

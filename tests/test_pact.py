@@ -259,3 +259,17 @@ def test_dluc_is_left_out_when_unknown_for_much_of_the_total(example_result, tin
     assert tiny_result.aggregated_kg_co2e == 0
     assert float(pact.to_pact_v3(tiny_result, OPTIONS)["pcf"]["landUseChangeGhgEmissions"]) == pytest.approx(LUC)
     assert float(pact.to_pact_v2(tiny_result, OPTIONS)["pcf"]["dLucGhgEmissions"]) == pytest.approx(LUC / 16)
+
+
+def test_placeholder_ids_are_warned_in_the_cli_and_the_comment(tmp_path, capsys, tiny_result):
+    out = tmp_path / "pf.json"
+    assert run_cli(["pact", str(EXAMPLE_BOM), "--out", str(out), "--company-id", "urn:example:company:1"]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "productIds is a placeholder" in printed and "companyIds is a placeholder" not in printed
+    comment = json.loads(out.read_text())["comment"]
+    assert "Warning: productIds is a placeholder" in comment and "companyIds is a placeholder" not in comment
+    named = pact.ExportOptions(company_name="x", company_ids=("urn:a:1",), product_ids=("urn:b:2",),
+                               reference_period_start=OPTIONS.reference_period_start)
+    assert pact.placeholder_warnings(named) == []
+    assert "placeholder" not in pact.to_pact_v3(tiny_result, named)["comment"]
+    assert len(pact.placeholder_warnings(OPTIONS)) == 2
