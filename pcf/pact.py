@@ -86,6 +86,38 @@ def _major(footprint: dict) -> str:
     return major
 
 
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+
+
+def is_rfc3339_date_time(value) -> bool:
+    """An RFC 3339 date-time (JSON schema `format: date-time`): date, 'T', time, and a 'Z' or +hh:mm offset, with
+    valid numbers (checked by datetime.fromisoformat). Non-strings pass (the schema's `type` judges those)."""
+    if not isinstance(value, str):
+        return True
+    if not _RFC3339.fullmatch(value):
+        return False
+    text = value.upper().replace("Z", "+00:00")
+    if "." in text:  # fromisoformat of Python 3.11 takes any number of fraction digits; keep 6
+        head, rest = text.split(".", 1)
+        digits = re.match(r"\d+", rest).group(0)
+        text = f"{head}.{digits[:6].ljust(6, '0')}{rest[len(digits):]}"
+    try:
+        _dt.datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _format_checker():
+    """jsonschema's format checker with pcf's own `date-time` check, so it is checked without rfc3339-validator."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    checker = FormatChecker(formats=())
+    checker.checkers = dict(Draft202012Validator.FORMAT_CHECKER.checkers)
+    checker.checkers["date-time"] = (is_rfc3339_date_time, ())
+    return checker
+
+
 def validate(footprint: dict, *, major: str | None = None, spec: str | Path | None = None) -> list[str]:
     """Every schema error of a ProductFootprint dict ('' when valid), each as 'path: message'.
 
@@ -94,7 +126,7 @@ def validate(footprint: dict, *, major: str | None = None, spec: str | Path | No
     from jsonschema import Draft202012Validator
 
     schema = product_footprint_schema(major or _major(footprint), spec=spec)
-    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    validator = Draft202012Validator(schema, format_checker=_format_checker())
     errors = sorted(validator.iter_errors(footprint), key=lambda e: list(map(str, e.absolute_path)))
     return [f"{'.'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors]
 

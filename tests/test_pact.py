@@ -273,3 +273,22 @@ def test_placeholder_ids_are_warned_in_the_cli_and_the_comment(tmp_path, capsys,
     assert pact.placeholder_warnings(named) == []
     assert "placeholder" not in pact.to_pact_v3(tiny_result, named)["comment"]
     assert len(pact.placeholder_warnings(OPTIONS)) == 2
+
+
+@pytest.mark.parametrize("text, ok", [
+    ("2024-01-01T00:00:00Z", True), ("2024-01-01T00:00:00.123456789+01:00", True), ("2024-01-01t10:00:00z", True),
+    ("2024-13-01T00:00:00Z", False), ("2024-02-30T00:00:00Z", False), ("2024-01-01T25:00:00Z", False),
+    ("2024-01-01", False), ("2024-01-01T00:00:00", False), ("1 Jan 2024", False),
+])
+def test_date_times_are_checked_by_pcf_itself(text, ok):
+    assert pact.is_rfc3339_date_time(text) is ok
+
+
+@needs_spec
+def test_the_validator_rejects_a_date_time_that_is_not_one_without_rfc3339_validator():
+    footprint = json.loads((PACT_SPEC / "v3" / "examples" / "example-1.json").read_text())
+    footprint["pcf"]["referencePeriodStart"] = "2024-13-01T00:00:00Z"
+    footprint["created"] = "yesterday"
+    errors = pact.validate(footprint, spec=PACT_SPEC)
+    assert any(e.startswith("pcf.referencePeriodStart") and "date-time" in e for e in errors)
+    assert any(e.startswith("created") and "date-time" in e for e in errors)
