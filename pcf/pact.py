@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
+import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -418,7 +419,12 @@ def _dqi_v3(dq: dict) -> dict | None:
 
 
 def _emission_factor_sources(result) -> list[dict]:
+    """One {name, version} per source title of the datasets used and of every grid that supplied electricity
+    (also the grids inside process datasets, whose electricity is reported in the process's own row)."""
     frame = result.by_dataset
+    grids = result.electricity
+    if grids is not None and len(grids) and "source_title" in grids:
+        frame = pd.concat([frame, grids[["source_title", "reference_year"]]])
     if "source_title" not in frame or not len(frame):
         return []
     out = {}

@@ -23,6 +23,7 @@ from scipy.sparse.linalg import spsolve_triangular
 
 from . import __version__
 from .data.background import Background
+from .data.tables import FACTORY_ELECTRICITY
 from .errors import SolveError
 from .graph import ProductGraph
 from .matrices import ForegroundArrays
@@ -60,7 +61,8 @@ class Result:
     data_versions: dict
     warnings: tuple[str, ...] = field(default_factory=tuple)
     intake: pd.DataFrame | None = None  # one row per BOM line: given text, dataset, method, confidence, status
-    electricity: pd.DataFrame | None = None  # per grid: kWh of electricity_factory, kg CO2e, sites, stages, lines
+    electricity: pd.DataFrame | None = None  # per grid: kWh of electricity_factory, kg CO2e, sites, stages, lines,
+    # and the grid's source, reference year and data-quality ratings
     by_gwp_basis: pd.Series | None = None  # kg CO2e by the GWP set behind it (AR6, AR5, AR4, CO2 only, unknown)
 
     # -- the ISO 14067 / PACT split ---------------------------------------------------------------------------
@@ -204,12 +206,12 @@ def compute_result(
             "parent": [link.parent for link in links],
             "module": [link.module if link.module is not None else "(shared subassembly)" for link in links],
             "stage": [link.stage for link in links],
-            "dataset": keys[fg.link_dataset],
+            "dataset": keys[reported_datasets(background, d, g)],  # electricity_factory lines as their grid
             "material": [link.material for link in links],
             "data_type": [link.data_type for link in links],
             "bom_quantity": [link.amount_text for link in links],
             "amount_per_machine": per_machine,
-            "unit": datasets["unit"].reindex(keys[fg.link_dataset]).to_numpy(),
+            "unit": datasets["unit"].reindex(keys[reported_datasets(background, d, g)]).to_numpy(),
             "kg_co2e": link_score,
             "biogenic_removal_kg_co2e": link_by_class[:, removal],
             "electricity_site": [link.site for link in links],
@@ -226,14 +228,15 @@ def compute_result(
     material_key = lines["material"].where(lines["material"].notna(), "(" + lines["kind"] + ": not a material)")
     by_material = lines.groupby(material_key)["kg_co2e"].sum().sort_values(ascending=False)
 
-    # by dataset, with provenance
-    dataset_amount = np.bincount(fg.link_dataset, weights=per_machine, minlength=background.size)
-    used = np.nonzero(np.bincount(fg.link_dataset, minlength=background.size))[0]
+    # by dataset, with provenance; a line on the electricity_factory placeholder is reported as the grid it used
+    shown = reported_datasets(background, d, g)
+    dataset_amount = np.bincount(shown, weights=per_machine, minlength=background.size)
+    used = np.nonzero(np.bincount(shown, minlength=background.size))[0]
     meta_cols = ["name", "unit", "category", "geography", "reference_year", "pack", "source_title", "licence",
                  "dq_technological", "dq_geographical", "dq_temporal", "aircraft", "gwp_basis"]
     by_dataset = datasets.loc[keys[used], [c for c in meta_cols if c in datasets.columns]].copy()
     by_dataset.index.name = "dataset"
-    dataset_kg = np.bincount(fg.link_dataset, weights=link_score, minlength=background.size)
+    dataset_kg = np.bincount(shown, weights=link_score, minlength=background.size)
     by_dataset.insert(0, "amount_per_machine", dataset_amount[used])
     # a link's electricity stays inside its dataset (machining includes its kWh, on the grid of its site)
     unit_free = unit_by_class.sum(axis=1) - unit_by_class[:, removal]
@@ -244,7 +247,8 @@ def compute_result(
     by_dataset = by_dataset.sort_values("kg_co2e", ascending=False)
 
     grid_kwh = np.bincount(g, weights=link_kwh, minlength=background.size)
-    gas_kg = dataset_amount @ cumulative + grid_kwh @ cumulative
+    own_amount = np.bincount(d, weights=per_machine, minlength=background.size)  # the placeholder's kWh: grid_kwh
+    gas_kg = own_amount @ cumulative + grid_kwh @ cumulative
     by_gas = pd.DataFrame(
         {"gas": method.gas.reindex(list(background.flow_keys)).to_numpy(), "ghg_class": classes,
          "kg": gas_kg, "kg_co2e": gas_kg * factors},
@@ -319,6 +323,15 @@ def compute_result(
     )
 
 
+def reported_datasets(background: Background, link_dataset: np.ndarray, link_grid: np.ndarray) -> np.ndarray:
+    """The dataset each link is reported under: its own, except a link to the `electricity_factory` placeholder
+    (1 kWh of factory electricity, no inventory of its own), which is reported as the grid that supplied it, with
+    that grid's source, year and data-quality ratings."""
+    if not background.has(FACTORY_ELECTRICITY):
+        return link_dataset
+    return np.where(link_dataset == background.index(FACTORY_ELECTRICITY), link_grid, link_dataset)
+
+
 def electricity_by_stage(result: "Result") -> pd.DataFrame:
     """Which grid supplied the electricity_factory demand of each stage: stage, grid, site, kWh, kg CO2e."""
     lines = result.lines
@@ -358,8 +371,9 @@ def _by_gwp_basis(background: Background, method: Method, factors, classes, per_
 def _electricity(lines: pd.DataFrame, background: Background, grid_score: np.ndarray) -> pd.DataFrame:
     """Per grid: kWh of electricity_factory per machine, its kg CO2e, and the sites, stages and lines using it."""
     used = lines[lines["electricity_kwh"] != 0.0]
+    meta = ["source_title", "reference_year", "dq_technological", "dq_geographical", "dq_temporal"]
     columns = ["grid", "name", "geography", "kwh", "kg_co2e_per_kwh", "kg_co2e", "sites", "stages", "reasons",
-               "lines"]
+               "lines", *meta]
     if used.empty:
         return pd.DataFrame(columns=columns).set_index("grid")
     datasets = background.tables.datasets
@@ -371,13 +385,15 @@ def _electricity(lines: pd.DataFrame, background: Background, grid_score: np.nda
                      "kwh": kwh, "kg_co2e_per_kwh": per_kwh, "kg_co2e": kwh * per_kwh,
                      "sites": sorted(set(group["electricity_site"])), "stages": sorted(set(group["stage"])),
                      "reasons": sorted(set(group["electricity_reason"])),
-                     "lines": list(dict.fromkeys(group["line_id"]))})
+                     "lines": list(dict.fromkeys(group["line_id"])),
+                     **{c: datasets.loc[grid, c] if c in datasets.columns else None for c in meta}})
     return pd.DataFrame(rows, columns=columns).sort_values("kg_co2e", ascending=False).set_index("grid")
 
 
 def _attributions(background: Background, used: list[str]) -> tuple[dict, ...]:
     """The sources behind every dataset the footprint reaches, with the attribution their licence requires."""
-    chain = background.tables.datasets.loc[background.supply_chain(used)]
+    # the electricity_factory placeholder has no numbers of its own: the grids that supplied it are listed instead
+    chain = background.tables.datasets.loc[[k for k in background.supply_chain(used) if k != FACTORY_ELECTRICITY]]
     columns = [c for c in ("source_title", "licence", "source_attribution", "source_url") if c in chain]
     if not columns:
         return ()

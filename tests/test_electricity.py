@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import make_tables
+from conftest import GRID_A, make_tables
 
 import pcf
 from pcf.bom import model_from_data, read_bom
@@ -254,3 +254,54 @@ def test_a_spreadsheet_bom_carries_the_supplier_province(tmp_path):
                     "1,P1,Shaft,1,pcs,steel_hot_rolled,10,Wuxi Shafts,CN,Jiangsu\n", encoding="utf-8")
     part = read_bom(path).items[0]
     assert (part.supplier, part.country, part.region) == ("Wuxi Shafts", "CN", "Jiangsu")
+
+
+# ------------------------------------------------------------------ the grid in place of the placeholder (issue 11, 3)
+def _rated_background():
+    """The tiny background with the placeholder rated 5/5/5 (as shipped) and grid_a 1/1/1 from its own source."""
+    tables = make_tables()
+    datasets = tables.datasets.reset_index(drop=True)
+    placeholder = datasets["key"] == "electricity_factory"
+    grid = datasets["key"] == "grid_a"
+    datasets.loc[placeholder, ["dq_technological", "dq_geographical", "dq_temporal"]] = 5
+    datasets.loc[placeholder, "source_title"] = "pcf placeholder dataset"
+    datasets.loc[grid, ["dq_technological", "dq_geographical", "dq_temporal"]] = 1
+    datasets.loc[grid, ["source_title", "reference_year"]] = ["grid A statistics", "2023"]
+    return compile_background(tables_from_frames(
+        flows=tables.flows.reset_index(drop=True), datasets=datasets, exchanges=tables.exchanges,
+        sources=tables.sources, methods=tables.methods, origin="tests"), use_disk_cache=False)
+
+
+def test_the_grid_used_appears_where_the_placeholder_did(tmp_path):
+    from openpyxl import load_workbook
+    from test_engine import BASE, TOTAL
+
+    from pcf import pact
+    from pcf.report import write_report
+
+    result = pcf.footprint(model_from_data(BASE), background=_rated_background())
+    grid_kg = 100 * GRID_A  # E1: 0.1 MWh of factory electricity on the factory grid grid_a
+    assert result.total_kg_co2e == pytest.approx(TOTAL, rel=1e-9)
+    assert "electricity_factory" not in result.by_dataset.index
+    row = result.by_dataset.loc["grid_a"]
+    assert (row["amount_per_machine"], row["source_title"], row["dq_technological"]) == (100, "grid A statistics", 1)
+    assert row["kg_co2e"] == pytest.approx(grid_kg, rel=1e-9)
+    assert result.lines.set_index("line_id").loc["E1", "dataset"] == "grid_a"
+    # DQRs: every dataset is rated 2 / 3 / 1 except the grid (1 / 1 / 1), weighted by kg CO2e
+    share = grid_kg / TOTAL
+    assert result.data_quality["technologicalDQR"] == pytest.approx(2 - share, rel=1e-9)
+    assert result.data_quality["geographicalDQR"] == pytest.approx(3 - 2 * share, rel=1e-9)
+    assert result.data_quality["temporalDQR"] == pytest.approx(1.0, rel=1e-9)
+    # PACT: the grid's source is listed (the machining steps use grid_a too), the placeholder's is not
+    options = pact.ExportOptions(company_name="x", reference_period_start="2024-01-01T00:00:00Z")
+    sources = pact.to_pact_v3(result, options)
+    names = {s["name"]: s["version"] for s in sources["pcf"]["secondaryEmissionFactorSources"]}
+    assert names.get("grid A statistics") == "2023" and "pcf placeholder dataset" not in names
+    assert all("placeholder" not in a["source"] for a in result.attributions)
+    # the report's dataset table and the workbook's Datasets sheet
+    files = write_report(result, tmp_path, workbook=True)
+    html = files.html.read_text(encoding="utf-8")
+    assert "grid_a" in html and "pcf placeholder dataset" not in html
+    sheet = load_workbook(files.workbook)["Datasets"]
+    keys = [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "grid_a" in keys and "electricity_factory" not in keys

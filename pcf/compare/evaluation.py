@@ -17,7 +17,7 @@ from ..errors import PcfError, SolveError
 from ..graph import build_fragment, build_graph
 from ..matrices import compile_foreground
 from ..methods import DEFAULT_METHOD, get_method
-from ..results import STAGES, compute_result
+from ..results import STAGES, compute_result, reported_datasets
 from ..solve import solve
 from .base import CompiledBase, _Codes
 from .draft import _Draft
@@ -263,8 +263,9 @@ def _evaluate_arrays(base: CompiledBase, patch: _Patch, *, name: str, descriptio
                           by_stage.drop([s for s in STAGES if s in by_stage.index])])
     by_line = series(lk["line"], codes["lines"], sort=False)
     by_material = series(lk["material"], codes["materials"])
-    dataset_kg = np.bincount(lk["dataset"], weights=link_kg, minlength=base.background.size)
-    used = np.nonzero(np.bincount(lk["dataset"], minlength=base.background.size))[0]
+    shown = reported_datasets(base.background, lk["dataset"], link_grid)  # the placeholder as its grid
+    dataset_kg = np.bincount(shown, weights=link_kg, minlength=base.background.size)
+    used = np.nonzero(np.bincount(shown, minlength=base.background.size))[0]
     by_dataset = pd.Series(dataset_kg[used], index=pd.Index([base.background.keys[k] for k in used], dtype=object))
     by_dataset = by_dataset.sort_values(ascending=False)
 
