@@ -182,7 +182,10 @@ def print_summary(result, *, top: int = 10) -> None:
     fu = result.functional_unit
     total = result.total_kg_co2e
     console.print(f"\n[bold]{fu['description']}[/]")
-    console.print(f"method {result.method}; factory electricity: {result.grid}; solver: {result.solver}")
+    from .results import gwp_disclosure
+
+    console.print(f"method {gwp_disclosure(result)['line']}; factory electricity: {result.grid}; "
+                  f"solver: {result.solver}", highlight=False)
     head = Table(title="Carbon footprint per machine (ISO 14067 split)", show_lines=False)
     head.add_column("")
     head.add_column("kg CO2e", justify="right")

@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from . import __version__
 from .errors import PcfError
+from .results import gwp_disclosure
 
 SPEC_VERSIONS = {"3": "3.0.3", "2": "2.3.3"}
 SPEC_ENV = "PCF_PACT_SPEC_DIR"
@@ -388,7 +389,8 @@ def _comment(result, summary: dict, options: ExportOptions, *, per_kg: bool = Fa
     versions = result.data_versions
     notes = [
         f"Calculated with pcf {__version__} (open-source, Brightway 2.5) from the machine's bill of materials; "
-        f"GWP100 {result.method}; lci_data content hash {versions.get('lci_data_hash', '')[:16]}.",
+        f"lci_data content hash {versions.get('lci_data_hash', '')[:16]}.",
+        _gwp_note(result),
         f"{summary['aggregated']:,.1f} kg CO2e ({summary['aggregated'] / summary['excluding']:.1%}) come from "
         "factors whose sources give only CO2e (no gas split); they are reported as fossil GHG emissions."
         if summary["excluding"] else "",
@@ -409,6 +411,18 @@ def _comment(result, summary: dict, options: ExportOptions, *, per_kg: bool = Fa
     ]
     notes += [f"Warning: {w}" for w in result.warnings]
     return " ".join(n for n in notes if n)
+
+
+def _gwp_note(result) -> str:
+    """The GWP sets by share of the PCF; what the IPCC list cannot say (CO2e of unknown basis, CO2 only)."""
+    gwp = gwp_disclosure(result)
+    unlisted = [x for x in gwp["shares"] if x["basis"] not in gwp["ipcc_sets"]]
+    note = f"GWP set by share of the PCF: {gwp['line']}."
+    if unlisted:
+        note += (" The IPCC characterization factors list names the IPCC sets only; "
+                 + ", ".join(f"{x['share']:.1%} ({x['basis']})" for x in unlisted)
+                 + " of the PCF is source-reported CO2e on no IPCC set that can be named.")
+    return note
 
 
 def _dqi_v3(dq: dict) -> dict | None:
@@ -498,8 +512,7 @@ def to_pact_v3(result, options: ExportOptions | None = None) -> dict:
         pcf["packagingGhgEmissions"] = decimal_string(s["packaging"], sign="positive")
         pcf["packagingBiogenicCarbonContent"] = decimal_string(s["biogenic_c_packaging"], sign="positive")
     pcf["ccsTechnologicalCO2CaptureIncluded"] = False
-    ar = re.search(r"AR\d+", f"{result.method} {result.data_versions.get('method', '')}".upper())
-    pcf["ipccCharacterizationFactors"] = [ar.group(0) if ar else "AR6"]
+    pcf["ipccCharacterizationFactors"] = gwp_disclosure(result)["ipcc_sets"] or ["AR6"]
     pcf["crossSectoralStandards"] = list(options.cross_sectoral_standards or DEFAULT_STANDARDS_V3)
     # no product category rules are used: the property is left out (the schema forbids an empty list)
     pcf["exemptedEmissionsPercent"] = decimal_string(s["exempted_percent"], places=4, sign="positive")
@@ -557,8 +570,8 @@ def to_pact_v2(result, options: ExportOptions | None = None) -> dict:
     company, company_ids, product_ids = _owner(result, options)
     start, end = _period(result, options)
     fu = result.functional_unit
-    ar = re.search(r"AR\d+", f"{result.method} {result.data_versions.get('method', '')}".upper())
-    ar = ar.group(0) if ar else "AR6"
+    gwp = gwp_disclosure(result)
+    ar = gwp["method_set"]
     pcf: dict[str, Any] = {
         "declaredUnit": "kilogram",
         "unitaryProductAmount": decimal_string(s["mass_kg"], places=3),
@@ -572,7 +585,7 @@ def to_pact_v2(result, options: ExportOptions | None = None) -> dict:
         "biogenicCarbonWithdrawal": decimal_string(s["uptake"] * per_kg, places=9, sign="negative"),
         "aircraftGhgEmissions": decimal_string(s["aircraft"] * per_kg, places=9, sign="positive"),
         "characterizationFactors": ar if ar in ("AR5", "AR6") else "AR6",
-        "ipccCharacterizationFactorsSources": [ar],
+        "ipccCharacterizationFactorsSources": gwp["ipcc_sets"] or ["AR6"],
         "crossSectoralStandardsUsed": ["GHG Protocol Product standard", "ISO Standard 14067"],
         "crossSectoralStandards": list(options.cross_sectoral_standards or DEFAULT_STANDARDS_V2),
         "boundaryProcessesDescription": _boundary_description(result),

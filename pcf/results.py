@@ -323,6 +323,43 @@ def compute_result(
     )
 
 
+GWP_BASIS_WORDS = {"AR6": "on IPCC AR6 GWP100", "AR5": "on IPCC AR5 GWP100", "AR4": "on IPCC AR4 GWP100",
+                   "CO2 only": "counting CO2 only (other gases not counted)", "unknown": "of unknown GWP basis"}
+
+
+def gwp_disclosure(result: "Result") -> dict:
+    """What share of the CFP is characterised with the method's GWP set, and what is CO2e reported by sources on
+    another or an unknown basis (from `by_gwp_basis`).
+
+    Returns {"method_set": "AR6", "own_share": 0.23, "shares": [{"basis", "kg_co2e", "share"}, ...] (the method's
+    set first, then by size), "ipcc_sets": the IPCC sets used (the method's first; PACT `ipccCharacterizationFactors`),
+    "line": the headline method line, never a bare set name over a number that is not all of that set}.
+    """
+    import re
+
+    found = re.search(r"AR\d+", f"{result.method} {(result.data_versions or {}).get('method', '')}".upper())
+    own = found.group(0) if found else str(result.method)
+    total = result.total_kg_co2e
+    basis = result.by_gwp_basis if result.by_gwp_basis is not None and len(result.by_gwp_basis) else \
+        pd.Series({own: total}, dtype="float64")
+    kg = {str(k): float(v) for k, v in basis.items() if abs(float(v)) > 1e-12 * max(1.0, abs(total))}
+    order = [own] + sorted((k for k in kg if k != own), key=lambda k: -kg[k])
+    shares = [{"basis": k, "kg_co2e": kg.get(k, 0.0), "share": kg.get(k, 0.0) / total if total else 0.0}
+              for k in order if k in kg or k == own]
+    own_share = shares[0]["share"]
+    others = [s for s in shares[1:] if s["share"] != 0]
+    if not others:
+        line = f"{result.method} (all of the CFP)"
+    else:
+        rest = 1.0 - own_share
+        line = (f"{result.method} for {own_share:.1%} of the CFP; {rest:.1%} is CO2e reported by its sources on "
+                "another or an unknown basis: "
+                + ", ".join(f"{s['share']:.1%} {GWP_BASIS_WORDS.get(s['basis'], 'on ' + s['basis'])}"
+                            for s in others))
+    ipcc_sets = [s["basis"] for s in shares if re.fullmatch(r"AR\d+", s["basis"]) and (s["share"] or s["basis"] == own)]
+    return {"method_set": own, "own_share": own_share, "shares": shares, "ipcc_sets": ipcc_sets, "line": line}
+
+
 def reported_datasets(background: Background, link_dataset: np.ndarray, link_grid: np.ndarray) -> np.ndarray:
     """The dataset each link is reported under: its own, except a link to the `electricity_factory` placeholder
     (1 kWh of factory electricity, no inventory of its own), which is reported as the grid that supplied it, with

@@ -305,3 +305,45 @@ def test_the_grid_used_appears_where_the_placeholder_did(tmp_path):
     sheet = load_workbook(files.workbook)["Datasets"]
     keys = [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)]
     assert "grid_a" in keys and "electricity_factory" not in keys
+
+
+# ------------------------------------------------------------------ GWP set disclosed by share (issue 11, item 1)
+def test_the_gwp_set_is_disclosed_by_share_in_the_report_cli_and_pact(capsys):
+    import datetime as dt
+
+    from test_engine import BASE, PACKAGING, RAW, TRANSPORT, TOTAL
+
+    from pcf import pact
+    from pcf.cli import print_summary
+    from pcf.report.content import build_content
+    from pcf.results import gwp_disclosure
+
+    options = pact.ExportOptions(company_name="x", cpc="4491",
+                                 reference_period_start=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc))
+    # all AR6: the tiny machine on grid_a (every factor a gas split characterised with AR6)
+    plain = pcf.footprint(model_from_data(BASE), background=_basis_background())
+    assert plain.total_kg_co2e == pytest.approx(TOTAL, rel=1e-9)
+    assert gwp_disclosure(plain)["line"] == f"{plain.method} (all of the CFP)"
+    assert pact.to_pact_v3(plain, options)["pcf"]["ipccCharacterizationFactors"] == ["AR6"]
+    # on grid_b (0.2 kg CO2e per kWh given as CO2e on AR5): E1's 100 kWh + machining's 2 kWh/kg x 2 kg removed
+    data = {**BASE, "factory": {"electricity": "grid_b"}}
+    mixed = pcf.footprint(model_from_data(data), background=_basis_background())
+    ar5 = (100 + 2 * 2) * 0.2
+    total = RAW + 2 * 2 * 0.5 * (0.05 + 2 * 0.2) + 100 * 0.2 + PACKAGING + TRANSPORT
+    assert mixed.total_kg_co2e == pytest.approx(total, rel=1e-9)
+    own, other = 1 - ar5 / total, ar5 / total
+    line = (f"{mixed.method} for {own:.1%} of the CFP; {other:.1%} is CO2e reported by its sources on another or "
+            f"an unknown basis: {other:.1%} on IPCC AR5 GWP100")
+    disclosure = gwp_disclosure(mixed)
+    assert disclosure["line"] == line
+    assert [(s["basis"], round(s["share"], 12)) for s in disclosure["shares"]] == [("AR6", round(own, 12)),
+                                                                                  ("AR5", round(other, 12))]
+    v3, v2 = pact.to_pact_v3(mixed, options), pact.to_pact_v2(mixed, options)
+    assert v3["pcf"]["ipccCharacterizationFactors"] == ["AR6", "AR5"]
+    assert v2["pcf"]["ipccCharacterizationFactorsSources"] == ["AR6", "AR5"]
+    for footprint in (v3, v2):
+        assert f"GWP set by share of the PCF: {line}." in footprint["comment"]
+    summary = build_content(mixed).sections[0].paragraphs[0]
+    assert f"with {line}." in summary
+    print_summary(mixed)
+    assert f"method {line};" in " ".join(capsys.readouterr().out.split())

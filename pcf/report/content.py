@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..results import electricity_by_stage
+from ..results import electricity_by_stage, gwp_disclosure
 from .charts import STAGE_LABELS, hotspot_lines
 
 # (id, title) of every section, in order; the HTML report has one <section id=...> per entry
@@ -119,7 +119,7 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
     s.paragraphs.append(
         f"The partial carbon footprint (cradle to gate) of one {name} is {kg(total)} kg CO2e, excluding biogenic "
         f"CO2 uptake ({kg(result.total_including_removals_kg_co2e)} kg CO2e including it), calculated according to "
-        f"ISO 14067:2018 with {result.method}.")
+        f"ISO 14067:2018 with {gwp_disclosure(result)['line']}.")
     s.tables.append(Table(["", "kg CO2e per machine", "share"], [
         ["CFP excluding biogenic uptake (PACT pcfExcludingBiogenicUptake)", kg(total), "100.0%"],
         ["Fossil GHG emissions", kg(result.fossil_kg_co2e), pct(result.fossil_kg_co2e / total if total else None)],
@@ -277,7 +277,8 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
     # -- gwp
     s = sections["gwp"]
     s.paragraphs.append(
-        f"Characterisation: {result.method} (100-year global warming potentials of the IPCC). Gases covered: "
+        f"Characterisation: {result.method} (100-year global warming potentials of the IPCC) for the gas flows; "
+        f"by share of the CFP: {gwp_disclosure(result)['line']}. Gases covered: "
         f"{', '.join(sorted(set(map(str, result.by_gas['gas']))))}. Biogenic CO2 emissions are counted at +1, "
         "biogenic CO2 uptake at -1 and reported separately; biogenic CH4 uses its non-fossil GWP. One impact "
         "category only (climate change).")
