@@ -344,6 +344,7 @@ def _summary(result) -> dict[str, Any]:
         "exempted_description": exempted["description"],
         "exclusions": exclusions,
         "pds_percent": 100.0 * result.primary_data_share,
+        "activity_share": getattr(result, "activity_data_share", 0.0),
         "dq": result.data_quality or {},
     }
 
@@ -402,6 +403,9 @@ def _comment(result, summary: dict, options: ExportOptions, *, per_kg: bool = Fa
         "Aircraft emissions are those of inbound air freight of purchased goods, without radiative forcing."
         if summary["aircraft"] else "",
         _luc_note(summary),
+        f"primaryDataShare follows PACT (activity data and emission factor both primary: suppliers' PCFs with "
+        f"their own primary data share); {100 * summary['activity_share']:.1f} % of the PCF has primary activity "
+        "data (weighed, metered) on secondary emission factors.",
         f"Product mass: {summary['mass_source']}." ,
         "Values are per kg of machine (PACT v2 has no 'piece' unit); multiply by unitaryProductAmount for one "
         "machine." if per_kg else "",
@@ -678,6 +682,10 @@ class CarbonFootprint(BaseModel):
     geography: str | None = None
     ipcc_characterization_factors: tuple[str, ...] = ()
     primary_data_share_percent: float | None = Field(default=None, ge=0, le=100)
+    # v3 `dqi` (1 best - 5 worst, pcf's scale); v2's DQRs (1-3) are not read: they do not map onto 1-5
+    technological_dqr: float | None = Field(default=None, ge=1, le=5)
+    geographical_dqr: float | None = Field(default=None, ge=1, le=5)
+    temporal_dqr: float | None = Field(default=None, ge=1, le=5)
 
     @model_validator(mode="after")
     def _period(self) -> "CarbonFootprint":
@@ -746,6 +754,10 @@ def _normalise(footprint: dict, major: str) -> dict:
             "biogenic_non_co2_emissions": _number(pcf.get("biogenicNonCO2Emissions")),
             "ipcc_characterization_factors": tuple(pcf.get("ipccCharacterizationFactors") or ()),
         }
+        dqi = pcf.get("dqi") if isinstance(pcf.get("dqi"), dict) else {}
+        carbon.update({"technological_dqr": _number(dqi.get("technologicalDQR")),
+                       "geographical_dqr": _number(dqi.get("geographicalDQR")),
+                       "temporal_dqr": _number(dqi.get("temporalDQR"))})
     else:
         carbon = {
             "declared_unit": pcf.get("declaredUnit"),

@@ -64,6 +64,7 @@ class Result:
     electricity: pd.DataFrame | None = None  # per grid: kWh of electricity_factory, kg CO2e, sites, stages, lines,
     # and the grid's source, reference year and data-quality ratings
     by_gwp_basis: pd.Series | None = None  # kg CO2e by the GWP set behind it (AR6, AR5, AR4, CO2 only, unknown)
+    activity_data_share: float = 0.0  # share of the CFP from lines with primary activity data (weighed, metered)
 
     # -- the ISO 14067 / PACT split ---------------------------------------------------------------------------
     @property
@@ -124,6 +125,7 @@ class Result:
             "coverage": self.coverage,
             "data_quality": self.data_quality,
             "primary_data_share": self.primary_data_share,
+            "activity_data_share": self.activity_data_share,
             "data_versions": self.data_versions,
             "warnings": list(self.warnings),
         }
@@ -277,7 +279,14 @@ def compute_result(
     by_module = pd.concat([pd.Series(module_parts, dtype="float64"), direct_fu]).groupby(level=0).sum()
     by_module = by_module.sort_values(ascending=False)
 
-    primary = float(link_score[lines["data_type"].to_numpy() == "primary"].sum())
+    # PACT v3 primary data share: activity data AND emission factor primary. pcf's only primary emission factors
+    # are suppliers' own PCFs, which carry their own primary data share (column primary_data_share, 0-1; unknown
+    # counts 0). Weighed and metered lines on background factors are primary activity data only.
+    activity = float(link_score[lines["data_type"].to_numpy() == "primary"].sum())
+    factor_pds = (pd.to_numeric(datasets["primary_data_share"], errors="coerce").fillna(0.0).clip(0.0, 1.0)
+                  .reindex(keys).fillna(0.0).to_numpy() if "primary_data_share" in datasets else
+                  np.zeros(background.size))
+    primary = float(link_score @ factor_pds[d])
     coverage = _coverage(graph, lines, by_dataset, by_class, total,
                          spend=float(per_machine @ link_spend_unit))
     intake_frame = None
@@ -315,6 +324,7 @@ def compute_result(
         intake=intake_frame,
         data_quality=_data_quality(by_dataset, total),
         primary_data_share=primary / total if total else 0.0,
+        activity_data_share=activity / total if total else 0.0,
         data_versions=_data_versions(background, method),
         electricity=_electricity(lines, background, unit_by_class.sum(axis=1) - unit_by_class[:, removal]),
         by_gwp_basis=by_gwp_basis,

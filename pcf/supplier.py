@@ -4,7 +4,10 @@ secondary dataset of its BOM line.
 Each footprint becomes one extra background dataset `supplier:<line id>` whose exchanges are the declared kg CO2e
 per declared unit, split as declared: fossil, land-use change, biogenic emissions and biogenic uptake (pcf's
 `co2e_*_declared` flows, factor 1 / -1). Its declared unit is converted to the line's unit by the product graph (a
-per-kilogram footprint of a component counted in pieces uses the line's `mass_kg`). The line counts as primary data.
+per-kilogram footprint of a component counted in pieces uses the line's `mass_kg`). The line counts as primary activity
+data; towards pcf's primary data share it counts with the supplier's own primary data share (PACT `primaryDataShare`,
+or the figure's `primary_data_share_percent`; unknown counts 0), and its DQRs are the supplier's v3 `dqi` (a v2 file
+or a figure leaves it unrated) — never forced to 100 % and 1/1/1.
 Refused with a reason: a footprint that is not valid on the calculation date, that is deprecated, whose reference
 period lies in the future, whose split does not add up, or whose declared unit cannot describe the line.
 """
@@ -42,6 +45,8 @@ class SupplierDataset:
     reference_year: str
     geography: str
     ipcc: str
+    primary_data_share: float | None = None  # 0-1, the supplier's own (PACT primaryDataShare); None: unknown
+    dqr: tuple[float, float, float] | None = None  # technological, geographical, temporal (1-5); None: unrated
 
 
 def _refuse(line: Component, system: ProductSystem, reason: str, expected: str | None = None) -> MappingError:
@@ -118,6 +123,9 @@ def _from_pact(line: Component, system: ProductSystem, base_dir: Path, as_of: _d
               f"(PACT {footprint.spec_version}, id {footprint.id})",
         reference_year=f"{start:%Y-%m-%d}/{end:%Y-%m-%d}", geography=pcf.geography or "unknown",
         ipcc=",".join(pcf.ipcc_characterization_factors) or "unknown",
+        primary_data_share=None if pcf.primary_data_share_percent is None else pcf.primary_data_share_percent / 100,
+        dqr=(pcf.technological_dqr, pcf.geographical_dqr, pcf.temporal_dqr)
+        if None not in (pcf.technological_dqr, pcf.geographical_dqr, pcf.temporal_dqr) else None,
     )
 
 
@@ -143,6 +151,7 @@ def _from_figure(line: Component, system: ProductSystem, as_of: _dt.datetime) ->
         land_use_change=luc, removal=-(sf.biogenic_removal_kg_co2e_per_unit or 0.0),
         title=f"supplier figure: {sf.source}", reference_year=f"{start}/{end}", geography=line.country or "unknown",
         ipcc="unknown",
+        primary_data_share=None if sf.primary_data_share_percent is None else sf.primary_data_share_percent / 100,
     )
 
 
@@ -181,9 +190,11 @@ def extend_background(background: Background, datasets: list[SupplierDataset]) -
     for d in datasets:
         rows.append({"key": d.key, "name": f"{d.title} (line {d.line_id})", "category": "component", "unit": d.unit,
                      "geography": d.geography, "reference_year": d.reference_year, "source_id": d.key,
-                     "source_locator": d.title, "dq_technological": 1, "dq_geographical": 1, "dq_temporal": 1,
+                     "source_locator": d.title, **dict(zip(("dq_technological", "dq_geographical", "dq_temporal"),
+                                                           d.dqr or (None, None, None))),
+                     "primary_data_share": d.primary_data_share,
                      "dq_completeness": None, "dq_reliability": None, "aircraft": False,
-                     "gwp_basis": _gwp_basis(d.ipcc), "notes": "supplier-specific (primary) footprint", "pack": "supplier",
+                     "gwp_basis": _gwp_basis(d.ipcc), "notes": "supplier-specific footprint (its own primary data share and DQRs)", "pack": "supplier",
                      "source_title": d.title, "source_url": "", "licence": "supplier-provided",
                      "source_attribution": ""})
         for flow, amount in (("co2e_fossil_declared", d.fossil), ("co2e_biogenic_declared", d.biogenic),

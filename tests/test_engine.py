@@ -173,7 +173,10 @@ def test_primary_data_share(tiny_background):
     data = copy.deepcopy(BASE)
     data["energy"][0]["data_type"] = "primary"
     result = pcf.footprint(system(data), background=tiny_background)
-    assert result.primary_data_share == pytest.approx(100 * GRID_A / TOTAL, rel=1e-9)
+    # metered energy on a background grid factor: primary activity data, secondary emission factor
+    assert result.activity_data_share == pytest.approx(100 * GRID_A / TOTAL, rel=1e-9)
+    assert result.primary_data_share == 0  # PACT: activity data AND emission factor primary
+    assert result.to_dict()["activity_data_share"] == result.activity_data_share
 
 
 def test_result_document_has_the_required_fields(tiny_background, tmp_path):

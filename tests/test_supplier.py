@@ -34,7 +34,11 @@ def test_per_unit_figure_replaces_the_dataset(tiny_background):
     assert result.total_kg_co2e == pytest.approx(TOTAL - C1_KG * ALUMINIUM + C1_KG * 4.0, rel=1e-9)
     row = result.lines.set_index("line_id").loc["C1"]
     assert row["dataset"] == "supplier:C1" and row["data_type"] == "primary"
-    assert result.primary_data_share == pytest.approx(C1_KG * 4.0 / result.total_kg_co2e, rel=1e-9)
+    # primary activity data; the figure states no primary data share of its own, so it counts 0 (PACT PDS)
+    assert result.activity_data_share == pytest.approx(C1_KG * 4.0 / result.total_kg_co2e, rel=1e-9)
+    assert result.primary_data_share == 0
+    # and a supplier footprint is not rated 1/1/1 by pcf: a figure is unrated
+    assert result.by_dataset.loc["supplier:C1", ["dq_technological", "dq_geographical", "dq_temporal"]].isna().all()
     # the declared split is kept: land use 0.2 and biogenic 4.0 - 3.5 - 0.2 = 0.3 per kg
     assert result.dluc_kg_co2e == pytest.approx(C1_KG * 0.2, rel=1e-9)
     assert result.biogenic_emissions_kg_co2e == pytest.approx(10 * 0.2 + C1_KG * 0.3, rel=1e-9)
@@ -93,7 +97,7 @@ def test_pact_v3_file_changes_the_component_by_the_hand_computed_amount(tiny_bac
     assert result.total_kg_co2e == pytest.approx(TOTAL - C1_KG * ALUMINIUM + C1_KG * 4.0, rel=1e-9)
     assert result.biogenic_removals_kg_co2e == pytest.approx(-16.0 - C1_KG * 0.5, rel=1e-9)
     base = pcf.footprint(model_from_data(copy.deepcopy(BASE)), background=tiny_background)
-    assert result.primary_data_share > base.primary_data_share
+    assert result.activity_data_share > base.activity_data_share
     intake = result.intake.set_index("line_id").loc["C1"]
     assert intake["method"] == "supplier"
     assert any("supplier_alu.json" in a["source"] for a in result.attributions)
@@ -230,3 +234,25 @@ def test_a_list_response_with_one_footprint_is_used_with_several_needs_the_id(de
                                                                                         abs=1e-5)
     with pytest.raises(MappingError, match="no ProductFootprint with id 'nope'"):
         pcf.footprint(_machine_as_component(tmp_path, "two.json", mass, id="nope"), background=tiny_background)
+
+
+def test_a_figure_carries_its_own_primary_data_share(tiny_background):
+    system = with_supplier({"kg_co2e_per_unit": 4.0, "source": "supplier EPD 2025", "primary_data_share_percent": 40,
+                            "reference_period_start": "2024-01-01", "reference_period_end": "2025-01-01"})
+    result = pcf.footprint(system, background=tiny_background)
+    assert result.primary_data_share == pytest.approx(0.4 * C1_KG * 4.0 / result.total_kg_co2e, rel=1e-9)
+
+
+@needs_spec
+def test_a_pact_file_carries_its_own_primary_data_share_and_dqrs(tiny_background, tmp_path):
+    footprint = _pact_file(tmp_path, primaryDataShare="25",
+                           dqi={"technologicalDQR": "2", "geographicalDQR": "3", "temporalDQR": "4"})
+    result = pcf.footprint(with_supplier(footprint, tmp_path), background=tiny_background)
+    c1 = C1_KG * 4.0  # 8.0 kg CO2e per 2 kg declared
+    assert result.primary_data_share == pytest.approx(0.25 * c1 / result.total_kg_co2e, rel=1e-9)
+    assert result.activity_data_share == pytest.approx(c1 / result.total_kg_co2e, rel=1e-9)
+    row = result.by_dataset.loc["supplier:C1"]
+    assert (row["dq_technological"], row["dq_geographical"], row["dq_temporal"]) == (2, 3, 4)
+    # the aggregate: every other dataset is rated 2 / 3 / 1 in the tiny background
+    share = c1 / result.total_kg_co2e
+    assert result.data_quality["temporalDQR"] == pytest.approx(1 + 3 * share, rel=1e-9)

@@ -169,6 +169,9 @@ class SupplierFootprint(_CheckedNumbers):
     fossil_kg_co2e_per_unit: float | None = Field(default=None, ge=0)
     land_use_change_kg_co2e_per_unit: float | None = Field(default=None, ge=0)
     biogenic_removal_kg_co2e_per_unit: float | None = Field(default=None, le=0)
+    primary_data_share_percent: float | None = Field(
+        default=None, ge=0, le=100, description="the figure's own primary data share (PACT definition), if the "
+        "supplier states it; unknown counts as 0 in pcf's primary data share")
     source: str | None = Field(default=None, description="the document the figure comes from")
     reference_period_start: str | None = Field(default=None, description="ISO date")
     reference_period_end: str | None = Field(default=None, description="ISO date")

@@ -134,7 +134,9 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
         ["CFP including biogenic removals (PACT pcfIncludingBiogenicUptake)",
          kg(result.total_including_removals_kg_co2e), ""],
     ], numeric=(1, 2)))
-    s.bullets.append(f"Primary data share: {pct(result.primary_data_share)}")
+    s.bullets.append(f"Primary data share (PACT: activity data and emission factor both primary): "
+                     f"{pct(result.primary_data_share)}; activity-data share (weighed, metered, supplier lines): "
+                     f"{pct(result.activity_data_share)}")
     if all(k in dq for k in ("technologicalDQR", "geographicalDQR", "temporalDQR")):
         s.bullets.append(f"Data quality ratings (1 best, 5 worst): technological {dq['technologicalDQR']:.2f}, "
                          f"geographical {dq['geographicalDQR']:.2f}, temporal {dq['temporalDQR']:.2f}")
@@ -342,9 +344,16 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
     s = sections["primary-data"]
     primary = result.lines[result.lines["data_type"] == "primary"]
     s.paragraphs.append(
-        f"Primary data share: {pct(result.primary_data_share)} of the CFP (excluding biogenic uptake) comes from "
-        "lines marked as primary data (weighed parts, metered factory energy). Their emission factors are "
-        "secondary data from the background.")
+        f"Primary data share (PACT v3 definition: activity data and emission factor both primary): "
+        f"{pct(result.primary_data_share)} of the CFP (excluding biogenic uptake). PDS = sum over lines of "
+        "(kg CO2e of the line x the primary share of its emission factor) / CFP, where a supplier's own PCF "
+        "counts with the supplier's own primary data share (unknown counts 0) and a background dataset counts 0 "
+        "(secondary emission factor).")
+    s.paragraphs.append(
+        f"Activity-data share: {pct(result.activity_data_share)} of the CFP comes from lines whose activity data "
+        "are primary (weighed parts, metered factory energy, supplier lines), whatever their emission factor; "
+        "where that factor is a background dataset it is secondary data, so these lines are not primary data "
+        "in the PACT sense.")
     if len(primary):
         grouped = primary.groupby("line_id")["kg_co2e"].sum().sort_values(ascending=False)
         s.tables.append(Table(["primary-data line", "kg CO2e"], [[str(k), kg(v)] for k, v in grouped.items()],
