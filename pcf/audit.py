@@ -29,13 +29,15 @@ from .errors import PcfError
 
 AUDIT_FORMAT = 1
 # fields that legitimately change between two identical computations
-VOLATILE = {("data_versions", "computed_at"), ("data_versions", "lci_data_origin"), ("data_versions", "audit")}
+VOLATILE = {("data_versions", "computed_at"), ("data_versions", "lci_data_origin"), ("data_versions", "audit"),
+            ("data_versions", "deliverables")}
 RTOL = 1e-9
 ATOL_KG = 1e-9
 # only these lci_data files influence a result (build scripts and READMEs do not)
 DATA_SUFFIXES = (".csv", ".yaml", ".yml")
 PATH_OPTIONS = ("mapping", "aliases")
-__all__ = ["AuditError", "audited_footprint", "file_sha256", "lci_data_manifest", "verify", "Verification"]
+__all__ = ["AuditError", "audited_footprint", "code_version", "file_sha256", "lci_data_manifest", "record_deliverables",
+           "verify", "Verification"]
 
 
 class AuditError(PcfError):
@@ -83,6 +85,42 @@ def _shipped_tables() -> dict[str, str]:
     package = Path(__file__).resolve().parent
     return {f"pcf/{p.relative_to(package).as_posix()}": file_sha256(p) for p in sorted(package.rglob("*"))
             if p.is_file() and p.suffix in DATA_SUFFIXES and "__pycache__" not in p.parts}
+
+
+def code_version() -> dict[str, Any]:
+    """pcf's version, and when it runs from a git checkout its commit and whether the working tree differs from
+    it (tracked files only): {"pcf_version", "git_commit", "git_dirty"}; the git fields are None outside a checkout
+    or without git."""
+    import subprocess
+
+    out: dict[str, Any] = {"pcf_version": __version__, "git_commit": None, "git_dirty": None}
+    checkout = Path(__file__).resolve().parents[1]
+    if not (checkout / ".git").exists():
+        return out
+    try:
+        commit = subprocess.run(["git", "-C", str(checkout), "rev-parse", "HEAD"], capture_output=True, text=True,
+                                timeout=10, check=True).stdout.strip()
+        status = subprocess.run(["git", "-C", str(checkout), "status", "--porcelain", "--untracked-files=no"],
+                                capture_output=True, text=True, timeout=30, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return out
+    out.update(git_commit=commit or None, git_dirty=bool(status.strip()))
+    return out
+
+
+def record_deliverables(document: dict, files: dict[str, str | Path]) -> dict:
+    """The result document with the sha256 and size of every file written with it (report HTML, PDF, workbook,
+    PACT file), by role: in `data_versions.audit.deliverables` (or `data_versions.deliverables` for a result
+    without an audit trail). A deliverable is bound to its result by these hashes; `verify` ignores them."""
+    record = {role: {"file": Path(path).name, "sha256": file_sha256(path), "bytes": Path(path).stat().st_size}
+              for role, path in files.items() if path is not None}
+    document = {**document, "data_versions": dict(document.get("data_versions") or {})}
+    versions = document["data_versions"]
+    if isinstance(versions.get("audit"), dict):
+        versions["audit"] = {**versions["audit"], "deliverables": record}
+    else:
+        versions["deliverables"] = record
+    return document
 
 
 def _library_versions() -> dict[str, str]:
@@ -163,6 +201,7 @@ def audited_footprint(
         "format": AUDIT_FORMAT,
         "timestamp": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "pcf_version": __version__,
+        "code": code_version(),
         "input": {"path": str(bom_path.resolve()), "given_as": str(bom), "sha256": input_hash,
                   "bytes": bom_path.stat().st_size},
         "lci_data": lci_block,

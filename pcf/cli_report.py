@@ -132,6 +132,8 @@ def register(subparsers) -> None:
     pp.add_argument("--reference-period", nargs=2, metavar=("START", "END"),
                     help="ISO dates; default: the BOM's reference year")
     pp.add_argument("--comment", help="text added to the calculation notes")
+    pp.add_argument("--json", dest="json_out", metavar="OUT",
+                    help="also write the result document (with its audit trail and the PACT file's sha256)")
     pp.set_defaults(handler=_pact)
 
     vp = subparsers.add_parser("verify", help="recompute a result document from its audit trail and compare")
@@ -245,6 +247,14 @@ def _pact(args) -> int:
     path = Path(args.out)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(footprint, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
+    if args.json_out:
+        from .audit import record_deliverables
+
+        document = record_deliverables(result.to_dict(), {f"pact_v{args.spec_version}": path})
+        json_path = Path(args.json_out)
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
+        console.print(f"result with the PACT file's sha256: [bold]{json_path}[/]")
     for warning in placeholder_warnings(options):
         console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     checked = "valid against the PACT schema" if errors == [] else "schema not checked"

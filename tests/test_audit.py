@@ -119,3 +119,63 @@ def test_results_from_a_non_file_background_verify_with_that_background(tiny_bac
     assert verify(path, background=tiny_background).ok
     missing = verify(path)
     assert not missing.ok and "lci_data folder is missing" in missing.differences[-1]
+
+
+# ------------------------------------------------------------------ bound deliverables (issue 11, item 6)
+def _sha256(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_result_json_lists_the_sha256_of_every_file_written_with_it(tiny_background, tmp_path):
+    from pcf.report import write_report
+
+    bom = write_json(tmp_path / "tiny.json", copy.deepcopy(BASE))
+    result = audited_footprint(bom, background=tiny_background)
+    files = write_report(result, tmp_path / "out", workbook=True)
+    document = json.loads(files.result_json.read_text(encoding="utf-8"))
+    recorded = document["data_versions"]["audit"]["deliverables"]
+    assert set(recorded) == {"report_html", "workbook"}
+    for role, path in (("report_html", files.html), ("workbook", files.workbook)):
+        assert recorded[role] == {"file": path.name, "sha256": _sha256(path), "bytes": path.stat().st_size}
+    assert document["total_kg_co2e"] == pytest.approx(TOTAL, rel=1e-9)
+
+
+def test_a_result_without_an_audit_records_its_deliverables_too(tiny_background, tmp_path):
+    import pcf
+    from pcf.bom import model_from_data
+    from pcf.report import write_report
+
+    result = pcf.footprint(model_from_data(copy.deepcopy(BASE)), background=tiny_background)
+    files = write_report(result, tmp_path / "out", workbook=False)
+    document = json.loads(files.result_json.read_text(encoding="utf-8"))
+    assert document["data_versions"]["deliverables"]["report_html"]["sha256"] == _sha256(files.html)
+
+
+def test_pcf_pact_json_records_the_pact_files_sha256(tmp_path):
+    from report_helpers import EXAMPLE_BOM
+
+    out, result_json = tmp_path / "pf.json", tmp_path / "result.json"
+    assert run_cli(["pact", str(EXAMPLE_BOM), "--out", str(out), "--json", str(result_json)]) == 0
+    audit = json.loads(result_json.read_text(encoding="utf-8"))["data_versions"]["audit"]
+    assert audit["deliverables"]["pact_v3"] == {"file": "pf.json", "sha256": _sha256(out),
+                                                "bytes": out.stat().st_size}
+
+
+def test_the_audit_records_the_code_version_and_commit_in_a_checkout(tiny_background, tmp_path):
+    import subprocess
+    from pathlib import Path
+
+    import pcf
+
+    bom = write_json(tmp_path / "tiny.json", copy.deepcopy(BASE))
+    code = audited_footprint(bom, background=tiny_background).data_versions["audit"]["code"]
+    assert code["pcf_version"] == pcf.__version__
+    checkout = Path(pcf.__file__).resolve().parents[1]
+    if not (checkout / ".git").exists():
+        assert code["git_commit"] is None and code["git_dirty"] is None
+        return
+    head = subprocess.run(["git", "-C", str(checkout), "rev-parse", "HEAD"], capture_output=True, text=True)
+    status = subprocess.run(["git", "-C", str(checkout), "status", "--porcelain", "--untracked-files=no"],
+                            capture_output=True, text=True)
+    assert code["git_commit"] == head.stdout.strip()
+    assert code["git_dirty"] is bool(status.stdout.strip())

@@ -19,6 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..audit import record_deliverables
 from .content import SECTIONS, build_content
 from .excel import write_workbook
 from .html import render_html
@@ -58,11 +59,15 @@ def write_report(result, out_dir: str | Path, *, pdf: bool = False, workbook: bo
     with tempfile.TemporaryDirectory(prefix=f".{out.name}-", dir=out.parent) as scratch:
         tmp = Path(scratch)
         (tmp / names[0]).write_text(html, encoding="utf-8")
-        (tmp / names[1]).write_text(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False),
-                                    encoding="utf-8")
         if workbook:
             write_workbook(result, tmp / names[2], supplements=supplements)
         pages = write_pdf(html, tmp / names[3])[1] if pdf else 0
+        # result.json last: it records the sha256 of every file written with it
+        document = record_deliverables(result.to_dict(), {
+            "report_html": tmp / names[0], "workbook": tmp / names[2] if workbook else None,
+            "report_pdf": tmp / names[3] if pdf else None})
+        (tmp / names[1]).write_text(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False),
+                                    encoding="utf-8")
         # every file was written: replace the whole previous set (a PDF from an earlier run does not survive
         # a run without --pdf); a failure above leaves the previous set untouched
         for name in names:
