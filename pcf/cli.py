@@ -124,7 +124,8 @@ def _intake_options(parser) -> None:
                         help="cut-off: max estimated emission share of one left-out line (default 0.01)")
     parser.add_argument("--cutoff-total", type=float, default=0.05, metavar="SHARE",
                         help="cut-off: max estimated emission share of all left-out lines (default 0.05)")
-    parser.add_argument("--strict", action="store_true", help="fail when left-out lines break the cut-off criteria")
+    parser.add_argument("--strict", action="store_true",
+                        help="fail on ambiguous lines and when left-out lines break the cut-off criteria")
     parser.add_argument("--allow-gaps", action="store_true",
                         help="accept a result that leaves out > 5 %% of the mass or emissions, or misses the declared "
                              "mass by > 10 %% (refused by default)")

@@ -1,5 +1,5 @@
 """Coverage and cut-off (ISO 14067 6.3.4.3): what share of the machine's mass and estimated emissions is modelled,
-proxied, estimated, unmapped or excluded, and whether the exclusions meet the configured cut-off criteria.
+proxied, estimated, ambiguous, unmapped or excluded, and whether the exclusions meet the configured cut-off criteria.
 
 Emissions of lines that are not modelled are estimated as their mass x the average kg CO2e per kg of the modelled
 material and component lines of the same BOM (stated in the report); lines without a mass cannot be assessed and
@@ -81,7 +81,7 @@ def assess(intake: pd.DataFrame, lines: pd.DataFrame, total_kg_co2e: float,
         lines=("line_id", "size"),
         mass_kg=("mass_kg_per_machine", lambda s: float(s[frame.loc[s.index, "kind"].isin(MASS_KINDS)].sum())),
         kg_co2e=("kg_co2e", "sum"),
-    ).reindex(["mapped", "proxy", "estimated", "unmapped", "excluded"], fill_value=0)
+    ).reindex(["mapped", "proxy", "estimated", "ambiguous", "unmapped", "excluded"], fill_value=0)
     summary["mass_share"] = summary["mass_kg"] / total_mass if total_mass else 0.0
     summary["emission_share"] = summary["kg_co2e"] / estimated_total if estimated_total else 0.0
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import copy
 
+import pandas as pd
 import pytest
-from test_engine import BASE, STEEL, TOTAL
+from test_engine import ALUMINIUM_FOSSIL, ALUMINIUM_LUC, BASE, STEEL, TOTAL
 
 import pcf
 from pcf.bom import model_from_data
@@ -191,7 +192,8 @@ def test_every_shipped_mapping_row_names_a_known_dataset():
     bg = default_background()
     with shipped_table().open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    unknown = [r["dataset"] for r in rows if r["dataset"] != "EXCLUDE" and not bg.has(r["dataset"])]
+    unknown = [r["dataset"] for r in rows
+               if r["dataset"] not in ("EXCLUDE", "AMBIGUOUS") and not bg.has(r["dataset"])]
     assert unknown == []
     patterns = [normalise(r["pattern"]) for r in rows]
     assert len(patterns) == len(set(patterns)), "patterns must be unique after normalisation"
@@ -230,3 +232,86 @@ def test_a_chinese_line_takes_the_regional_variant_of_its_grade():
     assert mapper.match("S355JR", country="CN").method == "table+regional"
     assert mapper.match("S355JR", country="DE").dataset == "steel_hot_rolled"
     assert mapper.match("steel_hot_rolled", country="CN").dataset == "steel_hot_rolled"  # a key is kept as given
+
+
+# -- ambiguity (issue 12 A): a text naming several materials or a catch-all is a state, not a guess -----------------
+AMBIGUITY_TABLE = """pattern,dataset,match,kind,proxy,note
+steel,steel,contains,material,true,generic word
+aluminium,aluminium,contains,material,true,generic word
+aluminum,aluminium,contains,material,true,generic word
+"""
+
+
+@pytest.fixture
+def list_mapper(tiny_background, tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text(AMBIGUITY_TABLE, encoding="utf-8")
+    return Mapper.create(tiny_background, path), path
+
+
+@pytest.mark.parametrize("text", ["Metals (steel, aluminum, copper)", "Stahl/Alu steel/aluminium", "steel and aluminium",
+                                  "steel; aluminium"])
+def test_a_list_of_materials_is_ambiguous_not_the_longest_word(list_mapper, text):
+    match = list_mapper[0].match(text, kinds=("material", "packaging"))
+    assert match.method == "ambiguous" and match.ambiguous and not match.mapped
+    assert match.dataset is None and match.confidence == 0.0
+    assert set(match.candidates) == {"steel", "aluminium"}
+
+
+@pytest.mark.parametrize("text, dataset", [("steel aluminium-coated", "aluminium"), ("Aluminum sheet", "aluminium"),
+                                           ("steel, galvanised", "steel"), ("steel (S235)", "steel")])
+def test_one_material_or_no_list_separator_is_not_ambiguous(list_mapper, text, dataset):
+    # "steel aluminium-coated": no list separator between the words, so the old rule holds (non-proxy first, then
+    # the longest pattern: 'aluminium')
+    match = list_mapper[0].match(text, kinds=("material", "packaging"))
+    assert (match.method, match.dataset) == ("table", dataset)
+
+
+@pytest.mark.parametrize("text", ["metals", "Metals", "Miscellaneous", "Other material", "electronics", "Sonstiges",
+                                  "其他", "Non ferrous alloys", "alloys"])
+def test_catch_all_words_are_ambiguous(tiny_background, text):
+    match = Mapper.create(tiny_background).match(text)
+    assert match.method == "ambiguous" and match.dataset is None
+
+
+def test_shipped_table_flags_the_issue_example_with_its_candidates():
+    from pcf.data.background import default_background
+
+    match = Mapper.create(default_background()).match("Metals (steel, aluminum, copper)", kinds=("material",))
+    assert match.ambiguous
+    assert match.candidates == ("steel_hot_rolled", "aluminium_primary_global", "copper_busbar")
+    assert Mapper.create(default_background()).match("Electronics").candidates[0] == "pcb_assembly"
+
+
+def test_an_ambiguous_line_is_reported_with_its_mass_and_does_not_distort_the_intensity(tiny_background, list_mapper):
+    # 0.1 kg per piece in each of the 2 assemblies: 0.2 kg per machine of 15 + 0.2 kg of parts and components
+    system = with_lines({"kind": "part", "id": "X1", "material": "Metals (steel, aluminum)", "mass_kg": 0.1})
+    result = pcf.footprint(system, background=tiny_background, mapping=list_mapper[1],
+                           cutoff=CutoffCriteria(mass_share=0.02, emission_share=0.02))
+    row = result.intake.set_index("line_id").loc["X1"]
+    assert row["status"] == "ambiguous" and not row["modelled"] and pd.isna(row["dataset"])
+    assert "steel" in row["reason"] and "aluminium" in row["reason"]
+    assert result.total_kg_co2e == pytest.approx(TOTAL, rel=1e-9)  # nothing guessed
+    cutoff = result.coverage["cutoff"]
+    by_status = {r["status"]: r for r in cutoff["by_status"]}
+    assert by_status["ambiguous"]["lines"] == 1
+    assert by_status["ambiguous"]["mass_kg"] == pytest.approx(0.2)
+    assert by_status["ambiguous"]["mass_share"] == pytest.approx(0.2 / 15.2, rel=1e-9)
+    # the intensity comes from the modelled lines only: 2 x 2 x 4 kg steel (P1) + 2 x 1.5 kg aluminium (C1) over
+    # their 12 + 3 kg; "longest word wins" would have modelled X1 as aluminium and raised it
+    intensity = (16 * STEEL + 3 * (ALUMINIUM_FOSSIL + ALUMINIUM_LUC)) / 15
+    assert cutoff["estimate_basis_kg_co2e_per_kg"] == pytest.approx(intensity, rel=1e-9)
+    excluded = {r["line_id"]: r for r in cutoff["exclusions"]}
+    assert excluded["X1"]["kg_co2e"] == pytest.approx(0.2 * intensity, rel=1e-9)
+    assert sum(r["mass_share"] for r in cutoff["by_status"]) == pytest.approx(1.0)
+
+
+def test_strict_refuses_an_ambiguous_line_and_a_mapping_row_resolves_it(tiny_background, tmp_path):
+    system = with_lines({"kind": "part", "id": "X1", "material": "metals", "mass_kg": 0.001})
+    with pytest.raises(MappingError, match="several materials or a catch-all: 'metals'"):
+        pcf.footprint(system, background=tiny_background, strict=True)
+    path = tmp_path / "m.csv"
+    path.write_text("pattern,dataset,match\nmetals,steel,exact\n", encoding="utf-8")
+    result = pcf.footprint(system, background=tiny_background, mapping=path, strict=True)
+    assert result.intake.set_index("line_id").loc["X1", "status"] == "mapped"
+    assert result.total_kg_co2e == pytest.approx(TOTAL + 2 * 0.001 * STEEL, rel=1e-9)
