@@ -81,7 +81,8 @@ class Match:
 
 
 # what separates the items of a list of materials: "steel, aluminium", "Stahl/Alu", "PE und PP", "钢、铝"
-_LIST_SEPARATOR = re.compile(r"[,;/&+()\[\]、，；（）]|(?<![0-9a-z])(and|or|und|oder|et|ou|y)(?![0-9a-z])|[和及与或]")
+_LIST_SEPARATOR = re.compile(r"[,;/&+()\[\]、，；（）]|[和及与或]"
+                             r"|(?<![0-9a-z])(and|or|und|oder|et|ou|y)(?![0-9a-z])")
 _REGION_SUFFIX = re.compile(r"_(cn|na|eu|global|us|de)$")
 
 

@@ -249,8 +249,8 @@ def list_mapper(tiny_background, tmp_path):
     return Mapper.create(tiny_background, path), path
 
 
-@pytest.mark.parametrize("text", ["Metals (steel, aluminum, copper)", "Stahl/Alu steel/aluminium", "steel and aluminium",
-                                  "steel; aluminium"])
+@pytest.mark.parametrize("text", ["Metals (steel, aluminum, copper)", "Stahl/Alu steel/aluminium",
+                                  "steel and aluminium", "steel; aluminium"])
 def test_a_list_of_materials_is_ambiguous_not_the_longest_word(list_mapper, text):
     match = list_mapper[0].match(text, kinds=("material", "packaging"))
     assert match.method == "ambiguous" and match.ambiguous and not match.mapped
