@@ -34,11 +34,29 @@ _SYMBOLS = re.compile(r"[™®©]")
 _SPACES = re.compile(r"\s+")
 
 
+PLURAL_MIN_LENGTH = 4  # a one-word pattern of at least this many letters (at its end) also matches its plural
+
+
 def _token_pattern(pattern: str) -> re.Pattern:
-    """`pattern` as a whole token: no letter or digit may touch an ASCII end (CJK text has no word breaks)."""
+    """`pattern` as a whole token: no letter or digit may touch an ASCII end (CJK text has no word breaks).
+
+    A pattern ending in an ASCII word of PLURAL_MIN_LENGTH letters or more, or of several words, also matches with
+    `s` or `es` after it (`wooden box` finds `Wooden boxes and planks`, `cable` finds `cables`); short one-word
+    codes (`PC`, `PET`, `nut`) do not.
+    """
     left = r"(?<![0-9a-z])" if pattern[:1].isascii() and pattern[:1].isalnum() else ""
     right = r"(?![0-9a-z])" if pattern[-1:].isascii() and pattern[-1:].isalnum() else ""
-    return re.compile(left + re.escape(pattern) + right)
+    last_word = re.search(r"[a-z]+$", pattern)
+    plural = "(?:e?s)?" if last_word and (len(last_word.group()) >= PLURAL_MIN_LENGTH or " " in pattern) else ""
+    return re.compile(left + re.escape(pattern) + plural + right)
+
+
+def _singulars(norm: str) -> list[str]:
+    """`norm` without a plural ending, for exact patterns: `pallets` -> `pallet`, `boxes` -> `boxe`, `box`."""
+    word = re.search(r"[a-z]+$", norm)
+    if not word or len(word.group()) < PLURAL_MIN_LENGTH + 1 or not norm.endswith("s"):
+        return []
+    return [norm[:-1]] + ([norm[:-2]] if norm.endswith("es") else [])
 
 
 def normalise(text: str) -> str:
@@ -102,6 +120,8 @@ def family(dataset: str) -> str:
         return "polyamide"
     if key.startswith("rubber"):
         return "rubber"
+    if key.startswith(("plywood", "sawn_wood", "osb", "pallet_wood")) or "softwood" in key:
+        return "wood"
     return key.split("_")[0]
 
 
@@ -219,6 +239,11 @@ class Mapper:
 
         rule = self._exact.get(norm)
         if rule is not None and not allowed(rule):
+            rule = None
+        for singular in _singulars(norm) if rule is None else []:
+            rule = self._exact.get(singular)
+            if rule is not None and allowed(rule):
+                break
             rule = None
         if rule is not None and rule.dataset == AMBIGUOUS:
             return self._ambiguous(raw, [rule])

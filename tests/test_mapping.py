@@ -315,3 +315,59 @@ def test_strict_refuses_an_ambiguous_line_and_a_mapping_row_resolves_it(tiny_bac
     result = pcf.footprint(system, background=tiny_background, mapping=path, strict=True)
     assert result.intake.set_index("line_id").loc["X1", "status"] == "mapped"
     assert result.total_kg_co2e == pytest.approx(TOTAL + 2 * 0.001 * STEEL, rel=1e-9)
+
+
+# -- vocabulary of EPD/PEP material tables and ERP exports (issue 12 B) ---------------------------------------------
+@pytest.fixture(scope="module")
+def shipped_mapper():
+    from pcf.data.background import default_background
+
+    return Mapper.create(default_background())
+
+
+@pytest.mark.parametrize("text, dataset, proxy", [
+    ("Electronic circuit > 10 cm2", "pcb_assembly", False), ("printed circuit board", "pcb_assembly", False),
+    ("Cartonboard", "cartonboard", False), ("Paper", "paper", False), ("Impregnation resin", "epoxy", True),
+    ("Paint", "epoxy", True), ("UP Polyester", "plastic_engineering_proxy", True),
+    ("PPS", "plastic_engineering_proxy", True), ("PAA", "pa66_gf30", True), ("Ferrous alloys", "steel_hot_rolled", True),
+    ("PA Polyamide", "pa6", True), ("Polyamide", "pa6", True), ("Polybutylene terephthalate", "pet", True),
+    ("Wooden boxes and planks", "plywood", True), ("Nitrile rubber", "rubber_nbr", False),
+    ("NBR", "rubber_nbr", False), ("EPDM", "rubber_epdm", False), ("electrical steel", "electrical_steel_go", True),
+    ("special steel", "tool_steel", True), ("Sonderstahl", "tool_steel", True),
+    ("thermal insulation", "mineral_wool", True), ("pressboard", "paper", True), ("cables", "cable_power", True),
+])
+def test_epd_and_erp_vocabulary(shipped_mapper, text, dataset, proxy):
+    match = shipped_mapper.match(text)
+    assert (match.dataset, match.method, match.proxy) == (dataset, "table", proxy)
+
+
+@pytest.mark.parametrize("text", ["Electronics", "Miscellaneous", "Other material", "Non ferrous alloys",
+                                  "Insulation material", "Metals (steel, aluminum, copper)"])
+def test_epd_catch_alls_are_ambiguous(shipped_mapper, text):
+    assert shipped_mapper.match(text).method == "ambiguous"
+
+
+def test_special_steel_is_never_plain_hot_rolled_without_a_proxy_flag(shipped_mapper):
+    for text in ("special steel", "Special steel bar", "alloy steel", "特钢"):
+        match = shipped_mapper.match(text, kinds=("material", "packaging"))
+        assert match.dataset != "steel_hot_rolled" or match.proxy
+
+
+def test_plain_aluminium_takes_the_regional_twin_of_its_supplier_country(shipped_mapper):
+    assert shipped_mapper.match("Aluminium").dataset == "aluminium_primary_global"
+    assert shipped_mapper.match("Aluminium", country="CN").dataset == "aluminium_primary_cn"
+    assert shipped_mapper.match("Aluminium", country="US").dataset == "aluminium_primary_na"
+    assert shipped_mapper.match("Aluminium", country="CN").method == "table+regional"
+
+
+def test_plurals_match_multi_word_and_long_patterns_but_not_short_codes(tiny_background, tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("pattern,dataset,match,kind,proxy\nwooden box,steel,contains,material,false\n"
+                    "cable,aluminium,contains,material,false\npc,steel,contains,material,false\n"
+                    "pallet,aluminium,exact,material,false\n", encoding="utf-8")
+    mapper = Mapper.create(tiny_background, path)
+    assert mapper.match("Wooden boxes and planks").dataset == "steel"
+    assert mapper.match("3 cables").dataset == "aluminium"
+    assert mapper.match("pallets").dataset == "aluminium"  # exact pattern, plural text
+    assert mapper.match("pcs").method != "table"  # a two-letter code takes no plural
+    assert mapper.match("cablesx").method != "table"
