@@ -222,6 +222,8 @@ def print_summary(result, *, top: int = 10) -> None:
     mass = result.mass
     declared = f"{mass['declared_kg']:,.1f} kg" if mass["declared_kg"] else "not declared"
     gap = f" (gap {mass['gap_kg']:+,.1f} kg, {mass['gap_share']:+.1%})" if mass["declared_kg"] else ""
+    if mass.get("declared_includes_packaging"):
+        declared += f" incl. packaging (compared with {mass['compared_kg']:,.1f} kg)"
     console.print(f"mass roll-up: {mass['rolled_up_kg']:,.1f} kg of parts and components; declared {declared}{gap}")
     console.print(f"primary data share: {result.primary_data_share:.1%}; "
                   f"aggregated-CO2e share: {result.coverage['aggregated_co2e_share']:.1%}; "

@@ -97,7 +97,11 @@ def assess(intake: pd.DataFrame, lines: pd.DataFrame, total_kg_co2e: float,
         if pd.isna(row.mass_kg_per_machine):
             why = "cannot be assessed (no mass, no emission estimate)"
         else:
-            why = f"{row.mass_share:.1%} of the mass, about {row.emission_share:.1%} of the emissions"
+            mass = (f"{row.mass_share:.1%} of the mass" if pd.notna(row.mass_share)
+                    else f"{row.mass_kg_per_machine:,.3g} kg of {row.kind} (not in the machine's mass)")
+            emissions = (f"about {row.emission_share:.1%} of the emissions" if pd.notna(row.emission_share)
+                         else "emissions not estimated")
+            why = f"{mass}, {emissions}"
         violations.append(f"line '{row.line_id}' ({row.status}: {row.reason or 'no reason'}) - {why}")
     excluded_share = float(exclusions["emission_share"].fillna(0.0).sum())
     if excluded_share > criteria.total_share:

@@ -161,7 +161,9 @@ def large_gaps(result: Result) -> list[str]:
                    f"{GAP_LIMITS['left_out_emissions']:.0%}): {shown}")
     gap = result.mass.get("gap_share")
     if gap is not None and abs(gap) > GAP_LIMITS["declared_mass_gap"]:
-        out.append(f"the lines add up to {result.mass['rolled_up_kg']:,.1f} kg against a declared "
+        with_packaging = " with packaging" if result.mass.get("declared_includes_packaging") else ""
+        compared = result.mass.get("compared_kg", result.mass["rolled_up_kg"])
+        out.append(f"the lines{with_packaging} add up to {compared:,.1f} kg against a declared "
                    f"{result.mass['declared_kg']:,.1f} kg ({gap:+.1%}; limit {GAP_LIMITS['declared_mass_gap']:.0%})")
     return out
 

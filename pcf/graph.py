@@ -66,14 +66,20 @@ class MassRollup:
     packaging_kg: float
     declared_kg: float | None
     lines_without_mass: tuple[str, ...]
+    declared_includes_packaging: bool = False  # the declared mass is the shipping mass: compare with packaging
 
     @property
     def total_kg(self) -> float:
         return self.parts_kg + self.components_kg
 
     @property
+    def compared_kg(self) -> float:
+        """What the declared mass is compared with: parts + components (+ packaging when it is included)."""
+        return self.total_kg + (self.packaging_kg if self.declared_includes_packaging else 0.0)
+
+    @property
     def gap_kg(self) -> float | None:
-        return None if self.declared_kg is None else self.declared_kg - self.total_kg
+        return None if self.declared_kg is None else self.declared_kg - self.compared_kg
 
     @property
     def gap_share(self) -> float | None:
@@ -88,6 +94,8 @@ class MassRollup:
             "gap_kg": self.gap_kg,
             "gap_share": self.gap_share,
             "packaging_kg": self.packaging_kg,
+            "declared_includes_packaging": self.declared_includes_packaging,
+            "compared_kg": self.compared_kg,
             "lines_without_mass": list(self.lines_without_mass),
         }
 
@@ -414,7 +422,9 @@ class _Builder:
                 else:
                     components += pieces[node] * mass
         packaging = sum(p.mass_kg * p.quantity for p in self.system.packaging)
-        return MassRollup(parts, components, packaging, self.system.machine.declared_mass_kg, tuple(self.no_mass))
+        machine = self.system.machine
+        return MassRollup(parts, components, packaging, machine.declared_mass_kg, tuple(self.no_mass),
+                          machine.declared_mass_includes_packaging)
 
 
 def _dimension(unit: str) -> str | None:

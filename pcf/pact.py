@@ -251,6 +251,8 @@ def _summary(result) -> dict[str, Any]:
     uptake_packaging = float(lines.loc[is_packaging, "biogenic_removal_kg_co2e"].sum())
     fossil_c, counted, unknown = fossil_carbon_content(result)
     mass = result.functional_unit.get("declared_mass_kg") or result.mass.get("rolled_up_kg")
+    if result.functional_unit.get("declared_mass_kg") and result.mass.get("declared_includes_packaging"):
+        mass = mass - float(result.mass.get("packaging_kg") or 0.0)  # the product's mass, without its packaging
     cutoff = (result.coverage or {}).get("cutoff") or {}
     exclusions = cutoff.get("exclusions") or []
     exempted_share = sum(float(e.get("emission_share") or 0.0) for e in exclusions)

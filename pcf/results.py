@@ -464,7 +464,8 @@ def _warnings(graph: ProductGraph) -> list[str]:
     out = []
     share = graph.mass.gap_share
     if share is not None and abs(share) > 0.05:
-        out.append(f"rolled-up mass {graph.mass.total_kg:.1f} kg differs from the declared "
+        what = "rolled-up mass with packaging" if graph.mass.declared_includes_packaging else "rolled-up mass"
+        out.append(f"{what} {graph.mass.compared_kg:.1f} kg differs from the declared "
                    f"{graph.mass.declared_kg:.1f} kg by {share:+.1%}")
     if graph.mass.lines_without_mass:
         out.append(f"{len(graph.mass.lines_without_mass)} component line(s) without a mass are not in the mass roll-up")

@@ -371,3 +371,34 @@ def test_plurals_match_multi_word_and_long_patterns_but_not_short_codes(tiny_bac
     assert mapper.match("pallets").dataset == "aluminium"  # exact pattern, plural text
     assert mapper.match("pcs").method != "table"  # a two-letter code takes no plural
     assert mapper.match("cablesx").method != "table"
+
+
+# -- consistent quantities (issue 12 C) -------------------------------------------------------------------------------
+def test_a_component_in_kg_cannot_say_another_mass(tiny_background):
+    from pcf.errors import BomError
+
+    with pytest.raises(BomError, match="is 1 kg but says mass_kg 2.94e\\+07 per kg"):
+        with_lines({"kind": "component", "id": "X2", "dataset": "aluminium", "quantity": 1, "unit": "kg",
+                    "mass_kg": 29_400_000})
+    with_lines({"kind": "component", "id": "X2", "dataset": "aluminium", "quantity": 1, "unit": "g",
+                "mass_kg": 0.001})  # the mass of one gram: consistent
+
+
+@pytest.mark.parametrize("includes, warned", [(True, False), (False, True)])
+def test_declared_mass_with_packaging_is_compared_like_for_like(tiny_background, includes, warned):
+    # parts + components per machine: 2 x (2 x 3 + 1.5) = 15 kg; packaging: the 10 kg crate; declared 25 kg
+    data = copy.deepcopy(BASE)
+    data["machine"].update(declared_mass_kg=25, declared_mass_includes_packaging=includes)
+    result = pcf.footprint(model_from_data(data), background=tiny_background, allow_gaps=True)
+    assert result.mass["compared_kg"] == pytest.approx(25.0 if includes else 15.0)
+    assert result.mass["gap_kg"] == pytest.approx(0.0 if includes else 10.0, abs=1e-12)
+    assert any("declared" in w for w in result.warnings) == warned
+
+
+def test_cutoff_warnings_never_print_nan_for_packaging_lines(tiny_background):
+    data = copy.deepcopy(BASE)
+    data["packaging"].append({"id": "K2", "dataset": "unobtainium", "mass_kg": 5})
+    result = pcf.footprint(model_from_data(data), background=tiny_background, allow_gaps=True)
+    text = " ".join(result.warnings) + " ".join(result.coverage["cutoff"]["violations"])
+    assert "K2" in text and "nan" not in text.lower()
+    assert "5 kg of packaging (not in the machine's mass)" in text
