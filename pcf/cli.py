@@ -183,7 +183,8 @@ def print_summary(result, *, top: int = 10) -> None:
     fu = result.functional_unit
     total = result.total_kg_co2e
     console.print(f"\n[bold]{fu['description']}[/]")
-    console.print(f"method {result.method}; factory electricity: {result.grid}; solver: {result.solver}")
+    grid = result.grid or "none needed (no maker's process or energy line)"
+    console.print(f"method {result.method}; factory electricity: {grid}; solver: {result.solver}")
     head = Table(title="Carbon footprint per machine (ISO 14067 split)", show_lines=False)
     head.add_column("")
     head.add_column("kg CO2e", justify="right")

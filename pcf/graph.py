@@ -124,7 +124,7 @@ class ProductGraph:
     edges: tuple[tuple[str, str, float, str], ...]  # foreground parent, child, pieces per parent, line id
     links: tuple[Link, ...]
     mass: MassRollup
-    grid: str
+    grid: str | None  # the maker's factory grid; None: no line needs one (a materials-only BOM)
     line_masses: tuple[tuple[str, float, str], ...] = ()  # node, kg per unit of the node, line id (mass roll-up)
 
 
@@ -142,6 +142,9 @@ def build_graph(system: ProductSystem, background: Background, *, grid: str | No
     builder = _Builder(system, background, family)
     builder.run()
     grid_key = grid or system.factory.electricity
+    if grid_key is None:  # a materials-only BOM needs no factory grid: refuse only a line that does
+        builder.check_no_maker_electricity()
+        return builder.finish(None)
     if not background.has(grid_key):
         raise MappingError(f"unknown electricity dataset '{grid_key}' for the factory grid",
                            file=system.source_file, column="factory.electricity",
@@ -356,7 +359,20 @@ class _Builder:
         return found
 
     # -- validation ---------------------------------------------------------------------------------------------
-    def finish(self, grid: str) -> ProductGraph:
+    def check_no_maker_electricity(self) -> None:
+        """Without a factory grid, no line may draw electricity at the maker's factory (its own processes, in-house
+        parts' processes, factory energy): the first one that does is named."""
+        for link in self.links:
+            if link.grid is None and link.amount != 0.0 and self.fe[self.bg.index(link.dataset)] != 0.0:
+                line = self.ids.get(link.line_id)
+                raise MappingError(
+                    f"line '{link.line_id}' ({link.dataset}) uses electricity at the maker's factory, but the BOM "
+                    "gives no factory.electricity", file=getattr(line, "source_file", None) or self.system.source_file,
+                    row=getattr(line, "source_row", None), column="factory.electricity",
+                    expected="factory.electricity: an electricity dataset key (`pcf data list --category "
+                             "electricity`), or --grid KEY")
+
+    def finish(self, grid: str | None) -> ProductGraph:
         g = nx.MultiDiGraph()
         g.add_node(self.fu, **self.node_attrs[self.fu])
         for node, attrs in self.node_attrs.items():

@@ -292,7 +292,7 @@ def _boundary_description(result) -> str:
     }
     parts = [f"{i}) {stage_text.get(stage, stage)}: {value:,.1f} kg CO2e"
              for i, (stage, value) in enumerate(result.by_stage.items(), start=1)]
-    grid = result.functional_unit.get("factory_electricity") or result.grid
+    grid = result.functional_unit.get("factory_electricity") or result.grid or "none (no maker's process or energy line)"
     basis = result.functional_unit.get("factory_electricity_basis") or "location"
     return ("Cradle-to-gate (partial CFP) of one machine. " + "; ".join(parts)
             + f". Factory electricity: {grid} ({basis}-based), for the maker's own processes; suppliers' processes "

@@ -40,7 +40,7 @@ class Result:
 
     functional_unit: dict
     method: str
-    grid: str
+    grid: str | None  # the maker's factory grid; None: no line needs one (a materials-only BOM)
     solver: str
     total_kg_co2e: float
     by_class: pd.Series  # kg CO2e by GHG class (fossil, biogenic_emission, biogenic_removal, land_use_change, aggregated)
@@ -303,7 +303,7 @@ def compute_result(
         by_material=by_material,
         by_dataset=by_dataset,
         by_gas=by_gas,
-        attributions=_attributions(background, list(keys[used]) + sorted(set(keys[g[link_kwh != 0]]) | {graph.grid})),
+        attributions=_attributions(background, list(keys[used]) + sorted(set(keys[g[link_kwh != 0]]) | ({graph.grid} if graph.grid else set()))),
         lines=lines,
         nodes=nodes,
         mass=graph.mass.to_dict(),

@@ -206,9 +206,20 @@ def test_corrupted_xlsx(tmp_path):
     expect_error(path, "not a readable .xlsx workbook")
 
 
-def test_missing_grid(tmp_path):
+def test_a_materials_only_bom_needs_no_factory_grid(tmp_path, tiny_background):
     path = write_csv(tmp_path / "b.csv", GOOD, meta=["# machine.id: x"])
-    expect_error(path, "electricity is not given")
+    result = pcf.footprint(path, background=tiny_background)
+    steel, aluminium, motor = 2.0 + 0.01 * 29.8, 8.5, 3 * 2.298 + 8.5
+    assert result.total_kg_co2e == pytest.approx(2 * (2 * 3 * steel + motor) + 4 * 0.5 * aluminium, rel=1e-9)
+    assert result.grid is None
+
+
+def test_without_a_factory_grid_a_line_that_needs_one_is_named(tmp_path, tiny_background):
+    rows = GOOD + [[2, "P2-m", "Milling", 0.1, "kg", "machining", ""]]
+    path = write_csv(tmp_path / "b.csv", rows, meta=["# machine.id: x"])
+    with pytest.raises(PcfError, match="line 'P2-m' \\(machining\\) uses electricity at the maker's factory") as info:
+        pcf.footprint(path, background=tiny_background)
+    assert info.value.row == 7 and info.value.column == "factory.electricity"  # 1 meta line, header, 4 rows
 
 
 def test_a_large_csv_is_read_with_bounded_memory(tmp_path):

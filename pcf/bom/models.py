@@ -296,7 +296,9 @@ class Factory(_CheckedNumbers):
 
     model_config = _FROZEN
 
-    electricity: str = Field(min_length=1, description="electricity dataset supplying `electricity_factory`")
+    electricity: str | None = Field(
+        default=None, min_length=1, description="electricity dataset supplying `electricity_factory` at the maker's "
+        "factory; may be left out when no line needs it (a materials-only BOM: no maker's process or energy line)")
     electricity_basis: Literal["location", "market"] = "location"
     name: str | None = None
     country: str | None = None
@@ -309,7 +311,7 @@ class ProductSystem(BaseModel):
 
     schema_version: Literal[1] = 1
     machine: Machine
-    factory: Factory
+    factory: Factory = Field(default_factory=Factory, description="the maker's factory (its electricity)")
     items: list[BomItem] = Field(min_length=1, description="top-level modules, parts, components and processes")
     subassemblies: list[Assembly] = Field(default_factory=list, description="shared subassemblies used by `ref`")
     packaging: list[PackagingItem] = Field(default_factory=list)

@@ -371,9 +371,6 @@ def read_table_bom(path: str | Path, *, aliases: str | Path | None = None, class
         data["machine"]["id"] = path.stem
     if not data["machine"].get("name"):
         data["machine"]["name"] = path.stem
-    if not data["factory"].get("electricity"):
-        raise BomError("the factory's electricity is not given", file=file,
-                       expected="a 'factory.electricity' entry (machine sheet or '# factory.electricity: KEY' line)")
     if not items:
         raise BomError("the BOM has no lines", file=file, expected="at least one part or component row")
     return data

@@ -178,7 +178,7 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
 
     # -- system boundary
     s = sections["system-boundary"]
-    grid = fu.get("factory_electricity") or result.grid
+    grid = fu.get("factory_electricity") or result.grid or "none (no maker's process or energy line)"
     basis = fu.get("factory_electricity_basis") or "location"
     s.paragraphs.append(
         "Included (cradle to gate): raw material acquisition (materials of made parts including their production "
