@@ -108,6 +108,14 @@ def _parser() -> argparse.ArgumentParser:
     dc.add_argument("--examples", metavar="DIR", default=None,
                     help="example BOMs (*.yaml) ranked on the page (default: bill_of_materials/ of the checkout)")
     dc.set_defaults(handler=_data_checks)
+    dw = dsub.add_parser("words", help="which words map to which dataset (the mapping vocabulary), and how given "
+                         "texts would map, before running `pcf map`")
+    dw.add_argument("texts", nargs="*", metavar="TEXT", help="texts to map as a BOM line's material would be")
+    dw.add_argument("--dataset", help="only the words of this dataset (or EXCLUDE, AMBIGUOUS)")
+    dw.add_argument("--grep", metavar="WORD", help="only patterns containing WORD")
+    dw.add_argument("--mapping", metavar="FILE", help="your material mapping table (wins over the shipped one)")
+    dw.add_argument("--country", help="the supplier country of the TEXTs (ISO 3166), for regional twins")
+    dw.set_defaults(handler=_data_words)
     db = dsub.add_parser("build", help="validate lci_data, compile the background and print its content hash")
     db.add_argument("--out", help="also write the unit-process datapackage as a zip file")
     db.set_defaults(handler=_data_build)
@@ -361,6 +369,38 @@ def _print_datasets(frame, title: str) -> None:
                       str(row["reference_year"]),
                       f"{row['dq_technological']}/{row['dq_geographical']}/{row['dq_temporal']}", str(row["pack"]))
     console.print(table)
+
+
+def _data_words(args) -> int:
+    from .mapping import Mapper
+
+    mapper = Mapper.create(_tables(args), args.mapping)
+    if args.texts:
+        table = Table(title=f"How {len(args.texts)} text(s) map (as a part's material, else as a component)")
+        for col in ("text", "dataset", "method", "proxy", "rule", "note / candidates"):
+            table.add_column(col, max_width=48 if col == "note / candidates" else 32)
+        for text in args.texts:
+            found = mapper.match(text, kinds=("material", "packaging"), country=args.country)
+            if not found.mapped and not found.ambiguous and found.method != "excluded":
+                any_kind = mapper.match(text, country=args.country)
+                if any_kind.mapped:
+                    found = any_kind
+            note = ("candidates: " + ", ".join(found.candidates)) if found.candidates else found.note
+            table.add_row(text, str(found.dataset or "-"), found.method, "yes" if found.proxy and found.mapped else "",
+                          found.rule, note)
+        console.print(table)
+        return 0
+    rows = mapper.words(dataset=args.dataset, contains=args.grep)
+    table = Table(title=f"{len(rows)} mapping words (exact: the whole text; contains: a whole word sequence "
+                        "in the text, plural s/es allowed)")
+    for col in ("pattern", "match", "dataset", "kind", "proxy", "from"):
+        table.add_column(col, no_wrap=col != "pattern", max_width=40)
+    for row in rows:
+        dataset = row["dataset"] if row["usable"] else f"{row['dataset']} (not in this background)"
+        table.add_row(row["pattern"], row["match"], dataset, row["kind"], "yes" if row["proxy"] else "",
+                      row["origin"])
+    console.print(table)
+    return 0
 
 
 def _data_search(args) -> int:

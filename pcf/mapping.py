@@ -310,6 +310,25 @@ class Mapper:
         return Match(raw, None, "ambiguous", 0.0, True, "; ".join(r.pattern for r in rules), note,
                      tuple(candidates))
 
+    def words(self, *, dataset: str | None = None, contains: str | None = None) -> list[dict]:
+        """The vocabulary: every table row that can decide a match (a user's row first; a shipped row that a user's
+        row with the same pattern and match replaces is left out), optionally only those for `dataset` (a key,
+        EXCLUDE or AMBIGUOUS) or whose normalised pattern contains `contains`."""
+        seen, out = set(), []
+        needle = normalise(contains) if contains else None
+        for rule in self.rules:
+            if (rule.pattern, rule.match) in seen:
+                continue
+            seen.add((rule.pattern, rule.match))
+            if dataset and rule.dataset != dataset:
+                continue
+            if needle and needle not in rule.pattern:
+                continue
+            out.append({"pattern": rule.pattern, "match": rule.match, "dataset": rule.dataset, "kind": rule.kind,
+                        "proxy": rule.proxy, "usable": self._usable(rule.dataset), "note": rule.note,
+                        "origin": "shipped" if rule.origin == str(shipped_table()) else rule.origin})
+        return out
+
     def classify(self, text: str) -> str | None:
         """The category of the dataset `text` maps to (material, component, process ...), None if unmapped."""
         found = self.match(text)

@@ -402,3 +402,28 @@ def test_cutoff_warnings_never_print_nan_for_packaging_lines(tiny_background):
     text = " ".join(result.warnings) + " ".join(result.coverage["cutoff"]["violations"])
     assert "K2" in text and "nan" not in text.lower()
     assert "5 kg of packaging (not in the machine's mass)" in text
+
+
+# -- the vocabulary before `pcf map` (issue 12 E) ----------------------------------------------------------------------
+def test_the_vocabulary_lists_the_words_of_a_dataset_and_a_users_row_first(tiny_background, tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("pattern,dataset,match,kind,proxy\nmetals,steel,exact,material,true\n", encoding="utf-8")
+    mapper = Mapper.create(tiny_background, path)
+    words = mapper.words(contains="metals")
+    first = words[0]
+    assert (first["pattern"], first["dataset"], first["origin"]) == ("metals", "steel", str(path))
+    assert not any(w["pattern"] == "metals" and w["dataset"] == "AMBIGUOUS" for w in words)  # replaced by the user's
+    shipped = Mapper.create(tiny_background).words(dataset="AMBIGUOUS")
+    assert {"metals", "miscellaneous", "electronics"} <= {w["pattern"] for w in shipped}
+    assert all(w["origin"] == "shipped" for w in shipped)
+
+
+def test_pcf_data_words_shows_words_and_how_texts_map(capsys):
+    from pcf.cli import main
+
+    assert main(["data", "words", "--dataset", "rubber_nbr"]) == 0
+    out = capsys.readouterr().out
+    assert "nitrile rubber" in out and "rubber_nbr" in out
+    assert main(["data", "words", "Metals (steel, aluminum, copper)", "PA Polyamide"]) == 0
+    out = capsys.readouterr().out
+    assert "ambiguous" in out and "pa6" in out
