@@ -240,11 +240,6 @@ class Mapper:
         rule = self._exact.get(norm)
         if rule is not None and not allowed(rule):
             rule = None
-        for singular in _singulars(norm) if rule is None else []:
-            rule = self._exact.get(singular)
-            if rule is not None and allowed(rule):
-                break
-            rule = None
         if rule is not None and rule.dataset == AMBIGUOUS:
             return self._ambiguous(raw, [rule])
         if rule is None:
@@ -257,6 +252,11 @@ class Mapper:
                 if several:
                     return self._ambiguous(raw, several)
                 rule = min(found, key=lambda r: (r.proxy, -len(r.pattern)))
+        for singular in _singulars(norm) if rule is None else []:  # `pallets` -> the exact pattern `pallet`
+            rule = self._exact.get(singular)
+            if rule is not None and allowed(rule):
+                break
+            rule = None
         if rule is not None and rule.dataset == AMBIGUOUS:
             return self._ambiguous(raw, [rule])
         if rule is not None and self._usable(rule.dataset):
@@ -280,7 +280,10 @@ class Mapper:
         """The material rules found at separate places of the text when it lists materials of two or more
         families ("steel, aluminium", "Stahl/Alu"); [] when it names one material. A pattern inside a longer one
         does not count (`steel` in `stainless steel`), nor two words without a list separator between them
-        (`Edelstahl 1.4404`: a generic word and a grade, the grade wins)."""
+        (`Edelstahl 1.4404`: a generic word and a grade, the grade wins), nor a text that also names a component
+        (`Cable, copper, PVC insulated`: when component rows may match, the component decides)."""
+        if any(r.kind == "component" for _, r in spans):
+            return []  # a component named with its materials ("Cable, copper, PVC insulated") is one component
         material = [(span, r) for span, r in spans if r.kind in MATERIAL_RULE_KINDS or r.dataset == AMBIGUOUS]
         outer = sorted({(span, r.pattern): (span, r) for span, r in material
                         if not any(o != span and o[0] <= span[0] and span[1] <= o[1] for o, _ in material)}.values(),

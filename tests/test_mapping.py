@@ -427,3 +427,10 @@ def test_pcf_data_words_shows_words_and_how_texts_map(capsys):
     assert main(["data", "words", "Metals (steel, aluminum, copper)", "PA Polyamide"]) == 0
     out = capsys.readouterr().out
     assert "ambiguous" in out and "pa6" in out
+
+
+def test_a_component_named_with_its_materials_is_not_ambiguous(shipped_mapper):
+    # as a component line the component row decides (no ambiguity); as a part's material it lists two materials
+    assert shipped_mapper.match("Cable, copper, PVC insulated").method == "table"
+    assert shipped_mapper.match("Cable, copper, PVC insulated", kinds=("material", "packaging")).ambiguous
+    assert shipped_mapper.match("pallets").dataset == "pallet_wood"  # exact pattern, plural text
