@@ -101,6 +101,8 @@ class Match:
 # what separates the items of a list of materials: "steel, aluminium", "Stahl/Alu", "PE und PP", "钢、铝"
 _LIST_SEPARATOR = re.compile(r"[,;/&+()\[\]、，；（）]|[和及与或]"
                              r"|(?<![0-9a-z])(and|or|und|oder|et|ou|y)(?![0-9a-z])")
+# a material word that names a surface layer, not a second material: "Steel, zinc plated", "Brass, nickel-plated"
+_SURFACE = re.compile(r"[\s-]*(plated|plating|coated|coating|finish|finished|beschichtet)(?![0-9a-z])")
 _REGION_SUFFIX = re.compile(r"_(cn|na|eu|global|us|de)$")
 
 
@@ -246,7 +248,8 @@ class Mapper:
             # among the patterns found in the text: a specific (non-proxy) one before a generic word, then the longest
             spans = [(m.span(), c) for pattern, c in self._contains_re if allowed(c)
                      for m in [pattern.search(norm)] if m]
-            found = [c for _, c in spans]
+            # a plating or coating ("zinc plated") is not the material when the text names another one
+            found = [c for span, c in spans if not _SURFACE.match(norm, span[1])] or [c for _, c in spans]
             if found:
                 several = self._several_materials(spans, norm)
                 if several:
@@ -280,11 +283,13 @@ class Mapper:
         """The material rules found at separate places of the text when it lists materials of two or more
         families ("steel, aluminium", "Stahl/Alu"); [] when it names one material. A pattern inside a longer one
         does not count (`steel` in `stainless steel`), nor two words without a list separator between them
-        (`Edelstahl 1.4404`: a generic word and a grade, the grade wins), nor a text that also names a component
+        (`Edelstahl 1.4404`: a generic word and a grade, the grade wins), nor a plating or coating (`Steel, zinc
+        plated`), nor a text that also names a component
         (`Cable, copper, PVC insulated`: when component rows may match, the component decides)."""
         if any(r.kind == "component" for _, r in spans):
             return []  # a component named with its materials ("Cable, copper, PVC insulated") is one component
-        material = [(span, r) for span, r in spans if r.kind in MATERIAL_RULE_KINDS or r.dataset == AMBIGUOUS]
+        material = [(span, r) for span, r in spans if (r.kind in MATERIAL_RULE_KINDS or r.dataset == AMBIGUOUS)
+                    and not _SURFACE.match(norm, span[1])]
         outer = sorted({(span, r.pattern): (span, r) for span, r in material
                         if not any(o != span and o[0] <= span[0] and span[1] <= o[1] for o, _ in material)}.values(),
                        key=lambda x: x[0])

@@ -258,11 +258,12 @@ def test_a_list_of_materials_is_ambiguous_not_the_longest_word(list_mapper, text
     assert set(match.candidates) == {"steel", "aluminium"}
 
 
-@pytest.mark.parametrize("text, dataset", [("steel aluminium-coated", "aluminium"), ("Aluminum sheet", "aluminium"),
-                                           ("steel, galvanised", "steel"), ("steel (S235)", "steel")])
+@pytest.mark.parametrize("text, dataset", [("steel aluminium", "aluminium"), ("Aluminum sheet", "aluminium"),
+                                           ("steel, galvanised", "steel"), ("steel (S235)", "steel"),
+                                           ("steel, aluminium-coated", "steel")])
 def test_one_material_or_no_list_separator_is_not_ambiguous(list_mapper, text, dataset):
-    # "steel aluminium-coated": no list separator between the words, so the old rule holds (non-proxy first, then
-    # the longest pattern: 'aluminium')
+    # "steel aluminium": no list separator between the words, so the old rule holds (non-proxy first, then the
+    # longest pattern: 'aluminium'); "aluminium-coated" is a surface layer, not the material
     match = list_mapper[0].match(text, kinds=("material", "packaging"))
     assert (match.method, match.dataset) == ("table", dataset)
 
@@ -434,3 +435,11 @@ def test_a_component_named_with_its_materials_is_not_ambiguous(shipped_mapper):
     assert shipped_mapper.match("Cable, copper, PVC insulated").method == "table"
     assert shipped_mapper.match("Cable, copper, PVC insulated", kinds=("material", "packaging")).ambiguous
     assert shipped_mapper.match("pallets").dataset == "pallet_wood"  # exact pattern, plural text
+
+
+@pytest.mark.parametrize("text, dataset", [("Steel, zinc plated", "steel_hot_rolled"),
+                                           ("Brass, nickel-plated", "brass"), ("steel, epoxy coated", "steel_hot_rolled")])
+def test_a_plating_or_coating_is_neither_a_second_material_nor_the_material(shipped_mapper, text, dataset):
+    match = shipped_mapper.match(text, kinds=("material", "packaging"))
+    assert (match.method, match.dataset) == ("table", dataset)
+    assert shipped_mapper.match("Steel, zinc", kinds=("material", "packaging")).ambiguous
