@@ -443,3 +443,14 @@ def test_a_plating_or_coating_is_neither_a_second_material_nor_the_material(ship
     match = shipped_mapper.match(text, kinds=("material", "packaging"))
     assert (match.method, match.dataset) == ("table", dataset)
     assert shipped_mapper.match("Steel, zinc", kinds=("material", "packaging")).ambiguous
+
+
+@pytest.mark.parametrize("text, dataset", [
+    ("PPA", "plastic_engineering_proxy"), ("TPE", "plastic_engineering_proxy"), ("ASA", "abs"), ("HIPS", "plastic_ps"),
+    ("Polystyrene", "plastic_ps"), ("Polyethylene", "pe_hd"), ("Polyoxymethylene", "pom"), ("PA12", "pa66"),
+    ("Neoprene", "rubber_nbr"), ("VMQ", "silicone"), ("Inox", "stainless_steel_304"), ("EN-GJS-400-15", "cast_iron"),
+    ("CuSn8", "brass"), ("Bakelite", "epoxy"), ("Adhesive", "epoxy"),
+])
+def test_iso_1043_rubber_and_alloy_codes_map(shipped_mapper, text, dataset):
+    match = shipped_mapper.match(text, kinds=("material", "packaging"))
+    assert (match.dataset, match.method) == (dataset, "table")
