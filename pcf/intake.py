@@ -80,6 +80,7 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
             "method": match.method if match else "", "confidence": match.confidence if match else None,
             "status": status, "modelled": modelled, "mass_kg_per_machine": mass_kg, "reason": reason,
             "estimate": estimate, "data_type": line.data_type.value,
+            "candidates": ", ".join(match.candidates) if match is not None and match.candidates else None,
         })
 
     def not_mapped(match: Match) -> tuple[str, str]:
@@ -214,7 +215,7 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
                                          "transport": transport, "energy": energy})
     frame = pd.DataFrame(rows, columns=["line_id", "kind", "name", "source_file", "source_row", "given", "dataset",
                                         "method", "confidence", "status", "modelled", "mass_kg_per_machine",
-                                        "reason", "estimate", "data_type"])
+                                        "reason", "estimate", "data_type", "candidates"])
     return resolved, IntakeReport(frame)
 
 

@@ -280,7 +280,8 @@ def compute_result(
     if intake is not None:
         from .coverage import assess
 
-        assessed = assess(intake.lines, lines, total, cutoff)
+        assessed = assess(intake.lines, lines, total, cutoff,
+                          candidate_intensity=_candidate_intensity(intake.lines, background, unit_by_class, removal))
         intake_frame = intake.lines
         coverage.update({
             "bom_lines": len(intake.lines),
@@ -458,6 +459,30 @@ def _data_versions(background: Background, method: Method) -> dict:
         "bw_processing": str(bw_processing.__version__),
         "computed_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
     }
+
+
+def _candidate_intensity(intake: pd.DataFrame, background: Background, unit_by_class: np.ndarray,
+                         removal: int) -> dict[str, float]:
+    """kg CO2e per kg of every per-kg dataset an ambiguous line could mean (its electricity on the grid of the
+    dataset's geography, as for a material), for the cut-off estimate of ambiguous lines."""
+    from .electricity import resolver
+
+    names = set()
+    for text in intake.get("candidates", pd.Series(dtype=object)).dropna():
+        names.update(n.strip() for n in str(text).split(",") if n.strip())
+    unit_free = unit_by_class.sum(axis=1) - unit_by_class[:, removal]
+    out = {}
+    for key in sorted(names):
+        if not background.has(key) or background.units.get(key) != "kg":
+            continue
+        i = background.index(key)
+        value = float(unit_free[i])
+        kwh = float(background.factory_electricity_kwh[i])
+        if kwh:
+            home, _ = resolver(background).home_grid(key)
+            value += kwh * float(unit_free[background.index(home)]) if background.has(home) else 0.0
+        out[key] = value
+    return out
 
 
 def _warnings(graph: ProductGraph) -> list[str]:

@@ -303,8 +303,21 @@ def test_an_ambiguous_line_is_reported_with_its_mass_and_does_not_distort_the_in
     intensity = (16 * STEEL + 3 * (ALUMINIUM_FOSSIL + ALUMINIUM_LUC)) / 15
     assert cutoff["estimate_basis_kg_co2e_per_kg"] == pytest.approx(intensity, rel=1e-9)
     excluded = {r["line_id"]: r for r in cutoff["exclusions"]}
-    assert excluded["X1"]["kg_co2e"] == pytest.approx(0.2 * intensity, rel=1e-9)
+    # the ambiguous line itself is estimated at its highest candidate (aluminium, 8 + 0.5 kg CO2e/kg): conservative
+    assert excluded["X1"]["kg_co2e"] == pytest.approx(0.2 * (ALUMINIUM_FOSSIL + ALUMINIUM_LUC), rel=1e-9)
+    assert excluded["X1"]["estimate_basis"].startswith("highest candidate aluminium")
     assert sum(r["mass_share"] for r in cutoff["by_status"]) == pytest.approx(1.0)
+    assert sum(r["emission_share"] for r in cutoff["by_status"]) == pytest.approx(1.0)
+
+
+def test_an_ambiguous_catch_all_without_candidates_is_estimated_at_the_bom_average(tiny_background):
+    system = with_lines({"kind": "part", "id": "X1", "material": "Miscellaneous", "mass_kg": 0.1})
+    cutoff = pcf.footprint(system, background=tiny_background,
+                           cutoff=CutoffCriteria(mass_share=0.02, emission_share=0.02)).coverage["cutoff"]
+    row = {r["line_id"]: r for r in cutoff["exclusions"]}["X1"]
+    assert row["status"] == "ambiguous"
+    assert row["kg_co2e"] == pytest.approx(0.2 * cutoff["estimate_basis_kg_co2e_per_kg"], rel=1e-9)
+    assert row["estimate_basis"].startswith("BOM average")
 
 
 def test_strict_refuses_an_ambiguous_line_and_a_mapping_row_resolves_it(tiny_background, tmp_path):
