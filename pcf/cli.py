@@ -115,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     dw.add_argument("--grep", metavar="WORD", help="only patterns containing WORD")
     dw.add_argument("--mapping", metavar="FILE", help="your material mapping table (wins over the shipped one)")
     dw.add_argument("--country", help="the supplier country of the TEXTs (ISO 3166), for regional twins")
+    dw.add_argument("--markdown", metavar="OUT", help="write the shipped vocabulary page (docs/mapping_vocabulary.md)")
     dw.set_defaults(handler=_data_words)
     db = dsub.add_parser("build", help="validate lci_data, compile the background and print its content hash")
     db.add_argument("--out", help="also write the unit-process datapackage as a zip file")
@@ -374,6 +375,12 @@ def _print_datasets(frame, title: str) -> None:
 def _data_words(args) -> int:
     from .mapping import Mapper
 
+    if args.markdown:
+        from .mapping import _shipped_rules, shipped_table, vocabulary_markdown
+
+        Path(args.markdown).write_text(vocabulary_markdown(_shipped_rules(str(shipped_table()))), encoding="utf-8")
+        console.print(f"vocabulary written to [bold]{args.markdown}[/]")
+        return 0
     mapper = Mapper.create(_tables(args), args.mapping)
     if args.texts:
         table = Table(title=f"How {len(args.texts)} text(s) map (as a part's material, else as a component)")

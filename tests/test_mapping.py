@@ -467,3 +467,13 @@ def test_a_plating_or_coating_is_neither_a_second_material_nor_the_material(ship
 def test_iso_1043_rubber_and_alloy_codes_map(shipped_mapper, text, dataset):
     match = shipped_mapper.match(text, kinds=("material", "packaging"))
     assert (match.dataset, match.method) == (dataset, "table")
+
+
+def test_the_vocabulary_page_is_current():
+    from pathlib import Path
+
+    from pcf.mapping import _shipped_rules, shipped_table, vocabulary_markdown
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "mapping_vocabulary.md"
+    assert page.read_text(encoding="utf-8") == vocabulary_markdown(_shipped_rules(str(shipped_table()))), (
+        "docs/mapping_vocabulary.md is stale: run `pcf data words --markdown docs/mapping_vocabulary.md`")
