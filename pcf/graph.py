@@ -324,10 +324,13 @@ class _Builder:
             try:
                 factor = conversion_factor(unit, ref_unit)
             except UnitError as exc:
+                counted = isinstance(line, Component) and _dimension(unit) == "count"
                 raise UnitError(
-                    f"line '{line.id}': {exc.message} for dataset '{dataset}'",
+                    f"line '{line.id}': {exc.message} for dataset '{dataset}'"
+                    + (f" ({amount:g} {unit} of a per-{ref_unit} dataset, and no mass per piece)" if counted else ""),
                     file=line.source_file or self.system.source_file, row=line.source_row, column="unit",
-                    expected=f"a unit convertible to {ref_unit}",
+                    expected=f"a unit convertible to {ref_unit}"
+                    + (", or mass_kg (a weight column) per piece" if counted and _dimension(ref_unit) == "mass" else ""),
                 ) from None
             self._factors[key] = factor
         value = amount * factor * (-1.0 if credit else 1.0)

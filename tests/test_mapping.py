@@ -477,3 +477,12 @@ def test_the_vocabulary_page_is_current():
     page = Path(__file__).resolve().parents[1] / "docs" / "mapping_vocabulary.md"
     assert page.read_text(encoding="utf-8") == vocabulary_markdown(_shipped_rules(str(shipped_table()))), (
         "docs/mapping_vocabulary.md is stale: run `pcf data words --markdown docs/mapping_vocabulary.md`")
+
+
+def test_a_piece_count_on_a_per_kg_dataset_without_a_mass_names_the_row_and_the_fix(tiny_background):
+    from pcf.errors import UnitError
+
+    system = with_lines({"kind": "component", "id": "X2", "dataset": "aluminium", "quantity": 3, "source_row": 7})
+    with pytest.raises(UnitError, match="3 piece of a per-kg dataset, and no mass per piece") as info:
+        pcf.footprint(system, background=tiny_background)
+    assert info.value.row == 7 and "mass_kg" in info.value.expected
