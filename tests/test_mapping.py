@@ -486,3 +486,29 @@ def test_a_piece_count_on_a_per_kg_dataset_without_a_mass_names_the_row_and_the_
     with pytest.raises(UnitError, match="3 piece of a per-kg dataset, and no mass per piece") as info:
         pcf.footprint(system, background=tiny_background)
     assert info.value.row == 7 and "mass_kg" in info.value.expected
+
+
+# -- the seed mapping corpus (issue 12, item 3 in part) ---------------------------------------------------------------
+def test_the_seed_mapping_corpus(shipped_mapper):
+    """tests/data/mapping_corpus.csv: hand-written descriptions in EPD/PEP and ERP style (EN/DE/ZH) with the
+    expected dataset, AMBIGUOUS or EXCLUDE. At least 95 % exact, and every ambiguous line flagged."""
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "data" / "mapping_corpus.csv"
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) >= 100
+    wrong, ambiguous_missed = [], []
+    for row in rows:
+        kinds = ("material", "packaging") if row["kinds"] == "material" else None
+        found = shipped_mapper.match(row["text"], kinds=kinds)
+        got = "AMBIGUOUS" if found.ambiguous else (found.dataset or "UNMAPPED")
+        if got != row["expected"]:
+            wrong.append((row["text"], row["expected"], got))
+            if row["expected"] == "AMBIGUOUS":
+                ambiguous_missed.append(row["text"])
+    accuracy = 1 - len(wrong) / len(rows)
+    print(f"mapping corpus: {len(rows)} lines, {accuracy:.1%} exact")
+    assert ambiguous_missed == []
+    assert accuracy >= 0.95, wrong
