@@ -100,7 +100,7 @@ class Match:
 
 # what separates the items of a list of materials: "steel, aluminium", "Stahl/Alu", "PE und PP", "钢、铝"
 _LIST_SEPARATOR = re.compile(r"[,;/&+()\[\]、，；（）]|[和及与或]"
-                             r"|(?<![0-9a-z])(and|or|und|oder|et|ou|y)(?![0-9a-z])")
+                             r"|(?<![0-9a-z])(and|or|und|oder)(?![0-9a-z])")
 # a material word that names a surface layer, not a second material: "Steel, zinc plated", "Brass, nickel-plated"
 _SURFACE = re.compile(r"[\s-]*(plated|plating|coated|coating|finish|finished|beschichtet)(?![0-9a-z])")
 _REGION_SUFFIX = re.compile(r"_(cn|na|eu|global|us|de)$")
