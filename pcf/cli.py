@@ -325,8 +325,11 @@ def _map(args) -> int:
     for row in intake.itertuples():
         if row.kind in ("assembly", "ref"):
             continue
+        dataset = str(row.dataset or "")
+        if row.status == "ambiguous":  # no dataset chosen: show what it could be
+            dataset = "? " + (str(row.candidates) if isinstance(row.candidates, str) else "(no candidates)")
         table.add_row(str(row.line_id), "" if row.source_row is None else str(int(row.source_row)), row.kind,
-                      str(row.given or ""), str(row.dataset or ""), row.method,
+                      str(row.given or ""), dataset, row.method,
                       "" if row.confidence is None or row.confidence != row.confidence else f"{row.confidence:.2f}",
                       row.status, "" if row.mass_kg_per_machine != row.mass_kg_per_machine
                       or row.mass_kg_per_machine is None else f"{row.mass_kg_per_machine:,.3g}")

@@ -396,3 +396,13 @@ def test_declared_mass_includes_packaging_is_read_from_the_machine_data(tmp_path
     assert system.machine.declared_mass_includes_packaging is True
     bad = write_csv(tmp_path / "c.csv", GOOD, meta=META + ["# machine.declared_mass_includes_packaging: maybe"])
     expect_error(bad, "'maybe' is not yes or no", row=4)
+
+
+def test_pcf_map_shows_an_ambiguous_line_with_its_candidates(tmp_path, capsys):
+    from pcf.cli import main
+
+    rows = [[1, "P1", "Frame", 1, "pcs", "Q235", 100], [1, "P2", "Mixed", 1, "pcs", "Metals (steel, aluminum)", 0.5]]
+    path = write_csv(tmp_path / "b.csv", rows, meta=["# machine.id: x"])
+    assert main(["map", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "ambiguous" in out and "? steel_hot_rolled" in out
