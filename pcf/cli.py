@@ -108,6 +108,15 @@ def _parser() -> argparse.ArgumentParser:
     dc.add_argument("--examples", metavar="DIR", default=None,
                     help="example BOMs (*.yaml) ranked on the page (default: bill_of_materials/ of the checkout)")
     dc.set_defaults(handler=_data_checks)
+    dw = dsub.add_parser("words", help="which words map to which dataset (the mapping vocabulary), and how given "
+                         "texts would map, before running `pcf map`")
+    dw.add_argument("texts", nargs="*", metavar="TEXT", help="texts to map as a BOM line's material would be")
+    dw.add_argument("--dataset", help="only the words of this dataset (or EXCLUDE, AMBIGUOUS)")
+    dw.add_argument("--grep", metavar="WORD", help="only patterns containing WORD")
+    dw.add_argument("--mapping", metavar="FILE", help="your material mapping table (wins over the shipped one)")
+    dw.add_argument("--country", help="the supplier country of the TEXTs (ISO 3166), for regional twins")
+    dw.add_argument("--markdown", metavar="OUT", help="write the shipped vocabulary page (docs/mapping_vocabulary.md)")
+    dw.set_defaults(handler=_data_words)
     db = dsub.add_parser("build", help="validate lci_data, compile the background and print its content hash")
     db.add_argument("--out", help="also write the unit-process datapackage as a zip file")
     db.set_defaults(handler=_data_build)
@@ -124,7 +133,8 @@ def _intake_options(parser) -> None:
                         help="cut-off: max estimated emission share of one left-out line (default 0.01)")
     parser.add_argument("--cutoff-total", type=float, default=0.05, metavar="SHARE",
                         help="cut-off: max estimated emission share of all left-out lines (default 0.05)")
-    parser.add_argument("--strict", action="store_true", help="fail when left-out lines break the cut-off criteria")
+    parser.add_argument("--strict", action="store_true",
+                        help="fail on ambiguous lines and when left-out lines break the cut-off criteria")
     parser.add_argument("--allow-gaps", action="store_true",
                         help="accept a result that leaves out > 5 %% of the mass or emissions, or misses the declared "
                              "mass by > 10 %% (refused by default)")
@@ -184,7 +194,8 @@ def print_summary(result, *, top: int = 10) -> None:
     console.print(f"\n[bold]{fu['description']}[/]")
     from .results import gwp_disclosure
 
-    console.print(f"method {gwp_disclosure(result)['line']}; factory electricity: {result.grid}; "
+    grid = result.grid or "none needed (no maker's process or energy line)"
+    console.print(f"method {gwp_disclosure(result)['line']}; factory electricity: {grid}; "
                   f"solver: {result.solver}", highlight=False)
     head = Table(title="Carbon footprint per machine (ISO 14067 split)", show_lines=False)
     head.add_column("")
@@ -224,6 +235,8 @@ def print_summary(result, *, top: int = 10) -> None:
     mass = result.mass
     declared = f"{mass['declared_kg']:,.1f} kg" if mass["declared_kg"] else "not declared"
     gap = f" (gap {mass['gap_kg']:+,.1f} kg, {mass['gap_share']:+.1%})" if mass["declared_kg"] else ""
+    if mass.get("declared_includes_packaging"):
+        declared += f" incl. packaging (compared with {mass['compared_kg']:,.1f} kg)"
     console.print(f"mass roll-up: {mass['rolled_up_kg']:,.1f} kg of parts and components; declared {declared}{gap}")
     console.print(f"primary data share (PACT): {result.primary_data_share:.1%}; "
                   f"activity-data share: {result.activity_data_share:.1%}; "
@@ -316,8 +329,11 @@ def _map(args) -> int:
     for row in intake.itertuples():
         if row.kind in ("assembly", "ref"):
             continue
+        dataset = str(row.dataset or "")
+        if row.status == "ambiguous":  # no dataset chosen: show what it could be
+            dataset = "? " + (str(row.candidates) if isinstance(row.candidates, str) else "(no candidates)")
         table.add_row(str(row.line_id), "" if row.source_row is None else str(int(row.source_row)), row.kind,
-                      str(row.given or ""), str(row.dataset or ""), row.method,
+                      str(row.given or ""), dataset, row.method,
                       "" if row.confidence is None or row.confidence != row.confidence else f"{row.confidence:.2f}",
                       row.status, "" if row.mass_kg_per_machine != row.mass_kg_per_machine
                       or row.mass_kg_per_machine is None else f"{row.mass_kg_per_machine:,.3g}")
@@ -361,6 +377,44 @@ def _print_datasets(frame, title: str) -> None:
                       str(row["reference_year"]),
                       f"{row['dq_technological']}/{row['dq_geographical']}/{row['dq_temporal']}", str(row["pack"]))
     console.print(table)
+
+
+def _data_words(args) -> int:
+    from .mapping import Mapper
+
+    if args.markdown:
+        from .mapping import _shipped_rules, shipped_table, vocabulary_markdown
+
+        Path(args.markdown).write_text(vocabulary_markdown(_shipped_rules(str(shipped_table()))), encoding="utf-8")
+        console.print(f"vocabulary written to [bold]{args.markdown}[/]")
+        return 0
+    mapper = Mapper.create(_tables(args), args.mapping)
+    if args.texts:
+        table = Table(title=f"How {len(args.texts)} text(s) map (as a part's material, else as a component)")
+        for col in ("text", "dataset", "method", "proxy", "rule", "note / candidates"):
+            table.add_column(col, max_width=48 if col == "note / candidates" else 32)
+        for text in args.texts:
+            found = mapper.match(text, kinds=("material", "packaging"), country=args.country)
+            if not found.mapped and not found.ambiguous and found.method != "excluded":
+                any_kind = mapper.match(text, country=args.country)
+                if any_kind.mapped:
+                    found = any_kind
+            note = ("candidates: " + ", ".join(found.candidates)) if found.candidates else found.note
+            table.add_row(text, str(found.dataset or "-"), found.method, "yes" if found.proxy and found.mapped else "",
+                          found.rule, note)
+        console.print(table)
+        return 0
+    rows = mapper.words(dataset=args.dataset, contains=args.grep)
+    table = Table(title=f"{len(rows)} mapping words (exact: the whole text; contains: a whole word sequence "
+                        "in the text, plural s/es allowed)")
+    for col in ("pattern", "match", "dataset", "kind", "proxy", "from"):
+        table.add_column(col, no_wrap=col != "pattern", max_width=40)
+    for row in rows:
+        dataset = row["dataset"] if row["usable"] else f"{row['dataset']} (not in this background)"
+        table.add_row(row["pattern"], row["match"], dataset, row["kind"], "yes" if row["proxy"] else "",
+                      row["origin"])
+    console.print(table)
+    return 0
 
 
 def _data_search(args) -> int:

@@ -1,9 +1,11 @@
 """Coverage and cut-off (ISO 14067 6.3.4.3): what share of the machine's mass and estimated emissions is modelled,
-proxied, estimated, unmapped or excluded, and whether the exclusions meet the configured cut-off criteria.
+proxied, estimated, ambiguous, unmapped or excluded, and whether the exclusions meet the configured cut-off criteria.
 
 Emissions of lines that are not modelled are estimated as their mass x the average kg CO2e per kg of the modelled
-material and component lines of the same BOM (stated in the report); lines without a mass cannot be assessed and
-are listed as such.
+material and component lines of the same BOM (stated in the report); an ambiguous line (several materials or a
+catch-all) with candidate datasets is estimated at the highest candidate's kg CO2e per kg, so that the check is
+conservative; ambiguous lines never enter the average. Lines without a mass cannot be assessed and are listed as
+such. Each exclusion says its `estimate_basis`.
 """
 
 from __future__ import annotations
@@ -53,8 +55,11 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 
 def assess(intake: pd.DataFrame, lines: pd.DataFrame, total_kg_co2e: float,
-           criteria: CutoffCriteria | None = None) -> Coverage:
-    """Coverage of a footprint: `intake` (pcf.intake) and the result's link table `lines`."""
+           criteria: CutoffCriteria | None = None, candidate_intensity: dict[str, float] | None = None) -> Coverage:
+    """Coverage of a footprint: `intake` (pcf.intake) and the result's link table `lines`.
+
+    candidate_intensity: kg CO2e per kg of the datasets ambiguous lines could mean; such a line is estimated at the
+    highest of its candidates (conservative), the other left-out lines at the BOM's average intensity."""
     criteria = criteria or CutoffCriteria()
     emissions = lines.groupby("line_id")["kg_co2e"].sum()
     frame = intake.copy()
@@ -67,8 +72,19 @@ def assess(intake: pd.DataFrame, lines: pd.DataFrame, total_kg_co2e: float,
     intensity = modelled_emissions / modelled_mass if modelled_mass > 0 else 0.0
     removed = ~frame["modelled"]
     frame["kg_co2e"] = frame["kg_co2e"].astype(float)
+    frame["estimate_basis"] = None
+    if "candidates" not in frame:
+        frame["candidates"] = None
     if removed.any():
         frame.loc[removed, "kg_co2e"] = frame.loc[removed, "mass_kg_per_machine"].to_numpy() * intensity
+        frame.loc[removed, "estimate_basis"] = f"BOM average {intensity:.3g} kg CO2e/kg"
+        for i in frame.index[removed & (frame["status"] == "ambiguous")]:
+            names = [n.strip() for n in str(frame.at[i, "candidates"] or "").split(",") if n.strip()]
+            known = {n: (candidate_intensity or {})[n] for n in names if n in (candidate_intensity or {})}
+            if known:
+                worst = max(known, key=known.get)
+                frame.at[i, "kg_co2e"] = frame.at[i, "mass_kg_per_machine"] * known[worst]
+                frame.at[i, "estimate_basis"] = f"highest candidate {worst} {known[worst]:.3g} kg CO2e/kg"
     frame["emissions_estimated"] = removed
     mass_rows = frame[frame["kind"].isin(MASS_KINDS)]
     total_mass = float(mass_rows["mass_kg_per_machine"].fillna(0.0).sum())
@@ -81,13 +97,13 @@ def assess(intake: pd.DataFrame, lines: pd.DataFrame, total_kg_co2e: float,
         lines=("line_id", "size"),
         mass_kg=("mass_kg_per_machine", lambda s: float(s[frame.loc[s.index, "kind"].isin(MASS_KINDS)].sum())),
         kg_co2e=("kg_co2e", "sum"),
-    ).reindex(["mapped", "proxy", "estimated", "unmapped", "excluded"], fill_value=0)
+    ).reindex(["mapped", "proxy", "estimated", "ambiguous", "unmapped", "excluded"], fill_value=0)
     summary["mass_share"] = summary["mass_kg"] / total_mass if total_mass else 0.0
     summary["emission_share"] = summary["kg_co2e"] / estimated_total if estimated_total else 0.0
 
     exclusions = frame[removed][["line_id", "kind", "name", "given", "status", "reason", "source_file",
                                  "source_row", "mass_kg_per_machine", "mass_share", "kg_co2e",
-                                 "emission_share"]].copy()
+                                 "emission_share", "estimate_basis"]].copy()
     within = ((exclusions["mass_share"].fillna(np.inf) <= criteria.mass_share)
               & (exclusions["emission_share"].fillna(np.inf) <= criteria.emission_share))
     # a line without a mass (or a process, transport or energy line) has no estimate: it cannot meet the criteria
@@ -97,7 +113,11 @@ def assess(intake: pd.DataFrame, lines: pd.DataFrame, total_kg_co2e: float,
         if pd.isna(row.mass_kg_per_machine):
             why = "cannot be assessed (no mass, no emission estimate)"
         else:
-            why = f"{row.mass_share:.1%} of the mass, about {row.emission_share:.1%} of the emissions"
+            mass = (f"{row.mass_share:.1%} of the mass" if pd.notna(row.mass_share)
+                    else f"{row.mass_kg_per_machine:,.3g} kg of {row.kind} (not in the machine's mass)")
+            emissions = (f"about {row.emission_share:.1%} of the emissions" if pd.notna(row.emission_share)
+                         else "emissions not estimated")
+            why = f"{mass}, {emissions}"
         violations.append(f"line '{row.line_id}' ({row.status}: {row.reason or 'no reason'}) - {why}")
     excluded_share = float(exclusions["emission_share"].fillna(0.0).sum())
     if excluded_share > criteria.total_share:

@@ -29,7 +29,7 @@ def mapping_choices(mapping_dir: Path) -> set[str]:
     import csv
 
     with open(mapping_dir / "materials.csv", encoding="utf-8") as fh:
-        chosen = {r["dataset"] for r in csv.DictReader(fh) if r["dataset"] != "EXCLUDE"}
+        chosen = {r["dataset"] for r in csv.DictReader(fh) if r["dataset"] not in ("EXCLUDE", "AMBIGUOUS")}
     with open(mapping_dir / "regional.csv", encoding="utf-8") as fh:
         chosen |= {r["regional_dataset"] for r in csv.DictReader(fh)}
     return chosen

@@ -48,8 +48,8 @@ def footprint(
     electricity dataset key replacing the factory's; method: 'AR6' (default) or 'AR5'; solver: 'structured'
     (fast, exact) or 'brightway' (the plain bw2calc path over unit processes); mapping: a user's material mapping
     table that wins over the shipped one; cutoff: the ISO 14067 cut-off criteria the coverage report checks;
-    aliases: a user's column-alias file for spreadsheet BOMs; strict: raise a MappingError when lines that could
-    not be modelled break the cut-off criteria (otherwise they are reported as warnings); encoding: of a CSV BOM
+    aliases: a user's column-alias file for spreadsheet BOMs; strict: raise a MappingError when a line is ambiguous
+    (names several materials or a catch-all) or when lines that could not be modelled break the cut-off criteria (otherwise they are reported as warnings); encoding: of a CSV BOM
     (detected when not given); allow_gaps: accept a result that leaves out more than GAP_LIMITS of the machine
     (refused by default, with the lines); allow_net_credit: accept credits larger than the machine's own energy use or a
     negative total (refused by default: a credit that outweighs the machine is almost always a data error).
@@ -80,6 +80,16 @@ def footprint(
     if supplier_notes:
         result = replace(result, warnings=result.warnings + tuple(supplier_notes))
     cutoff_report = result.coverage.get("cutoff", {})
+    ambiguous = intake.lines[intake.lines["status"] == "ambiguous"]
+    if strict and len(ambiguous):
+        first = ambiguous.iloc[0]
+        names = ", ".join(f"'{x}'" for x in ambiguous["given"].head(5))
+        raise MappingError(
+            f"{len(ambiguous)} line(s) name several materials or a catch-all: {names}"
+            + (" ..." if len(ambiguous) > 5 else ""),
+            file=first["source_file"] or system.source_file,
+            row=None if first["source_row"] is None else int(first["source_row"]),
+            expected="one material per line, or a mapping row (--mapping) for the text")
     if strict and not cutoff_report.get("criteria_met", True):
         removed = intake.removed
         first = removed.iloc[0] if len(removed) else None
@@ -139,7 +149,7 @@ def large_gaps(result: Result) -> list[str]:
     """What the result leaves out beyond GAP_LIMITS: left-out lines (unmapped or excluded) by mass or estimated
     emissions, and the gap between the rolled-up and the declared machine mass; each with the lines concerned."""
     rows = result.coverage.get("cutoff", {}).get("by_status", [])
-    left = [r for r in rows if r.get("status") in ("unmapped", "excluded")]
+    left = [r for r in rows if r.get("status") in ("ambiguous", "unmapped", "excluded")]
     mass = sum(r.get("mass_share") or 0.0 for r in left)
     emissions = sum(r.get("emission_share") or 0.0 for r in left)
     out = []
@@ -151,7 +161,9 @@ def large_gaps(result: Result) -> list[str]:
                    f"{GAP_LIMITS['left_out_emissions']:.0%}): {shown}")
     gap = result.mass.get("gap_share")
     if gap is not None and abs(gap) > GAP_LIMITS["declared_mass_gap"]:
-        out.append(f"the lines add up to {result.mass['rolled_up_kg']:,.1f} kg against a declared "
+        with_packaging = " with packaging" if result.mass.get("declared_includes_packaging") else ""
+        compared = result.mass.get("compared_kg", result.mass["rolled_up_kg"])
+        out.append(f"the lines{with_packaging} add up to {compared:,.1f} kg against a declared "
                    f"{result.mass['declared_kg']:,.1f} kg ({gap:+.1%}; limit {GAP_LIMITS['declared_mass_gap']:.0%})")
     return out
 

@@ -66,14 +66,20 @@ class MassRollup:
     packaging_kg: float
     declared_kg: float | None
     lines_without_mass: tuple[str, ...]
+    declared_includes_packaging: bool = False  # the declared mass is the shipping mass: compare with packaging
 
     @property
     def total_kg(self) -> float:
         return self.parts_kg + self.components_kg
 
     @property
+    def compared_kg(self) -> float:
+        """What the declared mass is compared with: parts + components (+ packaging when it is included)."""
+        return self.total_kg + (self.packaging_kg if self.declared_includes_packaging else 0.0)
+
+    @property
     def gap_kg(self) -> float | None:
-        return None if self.declared_kg is None else self.declared_kg - self.total_kg
+        return None if self.declared_kg is None else self.declared_kg - self.compared_kg
 
     @property
     def gap_share(self) -> float | None:
@@ -88,6 +94,8 @@ class MassRollup:
             "gap_kg": self.gap_kg,
             "gap_share": self.gap_share,
             "packaging_kg": self.packaging_kg,
+            "declared_includes_packaging": self.declared_includes_packaging,
+            "compared_kg": self.compared_kg,
             "lines_without_mass": list(self.lines_without_mass),
         }
 
@@ -116,7 +124,7 @@ class ProductGraph:
     edges: tuple[tuple[str, str, float, str], ...]  # foreground parent, child, pieces per parent, line id
     links: tuple[Link, ...]
     mass: MassRollup
-    grid: str
+    grid: str | None  # the maker's factory grid; None: no line needs one (a materials-only BOM)
     line_masses: tuple[tuple[str, float, str], ...] = ()  # node, kg per unit of the node, line id (mass roll-up)
 
 
@@ -134,6 +142,9 @@ def build_graph(system: ProductSystem, background: Background, *, grid: str | No
     builder = _Builder(system, background, family)
     builder.run()
     grid_key = grid or system.factory.electricity
+    if grid_key is None:  # a materials-only BOM needs no factory grid: refuse only a line that does
+        builder.check_no_maker_electricity()
+        return builder.finish(None)
     if not background.has(grid_key):
         raise MappingError(f"unknown electricity dataset '{grid_key}' for the factory grid",
                            file=system.source_file, column="factory.electricity",
@@ -313,10 +324,13 @@ class _Builder:
             try:
                 factor = conversion_factor(unit, ref_unit)
             except UnitError as exc:
+                counted = isinstance(line, Component) and _dimension(unit) == "count"
                 raise UnitError(
-                    f"line '{line.id}': {exc.message} for dataset '{dataset}'",
+                    f"line '{line.id}': {exc.message} for dataset '{dataset}'"
+                    + (f" ({amount:g} {unit} of a per-{ref_unit} dataset, and no mass per piece)" if counted else ""),
                     file=line.source_file or self.system.source_file, row=line.source_row, column="unit",
-                    expected=f"a unit convertible to {ref_unit}",
+                    expected=f"a unit convertible to {ref_unit}"
+                    + (", or mass_kg (a weight column) per piece" if counted and _dimension(ref_unit) == "mass" else ""),
                 ) from None
             self._factors[key] = factor
         value = amount * factor * (-1.0 if credit else 1.0)
@@ -348,7 +362,20 @@ class _Builder:
         return found
 
     # -- validation ---------------------------------------------------------------------------------------------
-    def finish(self, grid: str) -> ProductGraph:
+    def check_no_maker_electricity(self) -> None:
+        """Without a factory grid, no line may draw electricity at the maker's factory (its own processes, in-house
+        parts' processes, factory energy): the first one that does is named."""
+        for link in self.links:
+            if link.grid is None and link.amount != 0.0 and self.fe[self.bg.index(link.dataset)] != 0.0:
+                line = self.ids.get(link.line_id)
+                raise MappingError(
+                    f"line '{link.line_id}' ({link.dataset}) uses electricity at the maker's factory, but the BOM "
+                    "gives no factory.electricity", file=getattr(line, "source_file", None) or self.system.source_file,
+                    row=getattr(line, "source_row", None), column="factory.electricity",
+                    expected="factory.electricity: an electricity dataset key (`pcf data list --category "
+                             "electricity`), or --grid KEY")
+
+    def finish(self, grid: str | None) -> ProductGraph:
         g = nx.MultiDiGraph()
         g.add_node(self.fu, **self.node_attrs[self.fu])
         for node, attrs in self.node_attrs.items():
@@ -414,7 +441,9 @@ class _Builder:
                 else:
                     components += pieces[node] * mass
         packaging = sum(p.mass_kg * p.quantity for p in self.system.packaging)
-        return MassRollup(parts, components, packaging, self.system.machine.declared_mass_kg, tuple(self.no_mass))
+        machine = self.system.machine
+        return MassRollup(parts, components, packaging, machine.declared_mass_kg, tuple(self.no_mass),
+                          machine.declared_mass_includes_packaging)
 
 
 def _dimension(unit: str) -> str | None:

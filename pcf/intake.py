@@ -1,7 +1,10 @@
 """Intake: from the BOM as given to the BOM as modelled, with a record of every decision.
 
 Every line that names a dataset is mapped (`pcf.mapping`); parts without a mass get an estimate (`pcf.estimate`).
-Lines that cannot be modelled (unmapped, deliberately excluded, no mass and no estimate) are taken out of the
+A line whose text names several materials or a catch-all ("Metals (steel, aluminum, copper)", "miscellaneous") is
+`ambiguous`: no material is guessed for it; it is taken out like an unmapped line, listed with its candidates and
+its mass, and resolved by the user with a mapping row or a dataset key.
+Lines that cannot be modelled (ambiguous, unmapped, deliberately excluded, no mass and no estimate) are taken out of the
 product system and kept in the intake report with their mass per machine, so the coverage and cut-off report can
 account for every input line. An assembly left without children is taken out the same way.
 """
@@ -19,7 +22,7 @@ from .estimate import MassEstimator
 from .mapping import Mapper, Match
 from .units import UnitError, conversion_factor
 
-STATUSES = ("mapped", "proxy", "estimated", "unmapped", "excluded")
+STATUSES = ("mapped", "proxy", "estimated", "ambiguous", "unmapped", "excluded")
 MATERIAL_KINDS = ("material", "packaging")  # what a part's material text may map to
 
 
@@ -77,7 +80,15 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
             "method": match.method if match else "", "confidence": match.confidence if match else None,
             "status": status, "modelled": modelled, "mass_kg_per_machine": mass_kg, "reason": reason,
             "estimate": estimate, "data_type": line.data_type.value,
+            "candidates": ", ".join(match.candidates) if match is not None and match.candidates else None,
         })
+
+    def not_mapped(match: Match) -> tuple[str, str]:
+        """Status and reason of a line whose text maps to no dataset."""
+        if match.ambiguous:
+            candidates = ", ".join(match.candidates) or "see the note"
+            return "ambiguous", f"{match.note} (candidates: {candidates})"
+        return "unmapped", match.note
 
     def status_of(match: Match) -> str:
         return "proxy" if match.proxy or match.method.startswith("fuzzy") else "mapped"
@@ -122,7 +133,8 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
                        reason=item.excluded or match.note or "excluded by the mapping table")
                 return None
             if not match.mapped:
-                record(item, "component", item.dataset, match, "unmapped", False, mass, reason=match.note)
+                status, reason = not_mapped(match)
+                record(item, "component", item.dataset, match, status, False, mass, reason=reason)
                 return None
             record(item, "component", item.dataset, match, status_of(match), True, mass)
             return item.model_copy(update={"dataset": match.dataset})
@@ -147,10 +159,11 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
                 record(step, "process", step.dataset, None, "excluded", False, reason=f"part '{item.id}' excluded")
             return None
         if not match.mapped:
-            record(item, "part", item.material, match, "unmapped", False, total, reason=match.note)
+            status, reason = not_mapped(match)
+            record(item, "part", item.material, match, status, False, total, reason=reason)
             for step in item.processes:
                 record(step, "process", step.dataset, None, "unmapped", False,
-                       reason=f"its part '{item.id}' is unmapped")
+                       reason=f"its part '{item.id}' is {status}")
             return None
         if mass is None:
             record(item, "part", item.material, match, "unmapped", False, None,
@@ -174,7 +187,8 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
                    reason=item.excluded or match.note or "excluded by the mapping table")
             return None
         if not match.mapped:
-            record(item, kind, item.dataset, match, "unmapped", False, mass_kg, reason=match.note)
+            status, reason = not_mapped(match)
+            record(item, kind, item.dataset, match, status, False, mass_kg, reason=reason)
             return None
         record(item, kind, item.dataset, match, status_of(match), True, mass_kg)
         return item.model_copy(update={"dataset": match.dataset})
@@ -201,7 +215,7 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
                                          "transport": transport, "energy": energy})
     frame = pd.DataFrame(rows, columns=["line_id", "kind", "name", "source_file", "source_row", "given", "dataset",
                                         "method", "confidence", "status", "modelled", "mass_kg_per_machine",
-                                        "reason", "estimate", "data_type"])
+                                        "reason", "estimate", "data_type", "candidates"])
     return resolved, IntakeReport(frame)
 
 

@@ -4,6 +4,9 @@ Order of the attempts, each reported with its method and confidence:
 1. `key`: the text is a dataset key of the background (confidence 1);
 2. `table`: the normalised text equals a pattern of the mapping table (`exact` rows), or contains a `contains`
    pattern as a token sequence (longest pattern wins) (confidence 1, or 0.9 for `contains`);
+   A text that names several materials of different families ("Metals (steel, aluminum, copper)", "Stahl/Alu")
+   or equals a catch-all row (dataset `AMBIGUOUS`: "metals", "miscellaneous", "electronics") is `ambiguous`: no
+   dataset is chosen, the candidates are listed, and the line is reported, never guessed;
 3. `fuzzy`: the closest pattern or dataset name by difflib's ratio, accepted above `min_fuzzy` (confidence = ratio);
 4. otherwise `unmapped`: the line is kept in the coverage report, never dropped silently.
 The shipped table is `lci_data/mapping/materials.csv`; a user's table (same columns) is read first and wins.
@@ -24,16 +27,36 @@ from .data.tables import lci_data_dir
 from .errors import MappingError
 
 EXCLUDE = "EXCLUDE"
+AMBIGUOUS = "AMBIGUOUS"  # dataset of catch-all rows ("metals", "other"): the text names no single material
+MATERIAL_RULE_KINDS = ("material", "packaging")  # kinds whose patterns name a material (for the ambiguity check)
 DEFAULT_MIN_FUZZY = 0.86
 _SYMBOLS = re.compile(r"[™®©]")
 _SPACES = re.compile(r"\s+")
 
 
+PLURAL_MIN_LENGTH = 4  # a one-word pattern of at least this many letters (at its end) also matches its plural
+
+
 def _token_pattern(pattern: str) -> re.Pattern:
-    """`pattern` as a whole token: no letter or digit may touch an ASCII end (CJK text has no word breaks)."""
+    """`pattern` as a whole token: no letter or digit may touch an ASCII end (CJK text has no word breaks).
+
+    A pattern ending in an ASCII word of PLURAL_MIN_LENGTH letters or more, or of several words, also matches with
+    `s` or `es` after it (`wooden box` finds `Wooden boxes and planks`, `cable` finds `cables`); short one-word
+    codes (`PC`, `PET`, `nut`) do not.
+    """
     left = r"(?<![0-9a-z])" if pattern[:1].isascii() and pattern[:1].isalnum() else ""
     right = r"(?![0-9a-z])" if pattern[-1:].isascii() and pattern[-1:].isalnum() else ""
-    return re.compile(left + re.escape(pattern) + right)
+    last_word = re.search(r"[a-z]+$", pattern)
+    plural = "(?:e?s)?" if last_word and (len(last_word.group()) >= PLURAL_MIN_LENGTH or " " in pattern) else ""
+    return re.compile(left + re.escape(pattern) + plural + right)
+
+
+def _singulars(norm: str) -> list[str]:
+    """`norm` without a plural ending, for exact patterns: `pallets` -> `pallet`, `boxes` -> `boxe`, `box`."""
+    word = re.search(r"[a-z]+$", norm)
+    if not word or len(word.group()) < PLURAL_MIN_LENGTH + 1 or not norm.endswith("s"):
+        return []
+    return [norm[:-1]] + ([norm[:-2]] if norm.endswith("es") else [])
 
 
 def normalise(text: str) -> str:
@@ -58,16 +81,50 @@ class Match:
     """The decision for one text: which dataset, how, how sure."""
 
     text: str
-    dataset: str | None  # None: unmapped; EXCLUDE: excluded on purpose
-    method: str  # key | table | fuzzy | unmapped | excluded
+    dataset: str | None  # None: unmapped or ambiguous; EXCLUDE: excluded on purpose
+    method: str  # key | table | fuzzy | unmapped | excluded | ambiguous
     confidence: float
     proxy: bool = False
     rule: str = ""  # the pattern or dataset name that matched
     note: str = ""
+    candidates: tuple[str, ...] = ()  # for an ambiguous text: the datasets it could mean
 
     @property
     def mapped(self) -> bool:
         return self.dataset is not None and self.dataset != EXCLUDE
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.method == "ambiguous"
+
+
+# what separates the items of a list of materials: "steel, aluminium", "Stahl/Alu", "PE und PP", "钢、铝"
+_LIST_SEPARATOR = re.compile(r"[,;/&+()\[\]、，；（）]|[和及与或]"
+                             r"|(?<![0-9a-z])(and|or|und|oder)(?![0-9a-z])")
+# a material word that names a surface layer, not a second material: "Steel, zinc plated", "Brass, nickel-plated"
+_SURFACE = re.compile(r"[\s-]*(plated|plating|coated|coating|finish|finished|beschichtet)(?![0-9a-z])")
+_REGION_SUFFIX = re.compile(r"_(cn|na|eu|global|us|de)$")
+
+
+def family(dataset: str) -> str:
+    """The material family of a dataset key, for telling "several materials" from "one material, two words"
+    (`stainless_steel_304` and `stainless_steel_316` are one family; `steel_plate_cn` and `aluminium_sheet` are two)."""
+    key = _REGION_SUFFIX.sub("", dataset)
+    if key.startswith("stainless"):
+        return "stainless"
+    if "steel" in key or key.startswith(("cast_iron", "iron")):
+        return "ferrous"
+    if key.startswith(("copper", "brass", "bronze")):
+        return "copper"
+    if key.startswith("aluminium"):
+        return "aluminium"
+    if re.match(r"pa\d", key):
+        return "polyamide"
+    if key.startswith("rubber"):
+        return "rubber"
+    if key.startswith(("plywood", "sawn_wood", "osb", "pallet_wood")) or "softwood" in key:
+        return "wood"
+    return key.split("_")[0]
 
 
 def _read_rules(path: Path) -> list[MappingRule]:
@@ -126,7 +183,7 @@ class Mapper:
         names = self.background.tables.datasets["name"]
         self._candidates: dict[str, tuple[str, str]] = {}
         for rule in self.rules:  # fuzzy matching only proposes datasets this background holds
-            if rule.dataset == EXCLUDE or self.background.has(rule.dataset):
+            if rule.dataset == EXCLUDE or self.background.has(rule.dataset):  # never "close to" a catch-all
                 self._candidates.setdefault(rule.pattern, (rule.dataset, rule.pattern))
         for key in self.background.keys:
             self._candidates.setdefault(normalise(key), (key, key))
@@ -142,7 +199,8 @@ class Mapper:
         if shipped.exists():
             rules += _shipped_rules(str(shipped))
         mapper = cls(background, rules, min_fuzzy, _regional(str(shipped.parent / "regional.csv")))
-        unknown = sorted({r.dataset for r in rules if r.dataset != EXCLUDE and not background.has(r.dataset)})
+        unknown = sorted({r.dataset for r in rules
+                          if r.dataset not in (EXCLUDE, AMBIGUOUS) and not background.has(r.dataset)})
         if unknown and user_table:
             user_unknown = sorted({r.dataset for r in rules if r.origin == str(user_table)} & set(unknown))
             if user_unknown:
@@ -184,11 +242,26 @@ class Mapper:
         rule = self._exact.get(norm)
         if rule is not None and not allowed(rule):
             rule = None
+        if rule is not None and rule.dataset == AMBIGUOUS:
+            return self._ambiguous(raw, [rule])
         if rule is None:
             # among the patterns found in the text: a specific (non-proxy) one before a generic word, then the longest
-            found = [c for pattern, c in self._contains_re if allowed(c) and pattern.search(norm)]
+            spans = [(m.span(), c) for pattern, c in self._contains_re if allowed(c)
+                     for m in [pattern.search(norm)] if m]
+            # a plating or coating ("zinc plated") is not the material when the text names another one
+            found = [c for span, c in spans if not _SURFACE.match(norm, span[1])] or [c for _, c in spans]
             if found:
+                several = self._several_materials(spans, norm)
+                if several:
+                    return self._ambiguous(raw, several)
                 rule = min(found, key=lambda r: (r.proxy, -len(r.pattern)))
+        for singular in _singulars(norm) if rule is None else []:  # `pallets` -> the exact pattern `pallet`
+            rule = self._exact.get(singular)
+            if rule is not None and allowed(rule):
+                break
+            rule = None
+        if rule is not None and rule.dataset == AMBIGUOUS:
+            return self._ambiguous(raw, [rule])
         if rule is not None and self._usable(rule.dataset):
             method = "excluded" if rule.dataset == EXCLUDE else "table"
             confidence = 1.0 if rule.match == "exact" else 0.9
@@ -203,7 +276,66 @@ class Mapper:
         return Match(raw, None, "unmapped", 0.0, note="no key, table pattern or close name")
 
     def _usable(self, dataset: str) -> bool:
-        return dataset == EXCLUDE or self.background.has(dataset)
+        return dataset in (EXCLUDE, AMBIGUOUS) or self.background.has(dataset)
+
+    @staticmethod
+    def _several_materials(spans: list[tuple[tuple[int, int], MappingRule]], norm: str) -> list[MappingRule]:
+        """The material rules found at separate places of the text when it lists materials of two or more
+        families ("steel, aluminium", "Stahl/Alu"); [] when it names one material. A pattern inside a longer one
+        does not count (`steel` in `stainless steel`), nor two words without a list separator between them
+        (`Edelstahl 1.4404`: a generic word and a grade, the grade wins), nor a plating or coating (`Steel, zinc
+        plated`), nor a text that also names a component
+        (`Cable, copper, PVC insulated`: when component rows may match, the component decides)."""
+        if any(r.kind == "component" for _, r in spans):
+            return []  # a component named with its materials ("Cable, copper, PVC insulated") is one component
+        material = [(span, r) for span, r in spans if (r.kind in MATERIAL_RULE_KINDS or r.dataset == AMBIGUOUS)
+                    and not _SURFACE.match(norm, span[1])]
+        outer = sorted({(span, r.pattern): (span, r) for span, r in material
+                        if not any(o != span and o[0] <= span[0] and span[1] <= o[1] for o, _ in material)}.values(),
+                       key=lambda x: x[0])
+        listed = []
+        for (span, rule), (nxt_span, nxt_rule) in zip(outer, outer[1:]):
+            if nxt_span[0] >= span[1] and _LIST_SEPARATOR.search(norm[span[1]:nxt_span[0]]):
+                listed += [rule, nxt_rule]
+        families = {AMBIGUOUS if r.dataset == AMBIGUOUS else family(r.dataset) for r in listed}
+        if len(families) < 2:
+            return []
+        return list(dict.fromkeys(r for _, r in outer))
+
+    def _ambiguous(self, raw: str, rules: list[MappingRule]) -> Match:
+        candidates: list[str] = []
+        for rule in rules:
+            names = [rule.dataset] if rule.dataset != AMBIGUOUS else [
+                c.strip() for c in rule.note.split("candidates:", 1)[-1].split(";")[0].split(",")
+                if "candidates:" in rule.note and c.strip()]
+            for name in names:
+                if name not in candidates and name not in (AMBIGUOUS, "none"):
+                    candidates.append(name)
+        words = ", ".join(f"'{r.pattern}'" for r in rules)
+        note = (f"names several materials ({words})" if len(rules) > 1 else
+                f"a catch-all word ('{rules[0].pattern}')" + (f": {rules[0].note}" if rules[0].note else ""))
+        note += "; give the line's material, or add a mapping row for this text"
+        return Match(raw, None, "ambiguous", 0.0, True, "; ".join(r.pattern for r in rules), note,
+                     tuple(candidates))
+
+    def words(self, *, dataset: str | None = None, contains: str | None = None) -> list[dict]:
+        """The vocabulary: every table row that can decide a match (a user's row first; a shipped row that a user's
+        row with the same pattern and match replaces is left out), optionally only those for `dataset` (a key,
+        EXCLUDE or AMBIGUOUS) or whose normalised pattern contains `contains`."""
+        seen, out = set(), []
+        needle = normalise(contains) if contains else None
+        for rule in self.rules:
+            if (rule.pattern, rule.match) in seen:
+                continue
+            seen.add((rule.pattern, rule.match))
+            if dataset and rule.dataset != dataset:
+                continue
+            if needle and needle not in rule.pattern:
+                continue
+            out.append({"pattern": rule.pattern, "match": rule.match, "dataset": rule.dataset, "kind": rule.kind,
+                        "proxy": rule.proxy, "usable": self._usable(rule.dataset), "note": rule.note,
+                        "origin": "shipped" if rule.origin == str(shipped_table()) else rule.origin})
+        return out
 
     def classify(self, text: str) -> str | None:
         """The category of the dataset `text` maps to (material, component, process ...), None if unmapped."""
@@ -214,6 +346,31 @@ class Mapper:
         if dataset == EXCLUDE or not self.background.has(dataset):
             return None
         return str(self.background.tables.datasets.at[dataset, "category"])
+
+
+def vocabulary_markdown(rules: list[MappingRule]) -> str:
+    """docs/mapping_vocabulary.md: every shipped pattern, grouped by the dataset it maps to (`pcf data words
+    --markdown`; a test keeps the page current)."""
+    by_dataset: dict[str, list[MappingRule]] = {}
+    for rule in rules:
+        by_dataset.setdefault(rule.dataset, []).append(rule)
+    lines = ["# Mapping vocabulary", "",
+             "Every word of the shipped mapping table (`lci_data/mapping/materials.csv`), by the dataset it maps to. "
+             "Generated by `pcf data words --markdown docs/mapping_vocabulary.md`; a test keeps it current. "
+             "Patterns are shown normalised (lower case); `=` marks an `exact` pattern (the whole text), the others "
+             "are `contains` (a whole word sequence in the text, plural s/es allowed); `*` marks a proxy. `AMBIGUOUS`: "
+             "the line is reported as ambiguous, not mapped; `EXCLUDE`: left out on purpose. How these rules "
+             "combine: lci_data/mapping/README.md.", "",
+             f"{len(rules)} patterns, {len([k for k in by_dataset if k not in (EXCLUDE, AMBIGUOUS)])} datasets.", "",
+             "| dataset | patterns |", "| --- | --- |"]
+    order = sorted(k for k in by_dataset if k not in (EXCLUDE, AMBIGUOUS)) + [AMBIGUOUS, EXCLUDE]
+    for key in order:
+        if key not in by_dataset:
+            continue
+        words = [("=" if r.match == "exact" else "") + r.pattern.replace("|", "\\|") + ("*" if r.proxy else "")
+                 for r in by_dataset[key]]
+        lines.append(f"| `{key}` | {', '.join(words)} |")
+    return "\n".join(lines) + "\n"
 
 
 @lru_cache(maxsize=4)

@@ -69,7 +69,8 @@ def compile_foreground(graph: ProductGraph, background: Background) -> Foregroun
     cols = np.concatenate([node_ids, node_ids[e_parent], node_ids[l_parent]])
     values = np.concatenate([np.ones(n), e_amount, l_amount])
     flip = np.concatenate([np.zeros(n, dtype=bool), np.ones(len(e_amount) + len(l_amount), dtype=bool)])
-    grid_index = background.index(graph.grid)
+    # no factory grid (a materials-only BOM): no maker's link draws electricity (build_graph checked), any index will do
+    grid_index = background.index(graph.grid) if graph.grid is not None else 0
     l_maker = np.fromiter((link.grid is None for link in graph.links), dtype=bool, count=len(graph.links))
     l_grid = np.fromiter((grid_index if link.grid is None else index[link.grid] for link in graph.links),
                          dtype=np.int64, count=len(graph.links))

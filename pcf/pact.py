@@ -317,6 +317,8 @@ def _summary(result) -> dict[str, Any]:
     uptake_packaging = float(lines.loc[is_packaging, "biogenic_removal_kg_co2e"].sum())
     fossil_c, counted, unknown = fossil_carbon_content(result)
     mass = result.functional_unit.get("declared_mass_kg") or result.mass.get("rolled_up_kg")
+    if result.functional_unit.get("declared_mass_kg") and result.mass.get("declared_includes_packaging"):
+        mass = mass - float(result.mass.get("packaging_kg") or 0.0)  # the product's mass, without its packaging
     cutoff = (result.coverage or {}).get("cutoff") or {}
     exclusions = cutoff.get("exclusions") or []
     exempted = exempted_emissions(result)
@@ -377,7 +379,7 @@ def _boundary_description(result) -> str:
     }
     parts = [f"{i}) {stage_text.get(stage, stage)}: {value:,.1f} kg CO2e"
              for i, (stage, value) in enumerate(result.by_stage.items(), start=1)]
-    grid = result.functional_unit.get("factory_electricity") or result.grid
+    grid = result.functional_unit.get("factory_electricity") or result.grid or "none (no maker's process or energy line)"
     basis = result.functional_unit.get("factory_electricity_basis") or "location"
     return ("Cradle-to-gate (partial CFP) of one machine. " + "; ".join(parts)
             + f". Factory electricity: {grid} ({basis}-based), for the maker's own processes; suppliers' processes "

@@ -41,7 +41,7 @@ class Result:
 
     functional_unit: dict
     method: str
-    grid: str
+    grid: str | None  # the maker's factory grid; None: no line needs one (a materials-only BOM)
     solver: str
     total_kg_co2e: float
     by_class: pd.Series  # kg CO2e by GHG class (fossil, biogenic_emission, biogenic_removal, land_use_change, aggregated)
@@ -293,7 +293,8 @@ def compute_result(
     if intake is not None:
         from .coverage import assess
 
-        assessed = assess(intake.lines, lines, total, cutoff)
+        assessed = assess(intake.lines, lines, total, cutoff,
+                          candidate_intensity=_candidate_intensity(intake.lines, background, unit_by_class, removal))
         intake_frame = intake.lines
         coverage.update({
             "bom_lines": len(intake.lines),
@@ -316,7 +317,7 @@ def compute_result(
         by_material=by_material,
         by_dataset=by_dataset,
         by_gas=by_gas,
-        attributions=_attributions(background, list(keys[used]) + sorted(set(keys[g[link_kwh != 0]]) | {graph.grid})),
+        attributions=_attributions(background, list(keys[used]) + sorted(set(keys[g[link_kwh != 0]]) | ({graph.grid} if graph.grid else set()))),
         lines=lines,
         nodes=nodes,
         mass=graph.mass.to_dict(),
@@ -523,11 +524,36 @@ def _data_versions(background: Background, method: Method) -> dict:
     }
 
 
+def _candidate_intensity(intake: pd.DataFrame, background: Background, unit_by_class: np.ndarray,
+                         removal: int) -> dict[str, float]:
+    """kg CO2e per kg of every per-kg dataset an ambiguous line could mean (its electricity on the grid of the
+    dataset's geography, as for a material), for the cut-off estimate of ambiguous lines."""
+    from .electricity import resolver
+
+    names = set()
+    for text in intake.get("candidates", pd.Series(dtype=object)).dropna():
+        names.update(n.strip() for n in str(text).split(",") if n.strip())
+    unit_free = unit_by_class.sum(axis=1) - unit_by_class[:, removal]
+    out = {}
+    for key in sorted(names):
+        if not background.has(key) or background.units.get(key) != "kg":
+            continue
+        i = background.index(key)
+        value = float(unit_free[i])
+        kwh = float(background.factory_electricity_kwh[i])
+        if kwh:
+            home, _ = resolver(background).home_grid(key)
+            value += kwh * float(unit_free[background.index(home)]) if background.has(home) else 0.0
+        out[key] = value
+    return out
+
+
 def _warnings(graph: ProductGraph) -> list[str]:
     out = []
     share = graph.mass.gap_share
     if share is not None and abs(share) > 0.05:
-        out.append(f"rolled-up mass {graph.mass.total_kg:.1f} kg differs from the declared "
+        what = "rolled-up mass with packaging" if graph.mass.declared_includes_packaging else "rolled-up mass"
+        out.append(f"{what} {graph.mass.compared_kg:.1f} kg differs from the declared "
                    f"{graph.mass.declared_kg:.1f} kg by {share:+.1%}")
     if graph.mass.lines_without_mass:
         out.append(f"{len(graph.mass.lines_without_mass)} component line(s) without a mass are not in the mass roll-up")

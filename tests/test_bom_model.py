@@ -51,3 +51,26 @@ def test_material_input_includes_scrap():
     system = model_from_data(copy.deepcopy(BASE))
     part = system.items[0].children[0]
     assert part.material_input_kg == pytest.approx(3 / (1 - 0.25))
+
+
+def test_an_unquoted_comma_in_a_flow_style_name_gets_a_quoting_hint(tmp_path):
+    import pytest
+
+    from pcf.bom import read_bom
+    from pcf.errors import BomError
+
+    path = tmp_path / "b.yaml"
+    path.write_text("machine: {id: M, name: m}\nitems:\n  - {kind: part, id: P1, name: Plate, material: steel, mass_kg: 1}\n"
+                    "  - {kind: part, id: P2, name: Motor shaft (steel, hardened), material: steel, mass_kg: 1}\n",
+                    encoding="utf-8")
+    with pytest.raises(BomError) as info:
+        read_bom(path)
+    error = info.value
+    assert (error.row, error.column) == (4, "items.1")
+    assert "'hardened)' is not a field" in error.message and "quotes" in error.expected
+    broken = tmp_path / "c.yaml"
+    broken.write_text("machine: {id: M, name: m}\nitems:\n  - {kind: part, id: P1, name: Plate: big, mass_kg: 1}\n",
+                      encoding="utf-8")
+    with pytest.raises(BomError, match="invalid YAML at column") as info:
+        read_bom(broken)
+    assert info.value.row == 3 and "quotes" in info.value.expected

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import copy
 
+import pandas as pd
 import pytest
-from test_engine import BASE, STEEL, TOTAL
+from test_engine import ALUMINIUM_FOSSIL, ALUMINIUM_LUC, BASE, STEEL, TOTAL
 
 import pcf
 from pcf.bom import model_from_data
@@ -191,7 +192,8 @@ def test_every_shipped_mapping_row_names_a_known_dataset():
     bg = default_background()
     with shipped_table().open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    unknown = [r["dataset"] for r in rows if r["dataset"] != "EXCLUDE" and not bg.has(r["dataset"])]
+    unknown = [r["dataset"] for r in rows
+               if r["dataset"] not in ("EXCLUDE", "AMBIGUOUS") and not bg.has(r["dataset"])]
     assert unknown == []
     patterns = [normalise(r["pattern"]) for r in rows]
     assert len(patterns) == len(set(patterns)), "patterns must be unique after normalisation"
@@ -230,3 +232,283 @@ def test_a_chinese_line_takes_the_regional_variant_of_its_grade():
     assert mapper.match("S355JR", country="CN").method == "table+regional"
     assert mapper.match("S355JR", country="DE").dataset == "steel_hot_rolled"
     assert mapper.match("steel_hot_rolled", country="CN").dataset == "steel_hot_rolled"  # a key is kept as given
+
+
+# -- ambiguity (issue 12 A): a text naming several materials or a catch-all is a state, not a guess -----------------
+AMBIGUITY_TABLE = """pattern,dataset,match,kind,proxy,note
+steel,steel,contains,material,true,generic word
+aluminium,aluminium,contains,material,true,generic word
+aluminum,aluminium,contains,material,true,generic word
+"""
+
+
+@pytest.fixture
+def list_mapper(tiny_background, tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text(AMBIGUITY_TABLE, encoding="utf-8")
+    return Mapper.create(tiny_background, path), path
+
+
+@pytest.mark.parametrize("text", ["Metals (steel, aluminum, copper)", "Stahl/Alu steel/aluminium",
+                                  "steel and aluminium", "steel; aluminium"])
+def test_a_list_of_materials_is_ambiguous_not_the_longest_word(list_mapper, text):
+    match = list_mapper[0].match(text, kinds=("material", "packaging"))
+    assert match.method == "ambiguous" and match.ambiguous and not match.mapped
+    assert match.dataset is None and match.confidence == 0.0
+    assert set(match.candidates) == {"steel", "aluminium"}
+
+
+@pytest.mark.parametrize("text, dataset", [("steel aluminium", "aluminium"), ("Aluminum sheet", "aluminium"),
+                                           ("steel, galvanised", "steel"), ("steel (S235)", "steel"),
+                                           ("steel, aluminium-coated", "steel")])
+def test_one_material_or_no_list_separator_is_not_ambiguous(list_mapper, text, dataset):
+    # "steel aluminium": no list separator between the words, so the old rule holds (non-proxy first, then the
+    # longest pattern: 'aluminium'); "aluminium-coated" is a surface layer, not the material
+    match = list_mapper[0].match(text, kinds=("material", "packaging"))
+    assert (match.method, match.dataset) == ("table", dataset)
+
+
+@pytest.mark.parametrize("text", ["metals", "Metals", "Miscellaneous", "Other material", "electronics", "Sonstiges",
+                                  "其他", "Non ferrous alloys", "alloys"])
+def test_catch_all_words_are_ambiguous(tiny_background, text):
+    match = Mapper.create(tiny_background).match(text)
+    assert match.method == "ambiguous" and match.dataset is None
+
+
+def test_shipped_table_flags_the_issue_example_with_its_candidates():
+    from pcf.data.background import default_background
+
+    match = Mapper.create(default_background()).match("Metals (steel, aluminum, copper)", kinds=("material",))
+    assert match.ambiguous
+    assert match.candidates == ("steel_hot_rolled", "aluminium_primary_global", "copper_busbar")
+    assert Mapper.create(default_background()).match("Electronics").candidates[0] == "pcb_assembly"
+
+
+def test_an_ambiguous_line_is_reported_with_its_mass_and_does_not_distort_the_intensity(tiny_background, list_mapper):
+    # 0.1 kg per piece in each of the 2 assemblies: 0.2 kg per machine of 15 + 0.2 kg of parts and components
+    system = with_lines({"kind": "part", "id": "X1", "material": "Metals (steel, aluminum)", "mass_kg": 0.1})
+    result = pcf.footprint(system, background=tiny_background, mapping=list_mapper[1],
+                           cutoff=CutoffCriteria(mass_share=0.02, emission_share=0.02))
+    row = result.intake.set_index("line_id").loc["X1"]
+    assert row["status"] == "ambiguous" and not row["modelled"] and pd.isna(row["dataset"])
+    assert "steel" in row["reason"] and "aluminium" in row["reason"]
+    assert result.total_kg_co2e == pytest.approx(TOTAL, rel=1e-9)  # nothing guessed
+    cutoff = result.coverage["cutoff"]
+    by_status = {r["status"]: r for r in cutoff["by_status"]}
+    assert by_status["ambiguous"]["lines"] == 1
+    assert by_status["ambiguous"]["mass_kg"] == pytest.approx(0.2)
+    assert by_status["ambiguous"]["mass_share"] == pytest.approx(0.2 / 15.2, rel=1e-9)
+    # the intensity comes from the modelled lines only: 2 x 2 x 4 kg steel (P1) + 2 x 1.5 kg aluminium (C1) over
+    # their 12 + 3 kg; "longest word wins" would have modelled X1 as aluminium and raised it
+    intensity = (16 * STEEL + 3 * (ALUMINIUM_FOSSIL + ALUMINIUM_LUC)) / 15
+    assert cutoff["estimate_basis_kg_co2e_per_kg"] == pytest.approx(intensity, rel=1e-9)
+    excluded = {r["line_id"]: r for r in cutoff["exclusions"]}
+    # the ambiguous line itself is estimated at its highest candidate (aluminium, 8 + 0.5 kg CO2e/kg): conservative
+    assert excluded["X1"]["kg_co2e"] == pytest.approx(0.2 * (ALUMINIUM_FOSSIL + ALUMINIUM_LUC), rel=1e-9)
+    assert excluded["X1"]["estimate_basis"].startswith("highest candidate aluminium")
+    assert sum(r["mass_share"] for r in cutoff["by_status"]) == pytest.approx(1.0)
+    assert sum(r["emission_share"] for r in cutoff["by_status"]) == pytest.approx(1.0)
+
+
+def test_an_ambiguous_catch_all_without_candidates_is_estimated_at_the_bom_average(tiny_background):
+    system = with_lines({"kind": "part", "id": "X1", "material": "Miscellaneous", "mass_kg": 0.1})
+    cutoff = pcf.footprint(system, background=tiny_background,
+                           cutoff=CutoffCriteria(mass_share=0.02, emission_share=0.02)).coverage["cutoff"]
+    row = {r["line_id"]: r for r in cutoff["exclusions"]}["X1"]
+    assert row["status"] == "ambiguous"
+    assert row["kg_co2e"] == pytest.approx(0.2 * cutoff["estimate_basis_kg_co2e_per_kg"], rel=1e-9)
+    assert row["estimate_basis"].startswith("BOM average")
+
+
+def test_strict_refuses_an_ambiguous_line_and_a_mapping_row_resolves_it(tiny_background, tmp_path):
+    system = with_lines({"kind": "part", "id": "X1", "material": "metals", "mass_kg": 0.001})
+    with pytest.raises(MappingError, match="several materials or a catch-all: 'metals'"):
+        pcf.footprint(system, background=tiny_background, strict=True)
+    path = tmp_path / "m.csv"
+    path.write_text("pattern,dataset,match\nmetals,steel,exact\n", encoding="utf-8")
+    result = pcf.footprint(system, background=tiny_background, mapping=path, strict=True)
+    assert result.intake.set_index("line_id").loc["X1", "status"] == "mapped"
+    assert result.total_kg_co2e == pytest.approx(TOTAL + 2 * 0.001 * STEEL, rel=1e-9)
+
+
+# -- vocabulary of EPD/PEP material tables and ERP exports (issue 12 B) ---------------------------------------------
+@pytest.fixture(scope="module")
+def shipped_mapper():
+    from pcf.data.background import default_background
+
+    return Mapper.create(default_background())
+
+
+@pytest.mark.parametrize("text, dataset, proxy", [
+    ("Electronic circuit > 10 cm2", "pcb_assembly", False), ("printed circuit board", "pcb_assembly", False),
+    ("Cartonboard", "cartonboard", False), ("Paper", "paper", False), ("Impregnation resin", "epoxy", True),
+    ("Paint", "epoxy", True), ("UP Polyester", "plastic_engineering_proxy", True),
+    ("PPS", "plastic_engineering_proxy", True), ("PAA", "pa66_gf30", True), ("Ferrous alloys", "steel_hot_rolled", True),
+    ("PA Polyamide", "pa6", True), ("Polyamide", "pa6", True), ("Polybutylene terephthalate", "pet", True),
+    ("Wooden boxes and planks", "plywood", True), ("Nitrile rubber", "rubber_nbr", False),
+    ("NBR", "rubber_nbr", False), ("EPDM", "rubber_epdm", False), ("electrical steel", "electrical_steel_go", True),
+    ("special steel", "tool_steel", True), ("Sonderstahl", "tool_steel", True),
+    ("thermal insulation", "mineral_wool", True), ("pressboard", "paper", True), ("cables", "cable_power", True),
+])
+def test_epd_and_erp_vocabulary(shipped_mapper, text, dataset, proxy):
+    match = shipped_mapper.match(text)
+    assert (match.dataset, match.method, match.proxy) == (dataset, "table", proxy)
+
+
+@pytest.mark.parametrize("text", ["Electronics", "Miscellaneous", "Other material", "Non ferrous alloys",
+                                  "Insulation material", "Metals (steel, aluminum, copper)"])
+def test_epd_catch_alls_are_ambiguous(shipped_mapper, text):
+    assert shipped_mapper.match(text).method == "ambiguous"
+
+
+def test_special_steel_is_never_plain_hot_rolled_without_a_proxy_flag(shipped_mapper):
+    for text in ("special steel", "Special steel bar", "alloy steel", "特钢"):
+        match = shipped_mapper.match(text, kinds=("material", "packaging"))
+        assert match.dataset != "steel_hot_rolled" or match.proxy
+
+
+def test_plain_aluminium_takes_the_regional_twin_of_its_supplier_country(shipped_mapper):
+    assert shipped_mapper.match("Aluminium").dataset == "aluminium_primary_global"
+    assert shipped_mapper.match("Aluminium", country="CN").dataset == "aluminium_primary_cn"
+    assert shipped_mapper.match("Aluminium", country="US").dataset == "aluminium_primary_na"
+    assert shipped_mapper.match("Aluminium", country="CN").method == "table+regional"
+
+
+def test_plurals_match_multi_word_and_long_patterns_but_not_short_codes(tiny_background, tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("pattern,dataset,match,kind,proxy\nwooden box,steel,contains,material,false\n"
+                    "cable,aluminium,contains,material,false\npc,steel,contains,material,false\n"
+                    "pallet,aluminium,exact,material,false\n", encoding="utf-8")
+    mapper = Mapper.create(tiny_background, path)
+    assert mapper.match("Wooden boxes and planks").dataset == "steel"
+    assert mapper.match("3 cables").dataset == "aluminium"
+    assert mapper.match("pallets").dataset == "aluminium"  # exact pattern, plural text
+    assert mapper.match("pcs").method != "table"  # a two-letter code takes no plural
+    assert mapper.match("cablesx").method != "table"
+
+
+# -- consistent quantities (issue 12 C) -------------------------------------------------------------------------------
+def test_a_component_in_kg_cannot_say_another_mass(tiny_background):
+    from pcf.errors import BomError
+
+    with pytest.raises(BomError, match="is 1 kg but says mass_kg 2.94e\\+07 per kg"):
+        with_lines({"kind": "component", "id": "X2", "dataset": "aluminium", "quantity": 1, "unit": "kg",
+                    "mass_kg": 29_400_000})
+    with_lines({"kind": "component", "id": "X2", "dataset": "aluminium", "quantity": 1, "unit": "g",
+                "mass_kg": 0.001})  # the mass of one gram: consistent
+
+
+@pytest.mark.parametrize("includes, warned", [(True, False), (False, True)])
+def test_declared_mass_with_packaging_is_compared_like_for_like(tiny_background, includes, warned):
+    # parts + components per machine: 2 x (2 x 3 + 1.5) = 15 kg; packaging: the 10 kg crate; declared 25 kg
+    data = copy.deepcopy(BASE)
+    data["machine"].update(declared_mass_kg=25, declared_mass_includes_packaging=includes)
+    result = pcf.footprint(model_from_data(data), background=tiny_background, allow_gaps=True)
+    assert result.mass["compared_kg"] == pytest.approx(25.0 if includes else 15.0)
+    assert result.mass["gap_kg"] == pytest.approx(0.0 if includes else 10.0, abs=1e-12)
+    assert any("declared" in w for w in result.warnings) == warned
+
+
+def test_cutoff_warnings_never_print_nan_for_packaging_lines(tiny_background):
+    data = copy.deepcopy(BASE)
+    data["packaging"].append({"id": "K2", "dataset": "unobtainium", "mass_kg": 5})
+    result = pcf.footprint(model_from_data(data), background=tiny_background, allow_gaps=True)
+    text = " ".join(result.warnings) + " ".join(result.coverage["cutoff"]["violations"])
+    assert "K2" in text and "nan" not in text.lower()
+    assert "5 kg of packaging (not in the machine's mass)" in text
+
+
+# -- the vocabulary before `pcf map` (issue 12 E) ----------------------------------------------------------------------
+def test_the_vocabulary_lists_the_words_of_a_dataset_and_a_users_row_first(tiny_background, tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("pattern,dataset,match,kind,proxy\nmetals,steel,exact,material,true\n", encoding="utf-8")
+    mapper = Mapper.create(tiny_background, path)
+    words = mapper.words(contains="metals")
+    first = words[0]
+    assert (first["pattern"], first["dataset"], first["origin"]) == ("metals", "steel", str(path))
+    assert not any(w["pattern"] == "metals" and w["dataset"] == "AMBIGUOUS" for w in words)  # replaced by the user's
+    shipped = Mapper.create(tiny_background).words(dataset="AMBIGUOUS")
+    assert {"metals", "miscellaneous", "electronics"} <= {w["pattern"] for w in shipped}
+    assert all(w["origin"] == "shipped" for w in shipped)
+
+
+def test_pcf_data_words_shows_words_and_how_texts_map(capsys):
+    from pcf.cli import main
+
+    assert main(["data", "words", "--dataset", "rubber_nbr"]) == 0
+    out = capsys.readouterr().out
+    assert "nitrile rubber" in out and "rubber_nbr" in out
+    assert main(["data", "words", "Metals (steel, aluminum, copper)", "PA Polyamide"]) == 0
+    out = capsys.readouterr().out
+    assert "ambiguous" in out and "pa6" in out
+
+
+def test_a_component_named_with_its_materials_is_not_ambiguous(shipped_mapper):
+    # as a component line the component row decides (no ambiguity); as a part's material it lists two materials
+    assert shipped_mapper.match("Cable, copper, PVC insulated").method == "table"
+    assert shipped_mapper.match("Cable, copper, PVC insulated", kinds=("material", "packaging")).ambiguous
+    assert shipped_mapper.match("pallets").dataset == "pallet_wood"  # exact pattern, plural text
+
+
+@pytest.mark.parametrize("text, dataset", [("Steel, zinc plated", "steel_hot_rolled"),
+                                           ("Brass, nickel-plated", "brass"), ("steel, epoxy coated", "steel_hot_rolled")])
+def test_a_plating_or_coating_is_neither_a_second_material_nor_the_material(shipped_mapper, text, dataset):
+    match = shipped_mapper.match(text, kinds=("material", "packaging"))
+    assert (match.method, match.dataset) == ("table", dataset)
+    assert shipped_mapper.match("Steel, zinc", kinds=("material", "packaging")).ambiguous
+
+
+@pytest.mark.parametrize("text, dataset", [
+    ("PPA", "plastic_engineering_proxy"), ("TPE", "plastic_engineering_proxy"), ("ASA", "abs"), ("HIPS", "plastic_ps"),
+    ("Polystyrene", "plastic_ps"), ("Polyethylene", "pe_hd"), ("Polyoxymethylene", "pom"), ("PA12", "pa66"),
+    ("Neoprene", "rubber_nbr"), ("VMQ", "silicone"), ("Inox", "stainless_steel_304"), ("EN-GJS-400-15", "cast_iron"),
+    ("CuSn8", "brass"), ("Bakelite", "epoxy"), ("Adhesive", "epoxy"),
+])
+def test_iso_1043_rubber_and_alloy_codes_map(shipped_mapper, text, dataset):
+    match = shipped_mapper.match(text, kinds=("material", "packaging"))
+    assert (match.dataset, match.method) == (dataset, "table")
+
+
+def test_the_vocabulary_page_is_current():
+    from pathlib import Path
+
+    from pcf.mapping import _shipped_rules, shipped_table, vocabulary_markdown
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "mapping_vocabulary.md"
+    assert page.read_text(encoding="utf-8") == vocabulary_markdown(_shipped_rules(str(shipped_table()))), (
+        "docs/mapping_vocabulary.md is stale: run `pcf data words --markdown docs/mapping_vocabulary.md`")
+
+
+def test_a_piece_count_on_a_per_kg_dataset_without_a_mass_names_the_row_and_the_fix(tiny_background):
+    from pcf.errors import UnitError
+
+    system = with_lines({"kind": "component", "id": "X2", "dataset": "aluminium", "quantity": 3, "source_row": 7})
+    with pytest.raises(UnitError, match="3 piece of a per-kg dataset, and no mass per piece") as info:
+        pcf.footprint(system, background=tiny_background)
+    assert info.value.row == 7 and "mass_kg" in info.value.expected
+
+
+# -- the seed mapping corpus (issue 12, item 3 in part) ---------------------------------------------------------------
+def test_the_seed_mapping_corpus(shipped_mapper):
+    """tests/data/mapping_corpus.csv: hand-written descriptions in EPD/PEP and ERP style (EN/DE/ZH) with the
+    expected dataset, AMBIGUOUS or EXCLUDE. At least 95 % exact, and every ambiguous line flagged."""
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "data" / "mapping_corpus.csv"
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) >= 100
+    wrong, ambiguous_missed = [], []
+    for row in rows:
+        kinds = ("material", "packaging") if row["kinds"] == "material" else None
+        found = shipped_mapper.match(row["text"], kinds=kinds)
+        got = "AMBIGUOUS" if found.ambiguous else (found.dataset or "UNMAPPED")
+        if got != row["expected"]:
+            wrong.append((row["text"], row["expected"], got))
+            if row["expected"] == "AMBIGUOUS":
+                ambiguous_missed.append(row["text"])
+    accuracy = 1 - len(wrong) / len(rows)
+    print(f"mapping corpus: {len(rows)} lines, {accuracy:.1%} exact")
+    assert ambiguous_missed == []
+    assert accuracy >= 0.95, wrong

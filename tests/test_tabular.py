@@ -206,9 +206,20 @@ def test_corrupted_xlsx(tmp_path):
     expect_error(path, "not a readable .xlsx workbook")
 
 
-def test_missing_grid(tmp_path):
+def test_a_materials_only_bom_needs_no_factory_grid(tmp_path, tiny_background):
     path = write_csv(tmp_path / "b.csv", GOOD, meta=["# machine.id: x"])
-    expect_error(path, "electricity is not given")
+    result = pcf.footprint(path, background=tiny_background)
+    steel, aluminium, motor = 2.0 + 0.01 * 29.8, 8.5, 3 * 2.298 + 8.5
+    assert result.total_kg_co2e == pytest.approx(2 * (2 * 3 * steel + motor) + 4 * 0.5 * aluminium, rel=1e-9)
+    assert result.grid is None
+
+
+def test_without_a_factory_grid_a_line_that_needs_one_is_named(tmp_path, tiny_background):
+    rows = GOOD + [[2, "P2-m", "Milling", 0.1, "kg", "machining", ""]]
+    path = write_csv(tmp_path / "b.csv", rows, meta=["# machine.id: x"])
+    with pytest.raises(PcfError, match="line 'P2-m' \\(machining\\) uses electricity at the maker's factory") as info:
+        pcf.footprint(path, background=tiny_background)
+    assert info.value.row == 7 and info.value.column == "factory.electricity"  # 1 meta line, header, 4 rows
 
 
 def test_a_large_csv_is_read_with_bounded_memory(tmp_path):
@@ -354,3 +365,44 @@ def test_a_workbook_and_its_csv_export_give_the_same_machine(tmp_path, rows):
                 assert a[key] == pytest.approx(b[key], rel=1e-14), key
             else:
                 assert a[key] == b[key], key
+
+
+# -- one quantity for emissions and mass (issue 12 C) -----------------------------------------------------------------
+KIND_HEADER = ["level", "id", "name", "kind", "qty", "uom", "material", "weight (kg)"]
+
+
+def test_a_component_in_kg_with_a_contradicting_mass_column_is_refused(tmp_path):
+    path = write_csv(tmp_path / "b.csv", [[1, "C1", "Motor", "component", 1, "kg", "aluminium", 29_400_000]],
+                     header=KIND_HEADER)
+    error = expect_error(path, "quantity 1 kg and mass 2.94e\\+07 kg contradict each other", row=5,
+                         column="weight (kg)")
+    assert "'qty' says 1 kg" in error.message
+
+
+@pytest.mark.parametrize("mass", [2, 1])  # the total or the mass per kg: both repeat the quantity
+def test_a_component_in_kg_with_a_mass_column_that_agrees_uses_the_quantity_once(tmp_path, tiny_background, mass):
+    path = write_csv(tmp_path / "b.csv", [[1, "C1", "Block", "component", 2, "kg", "aluminium", mass],
+                                          [1, "P1", "Plate", "part", 1, "pcs", "steel", 3]], header=KIND_HEADER)
+    result = pcf.footprint(path, background=tiny_background)
+    # 2 kg of aluminium (8.5 kg CO2e/kg) + 3 kg of steel (2.298): emissions and roll-up both count 2 kg, not 2 x 2
+    assert result.total_kg_co2e == pytest.approx(2 * 8.5 + 3 * (2.0 + 0.01 * 29.8), rel=1e-9)
+    assert result.mass["rolled_up_kg"] == pytest.approx(5.0, rel=1e-12)
+
+
+def test_declared_mass_includes_packaging_is_read_from_the_machine_data(tmp_path):
+    meta = META + ["# machine.declared_mass_kg: 25", "# machine.declared_mass_includes_packaging: yes"]
+    path = write_csv(tmp_path / "b.csv", GOOD, meta=meta)
+    system = read_bom(path)
+    assert system.machine.declared_mass_includes_packaging is True
+    bad = write_csv(tmp_path / "c.csv", GOOD, meta=META + ["# machine.declared_mass_includes_packaging: maybe"])
+    expect_error(bad, "'maybe' is not yes or no", row=4)
+
+
+def test_pcf_map_shows_an_ambiguous_line_with_its_candidates(tmp_path, capsys):
+    from pcf.cli import main
+
+    rows = [[1, "P1", "Frame", 1, "pcs", "Q235", 100], [1, "P2", "Mixed", 1, "pcs", "Metals (steel, aluminum)", 0.5]]
+    path = write_csv(tmp_path / "b.csv", rows, meta=["# machine.id: x"])
+    assert main(["map", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "ambiguous" in out and "? steel_hot_rolled" in out

@@ -202,6 +202,27 @@ class Component(Line):
         "`dataset` and counted as primary data"
     )
 
+    @model_validator(mode="after")
+    def _one_quantity(self) -> "Component":
+        """A component counted in a mass unit has its mass in its quantity: a `mass_kg` that says otherwise would
+        make the emissions use one quantity and the mass roll-up another."""
+        from ..units import UnitError, canonical, conversion_factor
+
+        if self.mass_kg is None:
+            return self
+        try:
+            if canonical(self.unit)[0] != "mass":
+                return self
+        except UnitError:
+            return self
+        per_unit = conversion_factor(self.unit, "kg")
+        if not math.isclose(self.mass_kg, per_unit, rel_tol=1e-6):
+            raise ValueError(
+                f"component '{self.id}' is {self.quantity:g} {self.unit} but says mass_kg {self.mass_kg:g} per "
+                f"{self.unit} (the quantity in {self.unit} is its mass: leave out mass_kg, or count it in pieces "
+                "with mass_kg per piece)")
+        return self
+
 
 class AssemblyRef(Line):
     """A use of a shared subassembly defined once in `ProductSystem.subassemblies`."""
@@ -271,6 +292,9 @@ class Machine(_CheckedNumbers):
     manufacturer: str | None = None
     country: str | None = Field(default=None, description="ISO 3166 code of the final assembly site")
     declared_mass_kg: float | None = Field(default=None, gt=0, description="weighed or drawing mass of one machine, kg")
+    declared_mass_includes_packaging: bool = Field(
+        default=False, description="true when `declared_mass_kg` is the shipping mass, packaging included: the mass "
+        "check then compares it with parts + components + packaging")
     reference_year: int | None = Field(default=None, ge=1990, le=2100)
     description: str | None = None
 
@@ -280,7 +304,9 @@ class Factory(_CheckedNumbers):
 
     model_config = _FROZEN
 
-    electricity: str = Field(min_length=1, description="electricity dataset supplying `electricity_factory`")
+    electricity: str | None = Field(
+        default=None, min_length=1, description="electricity dataset supplying `electricity_factory` at the maker's "
+        "factory; may be left out when no line needs it (a materials-only BOM: no maker's process or energy line)")
     electricity_basis: Literal["location", "market"] = "location"
     name: str | None = None
     country: str | None = None
@@ -293,7 +319,7 @@ class ProductSystem(BaseModel):
 
     schema_version: Literal[1] = 1
     machine: Machine
-    factory: Factory
+    factory: Factory = Field(default_factory=Factory, description="the maker's factory (its electricity)")
     items: list[BomItem] = Field(min_length=1, description="top-level modules, parts, components and processes")
     subassemblies: list[Assembly] = Field(default_factory=list, description="shared subassemblies used by `ref`")
     packaging: list[PackagingItem] = Field(default_factory=list)

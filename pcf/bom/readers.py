@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -109,9 +110,15 @@ def read_bom(path: str | Path, *, aliases: str | Path | None = None, classify=No
         data = load_json_strict(text, str(path)) if kind == "json" else load_yaml_with_rows(text, source=str(path))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise BomError(
-            f"invalid YAML: {getattr(exc, 'problem', exc)}", file=str(path), row=mark.line + 1 if mark else None
-        ) from None
+        problem = str(getattr(exc, "problem", exc))
+        hint = None
+        if mark is not None and ("','" in problem or "mapping values are not allowed" in problem
+                                 or "'}'" in problem or "']'" in problem):
+            hint = ('text with a comma, colon or bracket in quotes, e.g. name: "Motor shaft (steel, hardened)" '
+                    "(in a flow-style line {...} a bare comma or colon ends the value)")
+        where = f" at column {mark.column + 1}" if mark is not None else ""
+        raise BomError(f"invalid YAML{where}: {problem}", file=str(path), row=mark.line + 1 if mark else None,
+                       expected=hint) from None
     return model_from_data(data, source=str(path), text=text if kind == "yaml" else None)
 
 
@@ -262,6 +269,13 @@ def _bom_error(exc: ValidationError, data: Any, source: str, text: str | None) -
     message = f"{what}{first['msg']}{more}"
     if first["type"] == "missing":
         message = f"{what}required field missing{more}"
+    key = loc[-1] if loc else None
+    if first["type"] == "extra_forbidden" and isinstance(key, str) and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+        # `{name: Motor shaft (steel, hardened), ...}`: the bare comma made "hardened)" a key of its own
+        parent = ".".join(str(p) for p in loc[:-1]) or "(top level)"
+        return BomError(f"{what}'{key}' is not a field: a comma inside an unquoted text of a flow-style line {{...}} "
+                        f"splits the text{more}", file=source, row=row, column=parent,
+                        expected='the text in quotes, e.g. name: "Motor shaft (steel, hardened)"')
     return BomError(message, file=source, row=row, column=field, expected=_expected(first))
 
 

@@ -269,6 +269,19 @@ def _parse_number(value, *, file: str, row: int, column: str, decimal_comma: boo
                        expected="a number") from None
 
 
+_YES = ("true", "yes", "y", "1", "ja", "j", "wahr", "是", "含", "x")
+_NO = ("false", "no", "n", "0", "nein", "falsch", "否", "不含")
+
+
+def _yes_no(value, *, file: str, row: int, column: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _norm(value)
+    if text in _YES or text in _NO:
+        return text in _YES
+    raise BomError(f"'{value}' is not yes or no", file=file, row=row, column=column, expected="yes or no (true/false)")
+
+
 def _text(value) -> str | None:
     if value is None:
         return None
@@ -358,9 +371,6 @@ def read_table_bom(path: str | Path, *, aliases: str | Path | None = None, class
         data["machine"]["id"] = path.stem
     if not data["machine"].get("name"):
         data["machine"]["name"] = path.stem
-    if not data["factory"].get("electricity"):
-        raise BomError("the factory's electricity is not given", file=file,
-                       expected="a 'factory.electricity' entry (machine sheet or '# factory.electricity: KEY' line)")
     if not items:
         raise BomError("the BOM has no lines", file=file, expected="at least one part or component row")
     return data
@@ -397,6 +407,8 @@ class _Context:
                     raise BomError(f"'{value}' is not a year", file=self.file, row=number, column=raw_key,
                                    expected="a whole year such as 2024")
                 target[name] = int(number_value) if name == "reference_year" else number_value
+            elif name == "declared_mass_includes_packaging":
+                target[name] = _yes_no(value, file=self.file, row=number, column=raw_key)
             else:
                 target[name] = str(value).strip()
         return {"machine": machine, "factory": factory}
@@ -572,7 +584,18 @@ class _Context:
             return line
         if kind == "component":
             line.update(kind="component", dataset=text or "", quantity=quantity or 1.0, unit=unit)
-            if mass is not None:
+            if mass is not None and _is_mass(unit):
+                # one quantity for the emissions and the mass roll-up: the quantity in its mass unit; a mass column
+                # that repeats it (per unit or in total) is accepted, one that contradicts it is refused
+                per_unit = self.unit_factor(unit, "kg", row, table.headers.get("unit", "unit"))
+                total = (quantity or 1.0) * per_unit
+                if not (math.isclose(mass, total, rel_tol=1e-6) or math.isclose(mass, per_unit, rel_tol=1e-6)):
+                    raise BomError(
+                        f"quantity {quantity or 1.0:g} {unit} and mass {mass:g} kg contradict each other "
+                        f"(column '{table.headers.get('quantity', 'quantity')}' says {total:g} kg)", file=self.file,
+                        row=row, column=table.headers.get("mass", "mass"),
+                        expected="the mass only in the quantity (unit kg), or pieces with a mass per piece")
+            elif mass is not None:
                 line["mass_kg"] = mass
             if scrap is not None:
                 line["scrap_fraction"] = scrap

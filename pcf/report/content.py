@@ -166,7 +166,9 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
                         "included.")
     s.bullets += [
         f"Machine: {name} (id {fu.get('machine_id')})",
-        f"Declared mass: {kg(declared) + ' kg' if declared else 'not declared'}; mass rolled up from the BOM "
+        f"Declared mass: {kg(declared) + ' kg' if declared else 'not declared'}"
+        f"{' (packaging included)' if declared and mass.get('declared_includes_packaging') else ''}; "
+        "mass rolled up from the BOM "
         f"{kg(mass.get('rolled_up_kg', 0.0))} kg"
         + (f" (gap {mass['gap_kg']:+,.1f} kg, {mass['gap_share']:+.1%})" if declared and mass.get("gap_kg") is not None
            else ""),
@@ -178,7 +180,7 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
 
     # -- system boundary
     s = sections["system-boundary"]
-    grid = fu.get("factory_electricity") or result.grid
+    grid = fu.get("factory_electricity") or result.grid or "none (no maker's process or energy line)"
     basis = fu.get("factory_electricity_basis") or "location"
     s.paragraphs.append(
         "Included (cradle to gate): raw material acquisition (materials of made parts including their production "
