@@ -191,6 +191,7 @@ class _Builder:
         self.bg = background
         self.family = family if family is not None else system.factory.electricity
         self.fe = background.factory_electricity_kwh
+        self.categories: dict[str, str] = background.tables.datasets["category"].to_dict()
         self._grids: dict = {}
         self.fu = system.machine.id
         self.ids: dict[str, Line | None] = {self.fu: None}
@@ -310,7 +311,7 @@ class _Builder:
             self.unknown.append((line, dataset))
             return
         kind = getattr(line, "kind", "line")
-        category = self.bg.tables.datasets.at[dataset, "category"]
+        category = self.categories.get(dataset)
         allowed = CATEGORIES_BY_LINE_KIND.get(kind)
         if allowed and category not in allowed:
             raise MappingError(f"line '{line.id}': {kind} lines cannot use '{dataset}', a {category} dataset",

@@ -49,6 +49,31 @@ class _CheckedNumbers(BaseModel):
     def _plain_numbers(cls, data):
         if not isinstance(data, dict):
             return data
+        for name in cls._numeric_fields().intersection(data):
+            value = data[name]
+            if isinstance(value, bool):
+                raise ValueError(f"{name}: a number is required, not true/false")
+            if isinstance(value, str):  # '1e300' (YAML 1.1 reads it as text), 'inf', 'nan'
+                try:
+                    value = float(value.strip())
+                except ValueError:
+                    continue  # not a number at all: the field's own validation says so
+                if not math.isfinite(value):
+                    raise ValueError(f"{name}: number {data[name]!r} is not finite")
+            if isinstance(value, (int, float)) and abs(value) > MAX_MAGNITUDE:
+                raise ValueError(f"{name}: {value:g} is beyond the largest magnitude pcf accepts "
+                                 f"({MAX_MAGNITUDE:g})")
+        return data
+
+    @classmethod
+    def _numeric_fields(cls) -> frozenset:
+        """Names of the fields that hold numbers (computed once per model class)."""
+        cached = cls.__dict__.get("_numeric_field_names")
+        if cached is None:
+            cached = frozenset(name for name, field in cls.model_fields.items()
+                               if any(word in str(field.annotation) for word in ("float", "int")))
+            type.__setattr__(cls, "_numeric_field_names", cached)
+        return cached
         for name, value in data.items():
             field = cls.model_fields.get(name)
             if field is None:
