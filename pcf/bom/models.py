@@ -74,24 +74,6 @@ class _CheckedNumbers(BaseModel):
                                if any(word in str(field.annotation) for word in ("float", "int")))
             type.__setattr__(cls, "_numeric_field_names", cached)
         return cached
-        for name, value in data.items():
-            field = cls.model_fields.get(name)
-            if field is None:
-                continue
-            numeric = any(word in str(field.annotation) for word in ("float", "int"))
-            if isinstance(value, bool) and numeric:
-                raise ValueError(f"{name}: a number is required, not true/false")
-            if isinstance(value, str) and numeric:  # '1e300' (YAML 1.1 reads it as text), 'inf', 'nan'
-                try:
-                    value = float(value.strip())
-                except ValueError:
-                    continue  # not a number at all: the field's own validation says so
-                if not math.isfinite(value):
-                    raise ValueError(f"{name}: number {data[name]!r} is not finite")
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > MAX_MAGNITUDE:
-                raise ValueError(f"{name}: {value:g} is beyond the largest magnitude pcf accepts "
-                                 f"({MAX_MAGNITUDE:g})")
-        return data
 
 
 class Line(_CheckedNumbers):
