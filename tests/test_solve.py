@@ -91,6 +91,28 @@ def test_values_edited_in_place_or_replaced_are_solved_again(factorize):
     assert tree.score == pytest.approx(3 * STEEL, rel=1e-12)
 
 
+def test_a_stock_factorisation_is_dropped_when_the_values_change():
+    """A loop (each part takes 0.1 machines): not triangular, so bw2calc's LU is used, and refactorised after edits."""
+    def looped(amount):
+        packages = _packages([amount, amount])
+        packages[0].add_persistent_vector(matrix="technosphere_matrix", name="loop", indices_array=_idx([1], [2]),
+                                          data_array=np.array([0.1]), flip_array=np.ones(1, dtype=bool))
+        return packages
+
+    tree = TreeLCA({1: 1}, data_objs=looped(4.0), use_arrays=True, order_ids=np.array([1, 2]))
+    tree.lci(factorize=True)
+    tree.lcia()
+    assert tree._lower() is None and hasattr(tree, "solver")
+    assert tree.score == pytest.approx(4 * 3 * STEEL / (1 - 0.4), rel=1e-12)  # x_M = 1 + 0.1 * 4 x_M
+    tree.technosphere_matrix[tree.dicts.product[2], tree.dicts.activity[1]] = -2.0
+    tree.lci()
+    tree.lcia()
+    stock = bc.LCA({1: 1}, data_objs=looped(2.0), use_arrays=True)
+    stock.lci()
+    stock.lcia()
+    assert tree.score == pytest.approx(stock.score, rel=1e-12) == pytest.approx(2 * 3 * STEEL / (1 - 0.2))
+
+
 def _foreground(background, data=SMALL):
     return compile_foreground(build_graph(model_from_data(data), background), background)
 
