@@ -15,6 +15,9 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from . import __version__
+from .cli_compare import register as register_compare
+from .cli_energy import register as register_energy
+from .cli_options import BOM_HELP, OneLineParser, positive_int
 from .cli_report import add_save_options, audited_from_args, save_from_args
 from .cli_report import register as register_report
 from .errors import PcfError
@@ -45,19 +48,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pcf", description="Product carbon footprint of capital equipment.")
+    parser = OneLineParser(prog="pcf", description="Product carbon footprint of capital equipment.")
     parser.add_argument("--version", action="version", version=f"pcf {__version__}")
     sub = parser.add_subparsers(dest="command")
 
     fp = sub.add_parser("footprint", help="cradle-to-gate footprint of one machine from its BOM")
-    fp.add_argument("bom", help="BOM file (.yaml, .yml or .json)")
+    fp.add_argument("bom", help=BOM_HELP)
     fp.add_argument("--json", dest="json_out", metavar="OUT", help="write the result document to OUT")
     fp.add_argument("--grid", metavar="KEY", help="electricity dataset supplying the maker's own factory (overrides the BOM); "
                     "suppliers and background datasets keep their own grids")
     fp.add_argument("--method", default="AR6", help="GWP set: AR6 (default) or AR5")
     fp.add_argument("--solver", default="structured", choices=["structured", "brightway"],
                     help="structured (default, exact and fast) or the plain Brightway unit-process solve")
-    fp.add_argument("--top", type=int, default=10, help="rows of the hotspot tables (default 10)")
+    fp.add_argument("--top", type=positive_int, default=10, help="rows of the hotspot tables (default 10)")
     fp.add_argument("--with-pack", action="append", default=[], metavar="PACK",
                     help="also load an optional lci_data pack (e.g. open_ceda); repeatable")
     _intake_options(fp)
@@ -65,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     fp.set_defaults(handler=_footprint)
 
     mp = sub.add_parser("map", help="show how every BOM line was read and mapped (the intake and cut-off report)")
-    mp.add_argument("bom", help="BOM file (.yaml, .json, .xlsx or .csv)")
+    mp.add_argument("bom", help=BOM_HELP)
     mp.add_argument("--out", help="write the full intake table to this CSV file")
     mp.add_argument("--with-pack", action="append", default=[], metavar="PACK")
     mp.add_argument("--grid", metavar="KEY")
@@ -73,12 +76,8 @@ def _parser() -> argparse.ArgumentParser:
     mp.set_defaults(handler=_map)
 
     register_report(sub)
-    for optional in ("cli_compare", "cli_energy"):
-        try:
-            module = __import__(f"pcf.{optional}", fromlist=["register"])
-        except ImportError:  # pragma: no cover - a module under construction
-            continue
-        module.register(sub)
+    register_compare(sub)
+    register_energy(sub)
 
     sc = sub.add_parser("schema", help="print (or write) the JSON schema of the BOM input model")
     sc.add_argument("--out", help="write the schema to this file instead of printing it")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rich.table import Table
 
+from .cli_options import BOM_HELP, positive_int
 from .compare.tables import _arrow
 from .errors import PcfError
 
@@ -25,7 +26,7 @@ STAGE_LABELS = {
 def register(subparsers) -> None:
     """Add the `compare` command to the `pcf` argument parser."""
     cp = subparsers.add_parser("compare", help="compare design variants of a BOM side by side (scenario file)")
-    cp.add_argument("bom", help="the base BOM file (.yaml, .yml or .json)")
+    cp.add_argument("bom", help="the base " + BOM_HELP)
     cp.add_argument("--scenarios", required=True, metavar="FILE", help="scenario file with the variants (YAML)")
     cp.add_argument("--json", dest="json_out", metavar="OUT", help="write the comparison document to OUT")
     cp.add_argument("--chart", metavar="PNG", help="write a bar chart of the variants by stage to PNG")
@@ -34,7 +35,7 @@ def register(subparsers) -> None:
                     help="variant the deltas are taken against (default: the file's `reference`, else the base)")
     cp.add_argument("--grid", metavar="KEY", help="electricity dataset supplying the factory (overrides the BOM)")
     cp.add_argument("--method", default="AR6", help="GWP set: AR6 (default) or AR5")
-    cp.add_argument("--top", type=int, default=8, help="rows of the module and changed-lines tables (default 8)")
+    cp.add_argument("--top", type=positive_int, default=8, help="rows of the module and changed-lines tables (default 8)")
     cp.add_argument("--verify", action="store_true",
                     help="also rebuild every variant in full and check both paths agree")
     cp.add_argument("--with-pack", action="append", default=[], metavar="PACK",

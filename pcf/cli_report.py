@@ -19,6 +19,7 @@ import datetime as _dt
 import json
 from pathlib import Path
 
+from .cli_options import BOM_HELP, positive_int
 from .errors import PcfError
 
 ENGINE_ARGS = ("grid", "method", "solver", "mapping", "aliases", "strict")
@@ -31,7 +32,7 @@ def _console():
 
 
 def _add_engine_options(parser) -> None:
-    parser.add_argument("bom", help="BOM file (.yaml, .yml, .json, or a spreadsheet)")
+    parser.add_argument("bom", help=BOM_HELP)
     parser.add_argument("--grid", metavar="KEY", help="electricity dataset supplying the factory (overrides the BOM)")
     parser.add_argument("--method", default="AR6", help="GWP set: AR6 (default) or AR5")
     parser.add_argument("--solver", default="structured", choices=["structured", "brightway"])
@@ -109,7 +110,7 @@ def register(subparsers) -> None:
     rp.add_argument("--out", required=True, metavar="DIR", help="folder for cfp_report.html/.xlsx/.pdf, result.json")
     rp.add_argument("--pdf", action="store_true", help="also render the report as PDF (WeasyPrint, offline)")
     rp.add_argument("--no-workbook", action="store_true", help="do not write the Excel workbook")
-    rp.add_argument("--top", type=int, default=15, help="rows of the hotspot table and chart (default 15)")
+    rp.add_argument("--top", type=positive_int, default=15, help="rows of the hotspot table and chart (default 15)")
     rp.add_argument("--review", metavar="TEXT", help="review / verification statement (default: not reviewed)")
     rp.add_argument("--scenarios", metavar="FILE",
                     help="add a design-comparison section and sheet: the variants of this scenario file (as `pcf "

@@ -42,6 +42,10 @@ class TreeLCA(bc.LCA):
     `order_ids` lists node ids (each both an activity and its product) with every consumer before its inputs;
     ids not listed (the aggregated background) follow. If the permuted matrix is not triangular, the stock
     bw2calc solver is used, so the result is always correct.
+
+    Only the permutation (structure) is cached, per loaded matrix. The permuted matrix is rebuilt, and a stock
+    factorisation dropped, whenever the technosphere's values change: after `next()` (Monte Carlo, array
+    datapackages), after the matrix is edited in place or replaced.
     """
 
     def __init__(self, *args, order_ids: np.ndarray, **kwargs):
@@ -49,32 +53,56 @@ class TreeLCA(bc.LCA):
         self._order_ids = np.asarray(order_ids)
 
     def _permutation(self) -> np.ndarray | None:
-        perm = self.__dict__.get("_perm")
-        if perm is None:
-            act, prod = self.dicts.activity, self.dicts.product
-            listed = [act[i] for i in self._order_ids.tolist()]
-            if [prod[i] for i in self._order_ids.tolist()] != listed:
-                return None
+        """Row/column order that makes the technosphere lower triangular, cached per loaded `technosphere_mm`."""
+        owner = getattr(self, "technosphere_mm", None)
+        cached = self.__dict__.get("_perm_cache")
+        if cached is not None and cached[0] is owner:
+            return cached[1]
+        act, prod = self.dicts.activity, self.dicts.product
+        listed = [act[i] for i in self._order_ids.tolist()]
+        perm = None
+        if [prod[i] for i in self._order_ids.tolist()] == listed:
             rest = np.setdiff1d(np.arange(len(act)), listed, assume_unique=False)
             perm = np.concatenate([np.asarray(listed, dtype=np.int64), rest])
-            permuted = self.technosphere_matrix.tocsr()[perm][:, perm]
-            if sp.triu(permuted, 1).nnz:
-                return None
-            self._perm, self._lower = perm, permuted.tocsr()
+        self._perm_cache = (owner, perm)
         return perm
 
+    def _lower(self) -> sp.csr_matrix | None:
+        """The permuted lower-triangular technosphere of the current values, or None to use the stock solver."""
+        matrix = self.technosphere_matrix.tocsr()
+        seen = self.__dict__.get("_lower_cache")
+        if seen is not None and seen[0] is self.technosphere_matrix and _same_csr(seen[1], matrix):
+            return seen[2]
+        if seen is not None:
+            self.__dict__.pop("solver", None)  # a factorisation of the old values is stale too
+        perm = self._permutation()
+        lower = None
+        if perm is not None:
+            permuted = matrix[perm][:, perm]
+            if not sp.triu(permuted, 1).nnz:
+                lower = permuted.tocsr()
+        self._lower_cache = (self.technosphere_matrix, matrix.copy(), lower)
+        return lower
+
     def decompose_technosphere(self) -> None:
-        if self._permutation() is None:
+        if self._lower() is None:
             super().decompose_technosphere()
 
     def solve_linear_system(self, demand: np.ndarray | None = None) -> np.ndarray:
         demand = self.demand_array if demand is None else demand
-        perm = self._permutation()
-        if perm is None:
+        lower = self._lower()
+        if lower is None:
             return super().solve_linear_system(demand)
+        perm = self._permutation()
         x = np.empty_like(demand, dtype=np.float64)
-        x[perm] = spsolve_triangular(self._lower, demand[perm], lower=True)
+        x[perm] = spsolve_triangular(lower, demand[perm], lower=True)
         return x
+
+
+def _same_csr(a: sp.csr_matrix, b: sp.csr_matrix) -> bool:
+    """Same shape, structure and values (O(nnz), far cheaper than a solve)."""
+    return (a.shape == b.shape and a.nnz == b.nnz and np.array_equal(a.indptr, b.indptr)
+            and np.array_equal(a.indices, b.indices) and np.array_equal(a.data, b.data))
 
 
 @dataclass(frozen=True)
@@ -92,9 +120,30 @@ def _aggregated(background: Background):
     return aggregated_background_datapackage(background)
 
 
-@lru_cache(maxsize=16)
 def _characterization(background: Background, method: Method):
-    return characterization_datapackage(background, method)
+    """The characterisation datapackage, cached on (background content hash, method name): `get_method` builds a
+    new `Method` per call, so a cache keyed on the objects would never hit."""
+    if not background.content_hash:
+        return characterization_datapackage(background, method)
+    return _characterization_cached(background.content_hash, method.name, _Carrier(background, method))
+
+
+class _Carrier:
+    """Carries the background and method through lru_cache, which keys on the hash and name alone."""
+
+    def __init__(self, background: Background, method: Method):
+        self.background, self.method = background, method
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Carrier)
+
+
+@lru_cache(maxsize=16)
+def _characterization_cached(content_hash: str, method_name: str, carrier: _Carrier):
+    return characterization_datapackage(carrier.background, carrier.method)
 
 
 def solve(fg: ForegroundArrays, background: Background, method: Method, *, solver: str = "structured") -> Solution:
@@ -116,7 +165,10 @@ def solve(fg: ForegroundArrays, background: Background, method: Method, *, solve
         lca = bc.LCA(demand, data_objs=packages)
     else:
         raise SolveError(f"unknown solver '{solver}'", expected=" or ".join(SOLVERS))
-    lca.lci()
+    try:
+        lca.lci()
+    except np.linalg.LinAlgError as exc:  # the triangular solve of a foreground node that produces nothing
+        raise SolveError(f"the product system could not be solved ({exc})") from exc
     lca.lcia()
     cols = np.fromiter((lca.dicts.activity[i] for i in fg.node_ids.tolist()), dtype=np.int64, count=len(fg.node_ids))
     supply = np.asarray(lca.supply_array, dtype=np.float64)[cols]

@@ -182,9 +182,20 @@ def _frame(records: list[BaseModel], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame([r.model_dump() for r in records], columns=columns)
 
 
+def _check_pack_names(root: Path, names) -> None:
+    """A pack named with --with-pack / optional_packs must exist: an unknown name is an error, not ignored."""
+    packs_dir = root / "packs"
+    known = sorted(p.name for p in packs_dir.iterdir() if p.is_dir()) if packs_dir.is_dir() else []
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise DataError(f"unknown lci_data pack '{unknown[0]}'",
+                        expected="one of " + (", ".join(known) or "no packs: the folder is empty"))
+
+
 def load_lci_tables(root: str | Path | None = None, *, optional_packs: tuple[str, ...] = ()) -> LciTables:
     """Read and validate every pack of an lci_data folder (optional packs only when named)."""
     root = Path(root) if root is not None else lci_data_dir()
+    _check_pack_names(root, optional_packs)
     flows_path = root / "flows.csv"
     flows = _validate_rows(flows_path, _read_csv(flows_path), FlowRecord)
     methods: dict[str, pd.Series] = {}

@@ -1,0 +1,79 @@
+"""Command-line options: unknown packs, non-positive counts, help texts that name the readable file types, and the
+command modules imported plainly (an ImportError is not swallowed). Each user error: exit status 2, one line."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import pcf.cli
+from pcf.bom.readers import SUFFIXES
+from pcf.cli import main
+from pcf.data.tables import load_lci_tables
+from pcf.errors import DataError
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "bill_of_materials" / "formation_grading_machine.yaml"
+
+
+def _one_line(text: str) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert len(lines) == 1, text
+    return lines[0]
+
+
+@pytest.mark.parametrize("argv", [
+    ["footprint", str(DEMO), "--with-pack", "nosuchpack"],
+    ["map", str(DEMO), "--with-pack", "nosuchpack"],
+    ["data", "--with-pack", "nosuchpack", "list"],
+])
+def test_an_unknown_pack_is_an_error_naming_the_known_packs(argv, capsys):
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    line = _one_line(captured.err)
+    assert "unknown lci_data pack 'nosuchpack'" in line
+    assert "open_ceda" in line and "materials" in line
+    assert captured.out == ""
+
+
+def test_the_loader_refuses_an_unknown_pack_too():
+    with pytest.raises(DataError, match="unknown lci_data pack 'nosuch'") as info:
+        load_lci_tables(optional_packs=("open_ceda", "nosuch"))
+    assert "open_ceda" in info.value.expected
+
+
+@pytest.mark.parametrize("command", [
+    ["footprint", str(DEMO)],
+    ["compare", str(DEMO), "--scenarios", "{tmp}/s.yaml"],
+    ["report", str(DEMO), "--out", "{tmp}/report"],
+])
+@pytest.mark.parametrize("top", ["-3", "0", "many"])
+def test_top_must_be_a_positive_whole_number(command, top, capsys, tmp_path):
+    command = [c.format(tmp=tmp_path) for c in command]
+    with pytest.raises(SystemExit) as info:
+        main([*command, "--top", top])
+    assert info.value.code == 2
+    line = _one_line(capsys.readouterr().err)
+    assert line.startswith(f"pcf {command[0]}: error: argument --top:") and top in line
+
+
+def test_footprint_help_names_every_file_type_it_reads(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["footprint", "--help"])
+    assert info.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for suffix in SUFFIXES:  # .yaml .yml .json .csv .xlsx .xlsm
+        assert suffix in text, suffix
+
+
+def test_command_modules_are_imported_without_swallowing_import_errors():
+    tree = ast.parse(Path(pcf.cli.__file__).read_text(encoding="utf-8"))
+    calls = [n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)]
+    assert "__import__" not in calls
+    swallowed = [h for h in ast.walk(tree) if isinstance(h, ast.ExceptHandler) and isinstance(h.type, ast.Name)
+                 and h.type.id in ("ImportError", "ModuleNotFoundError")]
+    assert not swallowed
+    commands = pcf.cli._parser()._subparsers._group_actions[0].choices
+    assert {"footprint", "map", "report", "compare", "energy", "data"} <= set(commands)
