@@ -132,6 +132,11 @@ def register(subparsers) -> None:
     pp.add_argument("--reference-period", nargs=2, metavar=("START", "END"),
                     help="ISO dates; default: the BOM's reference year")
     pp.add_argument("--comment", help="text added to the calculation notes")
+    pp.add_argument("--preceding-id", action="append", default=[], metavar="UUID",
+                    help="id of a past version of this PCF (precedingPfIds); repeatable")
+    pp.add_argument("--version", dest="pf_version", type=int, metavar="N",
+                    help="PACT v2 `version` of the PCF (default 1; v3 has no version, use --preceding-id)")
+    pp.add_argument("--status", choices=["Active", "Deprecated"], default="Active", help="default Active")
     pp.add_argument("--json", dest="json_out", metavar="OUT",
                     help="also write the result document (with its audit trail and the PACT file's sha256)")
     pp.set_defaults(handler=_pact)
@@ -229,6 +234,7 @@ def _pact(args) -> int:
         options = ExportOptions(
             company_name=args.company, company_ids=tuple(args.company_id), product_ids=tuple(args.product_id),
             product_classifications=tuple(args.classification), cpc=args.cpc, comment=args.comment,
+            preceding_pf_ids=tuple(args.preceding_id), version=args.pf_version, status=args.status,
             reference_period_start=_date(args.reference_period[0]) if args.reference_period else None,
             reference_period_end=_date(args.reference_period[1]) if args.reference_period else None)
     except ValidationError as exc:

@@ -14,6 +14,7 @@ machine's mass, so every v2 value is per kg of machine.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import os
 import re
@@ -40,7 +41,7 @@ PACT_NAMESPACE = uuid.UUID("0b6f3a4e-6a43-5b0c-9a55-3c6a1f0d2c11")  # pcf's name
 DEFAULT_STANDARDS_V3 = ("ISO14067", "GHGP-Product", "PACT-3.0")
 DEFAULT_STANDARDS_V2 = ("ISO14067", "GHGP-Product", "PACT-2.0")
 __all__ = ["PactError", "PactSchemaUnavailable", "ExportOptions", "to_pact_v3", "to_pact_v2", "validate",
-           "spec_dir", "read_product_footprint", "placeholder_warnings", "exempted_emissions", "ProductFootprint", "CarbonFootprint", "fossil_carbon_content"]
+           "spec_dir", "read_product_footprint", "footprint_id", "placeholder_warnings", "exempted_emissions", "ProductFootprint", "CarbonFootprint", "fossil_carbon_content"]
 
 
 class PactError(PcfError):
@@ -235,10 +236,27 @@ class ExportOptions(BaseModel):
                                           description="default: the BOM's machine.country")
     cross_sectoral_standards: tuple[str, ...] = ()
     status: Literal["Active", "Deprecated"] = "Active"
-    preceding_pf_ids: tuple[str, ...] = ()
-    pf_id: str | None = Field(default=None, description="default: a UUID derived from the audit trail, else random")
+    preceding_pf_ids: tuple[str, ...] = Field(default=(), description="ids (UUIDs) of the past versions of this "
+                                              "PCF (precedingPfIds)")
+    version: int | None = Field(default=None, ge=0, description="PACT v2 `version` (default 1); v3 has none")
+    pf_id: str | None = Field(default=None, description="default: uuid5 of every exported field and option")
     created: _dt.datetime | None = None
     comment: str | None = Field(default=None, description="added to pcf's calculation notes")
+
+    @field_validator("preceding_pf_ids", "pf_id")
+    @classmethod
+    def _uuids(cls, values):
+        for value in ((values,) if isinstance(values, str) else values or ()):
+            try:
+                uuid.UUID(str(value))
+            except ValueError:
+                raise ValueError(f"'{value}' is not a UUID (expected e.g. f4b1225a-bd44-4c8e-861d-079e4e1dfd69)") \
+                    from None
+        if isinstance(values, tuple):
+            values = tuple(str(uuid.UUID(v)) for v in values)
+            if len(set(values)) != len(values):
+                raise ValueError("a preceding id is given twice")
+        return values
 
     @field_validator("company_ids", "product_ids", "product_classifications")
     @classmethod
@@ -249,15 +267,23 @@ class ExportOptions(BaseModel):
         return values
 
 
-def _pf_id(result, options: ExportOptions, major: str) -> str:
-    if options.pf_id:
-        return str(uuid.UUID(options.pf_id))
-    audit = result.data_versions.get("audit") if isinstance(result.data_versions, dict) else None
-    if audit:  # the same inputs, data and options give the same id; any change gives a new one
-        key = json.dumps([audit["input"]["sha256"], audit["lci_data"]["content_hash"], audit["options"],
-                          audit["pcf_version"], major], sort_keys=True)
-        return str(uuid.uuid5(PACT_NAMESPACE, key))
-    return str(uuid.uuid4())
+def footprint_id(footprint: dict, options: ExportOptions | None = None) -> str:
+    """The ProductFootprint's id: uuid5 (in pcf's namespace) of the sha256 of every exported field except `id`
+    and `created` (the time of writing) and of the export options (except `created` and `pf_id`), as canonical
+    JSON. Identical exports get the same id; a change of any number, text, the reference period, company, status,
+    version or precedingPfIds gives a new one."""
+    fields = {k: v for k, v in footprint.items() if k not in ("id", "created")}
+    chosen = (options or ExportOptions()).model_dump(mode="json", exclude={"created", "pf_id"})
+    canonical = json.dumps({"footprint": fields, "options": chosen}, sort_keys=True, ensure_ascii=False,
+                           separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return str(uuid.uuid5(PACT_NAMESPACE, digest))
+
+
+def _with_id(footprint: dict, options: ExportOptions) -> dict:
+    """The footprint with `id` first: the given --pf-id, else footprint_id()."""
+    pf_id = str(uuid.UUID(options.pf_id)) if options.pf_id else footprint_id(footprint, options)
+    return {"id": pf_id, **{k: v for k, v in footprint.items() if k != "id"}}
 
 
 def _period(result, options: ExportOptions) -> tuple[_dt.datetime, _dt.datetime]:
@@ -534,8 +560,10 @@ def to_pact_v3(result, options: ExportOptions | None = None) -> dict:
     dqi = _dqi_v3(s["dq"])
     if dqi:
         pcf["dqi"] = dqi
+    if options.version is not None:
+        raise PactError("PACT v3 has no 'version' field: any change of a v3 footprint gives it a new id",
+                        expected="--preceding-id UUID for the id of the footprint this one replaces")
     footprint: dict[str, Any] = {
-        "id": _pf_id(result, options, "3"),
         "specVersion": SPEC_VERSIONS["3"],
     }
     if options.preceding_pf_ids:
@@ -560,7 +588,7 @@ def to_pact_v3(result, options: ExportOptions | None = None) -> dict:
         "comment": _comment(result, s, options),
         "pcf": pcf,
     })
-    return footprint
+    return _with_id(footprint, options)
 
 
 def to_pact_v2(result, options: ExportOptions | None = None) -> dict:
@@ -622,9 +650,9 @@ def to_pact_v2(result, options: ExportOptions | None = None) -> dict:
     pcf["primaryDataShare"] = round(s["pds_percent"], 2)
     # v2 DQRs are on a 1-3 scale that pcf's 1-5 ratings do not map onto: left out, stated in the comment
     footprint = {
-        "id": _pf_id(result, options, "2"),
         "specVersion": SPEC_VERSIONS["2"],
-        "version": 1,
+        **({"precedingPfIds": list(options.preceding_pf_ids)} if options.preceding_pf_ids else {}),
+        "version": 1 if options.version is None else options.version,
         "created": _timestamp(options.created or _dt.datetime.now(_dt.timezone.utc)),
         "status": options.status,
         "companyName": company,
@@ -641,7 +669,7 @@ def to_pact_v2(result, options: ExportOptions | None = None) -> dict:
         footprint["comment"] += (f" Exempted emissions are estimated at {s['exempted_percent']:.2f} %, above v2's "
                                  f"{V2_EXEMPTED_CAP:g} % maximum: exemptedEmissionsPercent says "
                                  f"{V2_EXEMPTED_CAP:g}, the true estimate is {s['exempted_percent']:.2f} %.")
-    return footprint
+    return _with_id(footprint, options)
 
 
 def write_pact(result, path: str | Path, *, major: str = "3", options: ExportOptions | None = None) -> Path:

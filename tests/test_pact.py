@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import uuid
 
 import pytest
 from report_helpers import EXAMPLE_BOM, NO_SPEC, PACT_SPEC, run_cli, write_json
@@ -294,3 +295,55 @@ def test_the_validator_rejects_a_date_time_that_is_not_one_without_rfc3339_valid
     errors = pact.validate(footprint, spec=PACT_SPEC)
     assert any(e.startswith("pcf.referencePeriodStart") and "date-time" in e for e in errors)
     assert any(e.startswith("created") and "date-time" in e for e in errors)
+
+
+# ------------------------------------------------------------------ id, version, precedingPfIds (issue 11, item 5)
+PAST = "f4b1225a-bd44-4c8e-861d-079e4e1dfd69"
+
+
+def test_the_id_is_a_hash_of_every_exported_field_and_option(tiny_result):
+    base = pact.to_pact_v3(tiny_result, OPTIONS)
+    again = pact.to_pact_v3(tiny_result, OPTIONS.model_copy(update={"created": dt.datetime(2030, 1, 1, tzinfo=UTC)}))
+    assert base["id"] == again["id"]  # identical exports (the time of writing is not part of the export's content)
+    assert uuid.UUID(base["id"]).version == 5
+    assert base["id"] == pact.footprint_id(base, OPTIONS)
+    changes = {"reference_period_start": dt.datetime(2023, 1, 1, tzinfo=UTC), "company_name": "Other maker",
+               "status": "Deprecated", "preceding_pf_ids": (PAST,), "comment": "x",
+               "product_ids": ("urn:example:product:1",)}
+    ids = {pact.to_pact_v3(tiny_result, OPTIONS.model_copy(update={k: v}))["id"] for k, v in changes.items()}
+    assert len(ids) == len(changes) and base["id"] not in ids
+    # any number: the same footprint with one digit changed hashes to another id
+    edited = copy.deepcopy(base)
+    edited["pcf"]["pcfExcludingBiogenicUptake"] += "1"
+    assert pact.footprint_id(edited, OPTIONS) != base["id"]
+    assert base["id"] != pact.to_pact_v2(tiny_result, OPTIONS)["id"]
+    assert pact.to_pact_v3(tiny_result, OPTIONS.model_copy(update={"pf_id": PAST}))["id"] == PAST
+
+
+def test_version_and_preceding_ids_are_offered_and_checked(tiny_result, tmp_path):
+    options = pact.ExportOptions(**{**OPTIONS.model_dump(), "preceding_pf_ids": (PAST.upper(),), "version": 3})
+    v2 = pact.to_pact_v2(tiny_result, options)
+    assert (v2["version"], v2["precedingPfIds"]) == (3, [PAST])
+    assert pact.to_pact_v2(tiny_result, OPTIONS)["version"] == 1 and "precedingPfIds" not in pact.to_pact_v2(
+        tiny_result, OPTIONS)
+    v3 = pact.to_pact_v3(tiny_result, options.model_copy(update={"version": None}))
+    assert v3["precedingPfIds"] == [PAST] and "version" not in v3
+    with pytest.raises(pact.PactError, match="v3 has no 'version'"):
+        pact.to_pact_v3(tiny_result, options)
+    for bad in ({"preceding_pf_ids": ("not-a-uuid",)}, {"preceding_pf_ids": (PAST, PAST)}, {"version": -1}):
+        with pytest.raises(ValueError):
+            pact.ExportOptions(**{**OPTIONS.model_dump(), **bad})
+    if (PACT_SPEC / "v3" / "openapi.yaml").is_file():
+        assert pact.validate(v2, spec=PACT_SPEC) == [] and pact.validate(v3, spec=PACT_SPEC) == []
+
+
+def test_pcf_pact_takes_version_preceding_id_and_status(tmp_path, capsys):
+    out = tmp_path / "pf.json"
+    assert run_cli(["pact", str(EXAMPLE_BOM), "--out", str(out), "--preceding-id", PAST, "--status", "Deprecated"]) == 0
+    footprint = json.loads(out.read_text())
+    assert footprint["precedingPfIds"] == [PAST] and footprint["status"] == "Deprecated"
+    assert run_cli(["pact", str(EXAMPLE_BOM), "--out", str(out), "--preceding-id", "123"]) == 2
+    assert "is not a UUID" in " ".join(capsys.readouterr().err.split())
+    assert run_cli(["pact", str(EXAMPLE_BOM), "--out", str(out), "--spec-version", "2", "--cpc", "4491",
+                    "--version", "2"]) == 0
+    assert json.loads(out.read_text())["version"] == 2
