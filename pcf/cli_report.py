@@ -136,6 +136,11 @@ def register(subparsers) -> None:
                     help="id of a past version of this PCF (precedingPfIds); repeatable")
     pp.add_argument("--version", dest="pf_version", type=int, metavar="N",
                     help="PACT v2 `version` of the PCF (default 1; v3 has no version, use --preceding-id)")
+    pp.add_argument("--ghgp-justification", metavar="TEXT",
+                    help="why this cradle-to-gate study meets the GHG Protocol Product Standard: claims GHGP-Product "
+                         "(without it only ISO14067 is claimed)")
+    pp.add_argument("--standard", action="append", default=[], metavar="NAME",
+                    help="a further standard the data owner claims (crossSectoralStandards, e.g. PACT-3.0); repeatable")
     pp.add_argument("--status", choices=["Active", "Deprecated"], default="Active", help="default Active")
     pp.add_argument("--json", dest="json_out", metavar="OUT",
                     help="also write the result document (with its audit trail and the PACT file's sha256)")
@@ -235,6 +240,7 @@ def _pact(args) -> int:
             company_name=args.company, company_ids=tuple(args.company_id), product_ids=tuple(args.product_id),
             product_classifications=tuple(args.classification), cpc=args.cpc, comment=args.comment,
             preceding_pf_ids=tuple(args.preceding_id), version=args.pf_version, status=args.status,
+            cross_sectoral_standards=tuple(args.standard), ghgp_product_justification=args.ghgp_justification,
             reference_period_start=_date(args.reference_period[0]) if args.reference_period else None,
             reference_period_end=_date(args.reference_period[1]) if args.reference_period else None)
     except ValidationError as exc:

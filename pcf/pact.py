@@ -38,10 +38,12 @@ DLUC_UNKNOWN_LIMIT = 0.01  # dLUC is left out when factors without a gas split g
 V2_EXEMPTED_CAP = 5.0  # the maximum of exemptedEmissionsPercent in the PACT v2 schema
 CARBON_PER_CO2 = 12.011 / 44.009  # kg C per kg CO2
 PACT_NAMESPACE = uuid.UUID("0b6f3a4e-6a43-5b0c-9a55-3c6a1f0d2c11")  # pcf's namespace for ProductFootprint ids
-DEFAULT_STANDARDS_V3 = ("ISO14067", "GHGP-Product", "PACT-3.0")
-DEFAULT_STANDARDS_V2 = ("ISO14067", "GHGP-Product", "PACT-2.0")
+BASE_STANDARD = "ISO14067"  # the one standard a pcf study meets by itself: a cradle-to-gate (partial) CFP
+GHGP_PRODUCT = "GHGP-Product"
+V2_STANDARDS_USED = {"ISO14067": "ISO Standard 14067", "GHGP-Product": "GHG Protocol Product standard",
+                     "ISO14040-44": "ISO Standard 14044"}  # v2's deprecated crossSectoralStandardsUsed
 __all__ = ["PactError", "PactSchemaUnavailable", "ExportOptions", "to_pact_v3", "to_pact_v2", "validate",
-           "spec_dir", "read_product_footprint", "footprint_id", "placeholder_warnings", "exempted_emissions", "ProductFootprint", "CarbonFootprint", "fossil_carbon_content"]
+           "spec_dir", "read_product_footprint", "footprint_id", "cross_sectoral_standards", "placeholder_warnings", "exempted_emissions", "ProductFootprint", "CarbonFootprint", "fossil_carbon_content"]
 
 
 class PactError(PcfError):
@@ -234,7 +236,11 @@ class ExportOptions(BaseModel):
     validity_period_end: _dt.datetime | None = None
     geography_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$",
                                           description="default: the BOM's machine.country")
-    cross_sectoral_standards: tuple[str, ...] = ()
+    cross_sectoral_standards: tuple[str, ...] = Field(default=(), description="standards the data owner claims "
+                                                      "besides ISO14067 (e.g. PACT-3.0); GHGP-Product needs "
+                                                      "ghgp_product_justification")
+    ghgp_product_justification: str | None = Field(default=None, description="why a cradle-to-gate inventory "
+                                                   "meets the GHG Protocol Product Standard; claims GHGP-Product")
     status: Literal["Active", "Deprecated"] = "Active"
     preceding_pf_ids: tuple[str, ...] = Field(default=(), description="ids (UUIDs) of the past versions of this "
                                               "PCF (precedingPfIds)")
@@ -284,6 +290,42 @@ def _with_id(footprint: dict, options: ExportOptions) -> dict:
     """The footprint with `id` first: the given --pf-id, else footprint_id()."""
     pf_id = str(uuid.UUID(options.pf_id)) if options.pf_id else footprint_id(footprint, options)
     return {"id": pf_id, **{k: v for k, v in footprint.items() if k != "id"}}
+
+
+def cross_sectoral_standards(options: ExportOptions, major: str = "3") -> tuple[list[str], str]:
+    """The standards the study meets and the reason, for `crossSectoralStandards` and the comment.
+
+    ISO14067 always (a cradle-to-gate partial CFP quantified as ISO 14067 asks). GHGP-Product only with
+    `ghgp_product_justification`: the Product Standard asks for cradle-to-grave of a final product and a stated
+    justification for cradle-to-gate. The PACT Methodology (PACT-x.0) and any other standard only when the data owner
+    claims it (`cross_sectoral_standards`): pcf does not check all their requirements.
+    """
+    claimed = [BASE_STANDARD]
+    notes = ["crossSectoralStandards lists only what the study meets: ISO14067 (a partial carbon footprint, cradle "
+             "to gate, quantified and documented as ISO 14067 asks)."]
+    extra = [s for s in options.cross_sectoral_standards if s != BASE_STANDARD]
+    justification = (options.ghgp_product_justification or "").strip()
+    if GHGP_PRODUCT in extra and not justification:
+        raise PactError("GHGP-Product is claimed without a justification: the GHG Protocol Product Standard asks "
+                        "for a cradle-to-grave inventory of a final product and a stated reason for cradle-to-gate",
+                        expected="--ghgp-justification TEXT, or leave GHGP-Product out")
+    if justification:
+        claimed.append(GHGP_PRODUCT)
+        notes.append(f"GHGP-Product is claimed for this cradle-to-gate inventory with the data owner's "
+                     f"justification: {justification.rstrip('.')}.")
+    else:
+        notes.append("GHGP-Product is not claimed: the GHG Protocol Product Standard asks for a cradle-to-grave "
+                     "inventory of a final product and allows cradle-to-gate only with a stated justification, "
+                     "which was not given.")
+    others = [s for s in extra if s not in claimed]
+    claimed += list(dict.fromkeys(others))
+    pact_claim = f"PACT-{major}.0"
+    if others:
+        notes.append("Also claimed by the data owner: " + ", ".join(dict.fromkeys(others)) + ".")
+    if pact_claim not in claimed:
+        notes.append(f"{pact_claim} (the PACT Methodology) is not claimed: the file follows the PACT data model, but "
+                     "pcf does not check every requirement of the methodology (e.g. assurance).")
+    return claimed, " ".join(notes)
 
 
 def _period(result, options: ExportOptions) -> tuple[_dt.datetime, _dt.datetime]:
@@ -414,9 +456,10 @@ def _boundary_description(result) -> str:
               "installation, use, maintenance and end of life; capital goods of the maker and its suppliers.")
 
 
-def _comment(result, summary: dict, options: ExportOptions, *, per_kg: bool = False) -> str:
+def _comment(result, summary: dict, options: ExportOptions, *, per_kg: bool = False, major: str = "3") -> str:
     versions = result.data_versions
     notes = [
+        cross_sectoral_standards(options, major)[1],
         f"Calculated with pcf {__version__} (open-source, Brightway 2.5) from the machine's bill of materials; "
         f"lci_data content hash {versions.get('lci_data_hash', '')[:16]}.",
         _gwp_note(result),
@@ -545,7 +588,7 @@ def to_pact_v3(result, options: ExportOptions | None = None) -> dict:
         pcf["packagingBiogenicCarbonContent"] = decimal_string(s["biogenic_c_packaging"], sign="positive")
     pcf["ccsTechnologicalCO2CaptureIncluded"] = False
     pcf["ipccCharacterizationFactors"] = gwp_disclosure(result)["ipcc_sets"] or ["AR6"]
-    pcf["crossSectoralStandards"] = list(options.cross_sectoral_standards or DEFAULT_STANDARDS_V3)
+    pcf["crossSectoralStandards"] = cross_sectoral_standards(options, "3")[0]
     # no product category rules are used: the property is left out (the schema forbids an empty list)
     pcf["exemptedEmissionsPercent"] = decimal_string(s["exempted_percent"], places=4, sign="positive")
     pcf["exemptedEmissionsDescription"] = s["exempted_description"]
@@ -620,8 +663,9 @@ def to_pact_v2(result, options: ExportOptions | None = None) -> dict:
         "aircraftGhgEmissions": decimal_string(s["aircraft"] * per_kg, places=9, sign="positive"),
         "characterizationFactors": ar if ar in ("AR5", "AR6") else "AR6",
         "ipccCharacterizationFactorsSources": gwp["ipcc_sets"] or ["AR6"],
-        "crossSectoralStandardsUsed": ["GHG Protocol Product standard", "ISO Standard 14067"],
-        "crossSectoralStandards": list(options.cross_sectoral_standards or DEFAULT_STANDARDS_V2),
+        "crossSectoralStandardsUsed": [V2_STANDARDS_USED[x] for x in cross_sectoral_standards(options, "2")[0]
+                                       if x in V2_STANDARDS_USED],
+        "crossSectoralStandards": cross_sectoral_standards(options, "2")[0],
         "boundaryProcessesDescription": _boundary_description(result),
         "referencePeriodStart": _timestamp(start),
         "referencePeriodEnd": _timestamp(end),
@@ -661,7 +705,7 @@ def to_pact_v2(result, options: ExportOptions | None = None) -> dict:
         "productIds": product_ids,
         "productCategoryCpc": options.cpc,
         "productNameCompany": str(fu.get("model") or fu.get("machine_id")),
-        "comment": _comment(result, s, options, per_kg=True)
+        "comment": _comment(result, s, options, per_kg=True, major="2")
                    + " Data quality ratings (1-5 in pcf) are not given: v2 uses a 1-3 scale.",
         "pcf": pcf,
     }

@@ -347,3 +347,28 @@ def test_pcf_pact_takes_version_preceding_id_and_status(tmp_path, capsys):
     assert run_cli(["pact", str(EXAMPLE_BOM), "--out", str(out), "--spec-version", "2", "--cpc", "4491",
                     "--version", "2"]) == 0
     assert json.loads(out.read_text())["version"] == 2
+
+
+# ------------------------------------------------------------------ crossSectoralStandards (issue 11, item 5)
+def test_cross_sectoral_standards_claim_only_what_the_study_meets(tiny_result, tmp_path):
+    v3, v2 = pact.to_pact_v3(tiny_result, OPTIONS), pact.to_pact_v2(tiny_result, OPTIONS)
+    assert v3["pcf"]["crossSectoralStandards"] == ["ISO14067"] and v2["pcf"]["crossSectoralStandards"] == ["ISO14067"]
+    assert v2["pcf"]["crossSectoralStandardsUsed"] == ["ISO Standard 14067"]
+    for footprint in (v3, v2):
+        assert "GHGP-Product is not claimed" in footprint["comment"]
+        assert "(the PACT Methodology) is not claimed" in footprint["comment"]
+    with pytest.raises(pact.PactError, match="GHGP-Product is claimed without a justification"):
+        pact.to_pact_v3(tiny_result, OPTIONS.model_copy(update={"cross_sectoral_standards": ("GHGP-Product",)}))
+    why = "the machine is sold to integrators whose use phase is unknown"
+    claimed = OPTIONS.model_copy(update={"ghgp_product_justification": why, "cross_sectoral_standards": ("PACT-3.0",)})
+    v3 = pact.to_pact_v3(tiny_result, claimed)
+    assert v3["pcf"]["crossSectoralStandards"] == ["ISO14067", "GHGP-Product", "PACT-3.0"]
+    assert f"justification: {why}." in v3["comment"] and "not claimed" not in v3["comment"]
+    v2 = pact.to_pact_v2(tiny_result, claimed)
+    assert v2["pcf"]["crossSectoralStandardsUsed"] == ["ISO Standard 14067", "GHG Protocol Product standard"]
+    if (PACT_SPEC / "v3" / "openapi.yaml").is_file():
+        assert pact.validate(v3, spec=PACT_SPEC) == []
+    out = tmp_path / "pf.json"
+    assert run_cli(["pact", str(EXAMPLE_BOM), "--out", str(out), "--ghgp-justification", why]) == 0
+    assert json.loads(out.read_text())["pcf"]["crossSectoralStandards"] == ["ISO14067", "GHGP-Product"]
+    assert run_cli(["pact", str(EXAMPLE_BOM), "--out", str(out), "--standard", "GHGP-Product"]) == 2
