@@ -394,7 +394,10 @@ def _summary(result) -> dict[str, Any]:
         "mass_kg": float(mass or 0.0),
         "mass_source": "declared" if result.functional_unit.get("declared_mass_kg") else "rolled up from the BOM",
         "excluding": result.total_kg_co2e,
-        "including": result.total_including_removals_kg_co2e,
+        # PACT's uptake is that of biomass in the product at the factory gate: the packaging's uptake is reported as
+        # packaging (packagingBiogenicCarbonContent), not in biogenicCO2Uptake nor pcfIncludingBiogenicUptake
+        "including": result.total_kg_co2e + uptake_product,
+        "including_all_removals": result.total_including_removals_kg_co2e,
         # sources that give only CO2e are counted as fossil (the conservative reading; stated in the comment)
         "fossil": result.fossil_kg_co2e + result.aggregated_kg_co2e,
         "aggregated": result.aggregated_kg_co2e,
@@ -404,7 +407,8 @@ def _summary(result) -> dict[str, Any]:
         # sources that give only CO2e do not say how much of it is dLUC: unknown beyond DLUC_UNKNOWN_LIMIT
         "luc_unknown_share": result.aggregated_kg_co2e / result.total_kg_co2e if result.total_kg_co2e else 0.0,
         "aircraft": result.aircraft_kg_co2e,
-        "uptake": result.biogenic_removals_kg_co2e,
+        "uptake": uptake_product,
+        "uptake_packaging": uptake_packaging,
         "biogenic_c_product": -uptake_product * CARBON_PER_CO2,
         "biogenic_c_packaging": -uptake_packaging * CARBON_PER_CO2,
         "packaging": float(result.by_stage.get("packaging", 0.0)),
@@ -469,6 +473,7 @@ def _comment(result, summary: dict, options: ExportOptions, *, per_kg: bool = Fa
         f"Biogenic CO2 emissions of {summary['biogenic_co2']:.3f} kg are included in the PCF but have no "
         "separate PACT field." if summary["biogenic_co2"] > 1e-6 else "",
         "Biogenic carbon contents are derived from the biogenic CO2 uptake of the data (12/44 kg C per kg CO2).",
+        _packaging_uptake_note(summary, per_kg=per_kg),
         "Fossil carbon content counts polymer parts only (" + ", ".join(summary["fossil_c_counted"] or ["none"])
         + "); carbon in purchased components and metals is not counted.",
         "Aircraft emissions are those of inbound air freight of purchased goods, without radiative forcing."
@@ -486,6 +491,19 @@ def _comment(result, summary: dict, options: ExportOptions, *, per_kg: bool = Fa
     ]
     notes += [f"Warning: {w}" for w in result.warnings]
     return " ".join(n for n in notes if n)
+
+
+def _packaging_uptake_note(summary: dict, *, per_kg: bool = False) -> str:
+    """Where the packaging's biogenic uptake went: not product uptake (PACT: biomass in the product at the gate)."""
+    packaging = summary["uptake_packaging"]
+    if packaging > -1e-9:
+        return ""
+    content = ("packagingBiogenicCarbonContent" if not per_kg else "no v2 field")
+    return (f"The packaging's biogenic CO2 uptake ({packaging:,.3f} kg CO2 per machine, "
+            f"{summary['biogenic_c_packaging']:,.3f} kg C: {content}) is not uptake of the product: it is left out "
+            "of the biogenic CO2 uptake and of the PCF including biogenic uptake, which count the product's "
+            f"{summary['uptake']:,.3f} kg CO2 only (with the packaging's uptake the total would be "
+            f"{summary['including_all_removals']:,.3f} kg CO2e per machine).")
 
 
 def _gwp_note(result) -> str:

@@ -103,8 +103,9 @@ def test_example_machine_exports_a_valid_v2_footprint_per_kg(example_result):
 def test_export_numbers_are_the_hand_computed_ones(tiny_result):
     pcf = pact.to_pact_v3(tiny_result, OPTIONS)["pcf"]
     assert float(pcf["pcfExcludingBiogenicUptake"]) == pytest.approx(TOTAL, abs=1e-6)
-    assert float(pcf["pcfIncludingBiogenicUptake"]) == pytest.approx(TOTAL + WOOD_UPTAKE, abs=1e-6)
-    assert float(pcf["biogenicCO2Uptake"]) == pytest.approx(WOOD_UPTAKE, abs=1e-6)
+    # the crate's uptake is packaging, not product: neither in biogenicCO2Uptake nor in pcfIncludingBiogenicUptake
+    assert float(pcf["pcfIncludingBiogenicUptake"]) == pytest.approx(TOTAL, abs=1e-6)
+    assert pcf["biogenicCO2Uptake"] == "0"
     assert float(pcf["landUseChangeGhgEmissions"]) == pytest.approx(LUC, abs=1e-6)
     # fossil = everything except biogenic emissions and land-use change (this system has no CO2e-only factor)
     assert float(pcf["fossilGhgEmissions"]) == pytest.approx(TOTAL - WOOD_BIOGENIC - LUC, abs=1e-5)
@@ -372,3 +373,28 @@ def test_cross_sectoral_standards_claim_only_what_the_study_meets(tiny_result, t
     assert run_cli(["pact", str(EXAMPLE_BOM), "--out", str(out), "--ghgp-justification", why]) == 0
     assert json.loads(out.read_text())["pcf"]["crossSectoralStandards"] == ["ISO14067", "GHGP-Product"]
     assert run_cli(["pact", str(EXAMPLE_BOM), "--out", str(out), "--standard", "GHGP-Product"]) == 2
+
+
+# ------------------------------------------------------------------ product vs packaging biogenic carbon (item 5)
+def test_packaging_uptake_is_packaging_not_product_biogenic_content(tiny_background):
+    wood_part = {"kind": "component", "id": "W", "dataset": "wood", "unit": "kg", "quantity": 2}
+    result, v3, v2 = _exempted(tiny_background, items=[wood_part])
+    total = TOTAL + 2 * (0.1 + 0.2)  # 2 kg of wood in the product: fossil + biogenic CO2 emission
+    product_uptake, packaging_uptake = -2 * 1.6, WOOD_UPTAKE
+    assert result.total_kg_co2e == pytest.approx(total, abs=1e-6)
+    assert float(v3["biogenicCO2Uptake"]) == pytest.approx(product_uptake, abs=1e-6)
+    assert float(v3["pcfIncludingBiogenicUptake"]) == pytest.approx(total + product_uptake, abs=1e-6)
+    # the definitions agree: PCF incl. = PCF excl. + biogenicCO2Uptake; product C content = -uptake x 12/44
+    assert float(v3["pcfIncludingBiogenicUptake"]) == pytest.approx(
+        float(v3["pcfExcludingBiogenicUptake"]) + float(v3["biogenicCO2Uptake"]), abs=1e-5)
+    assert float(v3["biogenicCarbonContent"]) == pytest.approx(3.2 * 12.011 / 44.009, abs=1e-6)
+    assert float(v3["packagingBiogenicCarbonContent"]) == pytest.approx(16 * 12.011 / 44.009, abs=1e-6)
+    # pcf's own total with every removal keeps the packaging's uptake, and the comment says where it went
+    assert result.total_including_removals_kg_co2e == pytest.approx(total + product_uptake + packaging_uptake)
+    v3_comment = pact.to_pact_v3(result, OPTIONS)["comment"]
+    assert "The packaging's biogenic CO2 uptake (-16.000 kg CO2 per machine, 4.367 kg C: " \
+           "packagingBiogenicCarbonContent) is not uptake of the product" in v3_comment
+    mass = 16
+    assert float(v2["pcf"]["biogenicCarbonWithdrawal"]) == pytest.approx(product_uptake / mass, abs=1e-8)
+    assert float(v2["pcf"]["pCfIncludingBiogenic"]) == pytest.approx((total + product_uptake) / mass, abs=1e-8)
+    assert "4.367 kg C: no v2 field" in v2["comment"]
