@@ -37,7 +37,7 @@ ATOL_KG = 1e-9
 DATA_SUFFIXES = (".csv", ".yaml", ".yml")
 PATH_OPTIONS = ("mapping", "aliases")
 __all__ = ["AuditError", "audited_footprint", "code_version", "file_sha256", "lci_data_manifest", "record_deliverables",
-           "verify", "Verification"]
+           "check_deliverables", "verify", "Verification"]
 
 
 class AuditError(PcfError):
@@ -391,11 +391,50 @@ def _replace_strings(value: Any, names: set[str], placeholder: str) -> Any:
     return placeholder if isinstance(value, str) and value in names else value
 
 
+def recorded_deliverables(document: dict) -> dict:
+    """The deliverables a result document records (`data_versions.audit.deliverables`, or
+    `data_versions.deliverables` without an audit trail), by role; {} when none."""
+    versions = document.get("data_versions") or {}
+    audit = versions.get("audit") if isinstance(versions.get("audit"), dict) else {}
+    record = audit.get("deliverables") or versions.get("deliverables") or {}
+    return record if isinstance(record, dict) else {}
+
+
+def check_deliverables(document: dict, folder: str | Path | None) -> Check | None:
+    """Each delivered file recorded with the result (report HTML, PDF, workbook, PACT file), looked up by its
+    recorded name in `folder`, against its recorded sha256: a changed or missing file fails. None when the result
+    records no deliverables."""
+    record = recorded_deliverables(document)
+    if not record:
+        return None
+    if folder is None:
+        return Check("delivered files", False, ["not checked: the folder of the delivered files is unknown "
+                                                "(--deliverables DIR)"])
+    folder = Path(folder)
+    details, ok = [], True
+    for role, entry in sorted(record.items()):
+        name = str((entry or {}).get("file") or "")
+        path = folder / Path(name).name
+        recorded = (entry or {}).get("sha256")
+        if not name or not path.is_file():
+            ok = False
+            details.append(f"{role}: {path} missing (recorded sha256 {_short(recorded)})")
+            continue
+        now = file_sha256(path)
+        if now != recorded:
+            ok = False
+            details.append(f"{role}: {path} changed (sha256 recorded {_short(recorded)}, now {_short(now)})")
+        else:
+            details.append(f"{role}: {path} sha256 {_short(now)}")
+    return Check("delivered files", ok, details)
+
+
 def verify(
     document: dict | str | Path,
     *,
     bom: str | Path | None = None,
     lci_data: str | Path | None = None,
+    deliverables: str | Path | None = None,
     background=None,
     max_differences: int = 40,
 ) -> Verification:
@@ -403,14 +442,21 @@ def verify(
 
     bom / lci_data: where the input file / lci_data folder are now, if they moved (default: the recorded paths);
     background: the compiled Background, for results made from a non-file background.
+    deliverables: the folder of the files recorded as delivered with the result (default: the result file's folder);
+    each is checked against its recorded sha256.
     """
     if not isinstance(document, dict):
+        if deliverables is None:
+            deliverables = Path(document).parent
         document = load_document(document)
     audit = audit_of(document)
     input_check, bom_path = _check_input(audit, bom)
     data_check, root = _check_lci_data(audit, lci_data)
     option_check, options = _check_options(audit)
     checks = [input_check, data_check, option_check]
+    delivered = check_deliverables(document, deliverables)
+    if delivered is not None:
+        checks.append(delivered)
     if bom_path is None:
         checks.append(Check("recomputation", False, ["not attempted: the input file is missing"]))
         return Verification(checks)

@@ -150,6 +150,9 @@ def register(subparsers) -> None:
     vp.add_argument("result", help="result JSON written by `pcf footprint --json` or `pcf report`")
     vp.add_argument("--bom", help="where the input file is now, if it moved")
     vp.add_argument("--lci-data", metavar="DIR", help="where the lci_data folder is now, if it moved")
+    vp.add_argument("--deliverables", metavar="DIR",
+                    help="folder of the delivered files (report, PDF, workbook, PACT file) recorded in the result; "
+                         "default: the result file's folder")
     vp.set_defaults(handler=_verify)
 
     hp = subparsers.add_parser("history", help="list saved results, or show one")
@@ -280,7 +283,7 @@ def _verify(args) -> int:
 
     with _progress() as step:
         step("recomputing from the recorded inputs")
-        outcome = verify(args.result, bom=args.bom, lci_data=args.lci_data)
+        outcome = verify(args.result, bom=args.bom, lci_data=args.lci_data, deliverables=args.deliverables)
     _console().print(outcome.describe(), highlight=False, markup=False)
     return 0 if outcome.ok else 1
 

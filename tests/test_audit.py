@@ -179,3 +179,42 @@ def test_the_audit_records_the_code_version_and_commit_in_a_checkout(tiny_backgr
                             capture_output=True, text=True)
     assert code["git_commit"] == head.stdout.strip()
     assert code["git_dirty"] is bool(status.stdout.strip())
+
+
+def test_verify_checks_the_delivered_files_against_their_recorded_sha256(tiny_background, tmp_path):
+    from pcf.report import write_report
+
+    bom = write_json(tmp_path / "tiny.json", copy.deepcopy(BASE))
+    files = write_report(audited_footprint(bom, background=tiny_background), tmp_path / "out", workbook=True)
+    outcome = verify(files.result_json, background=tiny_background)
+    delivered = next(c for c in outcome.checks if c.name == "delivered files")
+    assert outcome.ok and delivered.ok and len(delivered.details) == 2
+    assert f"report_html: {files.html} sha256 {_sha256(files.html)[:12]}" in delivered.details
+    recorded = _sha256(files.html)
+    files.html.write_text(files.html.read_text(encoding="utf-8") + "<!-- edited -->", encoding="utf-8")
+    files.workbook.unlink()
+    outcome = verify(files.result_json, background=tiny_background)
+    assert not outcome.ok
+    assert f"report_html: {files.html} changed (sha256 recorded {recorded[:12]}, now {_sha256(files.html)[:12]})" \
+        in outcome.differences
+    assert any(d.startswith(f"workbook: {files.workbook} missing (recorded sha256") for d in outcome.differences)
+    # the recomputation itself still matches: only the delivered files fail
+    assert next(c for c in outcome.checks if c.name == "recomputed result").ok
+    # the files checked where they were moved to
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    assert not verify(files.result_json, background=tiny_background, deliverables=moved).ok
+
+
+def test_pcf_verify_reports_a_changed_pact_file(workspace, tmp_path, capsys):
+    bom, data, _, _ = workspace
+    out, result_json = tmp_path / "pf.json", tmp_path / "result.json"
+    assert run_cli(["pact", str(bom), "--lci-data", str(data), "--grid", "electricity_cn_national_2023",
+                    "--out", str(out), "--json", str(result_json)]) == 0
+    capsys.readouterr()
+    assert run_cli(["verify", str(result_json)]) == 0
+    assert "ok   delivered files" in capsys.readouterr().out
+    out.write_text(out.read_text().replace('"Active"', '"Deprecated"'))
+    assert run_cli(["verify", str(result_json)]) == 1
+    printed = capsys.readouterr().out
+    assert "FAIL delivered files" in printed and "pact_v3:" in printed and "changed" in printed
