@@ -221,6 +221,9 @@ def _report(args) -> int:
             console.print(f"{label}: [bold]{path}[/]")
     if files.pdf:
         console.print(f"pdf: [bold]{files.pdf}[/] ({files.pdf_pages} pages)")
+    if files.binding:
+        console.print(f"document {files.binding['document_id']}, result sha256 {files.binding['result_sha256']} "
+                      "(in the report's footer)", highlight=False)
     return 0
 
 

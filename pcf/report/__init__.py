@@ -39,6 +39,7 @@ class ReportFiles:
     result_json: Path
     pdf: Path | None = None
     pdf_pages: int = 0
+    binding: dict | None = None  # {"document_id", "result_sha256"}: shown in the report's footer
 
 
 def write_report(result, out_dir: str | Path, *, pdf: bool = False, workbook: bool = True,
@@ -78,4 +79,5 @@ def write_report(result, out_dir: str | Path, *, pdf: bool = False, workbook: bo
             if (tmp / name).exists():
                 os.replace(tmp / name, out / name)
     return ReportFiles(html=out / names[0], workbook=out / names[2] if workbook else None,
-                       result_json=out / names[1], pdf=out / names[3] if pdf else None, pdf_pages=pages)
+                       result_json=out / names[1], pdf=out / names[3] if pdf else None, pdf_pages=pages,
+                       binding=bound)
