@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import hashlib
+import uuid
 import inspect
 import json
 import math
@@ -30,14 +31,15 @@ from .errors import PcfError
 AUDIT_FORMAT = 1
 # fields that legitimately change between two identical computations
 VOLATILE = {("data_versions", "computed_at"), ("data_versions", "lci_data_origin"), ("data_versions", "audit"),
-            ("data_versions", "deliverables")}
+            ("data_versions", "deliverables"), ("data_versions", "binding")}
+DOCUMENT_NAMESPACE = uuid.UUID("6c1d2f0e-3b7a-5e4c-8f21-9a0b4c5d6e7f")  # pcf's namespace for report document ids
 RTOL = 1e-9
 ATOL_KG = 1e-9
 # only these lci_data files influence a result (build scripts and READMEs do not)
 DATA_SUFFIXES = (".csv", ".yaml", ".yml")
 PATH_OPTIONS = ("mapping", "aliases")
 __all__ = ["AuditError", "audited_footprint", "code_version", "file_sha256", "lci_data_manifest", "record_deliverables",
-           "verify", "Verification"]
+           "check_deliverables", "result_sha256", "binding", "verify", "Verification"]
 
 
 class AuditError(PcfError):
@@ -106,6 +108,62 @@ def code_version() -> dict[str, Any]:
         return out
     out.update(git_commit=commit or None, git_dirty=bool(status.strip()))
     return out
+
+
+def _without_binding(document: dict) -> dict:
+    """The document without what is added when its files are written (deliverables, binding)."""
+    document = json.loads(json.dumps(document, allow_nan=False))  # the JSON round trip of the written file
+    versions = document.get("data_versions")
+    if isinstance(versions, dict):
+        versions.pop("deliverables", None)
+        versions.pop("binding", None)
+        if isinstance(versions.get("audit"), dict):
+            versions["audit"].pop("deliverables", None)
+            versions["audit"].pop("binding", None)
+    return document
+
+
+def result_sha256(document: dict) -> str:
+    """The result hash shown in the report's footer: sha256 of the result document as canonical JSON (keys sorted,
+    no spaces, UTF-8), without `deliverables` and `binding` (written after the report, which cannot hold its own
+    hash). Recomputable from result.json: `result_sha256(json.load(open("result.json")))`."""
+    canonical = json.dumps(_without_binding(document), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                           allow_nan=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def binding(document: dict) -> dict[str, str]:
+    """{"document_id", "result_sha256"} of a result document: the id is uuid5 of the result hash, so one result
+    gives one document id."""
+    digest = result_sha256(document)
+    return {"document_id": str(uuid.uuid5(DOCUMENT_NAMESPACE, digest)), "result_sha256": digest}
+
+
+def record_binding(document: dict, bound: dict[str, str]) -> dict:
+    """The document with its binding in `data_versions.audit.binding` (or `data_versions.binding`)."""
+    document = {**document, "data_versions": dict(document.get("data_versions") or {})}
+    versions = document["data_versions"]
+    if isinstance(versions.get("audit"), dict):
+        versions["audit"] = {**versions["audit"], "binding": dict(bound)}
+    else:
+        versions["binding"] = dict(bound)
+    return document
+
+
+def check_binding(document: dict) -> Check | None:
+    """The recorded result hash against the document's own (a result.json edited after the report fails)."""
+    versions = document.get("data_versions") or {}
+    audit = versions.get("audit") if isinstance(versions.get("audit"), dict) else {}
+    recorded = audit.get("binding") or versions.get("binding")
+    if not isinstance(recorded, dict):
+        return None
+    now = binding(document)
+    if now != {k: recorded.get(k) for k in now}:
+        return Check("result hash (report footer)", False, [
+            f"recorded document {recorded.get('document_id')}, result sha256 {_short(recorded.get('result_sha256'))}; "
+            f"the document now hashes to {_short(now['result_sha256'])}: result.json was edited"])
+    return Check("result hash (report footer)", True,
+                 [f"document {now['document_id']}, result sha256 {now['result_sha256']}"])
 
 
 def record_deliverables(document: dict, files: dict[str, str | Path]) -> dict:
@@ -391,11 +449,50 @@ def _replace_strings(value: Any, names: set[str], placeholder: str) -> Any:
     return placeholder if isinstance(value, str) and value in names else value
 
 
+def recorded_deliverables(document: dict) -> dict:
+    """The deliverables a result document records (`data_versions.audit.deliverables`, or
+    `data_versions.deliverables` without an audit trail), by role; {} when none."""
+    versions = document.get("data_versions") or {}
+    audit = versions.get("audit") if isinstance(versions.get("audit"), dict) else {}
+    record = audit.get("deliverables") or versions.get("deliverables") or {}
+    return record if isinstance(record, dict) else {}
+
+
+def check_deliverables(document: dict, folder: str | Path | None) -> Check | None:
+    """Each delivered file recorded with the result (report HTML, PDF, workbook, PACT file), looked up by its
+    recorded name in `folder`, against its recorded sha256: a changed or missing file fails. None when the result
+    records no deliverables."""
+    record = recorded_deliverables(document)
+    if not record:
+        return None
+    if folder is None:
+        return Check("delivered files", False, ["not checked: the folder of the delivered files is unknown "
+                                                "(--deliverables DIR)"])
+    folder = Path(folder)
+    details, ok = [], True
+    for role, entry in sorted(record.items()):
+        name = str((entry or {}).get("file") or "")
+        path = folder / Path(name).name
+        recorded = (entry or {}).get("sha256")
+        if not name or not path.is_file():
+            ok = False
+            details.append(f"{role}: {path} missing (recorded sha256 {_short(recorded)})")
+            continue
+        now = file_sha256(path)
+        if now != recorded:
+            ok = False
+            details.append(f"{role}: {path} changed (sha256 recorded {_short(recorded)}, now {_short(now)})")
+        else:
+            details.append(f"{role}: {path} sha256 {_short(now)}")
+    return Check("delivered files", ok, details)
+
+
 def verify(
     document: dict | str | Path,
     *,
     bom: str | Path | None = None,
     lci_data: str | Path | None = None,
+    deliverables: str | Path | None = None,
     background=None,
     max_differences: int = 40,
 ) -> Verification:
@@ -403,14 +500,21 @@ def verify(
 
     bom / lci_data: where the input file / lci_data folder are now, if they moved (default: the recorded paths);
     background: the compiled Background, for results made from a non-file background.
+    deliverables: the folder of the files recorded as delivered with the result (default: the result file's folder);
+    each is checked against its recorded sha256.
     """
     if not isinstance(document, dict):
+        if deliverables is None:
+            deliverables = Path(document).parent
         document = load_document(document)
     audit = audit_of(document)
     input_check, bom_path = _check_input(audit, bom)
     data_check, root = _check_lci_data(audit, lci_data)
     option_check, options = _check_options(audit)
     checks = [input_check, data_check, option_check]
+    for extra in (check_binding(document), check_deliverables(document, deliverables)):
+        if extra is not None:
+            checks.append(extra)
     if bom_path is None:
         checks.append(Check("recomputation", False, ["not attempted: the input file is missing"]))
         return Verification(checks)

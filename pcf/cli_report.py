@@ -133,6 +133,16 @@ def register(subparsers) -> None:
     pp.add_argument("--reference-period", nargs=2, metavar=("START", "END"),
                     help="ISO dates; default: the BOM's reference year")
     pp.add_argument("--comment", help="text added to the calculation notes")
+    pp.add_argument("--preceding-id", action="append", default=[], metavar="UUID",
+                    help="id of a past version of this PCF (precedingPfIds); repeatable")
+    pp.add_argument("--version", dest="pf_version", type=int, metavar="N",
+                    help="PACT v2 `version` of the PCF (default 1; v3 has no version, use --preceding-id)")
+    pp.add_argument("--ghgp-justification", metavar="TEXT",
+                    help="why this cradle-to-gate study meets the GHG Protocol Product Standard: claims GHGP-Product "
+                         "(without it only ISO14067 is claimed)")
+    pp.add_argument("--standard", action="append", default=[], metavar="NAME",
+                    help="a further standard the data owner claims (crossSectoralStandards, e.g. PACT-3.0); repeatable")
+    pp.add_argument("--status", choices=["Active", "Deprecated"], default="Active", help="default Active")
     pp.add_argument("--json", dest="json_out", metavar="OUT",
                     help="also write the result document (with its audit trail and the PACT file's sha256)")
     pp.set_defaults(handler=_pact)
@@ -141,6 +151,9 @@ def register(subparsers) -> None:
     vp.add_argument("result", help="result JSON written by `pcf footprint --json` or `pcf report`")
     vp.add_argument("--bom", help="where the input file is now, if it moved")
     vp.add_argument("--lci-data", metavar="DIR", help="where the lci_data folder is now, if it moved")
+    vp.add_argument("--deliverables", metavar="DIR",
+                    help="folder of the delivered files (report, PDF, workbook, PACT file) recorded in the result; "
+                         "default: the result file's folder")
     vp.set_defaults(handler=_verify)
 
     hp = subparsers.add_parser("history", help="list saved results, or show one")
@@ -209,6 +222,9 @@ def _report(args) -> int:
             console.print(f"{label}: [bold]{path}[/]")
     if files.pdf:
         console.print(f"pdf: [bold]{files.pdf}[/] ({files.pdf_pages} pages)")
+    if files.binding:
+        console.print(f"document {files.binding['document_id']}, result sha256 {files.binding['result_sha256']} "
+                      "(in the report's footer)", highlight=False)
     return 0
 
 
@@ -230,6 +246,8 @@ def _pact(args) -> int:
         options = ExportOptions(
             company_name=args.company, company_ids=tuple(args.company_id), product_ids=tuple(args.product_id),
             product_classifications=tuple(args.classification), cpc=args.cpc, comment=args.comment,
+            preceding_pf_ids=tuple(args.preceding_id), version=args.pf_version, status=args.status,
+            cross_sectoral_standards=tuple(args.standard), ghgp_product_justification=args.ghgp_justification,
             reference_period_start=_date(args.reference_period[0]) if args.reference_period else None,
             reference_period_end=_date(args.reference_period[1]) if args.reference_period else None)
     except ValidationError as exc:
@@ -269,7 +287,7 @@ def _verify(args) -> int:
 
     with _progress() as step:
         step("recomputing from the recorded inputs")
-        outcome = verify(args.result, bom=args.bom, lci_data=args.lci_data)
+        outcome = verify(args.result, bom=args.bom, lci_data=args.lci_data, deliverables=args.deliverables)
     _console().print(outcome.describe(), highlight=False, markup=False)
     return 0 if outcome.ok else 1
 

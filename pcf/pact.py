@@ -14,6 +14,7 @@ machine's mass, so every v2 value is per kg of machine.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import os
 import re
@@ -37,10 +38,12 @@ DLUC_UNKNOWN_LIMIT = 0.01  # dLUC is left out when factors without a gas split g
 V2_EXEMPTED_CAP = 5.0  # the maximum of exemptedEmissionsPercent in the PACT v2 schema
 CARBON_PER_CO2 = 12.011 / 44.009  # kg C per kg CO2
 PACT_NAMESPACE = uuid.UUID("0b6f3a4e-6a43-5b0c-9a55-3c6a1f0d2c11")  # pcf's namespace for ProductFootprint ids
-DEFAULT_STANDARDS_V3 = ("ISO14067", "GHGP-Product", "PACT-3.0")
-DEFAULT_STANDARDS_V2 = ("ISO14067", "GHGP-Product", "PACT-2.0")
+BASE_STANDARD = "ISO14067"  # the one standard a pcf study meets by itself: a cradle-to-gate (partial) CFP
+GHGP_PRODUCT = "GHGP-Product"
+V2_STANDARDS_USED = {"ISO14067": "ISO Standard 14067", "GHGP-Product": "GHG Protocol Product standard",
+                     "ISO14040-44": "ISO Standard 14044"}  # v2's deprecated crossSectoralStandardsUsed
 __all__ = ["PactError", "PactSchemaUnavailable", "ExportOptions", "to_pact_v3", "to_pact_v2", "validate",
-           "spec_dir", "read_product_footprint", "placeholder_warnings", "exempted_emissions", "ProductFootprint", "CarbonFootprint", "fossil_carbon_content"]
+           "spec_dir", "read_product_footprint", "footprint_id", "cross_sectoral_standards", "placeholder_warnings", "exempted_emissions", "ProductFootprint", "CarbonFootprint", "fossil_carbon_content"]
 
 
 class PactError(PcfError):
@@ -233,12 +236,33 @@ class ExportOptions(BaseModel):
     validity_period_end: _dt.datetime | None = None
     geography_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$",
                                           description="default: the BOM's machine.country")
-    cross_sectoral_standards: tuple[str, ...] = ()
+    cross_sectoral_standards: tuple[str, ...] = Field(default=(), description="standards the data owner claims "
+                                                      "besides ISO14067 (e.g. PACT-3.0); GHGP-Product needs "
+                                                      "ghgp_product_justification")
+    ghgp_product_justification: str | None = Field(default=None, description="why a cradle-to-gate inventory "
+                                                   "meets the GHG Protocol Product Standard; claims GHGP-Product")
     status: Literal["Active", "Deprecated"] = "Active"
-    preceding_pf_ids: tuple[str, ...] = ()
-    pf_id: str | None = Field(default=None, description="default: a UUID derived from the audit trail, else random")
+    preceding_pf_ids: tuple[str, ...] = Field(default=(), description="ids (UUIDs) of the past versions of this "
+                                              "PCF (precedingPfIds)")
+    version: int | None = Field(default=None, ge=0, description="PACT v2 `version` (default 1); v3 has none")
+    pf_id: str | None = Field(default=None, description="default: uuid5 of every exported field and option")
     created: _dt.datetime | None = None
     comment: str | None = Field(default=None, description="added to pcf's calculation notes")
+
+    @field_validator("preceding_pf_ids", "pf_id")
+    @classmethod
+    def _uuids(cls, values):
+        for value in ((values,) if isinstance(values, str) else values or ()):
+            try:
+                uuid.UUID(str(value))
+            except ValueError:
+                raise ValueError(f"'{value}' is not a UUID (expected e.g. f4b1225a-bd44-4c8e-861d-079e4e1dfd69)") \
+                    from None
+        if isinstance(values, tuple):
+            values = tuple(str(uuid.UUID(v)) for v in values)
+            if len(set(values)) != len(values):
+                raise ValueError("a preceding id is given twice")
+        return values
 
     @field_validator("company_ids", "product_ids", "product_classifications")
     @classmethod
@@ -249,15 +273,59 @@ class ExportOptions(BaseModel):
         return values
 
 
-def _pf_id(result, options: ExportOptions, major: str) -> str:
-    if options.pf_id:
-        return str(uuid.UUID(options.pf_id))
-    audit = result.data_versions.get("audit") if isinstance(result.data_versions, dict) else None
-    if audit:  # the same inputs, data and options give the same id; any change gives a new one
-        key = json.dumps([audit["input"]["sha256"], audit["lci_data"]["content_hash"], audit["options"],
-                          audit["pcf_version"], major], sort_keys=True)
-        return str(uuid.uuid5(PACT_NAMESPACE, key))
-    return str(uuid.uuid4())
+def footprint_id(footprint: dict, options: ExportOptions | None = None) -> str:
+    """The ProductFootprint's id: uuid5 (in pcf's namespace) of the sha256 of every exported field except `id`
+    and `created` (the time of writing) and of the export options (except `created` and `pf_id`), as canonical
+    JSON. Identical exports get the same id; a change of any number, text, the reference period, company, status,
+    version or precedingPfIds gives a new one."""
+    fields = {k: v for k, v in footprint.items() if k not in ("id", "created")}
+    chosen = (options or ExportOptions()).model_dump(mode="json", exclude={"created", "pf_id"})
+    canonical = json.dumps({"footprint": fields, "options": chosen}, sort_keys=True, ensure_ascii=False,
+                           separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return str(uuid.uuid5(PACT_NAMESPACE, digest))
+
+
+def _with_id(footprint: dict, options: ExportOptions) -> dict:
+    """The footprint with `id` first: the given --pf-id, else footprint_id()."""
+    pf_id = str(uuid.UUID(options.pf_id)) if options.pf_id else footprint_id(footprint, options)
+    return {"id": pf_id, **{k: v for k, v in footprint.items() if k != "id"}}
+
+
+def cross_sectoral_standards(options: ExportOptions, major: str = "3") -> tuple[list[str], str]:
+    """The standards the study meets and the reason, for `crossSectoralStandards` and the comment.
+
+    ISO14067 always (a cradle-to-gate partial CFP quantified as ISO 14067 asks). GHGP-Product only with
+    `ghgp_product_justification`: the Product Standard asks for cradle-to-grave of a final product and a stated
+    justification for cradle-to-gate. The PACT Methodology (PACT-x.0) and any other standard only when the data owner
+    claims it (`cross_sectoral_standards`): pcf does not check all their requirements.
+    """
+    claimed = [BASE_STANDARD]
+    notes = ["crossSectoralStandards lists only what the study meets: ISO14067 (a partial carbon footprint, cradle "
+             "to gate, quantified and documented as ISO 14067 asks)."]
+    extra = [s for s in options.cross_sectoral_standards if s != BASE_STANDARD]
+    justification = (options.ghgp_product_justification or "").strip()
+    if GHGP_PRODUCT in extra and not justification:
+        raise PactError("GHGP-Product is claimed without a justification: the GHG Protocol Product Standard asks "
+                        "for a cradle-to-grave inventory of a final product and a stated reason for cradle-to-gate",
+                        expected="--ghgp-justification TEXT, or leave GHGP-Product out")
+    if justification:
+        claimed.append(GHGP_PRODUCT)
+        notes.append(f"GHGP-Product is claimed for this cradle-to-gate inventory with the data owner's "
+                     f"justification: {justification.rstrip('.')}.")
+    else:
+        notes.append("GHGP-Product is not claimed: the GHG Protocol Product Standard asks for a cradle-to-grave "
+                     "inventory of a final product and allows cradle-to-gate only with a stated justification, "
+                     "which was not given.")
+    others = [s for s in extra if s not in claimed]
+    claimed += list(dict.fromkeys(others))
+    pact_claim = f"PACT-{major}.0"
+    if others:
+        notes.append("Also claimed by the data owner: " + ", ".join(dict.fromkeys(others)) + ".")
+    if pact_claim not in claimed:
+        notes.append(f"{pact_claim} (the PACT Methodology) is not claimed: the file follows the PACT data model, but "
+                     "pcf does not check every requirement of the methodology (e.g. assurance).")
+    return claimed, " ".join(notes)
 
 
 def _period(result, options: ExportOptions) -> tuple[_dt.datetime, _dt.datetime]:
@@ -326,7 +394,10 @@ def _summary(result) -> dict[str, Any]:
         "mass_kg": float(mass or 0.0),
         "mass_source": "declared" if result.functional_unit.get("declared_mass_kg") else "rolled up from the BOM",
         "excluding": result.total_kg_co2e,
-        "including": result.total_including_removals_kg_co2e,
+        # PACT's uptake is that of biomass in the product at the factory gate: the packaging's uptake is reported as
+        # packaging (packagingBiogenicCarbonContent), not in biogenicCO2Uptake nor pcfIncludingBiogenicUptake
+        "including": result.total_kg_co2e + uptake_product,
+        "including_all_removals": result.total_including_removals_kg_co2e,
         # sources that give only CO2e are counted as fossil (the conservative reading; stated in the comment)
         "fossil": result.fossil_kg_co2e + result.aggregated_kg_co2e,
         "aggregated": result.aggregated_kg_co2e,
@@ -336,7 +407,8 @@ def _summary(result) -> dict[str, Any]:
         # sources that give only CO2e do not say how much of it is dLUC: unknown beyond DLUC_UNKNOWN_LIMIT
         "luc_unknown_share": result.aggregated_kg_co2e / result.total_kg_co2e if result.total_kg_co2e else 0.0,
         "aircraft": result.aircraft_kg_co2e,
-        "uptake": result.biogenic_removals_kg_co2e,
+        "uptake": uptake_product,
+        "uptake_packaging": uptake_packaging,
         "biogenic_c_product": -uptake_product * CARBON_PER_CO2,
         "biogenic_c_packaging": -uptake_packaging * CARBON_PER_CO2,
         "packaging": float(result.by_stage.get("packaging", 0.0)),
@@ -388,9 +460,10 @@ def _boundary_description(result) -> str:
               "installation, use, maintenance and end of life; capital goods of the maker and its suppliers.")
 
 
-def _comment(result, summary: dict, options: ExportOptions, *, per_kg: bool = False) -> str:
+def _comment(result, summary: dict, options: ExportOptions, *, per_kg: bool = False, major: str = "3") -> str:
     versions = result.data_versions
     notes = [
+        cross_sectoral_standards(options, major)[1],
         f"Calculated with pcf {__version__} (open-source, Brightway 2.5) from the machine's bill of materials; "
         f"lci_data content hash {versions.get('lci_data_hash', '')[:16]}.",
         _gwp_note(result),
@@ -400,6 +473,7 @@ def _comment(result, summary: dict, options: ExportOptions, *, per_kg: bool = Fa
         f"Biogenic CO2 emissions of {summary['biogenic_co2']:.3f} kg are included in the PCF but have no "
         "separate PACT field." if summary["biogenic_co2"] > 1e-6 else "",
         "Biogenic carbon contents are derived from the biogenic CO2 uptake of the data (12/44 kg C per kg CO2).",
+        _packaging_uptake_note(summary, per_kg=per_kg),
         "Fossil carbon content counts polymer parts only (" + ", ".join(summary["fossil_c_counted"] or ["none"])
         + "); carbon in purchased components and metals is not counted.",
         "Aircraft emissions are those of inbound air freight of purchased goods, without radiative forcing."
@@ -417,6 +491,19 @@ def _comment(result, summary: dict, options: ExportOptions, *, per_kg: bool = Fa
     ]
     notes += [f"Warning: {w}" for w in result.warnings]
     return " ".join(n for n in notes if n)
+
+
+def _packaging_uptake_note(summary: dict, *, per_kg: bool = False) -> str:
+    """Where the packaging's biogenic uptake went: not product uptake (PACT: biomass in the product at the gate)."""
+    packaging = summary["uptake_packaging"]
+    if packaging > -1e-9:
+        return ""
+    content = ("packagingBiogenicCarbonContent" if not per_kg else "no v2 field")
+    return (f"The packaging's biogenic CO2 uptake ({packaging:,.3f} kg CO2 per machine, "
+            f"{summary['biogenic_c_packaging']:,.3f} kg C: {content}) is not uptake of the product: it is left out "
+            "of the biogenic CO2 uptake and of the PCF including biogenic uptake, which count the product's "
+            f"{summary['uptake']:,.3f} kg CO2 only (with the packaging's uptake the total would be "
+            f"{summary['including_all_removals']:,.3f} kg CO2e per machine).")
 
 
 def _gwp_note(result) -> str:
@@ -519,7 +606,7 @@ def to_pact_v3(result, options: ExportOptions | None = None) -> dict:
         pcf["packagingBiogenicCarbonContent"] = decimal_string(s["biogenic_c_packaging"], sign="positive")
     pcf["ccsTechnologicalCO2CaptureIncluded"] = False
     pcf["ipccCharacterizationFactors"] = gwp_disclosure(result)["ipcc_sets"] or ["AR6"]
-    pcf["crossSectoralStandards"] = list(options.cross_sectoral_standards or DEFAULT_STANDARDS_V3)
+    pcf["crossSectoralStandards"] = cross_sectoral_standards(options, "3")[0]
     # no product category rules are used: the property is left out (the schema forbids an empty list)
     pcf["exemptedEmissionsPercent"] = decimal_string(s["exempted_percent"], places=4, sign="positive")
     pcf["exemptedEmissionsDescription"] = s["exempted_description"]
@@ -534,8 +621,10 @@ def to_pact_v3(result, options: ExportOptions | None = None) -> dict:
     dqi = _dqi_v3(s["dq"])
     if dqi:
         pcf["dqi"] = dqi
+    if options.version is not None:
+        raise PactError("PACT v3 has no 'version' field: any change of a v3 footprint gives it a new id",
+                        expected="--preceding-id UUID for the id of the footprint this one replaces")
     footprint: dict[str, Any] = {
-        "id": _pf_id(result, options, "3"),
         "specVersion": SPEC_VERSIONS["3"],
     }
     if options.preceding_pf_ids:
@@ -560,7 +649,7 @@ def to_pact_v3(result, options: ExportOptions | None = None) -> dict:
         "comment": _comment(result, s, options),
         "pcf": pcf,
     })
-    return footprint
+    return _with_id(footprint, options)
 
 
 def to_pact_v2(result, options: ExportOptions | None = None) -> dict:
@@ -592,8 +681,9 @@ def to_pact_v2(result, options: ExportOptions | None = None) -> dict:
         "aircraftGhgEmissions": decimal_string(s["aircraft"] * per_kg, places=9, sign="positive"),
         "characterizationFactors": ar if ar in ("AR5", "AR6") else "AR6",
         "ipccCharacterizationFactorsSources": gwp["ipcc_sets"] or ["AR6"],
-        "crossSectoralStandardsUsed": ["GHG Protocol Product standard", "ISO Standard 14067"],
-        "crossSectoralStandards": list(options.cross_sectoral_standards or DEFAULT_STANDARDS_V2),
+        "crossSectoralStandardsUsed": [V2_STANDARDS_USED[x] for x in cross_sectoral_standards(options, "2")[0]
+                                       if x in V2_STANDARDS_USED],
+        "crossSectoralStandards": cross_sectoral_standards(options, "2")[0],
         "boundaryProcessesDescription": _boundary_description(result),
         "referencePeriodStart": _timestamp(start),
         "referencePeriodEnd": _timestamp(end),
@@ -622,9 +712,9 @@ def to_pact_v2(result, options: ExportOptions | None = None) -> dict:
     pcf["primaryDataShare"] = round(s["pds_percent"], 2)
     # v2 DQRs are on a 1-3 scale that pcf's 1-5 ratings do not map onto: left out, stated in the comment
     footprint = {
-        "id": _pf_id(result, options, "2"),
         "specVersion": SPEC_VERSIONS["2"],
-        "version": 1,
+        **({"precedingPfIds": list(options.preceding_pf_ids)} if options.preceding_pf_ids else {}),
+        "version": 1 if options.version is None else options.version,
         "created": _timestamp(options.created or _dt.datetime.now(_dt.timezone.utc)),
         "status": options.status,
         "companyName": company,
@@ -633,7 +723,7 @@ def to_pact_v2(result, options: ExportOptions | None = None) -> dict:
         "productIds": product_ids,
         "productCategoryCpc": options.cpc,
         "productNameCompany": str(fu.get("model") or fu.get("machine_id")),
-        "comment": _comment(result, s, options, per_kg=True)
+        "comment": _comment(result, s, options, per_kg=True, major="2")
                    + " Data quality ratings (1-5 in pcf) are not given: v2 uses a 1-3 scale.",
         "pcf": pcf,
     }
@@ -641,7 +731,7 @@ def to_pact_v2(result, options: ExportOptions | None = None) -> dict:
         footprint["comment"] += (f" Exempted emissions are estimated at {s['exempted_percent']:.2f} %, above v2's "
                                  f"{V2_EXEMPTED_CAP:g} % maximum: exemptedEmissionsPercent says "
                                  f"{V2_EXEMPTED_CAP:g}, the true estimate is {s['exempted_percent']:.2f} %.")
-    return footprint
+    return _with_id(footprint, options)
 
 
 def write_pact(result, path: str | Path, *, major: str = "3", options: ExportOptions | None = None) -> Path:

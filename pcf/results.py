@@ -6,7 +6,8 @@ total; `compute_result` checks that sum against bw2calc's own score.
 
 Headline: `total_kg_co2e` is the ISO 14067 CFP excluding biogenic CO2 uptake (PACT `pcfExcludingBiogenicUptake`):
 fossil + land-use change + biogenic emissions + aggregated-CO2e. Biogenic removals are reported separately (<= 0),
-and `total_including_removals_kg_co2e` adds them (PACT `pcfIncludingBiogenicUptake`).
+and `total_including_removals_kg_co2e` adds them all, packaging's too (PACT `pcfIncludingBiogenicUptake` adds only
+the product's uptake: pcf.pact, docs/pact.md).
 """
 
 from __future__ import annotations

@@ -179,3 +179,75 @@ def test_the_audit_records_the_code_version_and_commit_in_a_checkout(tiny_backgr
                             capture_output=True, text=True)
     assert code["git_commit"] == head.stdout.strip()
     assert code["git_dirty"] is bool(status.stdout.strip())
+
+
+def test_verify_checks_the_delivered_files_against_their_recorded_sha256(tiny_background, tmp_path):
+    from pcf.report import write_report
+
+    bom = write_json(tmp_path / "tiny.json", copy.deepcopy(BASE))
+    files = write_report(audited_footprint(bom, background=tiny_background), tmp_path / "out", workbook=True)
+    outcome = verify(files.result_json, background=tiny_background)
+    delivered = next(c for c in outcome.checks if c.name == "delivered files")
+    assert outcome.ok and delivered.ok and len(delivered.details) == 2
+    assert f"report_html: {files.html} sha256 {_sha256(files.html)[:12]}" in delivered.details
+    recorded = _sha256(files.html)
+    files.html.write_text(files.html.read_text(encoding="utf-8") + "<!-- edited -->", encoding="utf-8")
+    files.workbook.unlink()
+    outcome = verify(files.result_json, background=tiny_background)
+    assert not outcome.ok
+    assert f"report_html: {files.html} changed (sha256 recorded {recorded[:12]}, now {_sha256(files.html)[:12]})" \
+        in outcome.differences
+    assert any(d.startswith(f"workbook: {files.workbook} missing (recorded sha256") for d in outcome.differences)
+    # the recomputation itself still matches: only the delivered files fail
+    assert next(c for c in outcome.checks if c.name == "recomputed result").ok
+    # the files checked where they were moved to
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    assert not verify(files.result_json, background=tiny_background, deliverables=moved).ok
+
+
+def test_pcf_verify_reports_a_changed_pact_file(workspace, tmp_path, capsys):
+    bom, data, _, _ = workspace
+    out, result_json = tmp_path / "pf.json", tmp_path / "result.json"
+    assert run_cli(["pact", str(bom), "--lci-data", str(data), "--grid", "electricity_cn_national_2023",
+                    "--out", str(out), "--json", str(result_json)]) == 0
+    capsys.readouterr()
+    assert run_cli(["verify", str(result_json)]) == 0
+    assert "ok   delivered files" in capsys.readouterr().out
+    out.write_text(out.read_text().replace('"Active"', '"Deprecated"'))
+    assert run_cli(["verify", str(result_json)]) == 1
+    printed = capsys.readouterr().out
+    assert "FAIL delivered files" in printed and "pact_v3:" in printed and "changed" in printed
+
+
+def test_the_pdf_footer_shows_the_document_id_and_the_result_hash(tiny_background, tmp_path):
+    import uuid
+
+    from pcf.audit import DOCUMENT_NAMESPACE, check_binding, result_sha256
+    from pcf.report import write_report
+    from pcf.report.pdf import render_pdf
+
+    bom = write_json(tmp_path / "tiny.json", copy.deepcopy(BASE))
+    files = write_report(audited_footprint(bom, background=tiny_background), tmp_path / "out", workbook=False)
+    document = json.loads(files.result_json.read_text(encoding="utf-8"))
+    bound = document["data_versions"]["audit"]["binding"]
+    # the hash is the result document's own (canonical JSON without deliverables and binding), recomputable
+    stripped = copy.deepcopy(document)
+    del stripped["data_versions"]["audit"]["binding"], stripped["data_versions"]["audit"]["deliverables"]
+    canonical = json.dumps(stripped, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert bound["result_sha256"] == hashlib.sha256(canonical.encode("utf-8")).hexdigest() == result_sha256(document)
+    assert bound["document_id"] == str(uuid.uuid5(DOCUMENT_NAMESPACE, bound["result_sha256"]))
+    pdf = render_pdf(files.html.read_text(encoding="utf-8"))
+    assert len(pdf.pages) > 1
+    for page in pdf.pages:  # every page's footer (a margin box) holds both
+        text = " ".join(box.text for box in page._page_box.descendants() if hasattr(box, "text"))
+        assert f"document {bound['document_id']}" in text and f"result sha256 {bound['result_sha256']}" in text
+        assert "page " in text and f" of {len(pdf.pages)}" in text
+        margins = [b for b in page._page_box.children if getattr(b, "at_keyword", "").startswith("@bottom")
+                   and b.children]  # the footer's boxes with content side by side, not overlapping
+        spans = sorted((b.position_x, b.position_x + b.margin_width()) for b in margins)
+        assert len(spans) == 2 and spans[0][1] <= spans[1][0] + 1e-6
+    assert f"Document {bound['document_id']}; result sha256\n{bound['result_sha256']}" in files.html.read_text()
+    assert check_binding(document).ok and verify(files.result_json, background=tiny_background).ok
+    document["total_kg_co2e"] += 1  # a result.json edited after the report no longer matches its footer
+    assert not check_binding(document).ok

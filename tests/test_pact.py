@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import uuid
 
 import pytest
 from report_helpers import EXAMPLE_BOM, NO_SPEC, PACT_SPEC, run_cli, write_json
@@ -102,8 +103,9 @@ def test_example_machine_exports_a_valid_v2_footprint_per_kg(example_result):
 def test_export_numbers_are_the_hand_computed_ones(tiny_result):
     pcf = pact.to_pact_v3(tiny_result, OPTIONS)["pcf"]
     assert float(pcf["pcfExcludingBiogenicUptake"]) == pytest.approx(TOTAL, abs=1e-6)
-    assert float(pcf["pcfIncludingBiogenicUptake"]) == pytest.approx(TOTAL + WOOD_UPTAKE, abs=1e-6)
-    assert float(pcf["biogenicCO2Uptake"]) == pytest.approx(WOOD_UPTAKE, abs=1e-6)
+    # the crate's uptake is packaging, not product: neither in biogenicCO2Uptake nor in pcfIncludingBiogenicUptake
+    assert float(pcf["pcfIncludingBiogenicUptake"]) == pytest.approx(TOTAL, abs=1e-6)
+    assert pcf["biogenicCO2Uptake"] == "0"
     assert float(pcf["landUseChangeGhgEmissions"]) == pytest.approx(LUC, abs=1e-6)
     # fossil = everything except biogenic emissions and land-use change (this system has no CO2e-only factor)
     assert float(pcf["fossilGhgEmissions"]) == pytest.approx(TOTAL - WOOD_BIOGENIC - LUC, abs=1e-5)
@@ -294,3 +296,105 @@ def test_the_validator_rejects_a_date_time_that_is_not_one_without_rfc3339_valid
     errors = pact.validate(footprint, spec=PACT_SPEC)
     assert any(e.startswith("pcf.referencePeriodStart") and "date-time" in e for e in errors)
     assert any(e.startswith("created") and "date-time" in e for e in errors)
+
+
+# ------------------------------------------------------------------ id, version, precedingPfIds (issue 11, item 5)
+PAST = "f4b1225a-bd44-4c8e-861d-079e4e1dfd69"
+
+
+def test_the_id_is_a_hash_of_every_exported_field_and_option(tiny_result):
+    base = pact.to_pact_v3(tiny_result, OPTIONS)
+    again = pact.to_pact_v3(tiny_result, OPTIONS.model_copy(update={"created": dt.datetime(2030, 1, 1, tzinfo=UTC)}))
+    assert base["id"] == again["id"]  # identical exports (the time of writing is not part of the export's content)
+    assert uuid.UUID(base["id"]).version == 5
+    assert base["id"] == pact.footprint_id(base, OPTIONS)
+    changes = {"reference_period_start": dt.datetime(2023, 1, 1, tzinfo=UTC), "company_name": "Other maker",
+               "status": "Deprecated", "preceding_pf_ids": (PAST,), "comment": "x",
+               "product_ids": ("urn:example:product:1",)}
+    ids = {pact.to_pact_v3(tiny_result, OPTIONS.model_copy(update={k: v}))["id"] for k, v in changes.items()}
+    assert len(ids) == len(changes) and base["id"] not in ids
+    # any number: the same footprint with one digit changed hashes to another id
+    edited = copy.deepcopy(base)
+    edited["pcf"]["pcfExcludingBiogenicUptake"] += "1"
+    assert pact.footprint_id(edited, OPTIONS) != base["id"]
+    assert base["id"] != pact.to_pact_v2(tiny_result, OPTIONS)["id"]
+    assert pact.to_pact_v3(tiny_result, OPTIONS.model_copy(update={"pf_id": PAST}))["id"] == PAST
+
+
+def test_version_and_preceding_ids_are_offered_and_checked(tiny_result, tmp_path):
+    options = pact.ExportOptions(**{**OPTIONS.model_dump(), "preceding_pf_ids": (PAST.upper(),), "version": 3})
+    v2 = pact.to_pact_v2(tiny_result, options)
+    assert (v2["version"], v2["precedingPfIds"]) == (3, [PAST])
+    assert pact.to_pact_v2(tiny_result, OPTIONS)["version"] == 1 and "precedingPfIds" not in pact.to_pact_v2(
+        tiny_result, OPTIONS)
+    v3 = pact.to_pact_v3(tiny_result, options.model_copy(update={"version": None}))
+    assert v3["precedingPfIds"] == [PAST] and "version" not in v3
+    with pytest.raises(pact.PactError, match="v3 has no 'version'"):
+        pact.to_pact_v3(tiny_result, options)
+    for bad in ({"preceding_pf_ids": ("not-a-uuid",)}, {"preceding_pf_ids": (PAST, PAST)}, {"version": -1}):
+        with pytest.raises(ValueError):
+            pact.ExportOptions(**{**OPTIONS.model_dump(), **bad})
+    if (PACT_SPEC / "v3" / "openapi.yaml").is_file():
+        assert pact.validate(v2, spec=PACT_SPEC) == [] and pact.validate(v3, spec=PACT_SPEC) == []
+
+
+def test_pcf_pact_takes_version_preceding_id_and_status(tmp_path, capsys):
+    out = tmp_path / "pf.json"
+    assert run_cli(["pact", str(EXAMPLE_BOM), "--out", str(out), "--preceding-id", PAST, "--status", "Deprecated"]) == 0
+    footprint = json.loads(out.read_text())
+    assert footprint["precedingPfIds"] == [PAST] and footprint["status"] == "Deprecated"
+    assert run_cli(["pact", str(EXAMPLE_BOM), "--out", str(out), "--preceding-id", "123"]) == 2
+    assert "is not a UUID" in " ".join(capsys.readouterr().err.split())
+    assert run_cli(["pact", str(EXAMPLE_BOM), "--out", str(out), "--spec-version", "2", "--cpc", "4491",
+                    "--version", "2"]) == 0
+    assert json.loads(out.read_text())["version"] == 2
+
+
+# ------------------------------------------------------------------ crossSectoralStandards (issue 11, item 5)
+def test_cross_sectoral_standards_claim_only_what_the_study_meets(tiny_result, tmp_path):
+    v3, v2 = pact.to_pact_v3(tiny_result, OPTIONS), pact.to_pact_v2(tiny_result, OPTIONS)
+    assert v3["pcf"]["crossSectoralStandards"] == ["ISO14067"] and v2["pcf"]["crossSectoralStandards"] == ["ISO14067"]
+    assert v2["pcf"]["crossSectoralStandardsUsed"] == ["ISO Standard 14067"]
+    for footprint in (v3, v2):
+        assert "GHGP-Product is not claimed" in footprint["comment"]
+        assert "(the PACT Methodology) is not claimed" in footprint["comment"]
+    with pytest.raises(pact.PactError, match="GHGP-Product is claimed without a justification"):
+        pact.to_pact_v3(tiny_result, OPTIONS.model_copy(update={"cross_sectoral_standards": ("GHGP-Product",)}))
+    why = "the machine is sold to integrators whose use phase is unknown"
+    claimed = OPTIONS.model_copy(update={"ghgp_product_justification": why, "cross_sectoral_standards": ("PACT-3.0",)})
+    v3 = pact.to_pact_v3(tiny_result, claimed)
+    assert v3["pcf"]["crossSectoralStandards"] == ["ISO14067", "GHGP-Product", "PACT-3.0"]
+    assert f"justification: {why}." in v3["comment"] and "not claimed" not in v3["comment"]
+    v2 = pact.to_pact_v2(tiny_result, claimed)
+    assert v2["pcf"]["crossSectoralStandardsUsed"] == ["ISO Standard 14067", "GHG Protocol Product standard"]
+    if (PACT_SPEC / "v3" / "openapi.yaml").is_file():
+        assert pact.validate(v3, spec=PACT_SPEC) == []
+    out = tmp_path / "pf.json"
+    assert run_cli(["pact", str(EXAMPLE_BOM), "--out", str(out), "--ghgp-justification", why]) == 0
+    assert json.loads(out.read_text())["pcf"]["crossSectoralStandards"] == ["ISO14067", "GHGP-Product"]
+    assert run_cli(["pact", str(EXAMPLE_BOM), "--out", str(out), "--standard", "GHGP-Product"]) == 2
+
+
+# ------------------------------------------------------------------ product vs packaging biogenic carbon (item 5)
+def test_packaging_uptake_is_packaging_not_product_biogenic_content(tiny_background):
+    wood_part = {"kind": "component", "id": "W", "dataset": "wood", "unit": "kg", "quantity": 2}
+    result, v3, v2 = _exempted(tiny_background, items=[wood_part])
+    total = TOTAL + 2 * (0.1 + 0.2)  # 2 kg of wood in the product: fossil + biogenic CO2 emission
+    product_uptake, packaging_uptake = -2 * 1.6, WOOD_UPTAKE
+    assert result.total_kg_co2e == pytest.approx(total, abs=1e-6)
+    assert float(v3["biogenicCO2Uptake"]) == pytest.approx(product_uptake, abs=1e-6)
+    assert float(v3["pcfIncludingBiogenicUptake"]) == pytest.approx(total + product_uptake, abs=1e-6)
+    # the definitions agree: PCF incl. = PCF excl. + biogenicCO2Uptake; product C content = -uptake x 12/44
+    assert float(v3["pcfIncludingBiogenicUptake"]) == pytest.approx(
+        float(v3["pcfExcludingBiogenicUptake"]) + float(v3["biogenicCO2Uptake"]), abs=1e-5)
+    assert float(v3["biogenicCarbonContent"]) == pytest.approx(3.2 * 12.011 / 44.009, abs=1e-6)
+    assert float(v3["packagingBiogenicCarbonContent"]) == pytest.approx(16 * 12.011 / 44.009, abs=1e-6)
+    # pcf's own total with every removal keeps the packaging's uptake, and the comment says where it went
+    assert result.total_including_removals_kg_co2e == pytest.approx(total + product_uptake + packaging_uptake)
+    v3_comment = pact.to_pact_v3(result, OPTIONS)["comment"]
+    assert "The packaging's biogenic CO2 uptake (-16.000 kg CO2 per machine, 4.367 kg C: " \
+           "packagingBiogenicCarbonContent) is not uptake of the product" in v3_comment
+    mass = 16
+    assert float(v2["pcf"]["biogenicCarbonWithdrawal"]) == pytest.approx(product_uptake / mass, abs=1e-8)
+    assert float(v2["pcf"]["pCfIncludingBiogenic"]) == pytest.approx((total + product_uptake) / mass, abs=1e-8)
+    assert "4.367 kg C: no v2 field" in v2["comment"]

@@ -168,8 +168,11 @@ def test_pcf_report_writes_html_pdf_workbook_and_a_verifiable_result(tmp_path, c
     assert run_cli(["report", str(EXAMPLE_BOM), "--out", str(out), "--pdf"]) == 0
     pdf = (out / "cfp_report.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-")
-    pages = int(capsys.readouterr().out.split("pdf:")[1].split("(")[1].split()[0])
+    printed = capsys.readouterr().out
+    pages = int(printed.split("pdf:")[1].split("(")[1].split()[0])
     assert pages >= 5  # a real multi-page document, not an empty page
+    bound = json.loads((out / "result.json").read_text())["data_versions"]["audit"]["binding"]
+    assert f"document {bound['document_id']}, result sha256 {bound['result_sha256']}" in " ".join(printed.split())
     assert (out / "cfp_report.html").stat().st_size > 0 and (out / "cfp_report.xlsx").stat().st_size > 0
     assert verify(out / "result.json").ok
     assert json.loads((out / "result.json").read_text())["data_versions"]["audit"]["input"]["path"] == str(

@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..audit import record_deliverables
+from ..audit import binding, record_binding, record_deliverables
 from .content import SECTIONS, build_content
 from .excel import write_workbook
 from .html import render_html
@@ -39,6 +39,7 @@ class ReportFiles:
     result_json: Path
     pdf: Path | None = None
     pdf_pages: int = 0
+    binding: dict | None = None  # {"document_id", "result_sha256"}: shown in the report's footer
 
 
 def write_report(result, out_dir: str | Path, *, pdf: bool = False, workbook: bool = True,
@@ -54,7 +55,10 @@ def write_report(result, out_dir: str | Path, *, pdf: bool = False, workbook: bo
     out.mkdir(parents=True, exist_ok=True)
     supplements = build_supplements(comparison=comparison, energy=energy, top=comparison_top,
                                     total_kg_co2e=result.total_kg_co2e)
-    html = render_html(result, supplements=supplements, **content_options)
+    # the report's footer names the result it belongs to: document id and result hash (pcf.audit.binding)
+    document = result.to_dict()
+    bound = binding(document)
+    html = render_html(result, supplements=supplements, binding=bound, **content_options)
     names = [f"{stem}.html", "result.json", f"{stem}.xlsx", f"{stem}.pdf"]
     with tempfile.TemporaryDirectory(prefix=f".{out.name}-", dir=out.parent) as scratch:
         tmp = Path(scratch)
@@ -63,7 +67,7 @@ def write_report(result, out_dir: str | Path, *, pdf: bool = False, workbook: bo
             write_workbook(result, tmp / names[2], supplements=supplements)
         pages = write_pdf(html, tmp / names[3])[1] if pdf else 0
         # result.json last: it records the sha256 of every file written with it
-        document = record_deliverables(result.to_dict(), {
+        document = record_deliverables(record_binding(document, bound), {
             "report_html": tmp / names[0], "workbook": tmp / names[2] if workbook else None,
             "report_pdf": tmp / names[3] if pdf else None})
         (tmp / names[1]).write_text(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False),
@@ -75,4 +79,5 @@ def write_report(result, out_dir: str | Path, *, pdf: bool = False, workbook: bo
             if (tmp / name).exists():
                 os.replace(tmp / name, out / name)
     return ReportFiles(html=out / names[0], workbook=out / names[2] if workbook else None,
-                       result_json=out / names[1], pdf=out / names[3] if pdf else None, pdf_pages=pages)
+                       result_json=out / names[1], pdf=out / names[3] if pdf else None, pdf_pages=pages,
+                       binding=bound)

@@ -131,7 +131,8 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
         ["Aircraft transport (included above)", kg(result.aircraft_kg_co2e),
          pct(result.aircraft_kg_co2e / total if total else None)],
         ["Biogenic removals (reported separately)", kg(result.biogenic_removals_kg_co2e), ""],
-        ["CFP including biogenic removals (PACT pcfIncludingBiogenicUptake)",
+        ["CFP including all biogenic removals, packaging too (PACT pcfIncludingBiogenicUptake counts the "
+         "product's uptake only)",
          kg(result.total_including_removals_kg_co2e), ""],
     ], numeric=(1, 2)))
     s.bullets.append(f"Primary data share (PACT: activity data and emission factor both primary): "
