@@ -403,6 +403,12 @@ def _data_words(args) -> int:
                           found.rule, note)
         console.print(table)
         return 0
+    special = ("EXCLUDE", "AMBIGUOUS")
+    if args.dataset and args.dataset not in special and not _tables(args).has(args.dataset):
+        from .errors import DataError
+
+        raise DataError(f"unknown dataset '{args.dataset}'",
+                        expected="a key listed by `pcf data list`, EXCLUDE or AMBIGUOUS")
     rows = mapper.words(dataset=args.dataset, contains=args.grep)
     table = Table(title=f"{len(rows)} mapping words (exact: the whole text; contains: a whole word sequence "
                         "in the text, plural s/es allowed)")

@@ -15,7 +15,7 @@ import pandas as pd
 from .data.background import Background
 from .data.reference_checks import (DEFAULT_BAND, CheckedReference, checks_frame, evaluate_reference_checks,
                                     load_reference_checks, weak_datasets)
-from .data.tables import FACTORY_ELECTRICITY, lci_data_dir
+from .data.tables import lci_data_dir
 from .engine import footprint
 from .methods import get_method
 
@@ -50,10 +50,7 @@ def dataset_shares(bom_paths, background: Background) -> pd.DataFrame:
     columns = {}
     for path in bom_paths:
         result = footprint(Path(path), background=background)
-        share = result.by_dataset["kg_co2e"] / result.total_kg_co2e
-        if FACTORY_ELECTRICITY in share.index and result.grid:  # the placeholder stands for the factory grid
-            share = share.rename(index={FACTORY_ELECTRICITY: result.grid}).groupby(level=0).sum()
-        columns[Path(path).stem] = share
+        columns[Path(path).stem] = result.by_dataset["kg_co2e"] / result.total_kg_co2e
     return pd.DataFrame(columns).fillna(0.0)
 
 

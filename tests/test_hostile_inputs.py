@@ -335,3 +335,8 @@ def test_a_scenario_edit_with_an_absurd_number_is_refused(edit, tmp_path, capsys
     assert main(["compare", str(bom), "--scenarios", str(scenarios)]) == 2
     err = capsys.readouterr().err
     assert str(scenarios) in err and "row 3" in err and ("largest magnitude" in err or "not finite" in err)
+
+
+def test_pcf_data_words_with_an_unknown_dataset_is_an_error(capsys):
+    assert main(["data", "words", "--dataset", "nosuch"]) == 2
+    assert "unknown dataset 'nosuch'" in capsys.readouterr().err
