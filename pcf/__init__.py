@@ -3,11 +3,19 @@
     >>> import pcf
     >>> result = pcf.footprint("bill_of_materials/formation_grading_machine.yaml")
     >>> result.total_kg_co2e
+
+`import pcf` is cheap: `footprint` (and the Brightway stack behind it) is imported on first use.
 """
 
-__version__ = "0.1.0"
-
-from .engine import footprint  # noqa: E402
-from .errors import PcfError  # noqa: E402
+from ._version import __version__
+from .errors import PcfError
 
 __all__ = ["footprint", "PcfError", "__version__"]
+
+
+def __getattr__(name: str):
+    if name == "footprint":
+        from .engine import footprint
+
+        return footprint
+    raise AttributeError(f"module 'pcf' has no attribute '{name}'")

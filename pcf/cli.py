@@ -7,24 +7,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import __version__
+from ._version import __version__
 from .cli_compare import register as register_compare
 from .cli_energy import register as register_energy
-from .cli_options import BOM_HELP, OneLineParser, positive_int
+from .cli_options import (BOM_HELP, OneLineParser, add_engine_options, add_grid_option, add_intake_options,
+                          add_pack_option, console, err_console, intake_kwargs, positive_int)
+from .cli_options import progress as _progress
 from .cli_report import add_save_options, audited_from_args, save_from_args
 from .cli_report import register as register_report
 from .errors import PcfError
-
-# tables are wide: when output goes to a file or pipe, do not squeeze them into 80 columns
-console = Console(width=None if sys.stdout.isatty() else 140)
-err_console = Console(stderr=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,24 +50,18 @@ def _parser() -> argparse.ArgumentParser:
     fp = sub.add_parser("footprint", help="cradle-to-gate footprint of one machine from its BOM")
     fp.add_argument("bom", help=BOM_HELP)
     fp.add_argument("--json", dest="json_out", metavar="OUT", help="write the result document to OUT")
-    fp.add_argument("--grid", metavar="KEY", help="electricity dataset supplying the maker's own factory (overrides the BOM); "
-                    "suppliers and background datasets keep their own grids")
-    fp.add_argument("--method", default="AR6", help="GWP set: AR6 (default) or AR5")
-    fp.add_argument("--solver", default="structured", choices=["structured", "brightway"],
-                    help="structured (default, exact and fast) or the plain Brightway unit-process solve")
+    add_engine_options(fp)
     fp.add_argument("--top", type=positive_int, default=10, help="rows of the hotspot tables (default 10)")
-    fp.add_argument("--with-pack", action="append", default=[], metavar="PACK",
-                    help="also load an optional lci_data pack (e.g. open_ceda); repeatable")
-    _intake_options(fp)
+    add_intake_options(fp)
     add_save_options(fp)
     fp.set_defaults(handler=_footprint)
 
     mp = sub.add_parser("map", help="show how every BOM line was read and mapped (the intake and cut-off report)")
     mp.add_argument("bom", help=BOM_HELP)
     mp.add_argument("--out", help="write the full intake table to this CSV file")
-    mp.add_argument("--with-pack", action="append", default=[], metavar="PACK")
-    mp.add_argument("--grid", metavar="KEY")
-    _intake_options(mp)
+    add_pack_option(mp)
+    add_grid_option(mp)
+    add_intake_options(mp)
     mp.set_defaults(handler=_map)
 
     register_report(sub)
@@ -84,8 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     sc.set_defaults(handler=_schema)
 
     data = sub.add_parser("data", help="browse the background datasets and their provenance")
-    data.add_argument("--with-pack", action="append", default=[], metavar="PACK",
-                      help="also load an optional lci_data pack (e.g. open_ceda); repeatable")
+    add_pack_option(data)
     dsub = data.add_subparsers(dest="data_command")
     dl = dsub.add_parser("list", help="list datasets")
     dl.add_argument("--category", help="only this category (material, electricity, transport, ...)")
@@ -122,54 +110,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _intake_options(parser) -> None:
-    parser.add_argument("--mapping", metavar="FILE", help="your material mapping table (wins over the shipped one)")
-    parser.add_argument("--aliases", metavar="FILE", help="your column aliases for spreadsheet BOMs (YAML)")
-    parser.add_argument("--encoding", help="text encoding of a CSV BOM (detected when not given)")
-    parser.add_argument("--cutoff-mass", type=float, default=0.01, metavar="SHARE",
-                        help="cut-off: max mass share of one left-out line (default 0.01)")
-    parser.add_argument("--cutoff-emissions", type=float, default=0.01, metavar="SHARE",
-                        help="cut-off: max estimated emission share of one left-out line (default 0.01)")
-    parser.add_argument("--cutoff-total", type=float, default=0.05, metavar="SHARE",
-                        help="cut-off: max estimated emission share of all left-out lines (default 0.05)")
-    parser.add_argument("--strict", action="store_true",
-                        help="fail on ambiguous lines and when left-out lines break the cut-off criteria")
-    parser.add_argument("--allow-gaps", action="store_true",
-                        help="accept a result that leaves out > 5 %% of the mass or emissions, or misses the declared "
-                             "mass by > 10 %% (refused by default)")
-    parser.add_argument("--allow-net-credit", action="store_true",
-                        help="accept energy credits larger than the energy used, or a negative total")
-
-
-def _intake_kwargs(args) -> dict:
-    from .coverage import CutoffCriteria
-
-    try:
-        cutoff = CutoffCriteria(mass_share=args.cutoff_mass, emission_share=args.cutoff_emissions,
-                                total_share=args.cutoff_total)
-    except ValueError as exc:
-        from .errors import PcfError as _E
-
-        raise _E(f"invalid cut-off criteria: {exc.errors()[0]['msg']}", expected="shares between 0 and 1") from None
-    return {"mapping": args.mapping, "aliases": args.aliases, "encoding": args.encoding, "cutoff": cutoff,
-            "strict": args.strict, "allow_gaps": args.allow_gaps, "allow_net_credit": args.allow_net_credit}
-
-
-@contextmanager
-def _progress():
-    """A spinner with the current step on stderr (nothing when stderr is not a terminal)."""
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=err_console, transient=True) as progress:
-        task = progress.add_task("starting", total=None)
-        yield lambda message: progress.update(task, description=message)
-
-
 def _footprint(args) -> int:
     from .data.background import default_background
 
     with _progress() as step:
         background = default_background(tuple(args.with_pack)) if args.with_pack else None
-        result = audited_from_args(args, progress=step, background=background, **_intake_kwargs(args))
+        result = audited_from_args(args, progress=step, background=background, **intake_kwargs(args))
     print_summary(result, top=args.top)
     if args.json_out:
         path = result.write_json(args.json_out)
@@ -320,7 +266,7 @@ def _map(args) -> int:
 
     with _progress() as step:
         result = footprint(args.bom, grid=args.grid, progress=step,
-                           background=default_background(tuple(args.with_pack)), **_intake_kwargs(args))
+                           background=default_background(tuple(args.with_pack)), **intake_kwargs(args))
     intake = result.intake
     table = Table(title=f"How {len(intake)} BOM lines were read and mapped")
     for col in ("line", "row", "kind", "given", "dataset", "method", "conf.", "status", "kg / machine"):

@@ -11,16 +11,11 @@ from pathlib import Path
 
 from rich.table import Table
 
-from .cli_options import BOM_HELP, positive_int
+from .cli_options import BOM_HELP, add_engine_options, console, positive_int
+from .cli_options import progress as _progress
 from .compare.tables import _arrow
-from .errors import PcfError
+from .labels import STAGE_SHORT_LABELS
 
-STAGE_LABELS = {
-    "raw_material_acquisition": "raw materials",
-    "production": "production",
-    "packaging": "packaging",
-    "upstream_transport": "inbound transport",
-}
 
 
 def register(subparsers) -> None:
@@ -33,13 +28,10 @@ def register(subparsers) -> None:
     cp.add_argument("--markdown", metavar="MD", help="write the comparison as a report section (markdown)")
     cp.add_argument("--reference", metavar="NAME",
                     help="variant the deltas are taken against (default: the file's `reference`, else the base)")
-    cp.add_argument("--grid", metavar="KEY", help="electricity dataset supplying the factory (overrides the BOM)")
-    cp.add_argument("--method", default="AR6", help="GWP set: AR6 (default) or AR5")
+    add_engine_options(cp, solver=False)
     cp.add_argument("--top", type=positive_int, default=8, help="rows of the module and changed-lines tables (default 8)")
     cp.add_argument("--verify", action="store_true",
                     help="also rebuild every variant in full and check both paths agree")
-    cp.add_argument("--with-pack", action="append", default=[], metavar="PACK",
-                    help="also load an optional lci_data pack (e.g. open_ceda); repeatable")
     cp.set_defaults(handler=run)
 
 
@@ -52,7 +44,6 @@ def load_system(path: str, background):
 
 
 def run(args) -> int:
-    from .cli import _progress, console
     from .compare import compare, load_scenarios
     from .data.background import default_background
 
@@ -77,7 +68,9 @@ def run(args) -> int:
         path.write_text(comparison.to_markdown(top=args.top), encoding="utf-8")
         console.print(f"report section written to [bold]{path}[/]")
     if args.chart:
-        path = write_chart(comparison, args.chart)
+        from .report.charts import write_comparison_chart
+
+        path = write_comparison_chart(comparison, args.chart)
         console.print(f"chart written to [bold]{path}[/]")
     return 0
 
@@ -118,7 +111,7 @@ def print_comparison(comparison, console, *, top: int = 8) -> None:
         for key, row in frame.iterrows():
             cells = [f"{row[(ref, 'kg_co2e')]:,.1f}"]
             cells += [_cell(row[(n, "kg_co2e")], row[(n, "delta_kg_co2e")], row[(n, "delta_pct")]) for n in names]
-            table.add_row(STAGE_LABELS.get(str(key), str(key)), *cells)
+            table.add_row(STAGE_SHORT_LABELS.get(str(key), str(key)), *cells)
         console.print(table)
     changes = comparison.top_changes(top)
     if len(changes):
@@ -135,67 +128,3 @@ def print_comparison(comparison, console, *, top: int = 8) -> None:
     console.print(f"base compiled in {seconds.get('compile_base', 0):.2f} s; {len(comparison.variants)} variant(s) "
                   f"evaluated in {seconds.get('variants', 0):.3f} s"
                   + (f"; full rebuilds agree (checked in {seconds['verify']:.2f} s)" if "verify" in seconds else ""))
-
-
-def _stacked(ax, frame, names, colours) -> tuple[list[float], list[float]]:
-    """Horizontal bars of `frame` (rows: stages, columns: names), positives stacked right, negatives left."""
-    right = [0.0] * len(names)
-    left = [0.0] * len(names)
-    for k, stage in enumerate(frame.index):
-        values = [float(frame.at[stage, n]) for n in names]
-        starts = [r if v >= 0 else lo for v, r, lo in zip(values, right, left)]
-        ax.barh(range(len(names)), values, left=starts, color=colours[k % len(colours)],
-                label=STAGE_LABELS.get(str(stage), str(stage)))
-        right = [r + max(v, 0.0) for v, r in zip(values, right)]
-        left = [lo + min(v, 0.0) for v, lo in zip(values, left)]
-    return right, left
-
-
-def write_chart(comparison, path: str | Path) -> Path:
-    """Two panels: every result's kg CO2e by stage, and its delta by stage against the reference."""
-    try:
-        from ._brightway import matplotlib_config_dir
-
-        matplotlib_config_dir()
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise PcfError("--chart needs matplotlib", expected="`pip install matplotlib` in pcf's environment") from None
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    stages = comparison.breakdown("stage")
-    deltas = stages.sub(stages[comparison.reference], axis=0)
-    totals = comparison.totals()
-    names = list(stages.columns)
-    colours = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860"]
-    fig, (ax, dx) = plt.subplots(1, 2, figsize=(12, 1.6 + 0.5 * len(names)), sharey=True,
-                                 gridspec_kw={"width_ratios": [3, 2]})
-    right, _ = _stacked(ax, stages, names, colours)
-    for i, name in enumerate(names):
-        ax.text(right[i], i, f"  {totals.at[name, 'total_kg_co2e']:,.0f}", va="center", fontsize=8)
-    ax.set_xlim(0, max(right) * 1.15)
-    ax.set_yticks(range(len(names)), labels=[n if len(n) <= 44 else n[:41] + "..." for n in names], fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlabel("kg CO2e per machine (cradle to gate)")
-    ax.set_title("footprint by stage", fontsize=9)
-    d_right, d_left = _stacked(dx, deltas, names, colours)
-    for i, name in enumerate(names):
-        if name != comparison.reference:
-            row = totals.loc[name]
-            x = d_right[i] if row["delta_kg_co2e"] >= 0 else d_left[i]
-            dx.text(x, i, f" {row['delta_kg_co2e']:+,.0f} ({_pct(row['delta_pct'])}) ",
-                    va="center", ha="left" if row["delta_kg_co2e"] >= 0 else "right", fontsize=8)
-    span = max(max(d_right), -min(d_left), 1e-9)
-    dx.set_xlim(-span * 1.6, span * 1.6)
-    dx.axvline(0.0, color="black", linewidth=0.8)
-    dx.set_xlabel(f"kg CO2e against {comparison.reference}")
-    dx.set_title("delta by stage", fontsize=9)
-    handles, labels = ax.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
-    fig.suptitle(comparison.name or "design comparison", fontsize=10)
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path

@@ -6,7 +6,7 @@ Wiring (pcf/cli.py):
     register(sub)                        # in _parser(), after the other sub-commands
     add_save_options(fp)                 # on the `footprint` sub-parser
     # in _footprint(): compute with the audit trail and save when asked
-    result = audited_from_args(args, progress=step, background=background, **_intake_kwargs(args))
+    result = audited_from_args(args, progress=step, background=background, **intake_kwargs(args))
     ...
     save_from_args(args, result)         # after print_summary / --json
 
@@ -19,42 +19,23 @@ import datetime as _dt
 import json
 from pathlib import Path
 
-from .cli_options import BOM_HELP, positive_int
+from .cli_options import BOM_HELP, add_engine_options, add_intake_options, console, intake_kwargs, positive_int
+from .cli_options import progress as _progress
 from .errors import PcfError
 
 ENGINE_ARGS = ("grid", "method", "solver", "mapping", "aliases", "strict")
 
 
-def _console():
-    from .cli import console
-
-    return console
-
-
 def _add_engine_options(parser) -> None:
     parser.add_argument("bom", help=BOM_HELP)
-    parser.add_argument("--grid", metavar="KEY", help="electricity dataset supplying the factory (overrides the BOM)")
-    parser.add_argument("--method", default="AR6", help="GWP set: AR6 (default) or AR5")
-    parser.add_argument("--solver", default="structured", choices=["structured", "brightway"])
-    parser.add_argument("--with-pack", action="append", default=[], metavar="PACK",
-                        help="also load an optional lci_data pack (e.g. open_ceda); repeatable")
-    parser.add_argument("--lci-data", metavar="DIR", help="lci_data folder (default: $PCF_LCI_DATA or the shipped one)")
-    from . import cli
-
-    if hasattr(cli, "_intake_options"):  # --mapping, --aliases, --encoding, --cutoff-*, --strict
-        cli._intake_options(parser)
-
-
-def _intake_kwargs(args) -> dict:
-    from . import cli
-
-    return cli._intake_kwargs(args) if hasattr(cli, "_intake_kwargs") and hasattr(args, "cutoff_mass") else {}
+    add_engine_options(parser, lci_data=True)
+    add_intake_options(parser)
 
 
 def audited_from_args(args, *, progress=None, background=None, **engine_options):
     """Compute the footprint of `args.bom` with the options on `args`, recording the audit trail.
 
-    engine_options: further keyword options of `pcf.engine.footprint` (e.g. `**_intake_kwargs(args)` of pcf.cli);
+    engine_options: further keyword options of `pcf.engine.footprint` (e.g. `**intake_kwargs(args)` of pcf.cli);
     options left at None or False are not passed (and so not recorded).
     """
     from .audit import _engine_parameters, audited_footprint
@@ -72,12 +53,6 @@ def audited_from_args(args, *, progress=None, background=None, **engine_options)
         background = None  # the default background: let the audit load it from files so they are hashed
     return audited_footprint(args.bom, lci_data=getattr(args, "lci_data", None), packs=packs,
                              background=background, progress=progress, **options)
-
-
-def _progress():
-    from .cli import _progress as progress
-
-    return progress()
 
 
 # ----------------------------------------------------------------------------------------------- footprint --save
@@ -98,7 +73,7 @@ def save_from_args(args, result) -> int | None:
 
     store = ResultStore(getattr(args, "store", None))
     result_id = store.save(result, label=getattr(args, "label", None))
-    _console().print(f"saved as result [bold]{result_id}[/] in {store.path}")
+    console.print(f"saved as result [bold]{result_id}[/] in {store.path}")
     return result_id
 
 
@@ -179,7 +154,7 @@ def _comparison_from_args(args, scenarios, background):
     from .compare import compare
     from .engine import prepare
 
-    intake = {k: v for k, v in _intake_kwargs(args).items() if k in ("mapping", "aliases", "encoding")}
+    intake = {k: v for k, v in intake_kwargs(args).items() if k in ("mapping", "aliases", "encoding")}
     system, _intake, background, _notes = prepare(args.bom, background, **intake)
     return compare(system, scenarios, background=background, method=args.method, grid=args.grid)
 
@@ -200,7 +175,7 @@ def _report(args) -> int:
 
             step("reading the energy configuration")
             energy_config = read_config(args.energy)
-        result = audited_from_args(args, progress=step, **_intake_kwargs(args))
+        result = audited_from_args(args, progress=step, **intake_kwargs(args))
         comparison = energy = None
         if scenarios is not None or energy_config is not None:
             background = _background_from_args(args)
@@ -215,7 +190,6 @@ def _report(args) -> int:
         step("writing the report")
         files = write_report(result, args.out, pdf=args.pdf, workbook=not args.no_workbook, top=args.top,
                              review=args.review, comparison=comparison, energy=energy)
-    console = _console()
     console.print(f"total {result.total_kg_co2e:,.1f} kg CO2e per machine")
     for label, path in (("report", files.html), ("workbook", files.workbook), ("result", files.result_json)):
         if path:
@@ -253,9 +227,8 @@ def _pact(args) -> int:
     except ValidationError as exc:
         raise PactError("; ".join(e["msg"] for e in exc.errors())) from None
     with _progress() as step:
-        result = audited_from_args(args, progress=step, **_intake_kwargs(args))
+        result = audited_from_args(args, progress=step, **intake_kwargs(args))
     footprint = to_pact_v3(result, options) if args.spec_version == "3" else to_pact_v2(result, options)
-    console = _console()
     try:
         errors = validate(footprint, major=args.spec_version)
     except PactSchemaUnavailable as exc:
@@ -288,7 +261,7 @@ def _verify(args) -> int:
     with _progress() as step:
         step("recomputing from the recorded inputs")
         outcome = verify(args.result, bom=args.bom, lci_data=args.lci_data, deliverables=args.deliverables)
-    _console().print(outcome.describe(), highlight=False, markup=False)
+    console.print(outcome.describe(), highlight=False, markup=False)
     return 0 if outcome.ok else 1
 
 
@@ -298,7 +271,6 @@ def _history(args) -> int:
     from .store import ResultStore
 
     store = ResultStore(args.store, create=False)
-    console = _console()
     if args.id is None:
         rows = store.list(machine=args.machine, limit=args.limit)
         table = Table(title=f"{len(rows)} saved result(s) in {store.path}")

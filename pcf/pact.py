@@ -28,7 +28,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from . import __version__
+from ._version import __version__
 from .errors import PcfError
 from .results import gwp_disclosure
 

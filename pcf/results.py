@@ -22,7 +22,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.linalg import spsolve_triangular
 
-from . import __version__
+from ._version import __version__
 from .data.background import Background
 from .data.tables import FACTORY_ELECTRICITY
 from .errors import SolveError

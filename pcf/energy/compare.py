@@ -66,12 +66,6 @@ class EnergyComparison:
     def with_embodied_details(self, details: Mapping[str, dict]) -> EnergyComparison:
         return replace(self, embodied_details=dict(details))
 
-    def to_dict(self) -> dict:
-        """The result document (JSON-ready); units are in the key names."""
-        from .render import comparison_document
-
-        return comparison_document(self)
-
 
 def compare(config: ComparisonConfig, embodied_kg_co2e: Mapping[str, float]) -> EnergyComparison:
     """Compare the baseline and candidate of `config`; `embodied_kg_co2e` maps each to kg CO2e per machine."""

@@ -1,4 +1,4 @@
-"""Charts of a Result as PNG bytes (matplotlib, Agg backend: no display, no network).
+"""Charts of a Result (and of a design comparison) as PNG bytes (matplotlib, Agg backend: no display, no network).
 
 Each function takes a Result and returns the image; the HTML report embeds them as data URIs.
 """
@@ -6,8 +6,11 @@ Each function takes a Result and returns the image; the HTML report embeds them 
 from __future__ import annotations
 
 import io
+import math
+from pathlib import Path
 
 from .._brightway import matplotlib_config_dir
+from ..labels import STAGE_LABELS, STAGE_SHORT_LABELS
 
 matplotlib_config_dir()
 import matplotlib  # noqa: E402
@@ -16,12 +19,6 @@ matplotlib.use("Agg")  # headless: the report is made on servers and in CI
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import FancyBboxPatch, Rectangle  # noqa: E402
 
-STAGE_LABELS = {
-    "raw_material_acquisition": "Raw material acquisition",
-    "production": "Production (maker's factory)",
-    "packaging": "Packaging",
-    "upstream_transport": "Upstream transport",
-}
 PALETTE = ("#1b6ca8", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
            "#bab0ac")
 DPI = 150
@@ -205,3 +202,69 @@ def ghg_split(result) -> bytes:
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title("Fossil, biogenic and land-use change split", fontsize=10)
     return _png(fig)
+
+
+def _stacked(ax, frame, names, colours) -> tuple[list[float], list[float]]:
+    """Horizontal bars of `frame` (rows: stages, columns: names), positives stacked right, negatives left."""
+    right = [0.0] * len(names)
+    left = [0.0] * len(names)
+    for k, stage in enumerate(frame.index):
+        values = [float(frame.at[stage, n]) for n in names]
+        starts = [r if v >= 0 else lo for v, r, lo in zip(values, right, left)]
+        ax.barh(range(len(names)), values, left=starts, color=colours[k % len(colours)],
+                label=STAGE_SHORT_LABELS.get(str(stage), str(stage)))
+        right = [r + max(v, 0.0) for v, r in zip(values, right)]
+        left = [lo + min(v, 0.0) for v, lo in zip(values, left)]
+    return right, left
+
+
+def comparison_chart(comparison) -> bytes:
+    """A design comparison in two panels: every variant's kg CO2e by stage, and its delta by stage against the
+    reference (PNG, 120 dpi)."""
+    stages = comparison.breakdown("stage")
+    deltas = stages.sub(stages[comparison.reference], axis=0)
+    totals = comparison.totals()
+    names = list(stages.columns)
+    colours = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860"]
+    fig, (ax, dx) = plt.subplots(1, 2, figsize=(12, 1.6 + 0.5 * len(names)), sharey=True,
+                                 gridspec_kw={"width_ratios": [3, 2]})
+    right, _ = _stacked(ax, stages, names, colours)
+    for i, name in enumerate(names):
+        ax.text(right[i], i, f"  {totals.at[name, 'total_kg_co2e']:,.0f}", va="center", fontsize=8)
+    ax.set_xlim(0, max(right) * 1.15)
+    ax.set_yticks(range(len(names)), labels=[n if len(n) <= 44 else n[:41] + "..." for n in names], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("kg CO2e per machine (cradle to gate)")
+    ax.set_title("footprint by stage", fontsize=9)
+    d_right, d_left = _stacked(dx, deltas, names, colours)
+    for i, name in enumerate(names):
+        if name != comparison.reference:
+            row = totals.loc[name]
+            x = d_right[i] if row["delta_kg_co2e"] >= 0 else d_left[i]
+            dx.text(x, i, f" {row['delta_kg_co2e']:+,.0f} ({_signed_pct(row['delta_pct'])}) ",
+                    va="center", ha="left" if row["delta_kg_co2e"] >= 0 else "right", fontsize=8)
+    span = max(max(d_right), -min(d_left), 1e-9)
+    dx.set_xlim(-span * 1.6, span * 1.6)
+    dx.axvline(0.0, color="black", linewidth=0.8)
+    dx.set_xlabel(f"kg CO2e against {comparison.reference}")
+    dx.set_title("delta by stage", fontsize=9)
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
+    fig.suptitle(comparison.name or "design comparison", fontsize=10)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=120)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def write_comparison_chart(comparison, path: str | Path) -> Path:
+    """Write `comparison_chart` to `path` (folders created); returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(comparison_chart(comparison))
+    return path
+
+
+def _signed_pct(value: float) -> str:
+    return "-" if value is None or not math.isfinite(value) else f"{value:+.1f} %"

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..results import electricity_by_stage, gwp_disclosure
-from .charts import STAGE_LABELS, hotspot_lines
+from ..labels import STAGE_LABELS
+from .charts import hotspot_lines
 
 # (id, title) of every section, in order; the HTML report has one <section id=...> per entry
 SECTIONS = (
@@ -469,7 +470,7 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
     created = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return ReportContent(
         title=f"Carbon footprint study report: {name}",
-        subtitle=f"Partial CFP (cradle to gate) according to ISO 14067:2018 - declared unit: one machine"
+        subtitle="Partial CFP (cradle to gate) according to ISO 14067:2018 - declared unit: one machine"
                  + (f" - reference year {year}" if year else ""),
         created=created,
         sections=[sections[sid] for sid, _ in SECTIONS] + list(extra_sections),

@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..results import electricity_by_stage
-from .charts import STAGE_LABELS
+from ..labels import STAGE_LABELS
 from .content import SECTIONS
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")

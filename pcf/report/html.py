@@ -106,7 +106,7 @@ def render_html(result, *, content: ReportContent | None = None, images: dict[st
     sections with their own chart images. binding: {"document_id", "result_sha256"} (pcf.audit.binding), shown in
     the footer of every PDF page and at the end of the HTML.
     """
-    from .. import __version__
+    from .._version import __version__
 
     content = content or build_content(result, extra_sections=[s.section for s in supplements], **content_options)
     if not images:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
-from .charts import STAGE_LABELS
+from ..labels import STAGE_LABELS
+from .charts import comparison_chart
 from .content import Section, Table
 
 # relative difference between the comparison's base and the report's CFP above which the section says so
@@ -43,10 +43,7 @@ def design_comparison(comparison, *, top: int = 8, total_kg_co2e: float | None =
 
     total_kg_co2e: the report's CFP; when the comparison's base differs from it, the section says so.
     """
-    from ..cli_compare import write_chart  # the comparator's chart; it writes a file
-
-    with tempfile.TemporaryDirectory(prefix="pcf-report-") as folder:
-        image = write_chart(comparison, Path(folder) / "comparison.png").read_bytes()
+    image = comparison_chart(comparison)
     caption = f"Variants by life-cycle stage and their deltas against {comparison.reference}"
     data = comparison.report_section_data(top=top, labels=STAGE_LABELS, charts={caption: "design_comparison"})
     base = comparison.base.total_kg_co2e
