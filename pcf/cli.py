@@ -300,9 +300,15 @@ def _tables(args=None):
     return default_background(tuple(getattr(args, "with_pack", ()) or ()))
 
 
+def _lci_tables(args):
+    """The lci_data tables (shipped, with `--with-pack`), validated but not compiled: enough to list datasets."""
+    from .data.tables import load_lci_tables
+
+    return load_lci_tables(optional_packs=tuple(sorted(getattr(args, "with_pack", ()) or ())))
+
+
 def _data_list(args) -> int:
-    bg = _tables(args)
-    frame = bg.tables.datasets
+    frame = _lci_tables(args).datasets
     if args.category:
         frame = frame[frame["category"] == args.category]
     if args.pack:
@@ -369,8 +375,7 @@ def _data_words(args) -> int:
 
 
 def _data_search(args) -> int:
-    bg = _tables(args)
-    frame = bg.tables.datasets
+    frame = _lci_tables(args).datasets
     text = args.text.lower()
     mask = (frame["key"].str.lower().str.contains(text, regex=False)
             | frame["name"].str.lower().str.contains(text, regex=False)

@@ -13,7 +13,6 @@ from rich.table import Table
 
 from .cli_options import BOM_HELP, add_engine_options, console, positive_int
 from .cli_options import progress as _progress
-from .compare.tables import _arrow
 from .labels import STAGE_SHORT_LABELS
 
 
@@ -113,6 +112,8 @@ def print_comparison(comparison, console, *, top: int = 8) -> None:
             cells += [_cell(row[(n, "kg_co2e")], row[(n, "delta_kg_co2e")], row[(n, "delta_pct")]) for n in names]
             table.add_row(STAGE_SHORT_LABELS.get(str(key), str(key)), *cells)
         console.print(table)
+    from .compare.tables import _arrow
+
     changes = comparison.top_changes(top)
     if len(changes):
         table = Table(title=f"Lines that changed most (top {top} per variant)")

@@ -4,6 +4,9 @@ command modules imported plainly (an ImportError is not swallowed). Each user er
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -77,3 +80,27 @@ def test_command_modules_are_imported_without_swallowing_import_errors():
     assert not swallowed
     commands = pcf.cli._parser()._subparsers._group_actions[0].choices
     assert {"footprint", "map", "report", "compare", "energy", "data"} <= set(commands)
+
+
+def _modules_loaded_by(argv: list[str]) -> set[str]:
+    """The modules a fresh interpreter has loaded after running `pcf ARGV` (stdout discarded)."""
+    code = ("import contextlib, io, sys\nfrom pcf.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    try:\n        main(sys.argv[1:])\n    except SystemExit:\n        pass\n"
+            "sys.stderr.write('\\n'.join(sorted(sys.modules)))\n")
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    done = subprocess.run([sys.executable, "-c", code, *argv], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    return set(done.stderr.split())
+
+
+def test_help_loads_neither_brightway_nor_the_numeric_stack():
+    loaded = _modules_loaded_by(["--help"])
+    assert "pcf.cli" in loaded
+    assert not loaded & {"bw2calc", "bw2data", "bw_processing", "scipy", "pandas", "numpy", "networkx", "pcf.engine"}
+
+
+def test_data_list_reads_the_tables_without_loading_brightway():
+    loaded = _modules_loaded_by(["data", "list"])
+    assert "pcf.data.tables" in loaded and "pandas" in loaded
+    assert not loaded & {"bw2calc", "bw2data", "bw_processing", "pcf.data.background"}
