@@ -35,7 +35,7 @@ def small_config(**overrides) -> dict:
         "grid": {"name": "flat", "basis": "location", "first_year_kg_co2e_per_kWh": 0.5,
                  "electricity_price_per_kWh": 0.1, "currency": "EUR"},
         "line": {"machines": 1},
-        "baseline": _design("resistive", {"route": "resistive"}),
+        "baseline": {**_design("resistive", {"route": "resistive"}), "why": "the machine it replaces"},
         "candidate": _design("feedback", {"route": "feedback", "path_efficiency": 0.9, "reuse_share": 0.5}),
     }
     for path, value in overrides.items():
@@ -153,9 +153,12 @@ def test_shared_equipment_adds_to_the_line_and_cancels_in_the_savings():
     shared = [{"name": "crane", "power_kW": 10.0, "duty": 0.25, "embodied_kg_co2e": 500.0}]
     result = run(small_config(**{"line.machines": 4, "line.shared_equipment": shared}))
     base = result.baseline
-    assert base.line.annual_kWh == pytest.approx(4 * base.machine.annual_kWh + 10.0 * 1000 * 0.25)
+    # 10 kW x 1000 h x 0.25 = 2500 kWh, indoors: + its heat removed by the HVAC, 2500 x 1.0 / COP 2 = 1250
+    assert base.line.annual_kWh == pytest.approx(4 * base.machine.annual_kWh + 2500 + 1250)
     assert base.line.embodied_kg_co2e == pytest.approx(4 * 1000 + 500)
     assert result.line_savings.annual_kWh == pytest.approx(4 * result.machine_savings.annual_kWh)
+    outdoor = run(small_config(**{"line.machines": 4, "line.shared_equipment": [{**shared[0], "indoor": False}]}))
+    assert outdoor.baseline.line.annual_kWh == pytest.approx(4 * base.machine.annual_kWh + 2500)
 
 
 @pytest.mark.parametrize("path_efficiency", [0.5, 0.9, 1.0])

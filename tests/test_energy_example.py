@@ -1,4 +1,5 @@
-"""The shipped example: FG-256C (conventional) vs FG-256P (energy feedback), one machine and a line of 50.
+"""The shipped example: FG-256P (energy feedback, DC bus) against a current machine with AC-side recovery (the
+main baseline), the legacy FG-256C and another DC-bus machine beside it; one machine and a line of 50.
 
 The two embodied footprints come from the engine once per module (`details`); everything else reuses them.
 """
@@ -48,7 +49,11 @@ def test_embodied_footprints_come_from_the_engine(details):
     feedback = pcf.footprint(read_bom(ROOT / "bill_of_materials" / "formation_grading_machine.yaml"))
     assert details["candidate"]["kg_co2e"] == pytest.approx(feedback.total_kg_co2e, rel=1e-12)
     assert details["candidate"]["bom"].endswith("formation_grading_machine.yaml")
-    assert details["baseline"]["bom"].endswith("formation_grading_machine_conventional.yaml")
+    assert details["legacy"]["bom"].endswith("formation_grading_machine_conventional.yaml")
+    # no BOM of an AC-side recovery machine: the FG-256P BOM stands in, and the result says so
+    assert details["baseline"]["bom"] == details["candidate"]["bom"]
+    assert details["baseline"]["kg_co2e"] == details["candidate"]["kg_co2e"]
+    assert "proxy" in details["baseline"]["bom_note"]
     for value in details.values():
         assert sum(value["by_stage_kg_co2e"].values()) == pytest.approx(value["kg_co2e"])
 
@@ -87,7 +92,8 @@ def test_example_energy_balance_closes_and_the_feedback_design_saves(line_result
 
 
 def test_example_line_is_fifty_machines_plus_shared_equipment(line_result, line_config):
-    shared_kWh = sum(e.power_kW * e.duty for e in line_config.line.shared_equipment) * 7000
+    # 22 kW x 0.35 + 1.5 kW x 1.0 = 9.2 kW mean x 7000 h, indoors: + heat x 1.0 / COP 3
+    shared_kWh = (22 * 0.35 + 1.5 * 1.0) * 7000 * (1 + 1.0 / 3.0)
     for key in ("baseline", "candidate"):
         outcome = line_result.design(key)
         assert outcome.line.annual_kWh == pytest.approx(50 * outcome.machine.annual_kWh + shared_kWh)
@@ -112,6 +118,7 @@ def test_outputs_json_charts_and_report(line_result, line_config, embodied, tmp_
     written = write_outputs(result, tmp_path)
     for key in ("cumulative_machine", "cumulative_line", "tornado"):
         assert written[key].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert written["workbook"].read_bytes()[:2] == b"PK"
     document = json.loads(written["json"].read_text())
     assert set(document["savings"]) == {"machine", "line"}
     line = document["designs"]["baseline"]["line"]
@@ -131,7 +138,8 @@ def test_cli_energy_compare(monkeypatch, details, tmp_path, capsys):
                               "--out", str(tmp_path / "out")])
     assert args.handler(args) == 0
     out = capsys.readouterr().out
-    assert "One machine: baseline vs candidate" in out and "Sensitivity" in out
+    assert "One machine: Current machine, AC-side energy recovery" in out and "Sensitivity" in out
+    assert "Why this baseline" in out and "legacy" in out
     assert json.loads((tmp_path / "r.json").read_text())["inputs"]["line"]["machines"] == 1
     assert (tmp_path / "out" / "cumulative_emissions_machine.png").exists()
     assert not (tmp_path / "out" / "cumulative_emissions_line.png").exists()  # one machine: no line chart
@@ -142,5 +150,9 @@ def test_report_section_data(line_result):
 
     section = report_section_data(line_result, charts={"tornado": "tornado.png"})
     assert section["id"] == "use-phase-energy"
-    assert [t["columns"] for t in section["tables"]][:2] == [["", "baseline", "candidate", "saving"]] * 2
+    captions = [t["caption"] for t in section["tables"]]
+    assert captions[0].startswith("The candidate against each baseline")
+    summaries = [t for t in section["tables"] if t["columns"] == ["", "baseline", "candidate", "saving"]]
+    assert len(summaries) == 2  # one machine and the line
     assert any("Line of 50 machines" in p for p in section["paragraphs"])
+    assert any("Why this baseline" in p for p in section["paragraphs"])

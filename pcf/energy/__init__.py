@@ -4,8 +4,9 @@
     >>> result = run("bill_of_materials/energy/compare_line_50.yaml")
     >>> result.line_savings.lifetime_kWh, result.line_savings.carbon_payback_years
 
-Flow: configuration file --read_config--> ComparisonConfig --(engine) embodied_footprints--> kg CO2e per machine
---compare--> EnergyComparison --tornado--> sensitivity --render/plots--> tables, JSON, PNG, Markdown.
+Flow: configuration file (+ power logs) --read_config--> ComparisonConfig --(engine) embodied_footprints--> kg CO2e
+per machine --compare--> EnergyComparison (candidate vs every baseline) --tornado--> sensitivity
+--document/render/plots/workbook--> JSON, tables, PNG, Markdown, Excel.
 Equations and default values with their sources: docs/energy.md.
 """
 
@@ -14,12 +15,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from .balance import MachineYear, StepBalance, machine_year, protocol_balance, step_balance
-from .compare import DesignOutcome, EnergyComparison, compare
+from .calibrate import Calibration, calibrate
+from .compare import BaselineComparison, DesignOutcome, EnergyComparison, compare
 from .embodied import embodied_footprints
 from .errors import EnergyError
 from .lifetime import Savings, ScopeOutcome, payback_years
-from .models import (AuxiliaryLoad, Cell, ComparisonConfig, Design, DischargeRoute, Grid, Line, Operation,
-                     SensitivityParameter, SharedEquipment, Site, Step)
+from .models import (AuxiliaryLoad, Cell, ComparisonConfig, Design, DischargeRoute, Grid, Line, Measurement,
+                     Operation, Plant, PlantArea, SensitivityParameter, SharedEquipment, Site, Step)
+from .power_log import PowerLog, read_power_log
 from .readers import read_config, validate_config
 from .sensitivity import tornado
 
@@ -39,7 +42,8 @@ def run(config: str | Path | ComparisonConfig, *, sensitivity: bool = True, **en
 __all__ = [
     "run", "read_config", "validate_config", "compare", "tornado", "embodied_footprints",
     "ComparisonConfig", "Cell", "Step", "Design", "DischargeRoute", "AuxiliaryLoad", "Operation", "Site", "Grid",
-    "Line", "SharedEquipment", "SensitivityParameter",
+    "Line", "SharedEquipment", "SensitivityParameter", "Measurement", "Plant", "PlantArea",
+    "BaselineComparison", "Calibration", "calibrate", "PowerLog", "read_power_log",
     "StepBalance", "MachineYear", "step_balance", "protocol_balance", "machine_year",
     "EnergyComparison", "DesignOutcome", "ScopeOutcome", "Savings", "payback_years", "EnergyError",
 ]

@@ -12,7 +12,8 @@ import pandas as pd
 from .errors import EnergyError
 from .models import Cell, Design, Operation, Site, Step
 
-BREAKDOWN = ("charging", "recovered", "cycling auxiliaries", "powered auxiliaries", "standby", "HVAC")
+BREAKDOWN = ("charging", "recovered", "cycling auxiliaries", "powered auxiliaries", "standby", "HVAC",
+             "metered machine electricity")
 
 
 @dataclass(frozen=True)
@@ -118,33 +119,51 @@ class MachineYear:
     idle_hours: float  # powered but not cycling: standby
     per_cell_kWh: float  # net grid electricity per cell, cycling only (steps incl. auxiliaries and HVAC)
     breakdown_kWh: pd.Series  # index BREAKDOWN; sums to annual_kWh
+    basis: dict[str, str] | None = None  # per BREAKDOWN entry: "modelled" or "measured" (None: all modelled)
 
     @property
     def annual_kWh(self) -> float:
         return float(self.breakdown_kWh.sum())
 
+    def basis_of(self, use: str) -> str:
+        return (self.basis or {}).get(use, "modelled")
 
-def throughput(protocol_h: float, channels: int, operation: Operation) -> tuple[float, float]:
-    """(cycles per channel per year, channel utilisation) from the utilisation or the cells per day."""
+    @property
+    def measured(self) -> bool:
+        return any(v.startswith("measured") for v in (self.basis or {}).values())
+
+
+def throughput(protocol_h: float, channels: int, operation: Operation,
+               cells_per_year: float | None = None) -> tuple[float, float]:
+    """(cycles per channel per year, channel utilisation).
+
+    From `cells_per_year` when given (equal output: the baseline's cells), else from the utilisation or the cells
+    per day. An EnergyError when the output needs more cycling hours than the operating hours.
+    """
     hours = operation.operating_hours_per_year
-    if operation.channel_utilisation is not None:
+    if cells_per_year is None and operation.channel_utilisation is not None:
         utilisation = operation.channel_utilisation
         return hours * utilisation / protocol_h, utilisation
-    cells_per_year = operation.cells_per_day * hours / 24.0
+    column = "operation.cells_per_day"
+    if cells_per_year is None:
+        cells_per_year = operation.cells_per_day * hours / 24.0
+    elif operation.channel_utilisation is not None:
+        column = "operation.channel_utilisation"
     cycles = cells_per_year / channels
     utilisation = cycles * protocol_h / hours
     if utilisation > 1.0 + 1e-9:
         raise EnergyError(
-            f"{operation.cells_per_day:g} cells per day need {cycles * protocol_h:,.0f} cycling hours per year on "
-            f"{channels} channels, more than the {hours:g} operating hours", column="operation.cells_per_day",
-            expected=f"at most {24.0 * channels / protocol_h:,.1f} cells per day")
+            f"{cells_per_year * 24.0 / hours:,.1f} cells per day need {cycles * protocol_h:,.0f} cycling hours per "
+            f"year on {channels} channels with a {protocol_h:.2f} h protocol, more than the {hours:g} operating "
+            "hours", column=column, expected=f"at most {24.0 * channels / protocol_h:,.1f} cells per day")
     return cycles, utilisation
 
 
-def machine_year(steps: list[StepBalance], design: Design, operation: Operation, site: Site) -> MachineYear:
-    """Annual grid electricity of one machine, by use (see BREAKDOWN), in kWh."""
+def machine_year(steps: list[StepBalance], design: Design, operation: Operation, site: Site,
+                 cells_per_year: float | None = None) -> MachineYear:
+    """Annual grid electricity of one machine, by use (see BREAKDOWN), in kWh (modelled)."""
     protocol_h = sum(s.duration_h for s in steps)
-    cycles, utilisation = throughput(protocol_h, design.channels, operation)
+    cycles, utilisation = throughput(protocol_h, design.channels, operation, cells_per_year)
     cells = cycles * design.channels
     hours = operation.operating_hours_per_year
     cycling_hours = cycles * protocol_h
@@ -158,6 +177,7 @@ def machine_year(steps: list[StepBalance], design: Design, operation: Operation,
         "powered auxiliaries": powered,
         "standby": standby,
         "HVAC": cells * sum(s.hvac_kWh for s in steps) + hvac_kWh(powered + standby, site),
+        "metered machine electricity": 0.0,
     }, name="kWh")
     return MachineYear(
         protocol_h=protocol_h, cycles_per_year=cycles, cells_per_year=cells, channel_utilisation=utilisation,

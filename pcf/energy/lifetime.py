@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .models import Line, Operation
+from .models import Line, Operation, Site
 
 
 @dataclass(frozen=True)
@@ -42,20 +42,32 @@ class ScopeOutcome:
         return self.embodied_kg_co2e + np.concatenate(([0.0], np.cumsum(self.yearly["kg_co2e"].to_numpy())))
 
 
+def shared_kWh(line: Line, operation: Operation, site: Site) -> float:
+    """Annual electricity of the shared equipment, with the HVAC removing the heat of the indoor equipment.
+
+    sum(power x operating hours x duty x (1 + heat_removed_share / COP if indoor)), kWh.
+    """
+    total = 0.0
+    for e in line.shared_equipment:
+        kwh = e.power_kW * operation.operating_hours_per_year * e.duty
+        total += kwh * (1.0 + (site.heat_removed_share / site.hvac_cop if e.indoor else 0.0))
+    return total
+
+
 def scope_outcome(scope: str, annual_machine_kWh: float, embodied_machine_kg: float, line: Line,
                   operation: Operation, calendar: np.ndarray, factors: np.ndarray,
-                  prices: np.ndarray) -> ScopeOutcome:
+                  prices: np.ndarray, site: Site) -> ScopeOutcome:
     """A machine (N = 1, no shared equipment) or the line (N machines + shared equipment).
 
-    E_line = N x E_machine + sum(shared power x operating hours x duty); embodied likewise.
+    E_line = N x E_machine + shared equipment with its HVAC (`shared_kWh`); embodied likewise.
     """
     if scope == "machine":
-        machines, shared_kWh, shared_kg = 1, 0.0, 0.0
+        machines, shared, shared_kg = 1, 0.0, 0.0
     else:
         machines = line.machines
-        shared_kWh = sum(e.power_kW * operation.operating_hours_per_year * e.duty for e in line.shared_equipment)
+        shared = shared_kWh(line, operation, site)
         shared_kg = sum(e.embodied_kg_co2e for e in line.shared_equipment)
-    annual = machines * annual_machine_kWh + shared_kWh
+    annual = machines * annual_machine_kWh + shared
     kwh = np.full(len(calendar), annual, dtype=np.float64)
     yearly = pd.DataFrame({"kWh": kwh, "kg_co2e_per_kWh": factors, "kg_co2e": kwh * factors,
                            "price_per_kWh": prices, "cost": kwh * prices}, index=pd.Index(calendar, name="year"))
@@ -78,6 +90,14 @@ class Savings:
     net_lifetime_kg_co2e: float  # use-phase savings - extra embodied emissions
     extra_purchase_price: float | None
     cost_payback_years: float | None
+    discount_rate: float = 0.0  # fraction per year
+    npv: float = 0.0  # sum_y saved cost_y / (1 + r)^(y+1) - extra purchase price (0 if not given), currency
+
+
+def present_value(yearly: np.ndarray, rate: float) -> float:
+    """sum_y yearly[y] / (1 + rate)^(y + 1): each year's amount at the end of that year."""
+    y = np.arange(1, len(yearly) + 1, dtype=np.float64)
+    return float((np.asarray(yearly, dtype=np.float64) / (1.0 + rate) ** y).sum())
 
 
 def payback_years(extra: float, yearly_savings: np.ndarray) -> float | None:
@@ -95,8 +115,9 @@ def payback_years(extra: float, yearly_savings: np.ndarray) -> float | None:
     return None
 
 
-def savings(baseline: ScopeOutcome, candidate: ScopeOutcome, price_premium: float | None) -> Savings:
-    """Savings of the candidate over the baseline, its carbon payback and net lifetime balance."""
+def savings(baseline: ScopeOutcome, candidate: ScopeOutcome, price_premium: float | None,
+            discount_rate: float = 0.0) -> Savings:
+    """Savings of the candidate over the baseline, its carbon payback, net lifetime balance and NPV."""
     saved_kg = (baseline.yearly["kg_co2e"] - candidate.yearly["kg_co2e"]).to_numpy()
     saved_cost = (baseline.yearly["cost"] - candidate.yearly["cost"]).to_numpy()
     extra = candidate.embodied_kg_co2e - baseline.embodied_kg_co2e
@@ -113,4 +134,6 @@ def savings(baseline: ScopeOutcome, candidate: ScopeOutcome, price_premium: floa
         net_lifetime_kg_co2e=float(saved_kg.sum()) - extra,
         extra_purchase_price=premium,
         cost_payback_years=None if premium is None else payback_years(premium, saved_cost),
+        discount_rate=discount_rate,
+        npv=present_value(saved_cost, discount_rate) - (premium or 0.0),
     )

@@ -163,12 +163,81 @@ class AuxiliaryLoad(BaseModel):
     when: Literal["cycling", "powered"]
 
 
+class Measurement(BaseModel):
+    """Measured electricity of a design at the machine's meter, in exactly one form.
+
+    - `kWh_per_cell`, `kWh_per_tray` (+ `cells_per_tray`), `kWh_per_machine_year` (+ `cells_per_machine_year`): a
+      meter read over production periods (idle and standby included): annual = kWh per cell x cells per year;
+    - `nameplate_kW` x `load_factor`: mean power over all operating hours: annual = kW x load factor x hours;
+    - `power_log` (CSV: timestamp, kW) of one protocol cycle of `cells_in_log` cells, integrated over the design's
+      protocol (trapezoid); annual = log kWh per cell x cells per year + (standby + powered loads) x idle hours
+      (modelled). The reader integrates the log into `log_step_kWh` (one value per protocol step).
+
+    HVAC is modelled from the heat the machine releases (metered electricity - net energy stored in the cells)
+    unless `includes_hvac`. `use: measured` takes the measured figure; `use: calibrate` fits the model's
+    efficiencies and auxiliaries to a power log and uses the fitted model.
+    """
+
+    model_config = _FROZEN
+    source: str = Field(min_length=1, description="where the measurement comes from (meter, period, file)")
+    use: Literal["measured", "calibrate"] = "measured"
+    includes_hvac: bool = False
+    kWh_per_cell: float | None = Field(default=None, gt=0)
+    kWh_per_tray: float | None = Field(default=None, gt=0)
+    cells_per_tray: int | None = Field(default=None, gt=0)
+    kWh_per_machine_year: float | None = Field(default=None, gt=0)
+    cells_per_machine_year: float | None = Field(default=None, gt=0)
+    nameplate_kW: float | None = Field(default=None, gt=0)
+    load_factor: Share | None = None
+    power_log: str | None = Field(default=None, description="CSV file (timestamp, kW), relative to the config file")
+    cells_in_log: int | None = Field(default=None, gt=0, description="cells formed in the logged protocol cycle")
+    max_gap_minutes: float = Field(default=5.0, gt=0, description="longest allowed interval between log rows")
+    log_step_kWh: tuple[float, ...] | None = Field(
+        default=None, description="set by the reader: the log integrated over each protocol step, kWh")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Measurement:
+        forms = {"kWh_per_cell": self.kWh_per_cell is not None, "kWh_per_tray": self.kWh_per_tray is not None,
+                 "kWh_per_machine_year": self.kWh_per_machine_year is not None,
+                 "nameplate_kW": self.nameplate_kW is not None, "power_log": self.power_log is not None}
+        given = [name for name, present in forms.items() if present]
+        if len(given) != 1:
+            raise ValueError("give exactly one of kWh_per_cell, kWh_per_tray, kWh_per_machine_year, nameplate_kW "
+                             f"(with load_factor) and power_log; got {', '.join(given) or 'none'}")
+        pairs = (("kWh_per_tray", "cells_per_tray"), ("kWh_per_machine_year", "cells_per_machine_year"),
+                 ("nameplate_kW", "load_factor"), ("power_log", "cells_in_log"))
+        for first, second in pairs:
+            if (getattr(self, first) is not None) != (getattr(self, second) is not None):
+                raise ValueError(f"{first} and {second} go together")
+        if self.use == "calibrate" and self.power_log is None:
+            raise ValueError("calibration fits the model to the steps of a power log: give power_log")
+        return self
+
+    @property
+    def form(self) -> str:
+        for name in ("kWh_per_cell", "kWh_per_tray", "kWh_per_machine_year", "nameplate_kW", "power_log"):
+            if getattr(self, name) is not None:
+                return name
+        raise AssertionError("validated: one form is given")
+
+
+ARCHITECTURES = {
+    "legacy_resistive": "legacy: discharge energy burnt in load resistors",
+    "ac_side_recovery": "current: discharge energy returned through the AC side (grid-tie inverter per module)",
+    "dc_bus": "DC bus: discharge energy shared between channels on a DC bus, surplus through one AC/DC front end",
+}
+
+
 class Design(BaseModel):
-    """One machine design: its power path, loads and bill of materials."""
+    """One machine design: its power path, loads and bill of materials (and, optionally, its own protocol)."""
 
     model_config = _FROZEN
     name: str
+    architecture: Literal["legacy_resistive", "ac_side_recovery", "dc_bus"] | None = Field(
+        default=None, description="what kind of machine this is (see ARCHITECTURES)")
+    why: str | None = Field(default=None, description="why this design is a fair baseline (required for baselines)")
     bom: str = Field(description="BOM file of the machine, relative to the configuration file")
+    bom_note: str | None = Field(default=None, description="e.g. that the BOM is a proxy for this design")
     channels: int = Field(gt=0, description="cells tested in parallel")
     channel_max_current_A: float | None = Field(default=None, gt=0)
     charge_path_efficiency: Efficiency = Field(description="AC grid -> DC -> cell")
@@ -176,6 +245,23 @@ class Design(BaseModel):
     standby_power_kW: float = Field(ge=0, description="powered but not cycling")
     auxiliary_loads: tuple[AuxiliaryLoad, ...] = ()
     purchase_price: float | None = Field(default=None, ge=0, description="in the grid's currency, optional")
+    protocol: tuple[Step, ...] | None = Field(
+        default=None, description="this design's own protocol (default: the configuration's); the name of an "
+                                  "entry of `protocols` is resolved by the configuration")
+    measured: Measurement | None = None
+
+    @model_validator(mode="after")
+    def _architecture_matches_route(self) -> Design:
+        if self.architecture == "legacy_resistive" and self.discharge.route != "resistive":
+            raise ValueError(f"design '{self.name}': a legacy_resistive machine has a resistive discharge route")
+        if self.architecture in ("ac_side_recovery", "dc_bus") and self.discharge.route != "feedback":
+            raise ValueError(f"design '{self.name}': an {self.architecture} machine recovers energy "
+                             "(discharge route: feedback)")
+        return self
+
+    @property
+    def architecture_text(self) -> str:
+        return ARCHITECTURES.get(self.architecture or "", "architecture not stated")
 
 
 class Operation(BaseModel):
@@ -224,6 +310,11 @@ class Grid(BaseModel):
     electricity_price_per_kWh: float = Field(ge=0, description="currency per kWh in the first year")
     price_annual_change_percent: float = Field(default=0.0, gt=-100, le=100)
     currency: str
+    discount_rate_percent: float = Field(default=0.0, ge=0, le=100,
+                                         description="real discount rate for the net present value, %/year")
+    history_kg_co2e_per_kWh: dict[int, Annotated[float, Field(ge=0)]] | None = Field(
+        default=None, description="the grid's own published factors by year (set by the reader from lci_data)")
+    history_source: str | None = None
 
     @model_validator(mode="after")
     def _one_factor(self) -> Grid:
@@ -243,6 +334,7 @@ class SharedEquipment(BaseModel):
     power_kW: float = Field(ge=0)
     duty: Share = Field(description="share of the operating hours it runs")
     embodied_kg_co2e: float = Field(ge=0, description="cradle-to-gate footprint, per line")
+    indoor: bool = Field(default=True, description="its heat is released in the conditioned room (HVAC term)")
 
 
 class Line(BaseModel):
@@ -262,14 +354,84 @@ class SensitivityParameter(BaseModel):
 
     model_config = _FROZEN
     path: str
-    low: float
-    high: float
+    low: float | str | None = None
+    high: float | str | None = None
+    range: Literal["grid_history"] | None = Field(
+        default=None, description="grid_history: low and high are the min and max of the grid's own years")
     label: str | None = None
     source: str | None = None
 
+    @model_validator(mode="after")
+    def _bounds(self) -> SensitivityParameter:
+        if self.range is not None:
+            if self.low is not None or self.high is not None:
+                raise ValueError(f"sensitivity '{self.path}': give range or low and high, not both")
+            if self.path != "grid.first_year_kg_co2e_per_kWh":
+                raise ValueError("range: grid_history applies to grid.first_year_kg_co2e_per_kWh")
+        elif self.low is None or self.high is None:
+            raise ValueError(f"sensitivity '{self.path}': give low and high (or range: grid_history)")
+        elif isinstance(self.low, str) != isinstance(self.high, str):
+            raise ValueError(f"sensitivity '{self.path}': low and high are both numbers or both names")
+        return self
+
+    @property
+    def categorical(self) -> bool:
+        """True when low and high name alternatives (a baseline or a protocol) rather than numbers."""
+        return isinstance(self.low, str)
+
+
+class PlantArea(BaseModel):
+    """One area of the rest of the plant with its energy before and after a measure (same cells produced)."""
+
+    model_config = _FROZEN
+    name: str
+    carrier: Literal["electricity", "fuel"]
+    before_kWh_per_kWh_cell: float | None = Field(default=None, ge=0)
+    after_kWh_per_kWh_cell: float | None = Field(default=None, ge=0)
+    before_MWh_per_year: float | None = Field(default=None, ge=0)
+    after_MWh_per_year: float | None = Field(default=None, ge=0)
+    measure: str | None = Field(default=None, description="what changes between before and after")
+    source: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_basis(self) -> PlantArea:
+        intensity = (self.before_kWh_per_kWh_cell, self.after_kWh_per_kWh_cell)
+        annual = (self.before_MWh_per_year, self.after_MWh_per_year)
+        if not ((None not in intensity and annual == (None, None))
+                or (None not in annual and intensity == (None, None))):
+            raise ValueError(f"plant area '{self.name}': give before and after either per kWh of cell "
+                             "(before/after_kWh_per_kWh_cell) or per year (before/after_MWh_per_year)")
+        return self
+
+
+class Plant(BaseModel):
+    """The rest of the cell plant around the formation line (dry rooms, compressed air, HVAC, heat recovery).
+
+    The plant forms the line's cells; `before` goes with the baseline line and `after` with the candidate line.
+    """
+
+    model_config = _FROZEN
+    name: str
+    areas: tuple[PlantArea, ...] = Field(min_length=1)
+    fuel_kg_co2e_per_kWh: float | None = Field(default=None, ge=0)
+    fuel_dataset: str | None = Field(default=None, description="an lci_data fuel dataset per kWh")
+    fuel_source: str | None = None
+    reference: str | None = Field(default=None, description="a published whole-plant figure to compare with")
+
+    @model_validator(mode="after")
+    def _fuel_factor(self) -> Plant:
+        if any(a.carrier == "fuel" for a in self.areas) and self.fuel_kg_co2e_per_kWh is None:
+            raise ValueError("plant: a fuel area needs fuel_kg_co2e_per_kWh (or fuel_dataset)")
+        return self
+
 
 class ComparisonConfig(BaseModel):
-    """A comparison of two designs under the same operating conditions, per machine and per line."""
+    """A candidate design against a baseline (and other baselines beside it), same cells formed, per machine and line.
+
+    `other_baselines` (name -> design) are compared with the same candidate and shown beside the main baseline.
+    `protocols` (name -> steps) are alternative protocols a design (`protocol: NAME`) or a sensitivity row can
+    name; the reserved name `shared` is the configuration's own `protocol`.
+    """
 
     model_config = _FROZEN
     schema_version: Literal[1] = 1
@@ -277,22 +439,59 @@ class ComparisonConfig(BaseModel):
     description: str | None = None
     cell: Cell
     protocol: tuple[Step, ...] = Field(min_length=1)
+    protocols: dict[str, tuple[Step, ...]] = Field(default_factory=dict)
     operation: Operation
     site: Site
     grid: Grid
     line: Line
     baseline: Design
     candidate: Design
+    other_baselines: dict[str, Design] = Field(default_factory=dict)
+    plant: Plant | None = None
     sensitivity: tuple[SensitivityParameter, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _named_protocols(cls, data):
+        """A design's `protocol: NAME` becomes the steps of `protocols[NAME]` (`shared`: the main protocol)."""
+        if not isinstance(data, dict):
+            return data
+        named = dict(data.get("protocols") or {})
+        if "shared" in named:
+            raise ValueError("'shared' is reserved for the configuration's own protocol; rename that protocol")
+        named["shared"] = data.get("protocol")
+
+        def resolve(design):
+            if isinstance(design, dict) and isinstance(design.get("protocol"), str):
+                name = design["protocol"]
+                if name not in named:
+                    raise ValueError(f"design '{design.get('name')}': unknown protocol '{name}' (known: "
+                                     f"{', '.join(sorted(named))})")
+                return {**design, "protocol": named[name]}
+            return design
+
+        data = dict(data)
+        for key in ("baseline", "candidate"):
+            data[key] = resolve(data.get(key))
+        if isinstance(data.get("other_baselines"), dict):
+            data["other_baselines"] = {k: resolve(v) for k, v in data["other_baselines"].items()}
+        return data
+
+    def designs(self) -> dict[str, Design]:
+        """Every design by key: baseline, candidate, then the other baselines."""
+        return {"baseline": self.baseline, "candidate": self.candidate, **self.other_baselines}
+
+    def protocol_of(self, design: Design) -> tuple[Step, ...]:
+        return design.protocol if design.protocol is not None else self.protocol
 
     @model_validator(mode="after")
     def _cross_checks(self) -> ComparisonConfig:
-        if not any(step.kind != "rest" for step in self.protocol):
-            raise ValueError("the protocol needs at least one charge or discharge step")
-        names = [step.name for step in self.protocol]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            raise ValueError(f"protocol step names must be unique: {', '.join(duplicates)}")
+        reserved = set(self.other_baselines) & {"baseline", "candidate"}
+        if reserved:
+            raise ValueError(f"other_baselines may not be named {', '.join(sorted(reserved))}")
+        for name, steps in self.protocols.items():
+            _check_protocol(steps, self.cell, f"protocols.{name}")
+        _check_protocol(self.protocol, self.cell, "protocol")
         table = self.grid.by_year_kg_co2e_per_kWh
         if table is not None:
             years = range(self.operation.first_year, self.operation.first_year + self.operation.service_life_years)
@@ -300,22 +499,53 @@ class ComparisonConfig(BaseModel):
             if missing:
                 raise ValueError(f"grid.by_year_kg_co2e_per_kWh has no factor for {', '.join(map(str, missing))} "
                                  "(it must cover every year of the service life)")
-        for step in self.protocol:
-            step.resolve(self.cell)
-        if self.operation.channel_utilisation is not None and self.baseline.channels != self.candidate.channels:
-            raise ValueError("the designs have different channel counts, so the same channel_utilisation gives them "
-                             "different outputs: give operation.cells_per_day instead")
-        for key in ("baseline", "candidate"):
-            design: Design = getattr(self, key)
+        stored = {}
+        for key, design in self.designs().items():
+            if key != "candidate" and not design.why:
+                raise ValueError(f"{key} '{design.name}': say why it is the machine to compare against (why: ...)")
+            steps = self.protocol_of(design)
+            if design.protocol is not None:
+                _check_protocol(steps, self.cell, f"{key}.protocol")
+            stored[key] = stored_Ah(steps, self.cell)
             limit = design.channel_max_current_A
             if limit is None:
                 continue
-            for step in self.protocol:
+            for step in steps:
                 current = step_current_A(step, self.cell)
                 if current is not None and current > limit * (1 + 1e-9):
                     raise ValueError(f"{key} '{design.name}': step '{step.name}' needs {current:.1f} A, more than "
                                      f"the channel maximum of {limit:g} A")
+        reference = stored["baseline"]
+        for key, charge in stored.items():
+            if abs(charge - reference) > 1e-6 * max(self.cell.capacity_Ah, 1.0):
+                raise ValueError(
+                    f"equal output: the protocol of {key} leaves {charge:g} Ah in each cell, the baseline's "
+                    f"{reference:g} Ah; every design must deliver the same cells at the same state of charge")
         return self
+
+
+def _check_protocol(steps: tuple[Step, ...], cell: Cell, where: str) -> None:
+    if not steps:
+        raise ValueError(f"{where}: a protocol needs at least one step")
+    if not any(step.kind != "rest" for step in steps):
+        raise ValueError(f"{where}: the protocol needs at least one charge or discharge step")
+    if not any(step.stage == "formation" and step.kind == "charge" for step in steps):
+        raise ValueError(f"{where}: the protocol forms no cell (it has no formation charge step)")
+    names = [step.name for step in steps]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"{where}: protocol step names must be unique: {', '.join(duplicates)}")
+    for step in steps:
+        step.resolve(cell)
+
+
+def stored_Ah(steps: tuple[Step, ...], cell: Cell) -> float:
+    """Charge left in a cell at the end of the protocol (Ah): charged minus discharged, from an empty cell."""
+    total = 0.0
+    for step in steps:
+        charge, _, _ = step.resolve(cell)
+        total += charge if step.kind == "charge" else -charge if step.kind == "discharge" else 0.0
+    return total
 
 
 def step_current_A(step: Step, cell: Cell) -> float | None:

@@ -6,6 +6,7 @@ Uses matplotlib's object API with the Agg canvas (no pyplot, no global backend s
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -15,7 +16,8 @@ matplotlib_config_dir()
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from .compare import EnergyComparison
+if TYPE_CHECKING:  # presentation imports the model for types only; the model never imports this module
+    from .compare import EnergyComparison
 
 COLOURS = {"baseline": "#b2432f", "candidate": "#2f6fb2"}
 
@@ -70,11 +72,13 @@ def tornado_png(comparison: EnergyComparison, path: str | Path) -> Path:
         values = rows[column].to_numpy()
         axes.barh(y + offset, values - base, left=base, color=colour, height=0.6, label=label)
     axes.axvline(base, color="black", linewidth=1)
-    axes.set_yticks(y, [f"{r.label}  [{r.low:g} / {r.high:g}]" for r in rows.itertuples()], fontsize=7)
+    bound = lambda v: v if isinstance(v, str) else f"{v:g}"  # noqa: E731  (a name or a number)
+    axes.set_yticks(y, [f"{r.label}  [{bound(r.low)} / {bound(r.high)}]" for r in rows.itertuples()], fontsize=7)
     machines = comparison.config.line.machines
     what = "one machine" if machines == 1 else f"line of {machines} machines"
     axes.set_xlabel(f"net lifetime balance, {what}: t CO2e saved (base {base:,.0f})")
-    axes.set_title("Sensitivity (one at a time): energy feedback vs conventional", fontsize=10)
+    axes.set_title(f"Sensitivity (one at a time): {comparison.candidate.design.name[:40]} vs the main baseline",
+                   fontsize=10)
     axes.legend(fontsize=8, loc="lower right")
     axes.grid(True, axis="x", alpha=0.3)
     figure.tight_layout()

@@ -1,7 +1,11 @@
 """One-at-a-time sensitivity (tornado): each parameter set to its low and its high value, everything else at base.
 
 The metric is the net lifetime balance of the line (use-phase savings minus extra embodied emissions, t CO2e);
-the lifetime electricity saved (MWh) is reported beside it.
+the lifetime electricity saved (MWh) is reported beside it. Besides numbers, two dimensions take names:
+`path: baseline` (low/high: the name of another baseline, or `baseline` for the main one) and
+`path: <design>.protocol` (low/high: a name in `protocols`, or `shared`). `range: grid_history` sets the grid
+factor's low and high to the min and max of the grid's own published years (`grid.history_kg_co2e_per_kWh`).
+Every parameter has a name (its path), so a Monte Carlo run can address the same inputs.
 """
 
 from __future__ import annotations
@@ -51,9 +55,11 @@ def _thawed(value: Any) -> Any:
 
 
 def varied(config: ComparisonConfig, embodied: Mapping[str, float], path: str,
-           value: float) -> tuple[ComparisonConfig, dict[str, float]]:
+           value: float | str) -> tuple[ComparisonConfig, dict[str, float]]:
     """The configuration and embodied footprints with one parameter set to `value` (validated again)."""
     embodied = dict(embodied)
+    if isinstance(value, str):
+        return _varied_choice(config, embodied, path, value)
     if path.startswith(EMBODIED_PREFIX):
         key = path[len(EMBODIED_PREFIX):].removesuffix("_factor")
         if key not in DESIGNS or not path.endswith("_factor"):
@@ -75,6 +81,73 @@ def varied(config: ComparisonConfig, embodied: Mapping[str, float], path: str,
                           column="sensitivity") from None
 
 
+def _varied_choice(config: ComparisonConfig, embodied: dict[str, float], path: str,
+                   value: str) -> tuple[ComparisonConfig, dict[str, float]]:
+    """Another baseline as the main one (`baseline`), or another protocol for a design (`<design>.protocol`)."""
+    data = _thawed(config.model_dump())
+    if path == "baseline":
+        if value == "baseline":
+            return config, embodied
+        if value not in config.other_baselines:
+            raise EnergyError(f"sensitivity 'baseline': unknown baseline '{value}'", column="sensitivity",
+                              expected=f"one of: baseline, {', '.join(config.other_baselines) or '(none)'}")
+        data["baseline"] = data["other_baselines"][value]
+        embodied["baseline"] = embodied[value]
+    elif path.endswith(".protocol") and path.split(".")[0] in ("baseline", "candidate", *config.other_baselines):
+        if value != "shared" and value not in config.protocols:
+            raise EnergyError(f"sensitivity '{path}': unknown protocol '{value}'", column="sensitivity",
+                              expected=f"one of: shared, {', '.join(config.protocols) or '(none)'}")
+        design = path.split(".")[0]
+        target = data[design] if design in DESIGNS else data["other_baselines"][design]
+        target["protocol"] = value
+    else:
+        raise EnergyError(f"sensitivity parameter '{path}' takes numbers, not the name '{value}'",
+                          column="sensitivity", expected="names only for 'baseline' and '<design>.protocol'")
+    try:
+        return ComparisonConfig.model_validate(data), embodied
+    except ValidationError as exc:
+        problems = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+        raise EnergyError(f"sensitivity parameter '{path}' = {value} is not a valid input: {problems}",
+                          column="sensitivity") from None
+
+
+def history_range(config: ComparisonConfig) -> tuple[float, float, str]:
+    """(low, high, source) of the first-year grid factor from the grid's own published years."""
+    history = config.grid.history_kg_co2e_per_kWh or {}
+    base = config.grid.first_year_kg_co2e_per_kWh
+    if len(history) < 2:
+        years = ", ".join(map(str, sorted(history))) or "none"
+        return base, base, (f"{config.grid.history_source or config.grid.dataset or config.grid.name}: one year "
+                            f"only ({years}); no range from the grid's own history")
+    low_year = min(history, key=history.get)
+    high_year = max(history, key=history.get)
+    return history[low_year], history[high_year], (
+        f"{config.grid.history_source or config.grid.dataset}: own history {min(history)}-{max(history)}, "
+        f"min {history[low_year]:.4f} ({low_year}), max {history[high_year]:.4f} ({high_year})")
+
+
+def resolved(config: ComparisonConfig, p: SensitivityParameter) -> SensitivityParameter:
+    """The parameter with low and high filled in (grid history) and a default label."""
+    if p.range == "grid_history":
+        low, high, source = history_range(config)
+        return SensitivityParameter(path=p.path, low=low, high=high, source=p.source or source,
+                                    label=p.label or "grid factor in the first year, kg CO2e/kWh (own history)")
+    return p
+
+
+def _base_value(config: ComparisonConfig, path: str):
+    if path.startswith(EMBODIED_PREFIX):
+        return 1.0
+    if path == "baseline":
+        return "baseline"
+    if path.endswith(".protocol"):
+        design = config.designs().get(path.split(".")[0])
+        if design is not None and design.protocol is None:
+            return "shared"
+        return "own protocol"
+    return _lookup(config, path)
+
+
 def _metrics(result: EnergyComparison) -> tuple[float, float]:
     s = result.line_savings
     return s.net_lifetime_kg_co2e / 1000.0, s.lifetime_kWh / 1000.0
@@ -91,7 +164,8 @@ def tornado(config: ComparisonConfig, embodied: Mapping[str, float],
     base_net, base_mwh = _metrics(compare(config, embodied))
     rows = []
     for p in parameters:
-        base_value = 1.0 if p.path.startswith(EMBODIED_PREFIX) else _lookup(config, p.path)
+        p = resolved(config, p)
+        base_value = _base_value(config, p.path)
         low_net, low_mwh = _metrics(compare(*varied(config, embodied, p.path, p.low)))
         high_net, high_mwh = _metrics(compare(*varied(config, embodied, p.path, p.high)))
         rows.append({"label": p.label or p.path, "path": p.path, "base_value": base_value, "low": p.low,
