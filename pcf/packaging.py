@@ -22,6 +22,7 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .bom.models import PackagingItem, TransportLeg
+from .freight import ItemVolume, chargeable_mass_kg
 
 __all__ = [
     "CrateDesign",
@@ -214,8 +215,10 @@ class ReusablePackaging(_Design):
     """Packaging used `trips` times: production amortised over its trips, plus the empty return every trip.
 
     Per machine: `mass_kg / trips` of the packaging dataset per item, and each return leg carries the empty
-    items (`mass_kg x quantity`, their full mass: a collapsed container is lighter on the truck's volume, not on
-    its payload) over `distance_km`. With `trips: 1` it is single-use packaging plus its return transport.
+    items over `distance_km`. Without `volume` the legs carry their mass (`mass_kg x quantity`); with `volume`
+    (outer dimensions, folded or nested ratio, vehicle) each item is charged its chargeable mass, max(mass,
+    return volume x vehicle payload / vehicle volume) (`pcf.freight`). With `trips: 1` it is single-use packaging
+    plus its return transport.
     """
 
     kind: Literal["reusable"] = "reusable"
@@ -224,6 +227,25 @@ class ReusablePackaging(_Design):
     quantity: float = Field(default=1.0, gt=0, description="items per machine shipment")
     trips: float = Field(ge=1, description="uses over the item's life")
     return_legs: list[ReturnLeg] = Field(default_factory=list, description="empty return trip, every trip")
+    volume: ItemVolume | None = Field(default=None, description="dimensions for volume-based return freight")
+    end_of_life: str | None = Field(default=None, description="dataset per kg for the item's end of life "
+                                    "(break-even only; pcf ships none, so the default is no end-of-life burden)")
+
+    @property
+    def return_mass_kg(self) -> float:
+        """Mass one item is charged on the way back, kg: its mass, or its volume share of the vehicle's payload."""
+        if self.volume is None:
+            return self.mass_kg
+        return chargeable_mass_kg(self.mass_kg, self.volume.return_m3, self.volume.carrier)
+
+    def _return_comment(self) -> str:
+        if self.volume is None:
+            return f"{self.quantity:g} x {self.mass_kg:g} kg carried back empty every trip (mass-based freight)"
+        v, carrier = self.volume, self.volume.carrier
+        binds = "volume binds" if self.return_mass_kg > self.mass_kg else "mass binds"
+        return (f"{self.quantity:g} x {self.return_mass_kg:.4g} kg chargeable carried back every trip ({binds}: "
+                f"{v.erected_m3:.4g} m3 x {v.return_volume_ratio:g} = {v.return_m3:.4g} m3 x "
+                f"{carrier.density_kg_m3:.4g} kg/m3 of a {carrier.name} vs {self.mass_kg:g} kg)")
 
     def lines(self) -> list[PackagingItem | TransportLeg]:
         out: list[PackagingItem | TransportLeg] = [PackagingItem(
@@ -233,9 +255,9 @@ class ReusablePackaging(_Design):
         )]
         for k, leg in enumerate(self.return_legs, start=1):
             out.append(TransportLeg(
-                id=f"{self.id}.return{k}", dataset=leg.dataset, mass_kg=self.mass_kg * self.quantity,
+                id=f"{self.id}.return{k}", dataset=leg.dataset, mass_kg=self.return_mass_kg * self.quantity,
                 distance_km=leg.distance_km, name=leg.name or f"empty return of {self.name or self.id}",
-                comment=f"{self.quantity:g} x {self.mass_kg:g} kg carried back empty every trip",
+                comment=self._return_comment(),
                 **self._common(),
             ))
         return out

@@ -11,6 +11,7 @@ from ..data.background import Background
 from ..errors import SolveError
 from ..methods import DEFAULT_METHOD
 from .base import CompiledBase
+from .breakeven import variant_break_evens
 from .evaluation import CONSISTENCY_RTOL, compile_base, evaluate, rebuild
 from .scenario import BASE_NAME, ScenarioError, ScenarioFile, Variant
 from .tables import Comparison
@@ -59,9 +60,18 @@ def compare(
             full = rebuild(base, variant, file=file)
             _check_agree(fast, full)
         seconds["verify"] = time.perf_counter() - evaluated - seconds["variants"]
+    break_evens = tuple(b for v, r in zip(variants, results) for b in variant_break_evens(base, v, r, file=file))
+    programme = None
+    if isinstance(scenarios, ScenarioFile) and scenarios.programme is not None:
+        from .programme import evaluate_programme
+
+        programme = evaluate_programme(scenarios.programme, base, file=file,
+                                       packaging_kg_co2e=float(base.own.by_stage.get("packaging", 0.0)),
+                                       machine_kg_co2e=base.own.total_kg_co2e)
     seconds["total"] = time.perf_counter() - start
     return Comparison(base=base.own, variants=results, reference=reference, name=name, description=description,
-                      base_line_dataset=base.line_dataset, seconds=seconds)
+                      base_line_dataset=base.line_dataset, seconds=seconds, break_evens=break_evens,
+                      programme=programme)
 
 
 def _check_agree(fast: VariantResult, full: VariantResult) -> None:

@@ -26,6 +26,7 @@ from ..bom.models import (
 from ..bom.readers import check_input_size, load_json_strict, load_yaml_with_rows
 from ..errors import BomError
 from ..packaging import CrateDesign, ReusablePackaging, StretchFilmWrap
+from .programme import Programme
 
 
 BASE_NAME = "base"
@@ -250,8 +251,15 @@ class ScenarioFile(_Model):
     description: str = ""
     reference: str | None = Field(default=None, description="variant the deltas are taken against (default: base)")
     parameters: dict[str, Parameter] = Field(default_factory=dict)
-    variants: list[VariantSpec] = Field(min_length=1)
+    variants: list[VariantSpec] = Field(default_factory=list)
+    programme: Programme | None = Field(default=None, description="annual packaging programme (its own scope)")
     source_file: str | None = None
+
+    @model_validator(mode="after")
+    def _something_to_compare(self) -> "ScenarioFile":
+        if not self.variants and self.programme is None:
+            raise ValueError("a scenario file needs variants, a programme, or both")
+        return self
 
     def expand(self) -> tuple[Variant, ...]:
         """Concrete variants: parameters substituted, one variant per combination of multi-valued parameters.

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..results import STAGES
+from .packaging_tables import break_even_table, programme_tables
 from .scenario import BASE_NAME
 from .variant_result import VariantResult
 
@@ -29,6 +30,8 @@ class Comparison:
     description: str = ""
     base_line_dataset: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)
+    break_evens: tuple = ()  # BreakEven per reusable option of a variant (pcf.compare.breakeven)
+    programme: object | None = None  # ProgrammeResult of the scenario file's programme (its own annual scope)
 
     @property
     def results(self) -> tuple[VariantResult, ...]:
@@ -45,14 +48,18 @@ class Comparison:
         return self.result(self.reference)
 
     def totals(self) -> pd.DataFrame:
-        """One row per result: total, delta to the reference (kg CO2e and %), masses, electricity."""
+        """One row per result: total, delta to the reference (kg CO2e, % of the reference machine and % of the
+        reference's packaging stage), masses, electricity."""
         ref = self.reference_result
+        ref_packaging = float(ref.by_stage.get("packaging", 0.0))
         rows = []
         for r in self.results:
             delta = r.total_kg_co2e - ref.total_kg_co2e
             rows.append({
                 "variant": r.name, "total_kg_co2e": r.total_kg_co2e, "delta_kg_co2e": delta,
                 "delta_pct": 100.0 * delta / ref.total_kg_co2e if ref.total_kg_co2e else float("nan"),
+                "packaging_kg_co2e": float(r.by_stage.get("packaging", 0.0)),
+                "delta_pct_of_packaging": 100.0 * delta / ref_packaging if ref_packaging else float("nan"),
                 "biogenic_removals_kg_co2e": r.biogenic_removals_kg_co2e, "mass_kg": r.mass_kg,
                 "delta_mass_kg": r.mass_kg - ref.mass_kg, "packaging_kg": r.packaging_kg,
                 "electricity": r.electricity, "evaluation": r.evaluation,
@@ -136,7 +143,10 @@ class Comparison:
         for r in self.results:
             row = totals.loc[r.name]
             entry = {**r.summary(), "delta_kg_co2e": float(row["delta_kg_co2e"]),
-                     "delta_pct": clean(float(row["delta_pct"])), "delta_mass_kg": float(row["delta_mass_kg"]),
+                     "delta_pct": clean(float(row["delta_pct"])),
+                     "packaging_kg_co2e": float(row["packaging_kg_co2e"]),
+                     "delta_pct_of_packaging": clean(float(row["delta_pct_of_packaging"])),
+                     "delta_mass_kg": float(row["delta_mass_kg"]),
                      "seconds": r.seconds}
             for by in ("stage", "module"):
                 entry[f"by_{by}"] = {str(k): float(v) for k, v in getattr(r, f"by_{by}").items()}
@@ -153,6 +163,8 @@ class Comparison:
             "delta_by_stage": table(deltas["stage"]),
             "delta_by_module": table(deltas["module"]),
             "top_changes": json.loads(self.top_changes(top).to_json(orient="records", double_precision=15)),
+            "break_even": [b.to_dict() for b in self.break_evens],
+            "programme": self.programme.to_dict() if self.programme is not None else None,
             "seconds": self.seconds,
         }
 
@@ -174,12 +186,15 @@ class Comparison:
             raise ValueError(f"unknown layout '{layout}' (expected 'wide' or 'long')")
         ref = self.reference
         tables = [{
-            "title": "", "caption": f"Totals: kg CO2e per machine, cradle to gate; deltas against {ref}",
-            "columns": ["variant", "kg CO2e", "delta kg CO2e", "delta %", "mass kg", "electricity"],
+            "title": "", "caption": f"Totals: kg CO2e per machine, cradle to gate; deltas against {ref}, as % of "
+                                    f"its whole machine and as % of its packaging stage",
+            "columns": ["variant", "kg CO2e", "delta kg CO2e", "delta % of machine", "packaging kg CO2e",
+                        "delta % of packaging", "mass kg", "electricity"],
             "rows": [[str(name), f"{row['total_kg_co2e']:,.1f}", f"{row['delta_kg_co2e']:+,.1f}",
-                      _pct(row["delta_pct"]), f"{row['mass_kg']:,.1f}", str(row["electricity"])]
+                      _pct(row["delta_pct"]), f"{row['packaging_kg_co2e']:,.1f}",
+                      _pct(row["delta_pct_of_packaging"]), f"{row['mass_kg']:,.1f}", str(row["electricity"])]
                      for name, row in self.totals().iterrows()],
-            "numeric": [1, 2, 3, 4]}]
+            "numeric": [1, 2, 3, 4, 5, 6]}]
         for by, title in (("stage", "By life-cycle stage"), ("module", "By module")):
             frame = self.side_by_side(by, top=top)
             names = [c for c in frame.columns.get_level_values(0).unique() if c != ref]
@@ -212,6 +227,10 @@ class Comparison:
                           f"{row.kg_co2e_reference:,.2f}", f"{row.kg_co2e_variant:,.2f}",
                           f"{row.delta_kg_co2e:+,.2f}"] for row in changes.itertuples()],
                 "numeric": [3, 4, 5]})
+        if self.break_evens:
+            tables.append(break_even_table(self.break_evens))
+        if self.programme is not None:
+            tables += programme_tables(self.programme)
         return tables
 
     def report_section_data(self, *, top: int = 10, labels: dict[str, str] | None = None,
@@ -242,7 +261,12 @@ class Comparison:
 
 
 def _pct(value: float) -> str:
-    return "-" if value is None or not math.isfinite(value) else f"{value:+.1f} %"
+    """A signed percentage: one decimal, more when it would print as +0.0 % for a change that is not zero."""
+    if value is None or not math.isfinite(value):
+        return "-"
+    if value != 0 and abs(value) < 0.05:
+        return f"{value:+.2g} %"
+    return f"{value:+.1f} %"
 
 
 def _arrow(before: str | None, after: str | None) -> str:
