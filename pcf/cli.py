@@ -20,6 +20,7 @@ from .cli_energy import register as register_energy
 from .cli_options import BOM_HELP, OneLineParser, positive_int
 from .cli_report import add_save_options, audited_from_args, save_from_args
 from .cli_report import register as register_report
+from .cli_serve import register as register_serve
 from .errors import PcfError
 
 # tables are wide: when output goes to a file or pipe, do not squeeze them into 80 columns
@@ -78,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     register_report(sub)
     register_compare(sub)
     register_energy(sub)
+    register_serve(sub)
 
     sc = sub.add_parser("schema", help="print (or write) the JSON schema of the BOM input model")
     sc.add_argument("--out", help="write the schema to this file instead of printing it")
