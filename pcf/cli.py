@@ -19,6 +19,7 @@ from .cli_options import (BOM_HELP, OneLineParser, add_engine_options, add_grid_
 from .cli_options import progress as _progress
 from .cli_report import add_save_options, audited_from_args, save_from_args
 from .cli_report import register as register_report
+from .cli_serve import register as register_serve
 from .errors import PcfError
 
 
@@ -67,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     register_report(sub)
     register_compare(sub)
     register_energy(sub)
+    register_serve(sub)
 
     sc = sub.add_parser("schema", help="print (or write) the JSON schema of the BOM input model")
     sc.add_argument("--out", help="write the schema to this file instead of printing it")

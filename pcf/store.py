@@ -121,24 +121,9 @@ class ResultStore:
     # -- writing ---------------------------------------------------------------------------------------------
     def save(self, result, *, label: str | None = None) -> int:
         """Save a Result (or a result document dict) with its audit trail; returns the new id. Atomic."""
-        document = result if isinstance(result, dict) else result.to_dict()
-        text = json.dumps(document, ensure_ascii=False, sort_keys=True, allow_nan=False)
-        document = json.loads(text)
-        fu = document.get("functional_unit") or {}
-        versions = document.get("data_versions") or {}
-        audit = versions.get("audit") or {}
-        rows = [(name, str(key), float(value)) for name in BREAKDOWNS
-                for key, value in (document.get(name) or {}).items()]
-        summary = (
-            _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-            fu.get("machine_id"), fu.get("model"),
-            (audit.get("input") or {}).get("path") or fu.get("source_file"),
-            (audit.get("input") or {}).get("sha256"),
-            document.get("method"), document.get("factory_grid"), document.get("solver"),
-            versions.get("lci_data_hash"), versions.get("pcf"),
-            float(document["total_kg_co2e"]), document.get("total_including_biogenic_removals_kg_co2e"),
-            document.get("primary_data_share"), label, text, hashlib.sha256(text.encode()).hexdigest(), len(rows),
-        )
+        record = result_record(result, label=label)
+        summary = tuple(record.columns[name] for name in RESULT_COLUMNS)
+        rows = record.breakdowns
         with closing(self._connect()) as conn:
             try:
                 conn.execute("BEGIN IMMEDIATE")
@@ -200,6 +185,43 @@ class ResultStore:
                 if expected != found:
                     problems.append(f"result {result_id}: {found} of {expected} breakdown rows")
         return problems
+
+
+RESULT_COLUMNS = ("saved_at", "machine_id", "machine_name", "input_path", "input_sha256", "method", "grid", "solver",
+                  "lci_data_hash", "pcf_version", "total_kg_co2e", "total_including_removals_kg_co2e",
+                  "primary_data_share", "label", "document", "document_sha256", "breakdown_rows")
+
+
+@dataclass(frozen=True)
+class ResultRecord:
+    """What one saved result writes: the `results` row (RESULT_COLUMNS) and its (breakdown, key, kg CO2e) rows.
+    Shared with other writers of this schema (the web application's store, pcf/web/db.py)."""
+
+    columns: dict
+    breakdowns: list
+
+
+def result_record(result, *, label: str | None = None) -> ResultRecord:
+    """The row and breakdown rows of a Result (or a result document dict), as `ResultStore.save` writes them."""
+    document = result if isinstance(result, dict) else result.to_dict()
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, allow_nan=False)
+    document = json.loads(text)
+    fu = document.get("functional_unit") or {}
+    versions = document.get("data_versions") or {}
+    audit = versions.get("audit") or {}
+    rows = [(name, str(key), float(value)) for name in BREAKDOWNS
+            for key, value in (document.get(name) or {}).items()]
+    values = (
+        _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        fu.get("machine_id"), fu.get("model"),
+        (audit.get("input") or {}).get("path") or fu.get("source_file"),
+        (audit.get("input") or {}).get("sha256"),
+        document.get("method"), document.get("factory_grid"), document.get("solver"),
+        versions.get("lci_data_hash"), versions.get("pcf"),
+        float(document["total_kg_co2e"]), document.get("total_including_biogenic_removals_kg_co2e"),
+        document.get("primary_data_share"), label, text, hashlib.sha256(text.encode()).hexdigest(), len(rows),
+    )
+    return ResultRecord(dict(zip(RESULT_COLUMNS, values)), rows)
 
 
 _COLUMNS = ("id, saved_at, machine_id, machine_name, input_path, input_sha256, method, grid, total_kg_co2e,"

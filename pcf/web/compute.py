@@ -1,0 +1,330 @@
+"""Computing footprints for the web application: the background is compiled once per process (`Calculator`),
+BOMs are composed with the shared modules of the library, results are saved with their PACT footprint, and
+"recompute all" diffs every stored model's new footprint against its previous one by stage and by dataset.
+
+Jobs run on one worker thread per process (`Calculator.submit`), their progress kept in the database so any
+request (or another process) can show it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+import yaml
+
+from ..errors import PcfError
+from .service import ServiceError, WebService
+
+METHODS = ("AR6", "AR5")
+MODULE_SUFFIXES = (".yaml", ".json")
+MAX_MODULE_DEPTH = 20
+
+
+class ComputeError(PcfError):
+    """A BOM cannot be composed or computed (the message names the file and row)."""
+
+
+def _finite(value) -> float:
+    value = float(value or 0.0)
+    return value if math.isfinite(value) else 0.0
+
+
+class Calculator:
+    """The compiled background (loaded once), the audit record of its files (hashed once), and a job worker."""
+
+    def __init__(self, service: WebService, *, lci_data: str | Path | None = None, cache_results: int = 16):
+        from ..audit import lci_data_manifest, manifest_hash
+        from ..data.background import compile_background
+        from ..data.tables import lci_data_dir, load_lci_tables
+
+        root = Path(lci_data) if lci_data is not None else lci_data_dir()
+        tables = load_lci_tables(root)
+        self.background = compile_background(tables)
+        manifest = lci_data_manifest(root, tables.packs)
+        self.lci_block = {"root": str(root.resolve()), "packs": list(tables.packs), "optional_packs": [],
+                          "content_hash": tables.content_hash, "files_sha256": manifest_hash(manifest),
+                          "files": manifest}
+        self.service = service
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcf-job")
+        self._results: OrderedDict[int, object] = OrderedDict()  # result id -> Result, for the report writers
+        self._cache_size = cache_results
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------------------------------- options
+    def grids(self) -> list[str]:
+        """Electricity datasets a user may choose for the factory."""
+        category = self.background.tables.datasets["category"]
+        return sorted(k for k in self.background.keys if category.get(k) == "electricity"
+                      and k != "electricity_factory")
+
+    def options(self, *, grid: str | None = None, method: str = "AR6", allow_gaps: bool = False) -> dict:
+        """Checked engine options as recorded with a run ({} for the defaults)."""
+        out: dict = {}
+        if grid:
+            if grid not in self.grids():
+                raise ComputeError(f"unknown factory electricity dataset '{grid[:80]}'",
+                                   expected="one of the listed electricity datasets")
+            out["grid"] = grid
+        if method not in METHODS:
+            raise ComputeError(f"unknown GWP set '{method[:20]}'", expected="AR6 or AR5")
+        if method != "AR6":
+            out["method"] = method
+        if allow_gaps:
+            out["allow_gaps"] = True
+        return out
+
+    # ------------------------------------------------------------------------------------------- composing
+    def compose(self, digest: str, filename: str, pins: dict[str, int] | None = None) -> tuple[Path, list[dict]]:
+        """The file to compute: the stored BOM itself, or (when it refers with `ref` to subassemblies it does not
+        define) a composed copy with those shared modules from the library appended to its `subassemblies`.
+        Returns (path under the store's files folder, [{name, version, sha256}] of the modules used).
+        pins: module name -> version (default: the newest version)."""
+        path = self.service.materialize(digest)
+        if path.suffix not in MODULE_SUFFIXES:
+            return path, []
+        from ..bom.readers import load_json_strict, load_yaml_with_rows
+
+        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            data = load_json_strict(text, filename) if path.suffix == ".json" else \
+                load_yaml_with_rows(text, source=filename, mark_rows=False)
+        except (yaml.YAMLError, PcfError):
+            return path, []  # the engine's reader reports the error with its row
+        missing = _missing_refs(data)
+        if not missing:
+            return path, []
+        data = dict(data)
+        subassemblies = list(data.get("subassemblies") or [])
+        used: list[dict] = []
+        for _depth in range(MAX_MODULE_DEPTH):
+            if not missing:
+                break
+            for name in sorted(missing):
+                module = self.service.module(name, (pins or {}).get(name))
+                if module is None:
+                    raise ComputeError(f"'ref: {name}' names no subassembly of the BOM and no shared module of the "
+                                       "library", file=filename, expected=f"a subassembly or a module named {name}")
+                assembly = yaml.safe_load(module["content"])
+                subassemblies.append(assembly)
+                used.append({"name": name, "version": module["version"], "sha256": module["sha256"]})
+            data["subassemblies"] = subassemblies
+            missing = _missing_refs(data)
+        else:
+            raise ComputeError("shared modules refer to each other too deeply", file=filename)
+        content = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+        composed = self.service.put_file(content, "composed.json")
+        return self.service.materialize(composed), used
+
+    # ------------------------------------------------------------------------------------------- computing
+    def check(self, path: Path, filename: str) -> list[dict]:
+        """Row-by-row problems of a BOM before computing: lines not mapped to a dataset (ambiguous, unmapped,
+        excluded) with their row, text and reason. A BOM that cannot be read raises a ComputeError."""
+        from ..engine import prepare
+
+        try:
+            _system, intake, _bg, _notes = prepare(path, self.background)
+        except PcfError as exc:
+            raise ComputeError(_rename(exc.describe(), path, filename)) from None
+        return intake_problems(intake)
+
+    def footprint(self, path: Path, options: dict, *, progress=None):
+        """The audited footprint of a BOM file with the process's background; the audit trail records the lci_data
+        files as `pcf footprint` does (hashed once per process)."""
+        from ..audit import audited_footprint
+
+        result = audited_footprint(path, background=self.background, progress=progress, **options)
+        versions = dict(result.data_versions)
+        versions["audit"] = {**versions["audit"], "lci_data": self.lci_block}
+        return dataclasses.replace(result, data_versions=versions)
+
+    def run(self, *, digest: str, filename: str, options: dict, model_version_id: int | None, model_id: int | None,
+            user: str | None, progress=None, recompute_id: int | None = None, pins: dict | None = None) -> int:
+        """Compose, compute and save one BOM; returns the result id. The previous footprint of the same model and
+        options becomes Deprecated and the new one names it in precedingPfIds."""
+        from ..pact import ExportOptions, to_pact_v3
+
+        step = progress or (lambda _m: None)
+        step("composing the BOM with the library's shared modules")
+        path, used = self.compose(digest, filename, pins)
+        try:
+            result = self.footprint(path, options, progress=step)
+        except PcfError as exc:
+            raise ComputeError(_rename(exc.describe(), path, filename)) from None
+        step("saving the result and its PACT footprint")
+        previous = self.service.previous_result(model_id, options) if model_id is not None else None
+        footprint = to_pact_v3(result)
+        old = (previous or {}).get("footprint")
+        stale = []
+        if old and old["id"] != footprint["id"]:
+            footprint = to_pact_v3(result, ExportOptions(preceding_pf_ids=(old["id"],)))
+            stale = [old["id"]] if old["status"] == "Active" else []
+        if self.service.footprint_document(footprint["id"]) is not None:
+            footprint = None  # the same PCF is stored already (an unchanged recompute)
+        result_id = self.service.save_result(result, file_sha256=digest, filename=filename, options=options,
+                                             modules=used, model_version_id=model_version_id, footprint=footprint,
+                                             user=user, problems=intake_problems(result.intake),
+                                             recompute_id=recompute_id)
+        if stale and footprint is not None:
+            self.service.deprecate_footprints(stale, user=user)
+        self.remember(result_id, result)
+        return result_id
+
+    # ------------------------------------------------------------------------------------------- jobs
+    def submit(self, job_id: str, work) -> Future:
+        """Run `work(progress)` on the worker thread; its progress and outcome go to the job's row."""
+
+        def task():
+            progress = lambda message: self.service.update_job(job_id, status="running", step=message)
+            try:
+                progress("starting")
+                outcome = work(progress)
+                self.service.update_job(job_id, status="done", step="done",
+                                        result_id=outcome if isinstance(outcome, int) else None)
+            except PcfError as exc:
+                self.service.update_job(job_id, status="failed", step="failed", error=exc.describe())
+            except Exception as exc:  # a bug: say so, keep the worker alive
+                self.service.update_job(job_id, status="failed", step="failed",
+                                        error=f"internal error ({type(exc).__name__})")
+                raise
+
+        return self._executor.submit(task)
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    # ------------------------------------------------------------------------------------------- results
+    def remember(self, result_id: int, result) -> None:
+        with self._lock:
+            self._results[result_id] = result
+            self._results.move_to_end(result_id)
+            while len(self._results) > self._cache_size:
+                self._results.popitem(last=False)
+
+    def result_object(self, result_id: int):
+        """The Result of a saved result (for the report, workbook and PACT writers): from the process's cache, else
+        recomputed from the stored input, options and module versions and checked against the stored numbers."""
+        with self._lock:
+            cached = self._results.get(result_id)
+        if cached is not None:
+            return cached
+        stored = self.service.result(result_id)
+        run = stored["run"]
+        if run is None:
+            raise ServiceError(f"result {result_id} was not computed by the web application (no stored input)")
+        pins = {m["name"]: m["version"] for m in run["modules"]}
+        path, _used = self.compose(run["file_sha256"], run["filename"], pins)
+        result = self.footprint(path, run["options"])
+        moved = compare_documents(stored["document"], result.to_dict())
+        if abs(moved["total"]["delta"]) > 1e-6 * max(1.0, abs(moved["total"]["old"])):
+            raise ServiceError(f"result {result_id} cannot be reproduced with the data loaded now (total "
+                               f"{moved['total']['old']:,.3f} -> {moved['total']['new']:,.3f} kg CO2e): "
+                               "run 'recompute all' for a current result")
+        self.remember(result_id, result)
+        return result
+
+    def recompute_all(self, *, user: str | None, progress=None) -> int:
+        """Recompute the newest version of every stored model with the newest shared modules and the data loaded
+        now; each against its previous result with the same options. Returns the recompute id."""
+        step = progress or (lambda _m: None)
+        recompute_id = self.service.start_recompute(user)
+        summary = []
+        versions = self.service.latest_model_versions()
+        for number, version in enumerate(versions, 1):
+            step(f"model {number} of {len(versions)}: {version['name']} v{version['version']}")
+            runs = self.service.results(model_version_ids=[v["id"] for v in
+                                                            self.service.model_versions(version["model_id"])],
+                                        limit=1)
+            options = json.loads(runs[0]["options"]) if runs and runs[0]["options"] else {}
+            previous = self.service.previous_result(version["model_id"], options)
+            entry = {"model": version["name"], "version": version["version"], "options": options,
+                     "old_result": previous["id"] if previous else None}
+            try:
+                new_id = self.run(digest=version["file_sha256"], filename=version["filename"], options=options,
+                                  model_version_id=version["id"], model_id=version["model_id"], user=user,
+                                  recompute_id=recompute_id)
+            except PcfError as exc:
+                entry["error"] = exc.describe()
+                summary.append(entry)
+                continue
+            new = self.service.result(new_id)
+            entry["new_result"] = new_id
+            entry["modules"] = {"old": (previous or {}).get("run", {}).get("modules") if previous else None,
+                                "new": new["run"]["modules"]}
+            entry["lci_data"] = {"old": _lci_hash(previous["document"]) if previous else None,
+                                 "new": _lci_hash(new["document"])}
+            entry["diff"] = compare_documents(previous["document"] if previous else None, new["document"])
+            summary.append(entry)
+        self.service.finish_recompute(recompute_id, summary, user)
+        return recompute_id
+
+
+def _lci_hash(document: dict) -> str | None:
+    return (document.get("data_versions") or {}).get("lci_data_hash")
+
+
+def _rename(message: str, path: Path, filename: str) -> str:
+    """An engine message with the stored file's path replaced by the name the user uploaded."""
+    return message.replace(str(path), Path(filename).name).replace(str(path.resolve()), Path(filename).name)
+
+
+def _missing_refs(data) -> set[str]:
+    """Ids named by `kind: ref` lines that the BOM's `subassemblies` do not define."""
+    if not isinstance(data, dict):
+        return set()
+    defined = {a.get("id") for a in data.get("subassemblies") or [] if isinstance(a, dict)}
+    named: set[str] = set()
+    stack = list(data.get("items") or []) + list(data.get("subassemblies") or [])
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, dict):
+            continue
+        if item.get("kind") == "ref" and isinstance(item.get("ref"), str):
+            named.add(item["ref"])
+        stack.extend(item.get("children") or [])
+    return named - defined
+
+
+def intake_problems(intake) -> list[dict]:
+    """Lines of the intake report that are not modelled as given (status other than mapped), row by row."""
+    rows: list[dict] = []
+    if intake is None:
+        return rows
+    frame = intake.lines if hasattr(intake, "lines") else intake
+    for record in frame.to_dict("records"):
+        if record.get("status") == "mapped":
+            continue
+        row = record.get("source_row")
+        rows.append({"row": None if row is None or (isinstance(row, float) and math.isnan(row)) else int(row),
+                     "line": record.get("line_id"), "text": record.get("given") or record.get("name"),
+                     "status": record.get("status"), "dataset": record.get("dataset") or "",
+                     "reason": record.get("reason") or ""})
+    return rows
+
+
+def compare_documents(old: dict | None, new: dict) -> dict:
+    """How a footprint moved: total, by stage and by dataset (kg CO2e per machine; old 0 when there is none)."""
+    old = old or {}
+
+    def pairs(a: dict, b: dict) -> list[dict]:
+        keys = sorted(set(a) | set(b))
+        rows = [{"key": k, "old": _finite(a.get(k)), "new": _finite(b.get(k))} for k in keys]
+        for row in rows:
+            row["delta"] = row["new"] - row["old"]
+        return rows
+
+    def by_dataset(document: dict) -> dict:
+        return {row["dataset"]: _finite(row.get("kg_co2e")) for row in document.get("by_dataset") or []}
+
+    datasets = sorted(pairs(by_dataset(old), by_dataset(new)), key=lambda r: -abs(r["delta"]))
+    total_old, total_new = _finite(old.get("total_kg_co2e")), _finite(new.get("total_kg_co2e"))
+    return {"total": {"old": total_old, "new": total_new, "delta": total_new - total_old},
+            "by_stage": pairs(old.get("by_stage") or {}, new.get("by_stage") or {}),
+            "by_module": sorted(pairs(old.get("by_module") or {}, new.get("by_module") or {}),
+                                key=lambda r: -abs(r["delta"])),
+            "by_dataset": [r for r in datasets if abs(r["delta"]) > 1e-9]}

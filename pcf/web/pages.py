@@ -1,0 +1,354 @@
+"""The pages for sales engineers (server-rendered Jinja2, no front-end build): sign in, upload a BOM or pick a
+stored machine model, see its problems row by row, compute with a progress bar, read the result with its charts,
+compare two results, download the report, workbook and PACT file, browse the history with its audit trail, manage
+the library (models, shared modules) and recompute everything.
+
+Every page needs a signed-in user; every form carries the session's CSRF token; no file name a user gives is used
+as a path (uploads are kept under their sha256, see WebService.materialize).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from ..bom.readers import max_input_bytes
+from ..errors import PcfError
+from .compute import Calculator, ComputeError, compare_documents
+from .security import new_token, same
+from .service import ServiceError, Session, WebService, check_name
+
+COOKIE = "pcf_session"
+LOGIN_COOKIE = "pcf_login_csrf"
+DOWNLOADS = {
+    "report.html": ("cfp_report.html", "text/html; charset=utf-8"),
+    "report.pdf": ("cfp_report.pdf", "application/pdf"),
+    "workbook.xlsx": ("cfp_report.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+STAGES = {"raw_material_acquisition": "raw material acquisition", "production": "production (maker's factory)",
+          "packaging": "packaging", "upstream_transport": "upstream transport"}
+
+
+class LoginRequired(Exception):
+    """The page needs a signed-in user (answered with a redirect to /login)."""
+
+
+def _model_name(filename: str) -> str:
+    stem = Path(filename).stem
+    name = re.sub(r"[^A-Za-z0-9 ._()+/-]", "-", stem).strip(" .-_")[:100]
+    return name or "model"
+
+
+def bars(rows: list[tuple[str, float]], width: int = 640) -> dict:
+    """Geometry of a horizontal bar chart (drawn as inline SVG by the templates): label, value, bar x and width."""
+    top = max((abs(v) for _, v in rows), default=0.0) or 1.0
+    label_w, bar_w = 260, width - 260 - 110
+    out = []
+    for number, (label, value) in enumerate(rows):
+        w = bar_w * abs(value) / top
+        out.append({"label": label if len(label) <= 40 else label[:39] + "…", "full": label, "value": value,
+                    "x": label_w, "w": max(w, 0.5), "y": 6 + number * 24, "negative": value < 0})
+    return {"rows": out, "width": width, "height": 12 + 24 * len(rows), "text_x": label_w - 8,
+            "value_x": label_w + bar_w + 8}
+
+
+def router(service: WebService, calc: Calculator, config) -> APIRouter:
+    templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+    templates.env.filters["kg"] = lambda v: "-" if v is None else f"{v:,.1f}"
+    templates.env.filters["signed"] = lambda v: f"{v:+,.1f}"
+    templates.env.filters["pct"] = lambda v: "-" if v is None else f"{100 * v:.1f} %"
+    templates.env.globals["stage_name"] = lambda key: STAGES.get(key, key.replace("_", " "))
+    report_lock = threading.Lock()
+    r = APIRouter()
+
+    def user(request: Request) -> Session:
+        session = service.session(request.cookies.get(COOKIE))
+        if session is None:
+            raise LoginRequired()
+        return session
+
+    def render(request: Request, name: str, session: Session | None, status: int = 200, **context) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, {"session": session, **context}, status_code=status)
+
+    async def form_of(request: Request, session: Session):
+        form = await request.form(max_files=1, max_fields=40)
+        if not same(form.get("csrf_token"), session.csrf_token):
+            raise HTTPException(403, "the form's CSRF token is missing or wrong: reload the page")
+        return form
+
+    def home(request: Request, session: Session, *, error: str | None = None, status: int = 200,
+             problems: list | None = None):
+        return render(request, "home.html", session, status=status, error=error, problems=problems or [],
+                      models=service.models(), latest=service.latest_model_versions(),
+                      results=service.results(limit=10), grids=calc.grids(), max_mb=max_input_bytes() // 2 ** 20)
+
+    def options_of(form) -> dict:
+        return calc.options(grid=(form.get("grid") or None), method=form.get("method") or "AR6",
+                            allow_gaps=form.get("allow_gaps") == "on")
+
+    def start(session: Session, *, digest: str, filename: str, options: dict, version: dict) -> str:
+        path, _used = calc.compose(digest, filename)
+        problems = calc.check(path, filename)
+        job = service.new_job(session.username, problems=problems)
+        calc.submit(job, lambda progress: calc.run(digest=digest, filename=filename, options=options,
+                                                   model_version_id=version["id"], model_id=version["model_id"],
+                                                   user=session.username, progress=progress))
+        return job
+
+    # ------------------------------------------------------------------------------------------- sign in
+    @r.get("/login", response_class=HTMLResponse)
+    def login_page(request: Request):
+        token = new_token()
+        response = render(request, "login.html", None, csrf=token)
+        response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=config.secure_cookies)
+        return response
+
+    @r.post("/login")
+    async def login(request: Request):
+        form = await request.form(max_files=0, max_fields=5)
+        if not same(form.get("csrf_token"), request.cookies.get(LOGIN_COOKIE)):
+            raise HTTPException(403, "the form's CSRF token is missing or wrong: reload the page")
+        outcome = service.login(str(form.get("username", ""))[:80], str(form.get("password", ""))[:200])
+        if outcome is None:
+            token = new_token()
+            response = render(request, "login.html", None, status=401, csrf=token,
+                              error="unknown user or wrong password")
+            response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=config.secure_cookies)
+            return response
+        token, session = outcome
+        service.log(session.username, "sign in", "web")
+        response = RedirectResponse("/", status_code=303)
+        response.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=config.secure_cookies,
+                            max_age=8 * 3600)
+        response.delete_cookie(LOGIN_COOKIE)
+        return response
+
+    @r.post("/logout")
+    async def logout(request: Request):
+        session = user(request)
+        await form_of(request, session)
+        service.logout(request.cookies.get(COOKIE, ""))
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(COOKIE)
+        return response
+
+    # ------------------------------------------------------------------------------------------- compute
+    @r.get("/", response_class=HTMLResponse)
+    def index(request: Request):
+        return home(request, user(request))
+
+    @r.post("/upload")
+    async def upload(request: Request):
+        session = user(request)
+        form = await form_of(request, session)
+        upload = form.get("file")
+        if upload is None or not getattr(upload, "filename", None):
+            return home(request, session, error="choose a BOM file (.yaml, .json, .xlsx or .csv)", status=400)
+        limit = max_input_bytes()
+        content = await upload.read(limit + 1)
+        filename = Path(upload.filename).name[:200]
+        if len(content) > limit:
+            return home(request, session, status=413, error=f"{filename}: larger than {limit // 2 ** 20} MB "
+                        "(PCF_MAX_INPUT_MB)")
+        try:
+            options = options_of(form)
+            name = check_name(form.get("model") or _model_name(filename), "model")
+            digest = service.put_file(content, filename)
+            _model_id, number = service.add_model_version(name, digest, filename, user=session.username,
+                                                          note=str(form.get("note") or "")[:500] or None)
+            version = next(v for v in service.model_versions(_model_id) if v["version"] == number)
+            job = start(session, digest=digest, filename=filename, options=options, version=version)
+        except PcfError as exc:
+            return home(request, session, error=exc.describe(), status=400)
+        return RedirectResponse(f"/jobs/{job}", status_code=303)
+
+    @r.post("/models/{version_id}/compute")
+    async def compute_model(version_id: int, request: Request):
+        session = user(request)
+        form = await form_of(request, session)
+        try:
+            version = service.model_version(version_id)
+            job = start(session, digest=version["file_sha256"], filename=version["filename"],
+                        options=options_of(form), version=version)
+        except PcfError as exc:
+            return home(request, session, error=exc.describe(), status=400)
+        return RedirectResponse(f"/jobs/{job}", status_code=303)
+
+    @r.get("/jobs/{job_id}.json")
+    def job_state(job_id: str, request: Request):
+        user(request)
+        job = service.job(job_id)
+        if job is None:
+            raise HTTPException(404, "no such job")
+        return JSONResponse({"status": job["status"], "step": job["step"], "error": job["error"],
+                             "next": _job_target(job) if job["status"] == "done" else None})
+
+    @r.get("/jobs/{job_id}", response_class=HTMLResponse)
+    def job_page(job_id: str, request: Request):
+        session = user(request)
+        job = service.job(job_id)
+        if job is None:
+            raise HTTPException(404, "no such job")
+        if job["status"] == "done":
+            return RedirectResponse(_job_target(job), status_code=303)
+        return render(request, "job.html", session, job=job)
+
+    # ------------------------------------------------------------------------------------------- results
+    @r.get("/results/{result_id}", response_class=HTMLResponse)
+    def result_page(result_id: int, request: Request):
+        session = user(request)
+        stored = _stored(result_id)
+        doc = stored["document"]
+        stages = bars([(STAGES.get(k, k), v) for k, v in doc["by_stage"].items()])
+        datasets = sorted(doc.get("by_dataset") or [], key=lambda row: -abs(row.get("kg_co2e") or 0))[:12]
+        hotspots = bars([(f"{d['dataset']}", d["kg_co2e"]) for d in datasets])
+        modules = bars(sorted(doc["by_module"].items(), key=lambda kv: -abs(kv[1]))[:12])
+        audit = (doc.get("data_versions") or {}).get("audit") or {}
+        return render(request, "result.html", session, stored=stored, doc=doc, stages=stages, hotspots=hotspots,
+                      modules=modules, datasets=datasets, audit=audit,
+                      others=[x for x in service.results(limit=50) if x["id"] != result_id])
+
+    @r.get("/results/{result_id}/download/{kind}")
+    def download(result_id: int, kind: str, request: Request):
+        session = user(request)
+        stored = _stored(result_id)
+        stem = f"pcf-result-{result_id}"
+        if kind == "pact.json":
+            if stored["footprint"] is None:
+                raise HTTPException(404, "this result has no PACT footprint of its own (an identical one is "
+                                    "stored with an earlier result)")
+            body = json.dumps(stored["footprint"]["document"], indent=2, ensure_ascii=False)
+            return _attachment(body.encode(), f"{stem}.pact.json", "application/json")
+        if kind == "result.json":
+            body = json.dumps(stored["document"], indent=2, ensure_ascii=False)
+            return _attachment(body.encode(), f"{stem}.result.json", "application/json")
+        if kind not in DOWNLOADS:
+            raise HTTPException(404, "no such download")
+        name, media = DOWNLOADS[kind]
+        folder = calc.service.files_dir / "reports" / str(int(result_id))
+        target = folder / name
+        with report_lock:
+            if not target.is_file():
+                from ..report import write_report
+
+                try:
+                    result = calc.result_object(result_id)
+                    write_report(result, folder, pdf=kind == "report.pdf")
+                except PcfError as exc:
+                    raise HTTPException(409, exc.describe()) from None
+        service.log(session.username, "download", f"{kind} of result {result_id}", result_id)
+        return FileResponse(target, media_type=media, filename=f"{stem}-{name}")
+
+    @r.get("/compare", response_class=HTMLResponse)
+    def compare_page(request: Request, a: int | None = None, b: int | None = None):
+        session = user(request)
+        listed = service.results(limit=100)
+        diff = left = right = None
+        if a is not None and b is not None:
+            left, right = _stored(a), _stored(b)
+            diff = compare_documents(left["document"], right["document"])
+        return render(request, "compare.html", session, results=listed, a=a, b=b, left=left, right=right,
+                      diff=diff)
+
+    @r.get("/history", response_class=HTMLResponse)
+    def history(request: Request):
+        session = user(request)
+        return render(request, "history.html", session, results=service.results(limit=200),
+                      log=service.audit_log(200), events=service.events(50))
+
+    # ------------------------------------------------------------------------------------------- library
+    @r.get("/library", response_class=HTMLResponse)
+    def library(request: Request, error: str | None = None):
+        session = user(request)
+        models = [{**m, "versions": service.model_versions(m["id"])} for m in service.models()]
+        return render(request, "library.html", session, models=models, modules=service.modules(),
+                      recomputes=service.recomputes(), error=error)
+
+    @r.post("/modules")
+    async def add_module(request: Request):
+        session = user(request)
+        form = await form_of(request, session)
+        upload = form.get("file")
+        text = str(form.get("content") or "")
+        if upload is not None and getattr(upload, "filename", None):
+            raw = await upload.read(max_input_bytes() + 1)
+            if len(raw) > max_input_bytes():
+                raise HTTPException(413, "module file larger than PCF_MAX_INPUT_MB")
+            text = raw.decode("utf-8", errors="replace")
+        try:
+            name = check_name(str(form.get("name") or ""), "module")
+            _check_module(name, text)
+            version = service.add_module_version(name, text, user=session.username,
+                                                 note=str(form.get("note") or "")[:500] or None)
+        except PcfError as exc:
+            return library(request, error=exc.describe())
+        service.log(session.username, "module", f"{name} v{version} stored")
+        return RedirectResponse("/library", status_code=303)
+
+    @r.post("/recompute")
+    async def recompute(request: Request):
+        session = user(request)
+        await form_of(request, session)
+        job = service.new_job(session.username, kind="recompute")
+        calc.submit(job, lambda progress: calc.recompute_all(user=session.username, progress=progress))
+        return RedirectResponse(f"/jobs/{job}", status_code=303)
+
+    @r.get("/recomputes/{recompute_id}", response_class=HTMLResponse)
+    def recompute_page(recompute_id: int, request: Request):
+        session = user(request)
+        try:
+            run = service.recompute(recompute_id)
+        except ServiceError as exc:
+            raise HTTPException(404, exc.describe()) from None
+        return render(request, "recompute.html", session, run=run)
+
+    def _stored(result_id: int) -> dict:
+        try:
+            return service.result(result_id)
+        except ServiceError as exc:
+            raise HTTPException(404, exc.describe()) from None
+
+    return r
+
+
+def _job_target(job: dict) -> str:
+    if job["kind"] == "recompute":
+        return f"/recomputes/{int(job['result_id'])}"
+    return f"/results/{int(job['result_id'])}"
+
+
+def _attachment(body: bytes, filename: str, media: str) -> Response:
+    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _check_module(name: str, text: str) -> None:
+    """A shared module is the YAML (or JSON) of one assembly whose id is the module's name."""
+    import yaml
+
+    from ..bom.models import Assembly
+    from ..bom.readers import load_yaml_with_rows
+
+    try:
+        data = load_yaml_with_rows(text, source=f"module {name}", mark_rows=False)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ComputeError(f"invalid YAML: {getattr(exc, 'problem', exc)}", file=f"module {name}",
+                           row=mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict) or data.get("kind") != "assembly":
+        raise ComputeError("a module must be one assembly (kind: assembly, id, children)", file=f"module {name}")
+    if data.get("id") != name:
+        raise ComputeError(f"the assembly's id '{data.get('id')}' is not the module's name", file=f"module {name}",
+                           expected=f"id: {name}")
+    from pydantic import ValidationError
+
+    try:
+        Assembly.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ComputeError(f"{'.'.join(map(str, first['loc']))}: {first['msg']}", file=f"module {name}") from None

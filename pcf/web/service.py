@@ -1,0 +1,505 @@
+"""The web application's storage service: accounts and API clients, uploaded files, the machine library (models
+and shared modules with their versions), saved results with their PACT footprints, events, jobs and the audit log.
+
+No web framework here: every method takes plain values and returns plain values, so the pages, the PACT API, the
+CLI (`pcf serve --add-user`) and the tests use the same code. Files are kept in the database; a file the engine
+must read is written, under its sha256, into `<files_dir>/` only (`materialize`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import PcfError
+from ..store import result_record
+from . import db
+from .security import hash_secret, new_token, token_digest, verify_secret
+
+BOM_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx", ".csv")
+SESSION_SECONDS = 8 * 3600
+TOKEN_SECONDS = 3600
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()+/-]{0,119}$")
+SCOPES = ("footprint:list", "footprint:read", "events:write")
+
+
+class ServiceError(PcfError):
+    """A request the library cannot honour: unknown id, name taken, file refused."""
+
+
+@dataclass(frozen=True)
+class Client:
+    client_id: str
+    name: str
+    scopes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Session:
+    user_id: int
+    username: str
+    csrf_token: str
+
+
+def _suffix(filename: str) -> str:
+    suffix = Path(filename).suffix.lower()
+    if suffix not in BOM_SUFFIXES:
+        raise ServiceError(f"unsupported file type '{suffix or '(none)'}'", file=Path(filename).name,
+                           expected="a .yaml, .yml, .json, .xlsx or .csv BOM file")
+    return ".yaml" if suffix == ".yml" else suffix
+
+
+def check_name(name: str, what: str) -> str:
+    name = (name or "").strip()
+    if not NAME.fullmatch(name):
+        raise ServiceError(f"invalid {what} name '{name[:40]}'",
+                           expected="1-120 letters, digits, spaces and . _ ( ) + / -, starting with a letter or digit")
+    return name
+
+
+class WebService:
+    """The storage service over one database (`db.open_database`) and one folder for files the engine reads."""
+
+    def __init__(self, engine, files_dir: str | Path):
+        self.engine = engine
+        self.files_dir = Path(files_dir).resolve()
+        self.files_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+    # ------------------------------------------------------------------------------------------- accounts
+    def add_user(self, username: str, password: str) -> int:
+        username = check_name(username, "user")
+        if len(password) < 12:
+            raise ServiceError("password too short", expected="at least 12 characters")
+        try:
+            with self.engine.begin() as conn:
+                result = conn.execute(db.users.insert().values(username=username, password_hash=hash_secret(password),
+                                                               created_at=db.now()))
+                return int(result.inserted_primary_key[0])
+        except IntegrityError:
+            raise ServiceError(f"user '{username}' exists") from None
+
+    def login(self, username: str, password: str) -> tuple[str, Session] | None:
+        """A new session token and its session when the password matches, else None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(db.users.c.id, db.users.c.password_hash)
+                               .where(db.users.c.username == username)).first()
+        if row is None:
+            verify_secret(password, hash_secret("x" * 12))  # the same work for an unknown name
+            return None
+        if not verify_secret(password, row.password_hash):
+            return None
+        token, csrf = new_token(), new_token()
+        with self.engine.begin() as conn:
+            conn.execute(db.sessions.insert().values(token_sha256=token_digest(token), user_id=row.id, csrf_token=csrf,
+                                                     expires_at=time.time() + SESSION_SECONDS))
+            conn.execute(db.sessions.delete().where(db.sessions.c.expires_at < time.time()))
+        return token, Session(row.id, username, csrf)
+
+    def session(self, token: str | None) -> Session | None:
+        if not token:
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(db.sessions.c.user_id, db.users.c.username, db.sessions.c.csrf_token, db.sessions.c.expires_at)
+                .join(db.users, db.users.c.id == db.sessions.c.user_id)
+                .where(db.sessions.c.token_sha256 == token_digest(token))).first()
+        if row is None or row.expires_at < time.time():
+            return None
+        return Session(row.user_id, row.username, row.csrf_token)
+
+    def logout(self, token: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(db.sessions.delete().where(db.sessions.c.token_sha256 == token_digest(token)))
+
+    def add_client(self, name: str, scopes: tuple[str, ...] = SCOPES) -> tuple[str, str]:
+        """A new API client; returns (client_id, secret). The secret is shown once and stored only hashed."""
+        name = check_name(name, "client")
+        unknown = set(scopes) - set(SCOPES)
+        if unknown:
+            raise ServiceError(f"unknown scope(s) {sorted(unknown)}", expected=f"some of {list(SCOPES)}")
+        client_id, secret = f"pcf-{new_token(9)}", new_token(32)
+        with self.engine.begin() as conn:
+            conn.execute(db.clients.insert().values(client_id=client_id, secret_hash=hash_secret(secret), name=name,
+                                                    scopes=" ".join(scopes), created_at=db.now()))
+        return client_id, secret
+
+    def authenticate_client(self, client_id: str, secret: str) -> Client | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(db.clients).where(db.clients.c.client_id == client_id)).first()
+        if row is None:
+            verify_secret(secret, hash_secret("x" * 12))
+            return None
+        if not verify_secret(secret, row.secret_hash):
+            return None
+        return Client(row.client_id, row.name, tuple(row.scopes.split()))
+
+    def issue_token(self, client: Client, *, seconds: int = TOKEN_SECONDS) -> str:
+        token = new_token()
+        with self.engine.begin() as conn:
+            conn.execute(db.tokens.insert().values(token_sha256=token_digest(token), client_id=client.client_id,
+                                                   scopes=" ".join(client.scopes), expires_at=time.time() + seconds))
+            conn.execute(db.tokens.delete().where(db.tokens.c.expires_at < time.time() - 86400))
+        return token
+
+    def token_client(self, token: str) -> tuple[str, Client | None]:
+        """('ok', client), ('expired', None) or ('invalid', None) for a bearer token."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(db.tokens.c.expires_at, db.tokens.c.scopes, db.clients.c.client_id,
+                                      db.clients.c.name)
+                               .join(db.clients, db.clients.c.client_id == db.tokens.c.client_id)
+                               .where(db.tokens.c.token_sha256 == token_digest(token))).first()
+        if row is None:
+            return "invalid", None
+        if row.expires_at < time.time():
+            return "expired", None
+        return "ok", Client(row.client_id, row.name, tuple(row.scopes.split()))
+
+    # ------------------------------------------------------------------------------------------- files
+    def put_file(self, content: bytes, filename: str) -> str:
+        """Keep an uploaded file (deduplicated by sha256); returns its sha256."""
+        suffix = _suffix(filename)
+        digest = hashlib.sha256(content).hexdigest()
+        with self.engine.begin() as conn:
+            exists = conn.execute(select(db.files.c.sha256).where(db.files.c.sha256 == digest)).first()
+            if exists is None:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(db.files.insert().values(sha256=digest, suffix=suffix, size=len(content),
+                                                              content=content, created_at=db.now()))
+                except IntegrityError:  # stored by a concurrent upload of the same bytes
+                    pass
+        return digest
+
+    def file_bytes(self, digest: str) -> tuple[bytes, str]:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(db.files.c.content, db.files.c.suffix).where(db.files.c.sha256 == digest)).first()
+        if row is None:
+            raise ServiceError(f"no stored file {digest[:12]}")
+        return bytes(row.content), row.suffix
+
+    def materialize(self, digest: str) -> Path:
+        """The stored file as `<files_dir>/<sha256><suffix>` (written once, atomically); the name is made from
+        the hash and a fixed list of suffixes only, never from what a user typed."""
+        if not re.fullmatch(r"[0-9a-f]{64}", digest):
+            raise ServiceError("not a file id")
+        content, suffix = self.file_bytes(digest)
+        if suffix not in BOM_SUFFIXES:
+            raise ServiceError(f"stored file has an unsupported suffix {suffix!r}")
+        path = self.files_dir / f"{digest}{suffix}"
+        if path.parent != self.files_dir:
+            raise ServiceError("file path outside the store")
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            fd, tmp = tempfile.mkstemp(dir=self.files_dir, prefix=".upload-")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(content)
+            os.replace(tmp, path)
+        return path
+
+    # ------------------------------------------------------------------------------------------- library
+    def add_model_version(self, model_name: str, digest: str, filename: str, *, note: str | None = None,
+                          user: str | None = None) -> tuple[int, int]:
+        """A new version of a stored machine model (created on first use); returns (model id, version)."""
+        model_name = check_name(model_name, "model")
+        for _attempt in range(5):
+            try:
+                with self.engine.begin() as conn:
+                    row = conn.execute(select(db.models.c.id).where(db.models.c.name == model_name)).first()
+                    model_id = row.id if row else int(conn.execute(db.models.insert().values(
+                        name=model_name, created_at=db.now())).inserted_primary_key[0])
+                    version = 1 + (conn.execute(select(func.max(db.model_versions.c.version))
+                                                .where(db.model_versions.c.model_id == model_id)).scalar() or 0)
+                    conn.execute(db.model_versions.insert().values(
+                        model_id=model_id, version=version, file_sha256=digest, filename=Path(filename).name[:200],
+                        note=note, created_at=db.now(), created_by=user))
+                    self._log(conn, user, "model version", None, f"{model_name} v{version} ({Path(filename).name}, "
+                              f"sha256 {digest[:12]})")
+                return model_id, version
+            except IntegrityError:  # a concurrent upload took the number: try the next
+                continue
+        raise ServiceError(f"could not store a new version of '{model_name}'")
+
+    def models(self) -> list[dict]:
+        sql = (select(db.models.c.id, db.models.c.name, func.max(db.model_versions.c.version).label("latest"),
+                      func.count(db.model_versions.c.id).label("versions"))
+               .join(db.model_versions, db.model_versions.c.model_id == db.models.c.id)
+               .group_by(db.models.c.id, db.models.c.name).order_by(db.models.c.name))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(sql)]
+
+    def model_versions(self, model_id: int) -> list[dict]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(db.model_versions, db.models.c.name)
+                                .join(db.models, db.models.c.id == db.model_versions.c.model_id)
+                                .where(db.model_versions.c.model_id == model_id)
+                                .order_by(db.model_versions.c.version.desc())).all()
+        if not rows:
+            raise ServiceError(f"no machine model {model_id}")
+        return [dict(r._mapping) for r in rows]
+
+    def model_version(self, version_id: int) -> dict:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(db.model_versions, db.models.c.name)
+                               .join(db.models, db.models.c.id == db.model_versions.c.model_id)
+                               .where(db.model_versions.c.id == version_id)).first()
+        if row is None:
+            raise ServiceError(f"no model version {version_id}")
+        return dict(row._mapping)
+
+    def latest_model_versions(self) -> list[dict]:
+        """The newest version of every stored model."""
+        newest = (select(db.model_versions.c.model_id, func.max(db.model_versions.c.version).label("v"))
+                  .group_by(db.model_versions.c.model_id).subquery())
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(db.model_versions, db.models.c.name)
+                                .join(db.models, db.models.c.id == db.model_versions.c.model_id)
+                                .join(newest, and_(newest.c.model_id == db.model_versions.c.model_id,
+                                                   newest.c.v == db.model_versions.c.version))
+                                .order_by(db.models.c.name)).all()
+        return [dict(r._mapping) for r in rows]
+
+    def add_module_version(self, name: str, content: str, *, note: str | None = None,
+                           user: str | None = None) -> int:
+        """A new version of a shared module (the YAML of one assembly whose id is the module's name)."""
+        name = check_name(name, "module")
+        digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
+        for _attempt in range(5):
+            try:
+                with self.engine.begin() as conn:
+                    row = conn.execute(select(db.modules.c.id).where(db.modules.c.name == name)).first()
+                    module_id = row.id if row else int(conn.execute(db.modules.insert().values(
+                        name=name, created_at=db.now())).inserted_primary_key[0])
+                    version = 1 + (conn.execute(select(func.max(db.module_versions.c.version))
+                                                .where(db.module_versions.c.module_id == module_id)).scalar() or 0)
+                    conn.execute(db.module_versions.insert().values(module_id=module_id, version=version,
+                                                                    content=content, sha256=digest, note=note,
+                                                                    created_at=db.now(), created_by=user))
+                    self._log(conn, user, "module version", None, f"{name} v{version} (sha256 {digest[:12]})")
+                return version
+            except IntegrityError:
+                continue
+        raise ServiceError(f"could not store a new version of module '{name}'")
+
+    def modules(self) -> list[dict]:
+        sql = (select(db.modules.c.name, func.max(db.module_versions.c.version).label("latest"))
+               .join(db.module_versions, db.module_versions.c.module_id == db.modules.c.id)
+               .group_by(db.modules.c.name).order_by(db.modules.c.name))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(sql)]
+
+    def module(self, name: str, version: int | None = None) -> dict | None:
+        """A module version ({name, version, content, sha256}); the newest when `version` is None."""
+        sql = (select(db.modules.c.name, db.module_versions.c.version, db.module_versions.c.content,
+                      db.module_versions.c.sha256)
+               .join(db.modules, db.modules.c.id == db.module_versions.c.module_id).where(db.modules.c.name == name))
+        sql = sql.where(db.module_versions.c.version == version) if version else sql
+        with self.engine.connect() as conn:
+            row = conn.execute(sql.order_by(db.module_versions.c.version.desc()).limit(1)).first()
+        return dict(row._mapping) if row else None
+
+    # ------------------------------------------------------------------------------------------- results
+    def save_result(self, result, *, file_sha256: str, filename: str, options: dict, modules: list[dict],
+                    model_version_id: int | None, footprint: dict | None, user: str | None,
+                    problems: list[dict] | None = None, recompute_id: int | None = None,
+                    label: str | None = None) -> int:
+        """One transaction: the result (results store row and breakdowns), the web run record, its PACT
+        footprint (the previous footprint of the same model and options is marked Deprecated) and a log line."""
+        record = result_record(result, label=label)
+        with self.engine.begin() as conn:
+            result_id = int(conn.execute(db.results.insert().values(**record.columns)).inserted_primary_key[0])
+            if record.breakdowns:
+                conn.execute(db.breakdowns.insert(), [{"result_id": result_id, "breakdown": b, "key": k,
+                                                       "kg_co2e": v} for b, k, v in record.breakdowns])
+            conn.execute(db.runs.insert().values(result_id=result_id, model_version_id=model_version_id,
+                                                 file_sha256=file_sha256, filename=Path(filename).name[:200],
+                                                 options=json.dumps(options, sort_keys=True),
+                                                 modules=json.dumps(modules), problems=json.dumps(problems or []),
+                                                 recompute_id=recompute_id,
+                                                 created_by=user, created_at=db.now()))
+            if footprint is not None:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(db.footprints.insert().values(
+                            id=footprint["id"], result_id=result_id, status=footprint["status"],
+                            document=json.dumps(footprint, ensure_ascii=False), created_at=db.now()))
+                except IntegrityError:  # the same PCF (same id) is stored already
+                    pass
+            self._log(conn, user, "result", result_id, f"{record.columns['machine_id']}: "
+                      f"{record.columns['total_kg_co2e']:,.1f} kg CO2e from {Path(filename).name} "
+                      f"(input sha256 {file_sha256[:12]})" + (f", recompute {recompute_id}" if recompute_id else ""))
+        return result_id
+
+    def deprecate_footprints(self, ids: list[str], *, user: str | None) -> None:
+        """Mark footprints Deprecated (their documents keep their id; PACT lists them with that status)."""
+        with self.engine.begin() as conn:
+            for pf_id in ids:
+                row = conn.execute(select(db.footprints.c.document).where(db.footprints.c.id == pf_id)).first()
+                if row is None:
+                    continue
+                document = json.loads(row.document)
+                document["status"] = "Deprecated"
+                conn.execute(update(db.footprints).where(db.footprints.c.id == pf_id)
+                             .values(status="Deprecated", document=json.dumps(document, ensure_ascii=False)))
+                self._log(conn, user, "footprint deprecated", None, pf_id)
+
+    def result(self, result_id: int) -> dict:
+        """A saved result: its summary, document (checked against its sha256), run record and footprint."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(db.results).where(db.results.c.id == result_id)).first()
+            if row is None:
+                raise ServiceError(f"no result {result_id}")
+            run = conn.execute(select(db.runs).where(db.runs.c.result_id == result_id)).first()
+            pf = conn.execute(select(db.footprints.c.id, db.footprints.c.status, db.footprints.c.document)
+                              .where(db.footprints.c.result_id == result_id)).first()
+            log = conn.execute(select(db.audit_log).where(db.audit_log.c.result_id == result_id)
+                               .order_by(db.audit_log.c.id)).all()
+        out = dict(row._mapping)
+        if hashlib.sha256(out["document"].encode()).hexdigest() != out["document_sha256"]:
+            raise ServiceError(f"result {result_id} was altered in the store (document hash mismatch)")
+        out["document"] = json.loads(out["document"])
+        out["run"] = None if run is None else {**dict(run._mapping), "options": json.loads(run.options),
+                                               "modules": json.loads(run.modules),
+                                               "problems": json.loads(run.problems)}
+        out["footprint"] = None if pf is None else {"id": pf.id, "status": pf.status,
+                                                    "document": json.loads(pf.document)}
+        out["log"] = [dict(r._mapping) for r in log]
+        return out
+
+    def results(self, *, limit: int = 200, model_version_ids: list[int] | None = None) -> list[dict]:
+        sql = (select(db.results.c.id, db.results.c.saved_at, db.results.c.machine_id, db.results.c.machine_name,
+                      db.results.c.total_kg_co2e, db.results.c.method, db.results.c.grid, db.results.c.input_sha256,
+                      db.results.c.label, db.runs.c.filename, db.runs.c.model_version_id, db.runs.c.options,
+                      db.runs.c.created_by, db.runs.c.recompute_id)
+               .join(db.runs, db.runs.c.result_id == db.results.c.id, isouter=True))
+        if model_version_ids is not None:
+            sql = sql.where(db.runs.c.model_version_id.in_(model_version_ids))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(sql.order_by(db.results.c.id.desc()).limit(limit))]
+
+    def previous_result(self, model_id: int, options: dict, *, before: int | None = None) -> dict | None:
+        """The newest result of any version of a model computed with the same options (before result `before`)."""
+        sql = (select(db.runs.c.result_id, db.runs.c.options)
+               .join(db.model_versions, db.model_versions.c.id == db.runs.c.model_version_id)
+               .where(db.model_versions.c.model_id == model_id).order_by(db.runs.c.result_id.desc()))
+        if before is not None:
+            sql = sql.where(db.runs.c.result_id < before)
+        wanted = json.dumps(options, sort_keys=True)
+        with self.engine.connect() as conn:
+            for row in conn.execute(sql):
+                if row.options == wanted:
+                    return self.result(row.result_id)
+        return None
+
+    def count_results(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(db.results)).scalar())
+
+    # ------------------------------------------------------------------------------------------- recompute
+    def start_recompute(self, user: str | None) -> int:
+        with self.engine.begin() as conn:
+            return int(conn.execute(db.recomputes.insert().values(created_at=db.now(), created_by=user,
+                                                                  summary="[]")).inserted_primary_key[0])
+
+    def finish_recompute(self, recompute_id: int, summary: list[dict], user: str | None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(db.recomputes).where(db.recomputes.c.id == recompute_id)
+                         .values(summary=json.dumps(summary)))
+            self._log(conn, user, "recompute all", None, f"recompute {recompute_id}: {len(summary)} model(s)")
+
+    def recompute(self, recompute_id: int) -> dict:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(db.recomputes).where(db.recomputes.c.id == recompute_id)).first()
+        if row is None:
+            raise ServiceError(f"no recompute {recompute_id}")
+        return {**dict(row._mapping), "summary": json.loads(row.summary)}
+
+    def recomputes(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(db.recomputes).order_by(db.recomputes.c.id.desc()).limit(50)).all()
+        return [{**dict(r._mapping), "summary": json.loads(r.summary)} for r in rows]
+
+    # ------------------------------------------------------------------------------------------- footprints
+    def footprint_documents(self) -> list[tuple[int, dict]]:
+        """Every stored PACT footprint as (sequence number, document), in the order they were stored."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(db.footprints.c.seq, db.footprints.c.document)
+                                .order_by(db.footprints.c.seq)).all()
+        return [(row.seq, json.loads(row.document)) for row in rows]
+
+    def add_footprint(self, document: dict, *, user: str | None = None) -> bool:
+        """Store a ProductFootprint made elsewhere (e.g. a supplier's, or the PACT specification's examples in the
+        conformance tests) so the API serves it; False when its id is stored already."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(db.footprints.insert().values(id=str(document["id"]), result_id=None,
+                                                           status=str(document.get("status", "Active")),
+                                                           document=json.dumps(document, ensure_ascii=False),
+                                                           created_at=db.now()))
+                self._log(conn, user, "footprint added", None, str(document["id"]))
+            return True
+        except IntegrityError:
+            return False
+
+    def footprint_document(self, pf_id: str) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(db.footprints.c.document).where(db.footprints.c.id == pf_id)).first()
+        return None if row is None else json.loads(row.document)
+
+    # ------------------------------------------------------------------------------------------- events
+    def add_event(self, event: dict, client_id: str) -> bool:
+        """Store a received event once; returns False when (source, id) was received before (idempotent)."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(db.events.insert().values(source=str(event["source"]), event_id=str(event["id"]),
+                                                       type=str(event["type"]), client_id=client_id,
+                                                       body=json.dumps(event, ensure_ascii=False),
+                                                       received_at=db.now()))
+            return True
+        except IntegrityError:
+            return False
+
+    def events(self, limit: int = 100) -> list[dict]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(db.events).order_by(db.events.c.seq.desc()).limit(limit)).all()
+        return [dict(r._mapping) for r in rows]
+
+    # ------------------------------------------------------------------------------------------- jobs
+    def new_job(self, owner: str | None, *, kind: str = "result", problems: list[dict] | None = None) -> str:
+        job_id = str(uuid.uuid4())
+        with self.engine.begin() as conn:
+            conn.execute(db.jobs.insert().values(id=job_id, status="queued", kind=kind, step="queued", owner=owner,
+                                                 problems=json.dumps(problems or []), updated_at=time.time()))
+        return job_id
+
+    def update_job(self, job_id: str, **values) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(db.jobs).where(db.jobs.c.id == job_id).values(updated_at=time.time(), **values))
+
+    def job(self, job_id: str) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(db.jobs).where(db.jobs.c.id == job_id)).first()
+        return {**dict(row._mapping), "problems": json.loads(row.problems)} if row else None
+
+    # ------------------------------------------------------------------------------------------- audit log
+    def log(self, user: str | None, action: str, detail: str, result_id: int | None = None) -> None:
+        with self.engine.begin() as conn:
+            self._log(conn, user, action, result_id, detail)
+
+    @staticmethod
+    def _log(conn, user, action, result_id, detail) -> None:
+        conn.execute(db.audit_log.insert().values(at=db.now(), actor=user or "-", action=action, result_id=result_id,
+                                                  detail=detail[:2000]))
+
+    def audit_log(self, limit: int = 200) -> list[dict]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(db.audit_log).order_by(db.audit_log.c.id.desc()).limit(limit)).all()
+        return [dict(r._mapping) for r in rows]
