@@ -105,6 +105,8 @@ def _parser() -> argparse.ArgumentParser:
     dw.add_argument("--mapping", metavar="FILE", help="your material mapping table (wins over the shipped one)")
     dw.add_argument("--country", help="the supplier country of the TEXTs (ISO 3166), for regional twins")
     dw.add_argument("--markdown", metavar="OUT", help="write the shipped vocabulary page (docs/mapping_vocabulary.md)")
+    dw.add_argument("--corpus", metavar="CSV", help="a mapping corpus (text,kinds,expected[,origin]): print how many "
+                    "rows map correctly, wrongly, ambiguous or unmapped (with --markdown: add the figures to the page)")
     dw.set_defaults(handler=_data_words)
     db = dsub.add_parser("build", help="validate lci_data, compile the background and print its content hash")
     db.add_argument("--out", help="also write the unit-process datapackage as a zip file")
@@ -336,12 +338,33 @@ def _data_words(args) -> int:
     from .mapping import Mapper
 
     if args.markdown:
-        from .mapping import _shipped_rules, shipped_table, vocabulary_markdown
+        from .mapping import _shipped_rules, corpus_accuracy, shipped_table, vocabulary_markdown
 
-        Path(args.markdown).write_text(vocabulary_markdown(_shipped_rules(str(shipped_table()))), encoding="utf-8")
+        accuracy = corpus_accuracy(Mapper.create(_tables(args)), args.corpus) if args.corpus else None
+        Path(args.markdown).write_text(vocabulary_markdown(_shipped_rules(str(shipped_table())), accuracy,
+                                                           Path(args.corpus).as_posix() if args.corpus else ""),
+                                       encoding="utf-8")
         console.print(f"vocabulary written to [bold]{args.markdown}[/]")
         return 0
     mapper = Mapper.create(_tables(args), args.mapping)
+    if args.corpus:
+        from .mapping import CORPUS_OUTCOMES, corpus_accuracy
+
+        accuracy = corpus_accuracy(mapper, args.corpus)
+        table = Table(title=f"Mapping corpus {args.corpus}: {accuracy.summary()}")
+        for col in ("rows", "lines", *CORPUS_OUTCOMES):
+            table.add_column(col)
+        for origin in sorted({r["origin"] for r in accuracy.rows}):
+            table.add_row(origin, str(accuracy.total(origin)),
+                          *(f"{accuracy.share(o, origin):.1%}" for o in CORPUS_OUTCOMES))
+        console.print(table)
+        misses = Table(title="Rows not mapped as expected")
+        for col in ("text", "expected", "got", "outcome", "rule"):
+            misses.add_column(col, max_width=48)
+        for row in accuracy.misses():
+            misses.add_row(row["text"], row["expected"], row["got"], row["outcome"], row["rule"])
+        console.print(misses)
+        return 0
     if args.texts:
         table = Table(title=f"How {len(args.texts)} text(s) map (as a part's material, else as a component)")
         for col in ("text", "dataset", "method", "proxy", "rule", "note / candidates"):

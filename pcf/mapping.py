@@ -348,7 +348,103 @@ class Mapper:
         return str(self.background.tables.datasets.at[dataset, "category"])
 
 
-def vocabulary_markdown(rules: list[MappingRule]) -> str:
+CORPUS_OUTCOMES = ("correct", "wrong", "ambiguous", "unmapped")
+UNMAPPED = "UNMAPPED"  # a corpus row's expected value for a text that should stay unmapped (no dataset, no fair proxy)
+
+
+@dataclass(frozen=True)
+class CorpusAccuracy:
+    """How a mapper does on a corpus of descriptions with their expected dataset (`tests/data/mapping_corpus*.csv`).
+
+    Each row is `correct` (the expected dataset, AMBIGUOUS, EXCLUDE or UNMAPPED), `wrong` (a dataset or EXCLUDE
+    other than the expected one: silently wrong), `ambiguous` (flagged ambiguous where one dataset was expected) or
+    `unmapped` (left unmapped where a dataset was expected)."""
+
+    rows: tuple[dict, ...]  # text, kinds, expected, origin, got, outcome, method, rule
+
+    def count(self, outcome: str, origin: str | None = None) -> int:
+        return sum(1 for r in self.rows if r["outcome"] == outcome and (origin is None or r["origin"] == origin))
+
+    def total(self, origin: str | None = None) -> int:
+        return sum(1 for r in self.rows if origin is None or r["origin"] == origin)
+
+    def share(self, outcome: str, origin: str | None = None) -> float:
+        n = self.total(origin)
+        return self.count(outcome, origin) / n if n else 0.0
+
+    @property
+    def ambiguous_flagged(self) -> tuple[int, int]:
+        """(flagged, expected): of the rows expected AMBIGUOUS, how many the mapper flags."""
+        expected = [r for r in self.rows if r["expected"] == AMBIGUOUS]
+        return sum(1 for r in expected if r["got"] == AMBIGUOUS), len(expected)
+
+    def misses(self) -> list[dict]:
+        return [r for r in self.rows if r["outcome"] != "correct"]
+
+    def summary(self, origin: str | None = None) -> str:
+        n = self.total(origin)
+        parts = ", ".join(f"{self.share(o, origin):.1%} {o}" for o in CORPUS_OUTCOMES)
+        return f"{self.count('correct', origin)} of {n} ({parts})"
+
+
+def corpus_accuracy(mapper: "Mapper", path: str | Path) -> CorpusAccuracy:
+    """Map every row of a corpus CSV (columns text, kinds, expected[, origin]; kinds `material` = as a part's
+    material, anything else = as a component line) and classify the outcome (see CorpusAccuracy)."""
+    path = Path(path)
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise MappingError(f"cannot read the mapping corpus ({exc.strerror})", file=str(path)) from None
+    out = []
+    with handle:
+        reader = csv.DictReader(handle)
+        missing = {"text", "kinds", "expected"} - set(reader.fieldnames or [])
+        if missing:
+            raise MappingError(f"mapping corpus lacks columns {sorted(missing)}", file=str(path), row=1,
+                               expected="columns text,kinds,expected[,origin,source_title,source_url,note]")
+        for number, row in enumerate(reader, start=2):
+            text, expected = (row.get("text") or "").strip(), (row.get("expected") or "").strip()
+            if not text or not expected:
+                raise MappingError("empty text or expected", file=str(path), row=number,
+                                   column="text" if not text else "expected")
+            kinds = ("material", "packaging") if (row.get("kinds") or "").strip() == "material" else None
+            found = mapper.match(text, kinds=kinds)
+            got = AMBIGUOUS if found.ambiguous else (found.dataset or UNMAPPED)
+            if got == expected:
+                outcome = "correct"
+            elif got in (AMBIGUOUS, UNMAPPED):
+                outcome = "ambiguous" if got == AMBIGUOUS else "unmapped"
+            else:
+                outcome = "wrong"
+            out.append({"text": text, "kinds": row.get("kinds", ""), "expected": expected,
+                        "origin": (row.get("origin") or "").strip() or "unlabelled", "got": got, "outcome": outcome,
+                        "method": found.method, "rule": found.rule})
+    return CorpusAccuracy(tuple(out))
+
+
+def corpus_markdown(accuracy: CorpusAccuracy, corpus_name: str) -> list[str]:
+    """The accuracy section of docs/mapping_vocabulary.md."""
+    flagged, expected = accuracy.ambiguous_flagged
+    lines = ["", "## Accuracy on the mapping corpus", "",
+             f"`{corpus_name}`: {accuracy.total()} descriptions with the dataset they should map to (or `AMBIGUOUS`, "
+             "`EXCLUDE`, `UNMAPPED` for texts that have no dataset and no fair stand-in), each with its source. "
+             "`real` rows were read in public EPDs/PEPs, material declarations, LCA and recycling tables and open "
+             "machine BOMs (title and address in the file); `synthetic` rows are ERP-style lines written for the "
+             "corpus and labelled as such. `wrong` means mapped to another dataset (silently wrong), `ambiguous` "
+             "flagged where one dataset was expected, `unmapped` left out where one was expected.", "",
+             "| rows | lines | correct | wrong | ambiguous | unmapped |", "| --- | --- | --- | --- | --- | --- |"]
+    for label, origin in (("all", None), ("real", "real"), ("synthetic", "synthetic")):
+        if accuracy.total(origin):
+            lines.append(f"| {label} | {accuracy.total(origin)} | "
+                         + " | ".join(f"{accuracy.share(o, origin):.1%}" for o in CORPUS_OUTCOMES) + " |")
+    lines += ["", f"Lines expected `AMBIGUOUS` that are flagged: {flagged} of {expected}. "
+              "`tests/test_mapping.py` enforces these figures as a floor (a ratchet: raise it when the vocabulary "
+              "improves, never lower it)."]
+    return lines
+
+
+def vocabulary_markdown(rules: list[MappingRule], accuracy: CorpusAccuracy | None = None,
+                        corpus_name: str = "") -> str:
     """docs/mapping_vocabulary.md: every shipped pattern, grouped by the dataset it maps to (`pcf data words
     --markdown`; a test keeps the page current)."""
     by_dataset: dict[str, list[MappingRule]] = {}
@@ -356,7 +452,8 @@ def vocabulary_markdown(rules: list[MappingRule]) -> str:
         by_dataset.setdefault(rule.dataset, []).append(rule)
     lines = ["# Mapping vocabulary", "",
              "Every word of the shipped mapping table (`lci_data/mapping/materials.csv`), by the dataset it maps to. "
-             "Generated by `pcf data words --markdown docs/mapping_vocabulary.md`; a test keeps it current. "
+             "Generated by `pcf data words --markdown docs/mapping_vocabulary.md --corpus "
+             "tests/data/mapping_corpus_sourced.csv`; a test keeps it current. "
              "Patterns are shown normalised (lower case); `=` marks an `exact` pattern (the whole text), the others "
              "are `contains` (a whole word sequence in the text, plural s/es allowed); `*` marks a proxy. `AMBIGUOUS`: "
              "the line is reported as ambiguous, not mapped; `EXCLUDE`: left out on purpose. How these rules "
@@ -370,6 +467,8 @@ def vocabulary_markdown(rules: list[MappingRule]) -> str:
         words = [("=" if r.match == "exact" else "") + r.pattern.replace("|", "\\|") + ("*" if r.proxy else "")
                  for r in by_dataset[key]]
         lines.append(f"| `{key}` | {', '.join(words)} |")
+    if accuracy is not None:
+        lines += corpus_markdown(accuracy, corpus_name)
     return "\n".join(lines) + "\n"
 
 
