@@ -18,7 +18,7 @@ from . import __version__
 from .cli_compare import register as register_compare
 from .cli_energy import register as register_energy
 from .cli_options import BOM_HELP, OneLineParser, positive_int
-from .cli_report import add_save_options, audited_from_args, save_from_args
+from .cli_report import INSTRUMENTS_HELP, add_save_options, audited_from_args, save_from_args
 from .cli_report import register as register_report
 from .errors import PcfError
 
@@ -57,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     fp.add_argument("--json", dest="json_out", metavar="OUT", help="write the result document to OUT")
     fp.add_argument("--grid", metavar="KEY", help="electricity dataset supplying the maker's own factory (overrides the BOM); "
                     "suppliers and background datasets keep their own grids")
+    fp.add_argument("--instruments", metavar="FILE", help=INSTRUMENTS_HELP)
     fp.add_argument("--method", default="AR6", help="GWP set: AR6 (default) or AR5")
     fp.add_argument("--solver", default="structured", choices=["structured", "brightway"],
                     help="structured (default, exact and fast) or the plain Brightway unit-process solve")
@@ -193,9 +194,16 @@ def print_summary(result, *, top: int = 10) -> None:
     console.print(f"\n[bold]{fu['description']}[/]")
     from .results import gwp_disclosure
 
-    grid = result.grid or "none needed (no maker's process or energy line)"
+    from .electricity_claims import LOCATION, claim_of
+
+    claim = claim_of(fu)
+    grid = (f"{result.grid} ({claim['basis']})" if result.grid else "none needed (no maker's process or energy line)")
     console.print(f"method {gwp_disclosure(result)['line']}; factory electricity: {grid}; "
                   f"solver: {result.solver}", highlight=False)
+    if result.grid and claim["basis"] != LOCATION:
+        location = claim.get("location_based_total_kg_co2e")
+        console.print(f"location-based figure beside it: " + (f"{location:,.1f} kg CO2e per machine with "
+                      f"{claim.get('location_grid')}" if location is not None else "not known"), highlight=False)
     head = Table(title="Carbon footprint per machine (ISO 14067 split)", show_lines=False)
     head.add_column("")
     head.add_column("kg CO2e", justify="right")

@@ -20,9 +20,12 @@ import json
 from pathlib import Path
 
 from .cli_options import BOM_HELP, positive_int
+
+INSTRUMENTS_HELP = ("YAML/JSON file of contractual instruments for the factory's electricity (market-based: PPA, "
+                    "green certificate, supplier tariff, on-site), replacing the BOM's factory.instruments")
 from .errors import PcfError
 
-ENGINE_ARGS = ("grid", "method", "solver", "mapping", "aliases", "strict")
+ENGINE_ARGS = ("grid", "instruments", "method", "solver", "mapping", "aliases", "strict")
 
 
 def _console():
@@ -34,6 +37,7 @@ def _console():
 def _add_engine_options(parser) -> None:
     parser.add_argument("bom", help=BOM_HELP)
     parser.add_argument("--grid", metavar="KEY", help="electricity dataset supplying the factory (overrides the BOM)")
+    parser.add_argument("--instruments", metavar="FILE", help=INSTRUMENTS_HELP)
     parser.add_argument("--method", default="AR6", help="GWP set: AR6 (default) or AR5")
     parser.add_argument("--solver", default="structured", choices=["structured", "brightway"])
     parser.add_argument("--with-pack", action="append", default=[], metavar="PACK",
@@ -60,7 +64,7 @@ def audited_from_args(args, *, progress=None, background=None, **engine_options)
     from .audit import _engine_parameters, audited_footprint
 
     supported = _engine_parameters()
-    options = {name: getattr(args, name) for name in ENGINE_ARGS if name in supported}
+    options = {name: getattr(args, name, None) for name in ENGINE_ARGS if name in supported}
     options.update(engine_options)
     if options.get("method") == "AR6":
         options.pop("method")  # the default: recorded as not given
