@@ -189,3 +189,16 @@ def test_the_comparator_applies_the_instruments_as_the_footprint_does(shipped):
     assert base.total_kg_co2e == pytest.approx(result.total_kg_co2e, rel=1e-12)
     steel_per_kg = result.total_kg_co2e - KWH * (0.6 * WIND + 0.4 * GRID)  # 2 kg of steel
     assert variant.total_kg_co2e == pytest.approx(result.total_kg_co2e + steel_per_kg / 2.0, rel=1e-9)
+
+
+def test_market_based_and_generation_type_exports_pass_the_pact_schemas(shipped):
+    from report_helpers import NO_SPEC, PACT_SPEC
+
+    from pcf.pact import validate
+
+    if not (PACT_SPEC / "v3" / "openapi.yaml").is_file():
+        pytest.skip(NO_SPEC)
+    for result in (pcf.footprint(_system({"instruments": [GEC]}), background=shipped),
+                   pcf.footprint(_system({}), background=shipped, grid=WIND_KEY)):
+        assert validate(to_pact_v3(result, ExportOptions()), major="3", spec=PACT_SPEC) == []
+        assert validate(to_pact_v2(result, ExportOptions(cpc="4XXXX")), major="2", spec=PACT_SPEC) == []
