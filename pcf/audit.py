@@ -37,7 +37,7 @@ RTOL = 1e-9
 ATOL_KG = 1e-9
 # only these lci_data files influence a result (build scripts and READMEs do not)
 DATA_SUFFIXES = (".csv", ".yaml", ".yml")
-PATH_OPTIONS = ("mapping", "aliases")
+PATH_OPTIONS = ("mapping", "aliases", "instruments")
 __all__ = ["AuditError", "audited_footprint", "code_version", "file_sha256", "lci_data_manifest", "record_deliverables",
            "check_deliverables", "result_sha256", "binding", "verify", "Verification"]
 

@@ -14,8 +14,8 @@ from rich.table import Table
 from ._version import __version__
 from .cli_compare import register as register_compare
 from .cli_energy import register as register_energy
-from .cli_options import (BOM_HELP, OneLineParser, add_engine_options, add_grid_option, add_intake_options,
-                          add_pack_option, console, err_console, intake_kwargs, positive_int)
+from .cli_options import (BOM_HELP, OneLineParser, add_engine_options, add_grid_option, add_instruments_option,
+                          add_intake_options, add_pack_option, console, err_console, intake_kwargs, positive_int)
 from .cli_options import progress as _progress
 from .cli_report import add_save_options, audited_from_args, save_from_args
 from .cli_report import register as register_report
@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     fp.add_argument("bom", help=BOM_HELP)
     fp.add_argument("--json", dest="json_out", metavar="OUT", help="write the result document to OUT")
     add_engine_options(fp)
+    add_instruments_option(fp)
     fp.add_argument("--top", type=positive_int, default=10, help="rows of the hotspot tables (default 10)")
     add_intake_options(fp)
     add_save_options(fp)
@@ -143,9 +144,16 @@ def print_summary(result, *, top: int = 10) -> None:
     console.print(f"\n[bold]{fu['description']}[/]")
     from .results import gwp_disclosure
 
-    grid = result.grid or "none needed (no maker's process or energy line)"
+    from .electricity_claims import LOCATION, claim_of
+
+    claim = claim_of(fu)
+    grid = (f"{result.grid} ({claim['basis']})" if result.grid else "none needed (no maker's process or energy line)")
     console.print(f"method {gwp_disclosure(result)['line']}; factory electricity: {grid}; "
                   f"solver: {result.solver}", highlight=False)
+    if result.grid and claim["basis"] != LOCATION:
+        location = claim.get("location_based_total_kg_co2e")
+        console.print(f"location-based figure beside it: " + (f"{location:,.1f} kg CO2e per machine with "
+                      f"{claim.get('location_grid')}" if location is not None else "not known"), highlight=False)
     head = Table(title="Carbon footprint per machine (ISO 14067 split)", show_lines=False)
     head.add_column("")
     head.add_column("kg CO2e", justify="right")

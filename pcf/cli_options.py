@@ -48,6 +48,15 @@ def add_grid_option(parser) -> None:
                              "and background datasets keep their own grids")
 
 
+INSTRUMENTS_HELP = ("YAML/JSON file of contractual instruments for the factory's electricity (market-based: PPA, "
+                    "green certificate, supplier tariff, on-site), replacing the BOM's factory.instruments")
+
+
+def add_instruments_option(parser) -> None:
+    """--instruments FILE (market-based electricity claims)."""
+    parser.add_argument("--instruments", metavar="FILE", help=INSTRUMENTS_HELP)
+
+
 def add_method_option(parser) -> None:
     """--method AR6|AR5."""
     parser.add_argument("--method", default="AR6", help="GWP set: AR6 (default) or AR5")

@@ -19,16 +19,18 @@ import datetime as _dt
 import json
 from pathlib import Path
 
-from .cli_options import BOM_HELP, add_engine_options, add_intake_options, console, intake_kwargs, positive_int
+from .cli_options import (BOM_HELP, add_engine_options, add_instruments_option, add_intake_options, console,
+                          intake_kwargs, positive_int)
 from .cli_options import progress as _progress
 from .errors import PcfError
 
-ENGINE_ARGS = ("grid", "method", "solver", "mapping", "aliases", "strict")
+ENGINE_ARGS = ("grid", "instruments", "method", "solver", "mapping", "aliases", "strict")
 
 
 def _add_engine_options(parser) -> None:
     parser.add_argument("bom", help=BOM_HELP)
     add_engine_options(parser, lci_data=True)
+    add_instruments_option(parser)
     add_intake_options(parser)
 
 
@@ -41,7 +43,7 @@ def audited_from_args(args, *, progress=None, background=None, **engine_options)
     from .audit import _engine_parameters, audited_footprint
 
     supported = _engine_parameters()
-    options = {name: getattr(args, name) for name in ENGINE_ARGS if name in supported}
+    options = {name: getattr(args, name, None) for name in ENGINE_ARGS if name in supported}
     options.update(engine_options)
     if options.get("method") == "AR6":
         options.pop("method")  # the default: recorded as not given

@@ -13,6 +13,7 @@ from .bom.models import ProductSystem
 from .bom.readers import read_bom
 from .coverage import CutoffCriteria
 from .data.background import Background, default_background
+from .electricity_claims import electricity_supply, with_claim
 from .graph import build_graph
 from .intake import resolve
 from .errors import MappingError, SolveError
@@ -40,6 +41,7 @@ def footprint(
     allow_net_credit: bool = False,
     allow_gaps: bool = False,
     encoding: str | None = None,
+    instruments: str | Path | None = None,
     progress: Progress | None = None,
 ) -> Result:
     """Cradle-to-gate carbon footprint of one machine, in kg CO2e.
@@ -51,7 +53,8 @@ def footprint(
     aliases: a user's column-alias file for spreadsheet BOMs; strict: raise a MappingError when a line is ambiguous
     (names several materials or a catch-all) or when lines that could not be modelled break the cut-off criteria (otherwise they are reported as warnings); encoding: of a CSV BOM
     (detected when not given); allow_gaps: accept a result that leaves out more than GAP_LIMITS of the machine
-    (refused by default, with the lines); allow_net_credit: accept credits larger than the machine's own energy use or a
+    (refused by default, with the lines); instruments: a file of contractual instruments for the factory's
+    electricity replacing the BOM's (pcf/electricity_claims.py); allow_net_credit: accept credits larger than the machine's own energy use or a
     negative total (refused by default: a credit that outweighs the machine is almost always a data error).
     """
     step = progress or (lambda _message: None)
@@ -61,7 +64,8 @@ def footprint(
     prepared = prepare(bom, background, mapping=mapping, aliases=aliases, encoding=encoding, progress=step)
     system, intake, background, supplier_notes = prepared
     step("building the product graph")
-    graph = build_graph(system, background, grid=grid)
+    system, background, supply = electricity_supply(system, background, grid=grid, instruments=instruments)
+    graph = build_graph(system, background, grid=supply.dataset)
     if not allow_net_credit:
         _check_energy_credits(graph, background)
     step("compiling matrices")
@@ -70,6 +74,7 @@ def footprint(
     solution = solve(fg, background, gwp, solver=solver)
     step("computing contributions")
     result = compute_result(graph, fg, background, gwp, solution, intake=intake, cutoff=cutoff)
+    result = with_claim(result, supply, background, gwp)
     if result.total_kg_co2e < 0 and not allow_net_credit:
         raise MappingError(f"the machine's net footprint is negative ({result.total_kg_co2e:,.1f} kg CO2e): its "
                            "credits outweigh everything it is made of", file=system.source_file,

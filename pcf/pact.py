@@ -29,6 +29,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ._version import __version__
+from .electricity_claims import INSTRUMENTS_SOURCE, claim_of, claim_statement
 from .errors import PcfError
 from .results import gwp_disclosure
 
@@ -452,9 +453,9 @@ def _boundary_description(result) -> str:
     parts = [f"{i}) {stage_text.get(stage, stage)}: {value:,.1f} kg CO2e"
              for i, (stage, value) in enumerate(result.by_stage.items(), start=1)]
     grid = result.functional_unit.get("factory_electricity") or result.grid or "none (no maker's process or energy line)"
-    basis = result.functional_unit.get("factory_electricity_basis") or "location"
+    basis = claim_of(result.functional_unit)["basis"]
     return ("Cradle-to-gate (partial CFP) of one machine. " + "; ".join(parts)
-            + f". Factory electricity: {grid} ({basis}-based), for the maker's own processes; suppliers' processes "
+            + f". Factory electricity: {grid} ({basis}), for the maker's own processes; suppliers' processes "
               "on the grid of their country or province, background datasets on the grid of their geography. "
               "Out of the boundary: distribution to the customer, "
               "installation, use, maintenance and end of life; capital goods of the maker and its suppliers.")
@@ -467,6 +468,7 @@ def _comment(result, summary: dict, options: ExportOptions, *, per_kg: bool = Fa
         f"Calculated with pcf {__version__} (open-source, Brightway 2.5) from the machine's bill of materials; "
         f"lci_data content hash {versions.get('lci_data_hash', '')[:16]}.",
         _gwp_note(result),
+        claim_statement(result.functional_unit) + (" (Figures per machine.)" if per_kg else ""),
         f"{summary['aggregated']:,.1f} kg CO2e ({summary['aggregated'] / summary['excluding']:.1%}) come from "
         "factors whose sources give only CO2e (no gas split); they are reported as fossil GHG emissions."
         if summary["excluding"] else "",
@@ -532,6 +534,13 @@ def _emission_factor_sources(result) -> list[dict]:
     grids = result.electricity
     if grids is not None and len(grids) and "source_title" in grids:
         frame = pd.concat([frame, grids[["source_title", "reference_year"]]])
+    claim = claim_of(result.functional_unit)  # the datasets inside a market-based supply
+    inside = list(claim.get("instruments") or []) + ([claim["residual"]] if claim.get("residual") else [])
+    if inside and "source_title" in frame:
+        frame = pd.concat([frame, pd.DataFrame([{"source_title": x.get("source_title", ""),
+                                                 "reference_year": x.get("reference_year")} for x in inside])])
+    if "source_title" in frame:  # the maker's own declaration is not a secondary source
+        frame = frame[frame["source_title"].astype(str) != INSTRUMENTS_SOURCE]
     if "source_title" not in frame or not len(frame):
         return []
     out = {}

@@ -306,6 +306,51 @@ class Machine(_CheckedNumbers):
     description: str | None = None
 
 
+INSTRUMENT_TYPES = ("ppa", "green_certificate", "supplier_tariff", "on_site")
+CERTIFICATE_SCHEMES = ("GEC", "I-REC", "GO", "REC", "other")
+
+
+class ElectricityInstrument(_CheckedNumbers):
+    """A contractual instrument for the maker's factory electricity (GHG Protocol Scope 2, market-based method).
+
+    It covers `share` of the factory's electricity with the generation technology's factor (`dataset`, kg CO2e per
+    kWh); the rest is supplied by the residual mix (`Factory.residual_mix`) or, where none is published, by the
+    location-based grid. pcf checks the record against the Scope 2 quality criteria (pcf/electricity_claims.py).
+    """
+
+    model_config = _FROZEN
+
+    type: Literal[INSTRUMENT_TYPES] = Field(description="ppa (power purchase agreement), green_certificate "
+                                            "(energy attribute certificate), supplier_tariff (a supplier-specific "
+                                            "product), on_site (own generation)")
+    scheme: Literal[CERTIFICATE_SCHEMES] | None = Field(
+        default=None, description="certificate scheme: GEC (China Green Electricity Certificate), I-REC, GO "
+        "(EU guarantee of origin), REC (North America), other; required for a green_certificate")
+    technology: str = Field(min_length=1, description="generation technology, e.g. wind, solar PV, hydropower")
+    dataset: str = Field(min_length=1, description="electricity dataset of that generation technology (kg CO2e per "
+                         "kWh), e.g. electricity_cn_wind_footprint_2024")
+    share: float = Field(gt=0, le=1, description="share of the maker's factory electricity the instrument covers")
+    volume_mwh: float = Field(gt=0, description="MWh of electricity the instrument conveys")
+    vintage: int = Field(ge=1990, le=2100, description="year the electricity was generated")
+    tracking_system: str | None = Field(default=None, description="registry that issues and cancels the "
+                                        "certificates, e.g. China Green Certificate Trading Platform, I-TRACK, "
+                                        "an AIB member registry")
+    certificate_ids: list[str] = Field(default_factory=list, description="certificate or cancellation ids")
+    retired_for: str | None = Field(default=None, description="the entity on whose behalf the instrument was "
+                                    "redeemed, retired or cancelled")
+    exclusive: bool | None = Field(default=None, description="true: no other instrument carries the attributes of "
+                                   "these MWh (no double counting)")
+    market_country: str | None = Field(default=None, description="ISO 3166 code of the market the electricity "
+                                       "was generated in")
+    supplier: str | None = Field(default=None, description="generator, utility or PPA counterparty")
+
+    @model_validator(mode="after")
+    def _scheme(self) -> "ElectricityInstrument":
+        if self.type == "green_certificate" and self.scheme is None:
+            raise ValueError("a green_certificate needs its scheme (GEC, I-REC, GO, REC or other)")
+        return self
+
+
 class Factory(_CheckedNumbers):
     """The maker's factory: which electricity supplies it (a dataset key: grid, or a market-based contract)."""
 
@@ -313,10 +358,32 @@ class Factory(_CheckedNumbers):
 
     electricity: str | None = Field(
         default=None, min_length=1, description="electricity dataset supplying `electricity_factory` at the maker's "
-        "factory; may be left out when no line needs it (a materials-only BOM: no maker's process or energy line)")
-    electricity_basis: Literal["location", "market"] = "location"
+        "factory (location-based: the grid average); may be left out when no line needs it (a materials-only BOM: "
+        "no maker's process or energy line)")
+    electricity_basis: Literal["location", "market"] = Field(
+        default="location", description="market: the factory claims contractual instruments; give them in "
+        "`instruments` (otherwise the result says 'market-based, instrument not documented' and warns)")
+    instruments: list[ElectricityInstrument] = Field(
+        default_factory=list, description="contractual instruments (market-based method); their shares add up to "
+        "at most 1")
+    residual_mix: str | None = Field(
+        default=None, min_length=1, description="electricity dataset of the residual mix for the share no "
+        "instrument covers; none given: the location-based grid (`electricity`) stands in, and the result says so")
+    consumption_mwh: float | None = Field(
+        default=None, gt=0, description="the factory's electricity consumption in the instruments' period, MWh "
+        "(checks that the instruments' volumes cover the shares claimed)")
     name: str | None = None
     country: str | None = None
+
+    @model_validator(mode="after")
+    def _shares(self) -> "Factory":
+        total = sum(i.share for i in self.instruments)
+        if total > 1 + 1e-9:
+            raise ValueError(f"instruments cover {total:.4g} of the factory's electricity: the shares add up to at "
+                             "most 1")
+        if self.residual_mix is not None and not self.instruments:
+            raise ValueError("residual_mix applies to the share no instrument covers: give the instruments")
+        return self
 
 
 class ProductSystem(BaseModel):

@@ -13,6 +13,7 @@ from scipy.sparse.linalg import spsolve_triangular
 
 from ..bom.models import AssemblyRef, ProductSystem
 from ..data.background import Background
+from ..electricity_claims import electricity_supply
 from ..errors import PcfError, SolveError
 from ..graph import build_fragment, build_graph
 from ..matrices import compile_foreground
@@ -51,7 +52,9 @@ def compile_base(
     """Compile and solve the base BOM once (graph, datapackages, bw2calc) and index it for patching."""
     start = time.perf_counter()
     gwp = get_method(background.tables, method)
-    graph = build_graph(system, background, grid=grid, family=system.factory.electricity)
+    # the factory's contractual instruments (market-based supply) as in pcf.footprint
+    system, background, supply = electricity_supply(system, background, grid=grid)
+    graph = build_graph(system, background, grid=supply.dataset, family=system.factory.electricity)
     fg = compile_foreground(graph, background)
     solution = solve(fg, background, gwp)
     result = compute_result(graph, fg, background, gwp, solution)

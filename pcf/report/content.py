@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..electricity_claims import LOCATION, MARKET, claim_of, claim_statement
 from ..results import electricity_by_stage, gwp_disclosure
 from ..labels import STAGE_LABELS
 from .charts import hotspot_lines
@@ -21,6 +22,7 @@ SECTIONS = (
     ("goal", "Goal and type of study"),
     ("declared-unit", "Declared unit and reference flow"),
     ("system-boundary", "System boundary"),
+    ("electricity", "Electricity: location-based and market-based figures"),
     ("cut-off", "Cut-off criteria and excluded items"),
     ("allocation", "Allocation"),
     ("data-quality", "Data sources and data quality"),
@@ -104,6 +106,7 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
     sections beside the study (e.g. `pcf.report.supplements`), placed after all ISO 14067 sections.
     """
     fu = result.functional_unit
+    claim = claim_of(fu)
     total = result.total_kg_co2e
     versions = result.data_versions or {}
     audit = versions.get("audit") or {}
@@ -142,6 +145,11 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
     if all(k in dq for k in ("technologicalDQR", "geographicalDQR", "temporalDQR")):
         s.bullets.append(f"Data quality ratings (1 best, 5 worst): technological {dq['technologicalDQR']:.2f}, "
                          f"geographical {dq['geographicalDQR']:.2f}, temporal {dq['temporalDQR']:.2f}")
+    if claim["basis"] != LOCATION:
+        s.bullets.append(f"Factory electricity: {claim['basis']}; location-based CFP "
+                         + (f"{kg(claim['location_based_total_kg_co2e'])} kg CO2e"
+                            if claim.get("location_based_total_kg_co2e") is not None else "not known")
+                         + " (see Electricity)")
     s.bullets += [f"Warning: {w}" for w in result.warnings]
 
     # -- goal
@@ -183,7 +191,6 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
     # -- system boundary
     s = sections["system-boundary"]
     grid = fu.get("factory_electricity") or result.grid or "none (no maker's process or energy line)"
-    basis = fu.get("factory_electricity_basis") or "location"
     s.paragraphs.append(
         "Included (cradle to gate): raw material acquisition (materials of made parts including their production "
         "scrap, purchased components), production at the maker's factory (manufacturing processes, assembly, "
@@ -195,12 +202,14 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
         f"Time boundary: the data represent the reference year {year}" if year else
         "Time boundary: no reference year was declared in the BOM",
         f"Factory electricity (the maker's own processes, in-house parts and factory energy): {grid} "
-        f"({basis}-based). Suppliers' processes run on the grid of the supplier's country or province, and "
+        f"({claim['basis']}). Suppliers' processes run on the grid of the supplier's country or province, and "
         "background datasets on the grid of their own geography (see Results by life-cycle stage)",
         "Offsets: none; the CFP contains no offsetting (ISO 14067 excludes it)",
     ]
     s.charts.append(("boundary", "System boundary diagram: stages inside the cradle-to-gate boundary with their "
                                  "kg CO2e, stages outside it."))
+
+    _electricity_section(sections["electricity"], claim, fu)
 
     # -- cut-off
     s = sections["cut-off"]
@@ -439,8 +448,7 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
         "footprint is given.",
         "Scrap: cut-off approach, no recycling credit. Capital goods excluded.",
         "No product category rules (PCR) were applied.",
-        "Electricity: " + ("location-based grid average" if basis == "location" else
-                           "market-based supply contract (contractual instrument)") + f" ({grid}).",
+        "Electricity: " + claim_statement(fu),
     ]
 
     # -- review and audit trail
@@ -476,3 +484,36 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
         sections=[sections[sid] for sid, _ in SECTIONS] + list(extra_sections),
         notices=notices,
     )
+
+
+def _electricity_section(s: Section, claim: dict, fu: dict) -> None:
+    """The factory electricity claim: basis, both figures, instruments and the Scope 2 quality criteria."""
+    s.paragraphs.append(claim_statement(fu))
+    rows = [["basis", str(claim.get("basis"))], ["electricity supply in the model", str(claim.get("supply_dataset"))],
+            ["factory electricity per machine, kWh", kg(claim.get("factory_kwh") or 0.0)],
+            ["factor of the supply, kg CO2e/kWh", "-" if claim.get("supply_kg_co2e_per_kwh") is None
+             else f"{claim['supply_kg_co2e_per_kwh']:.4g}"]]
+    if claim.get("location_based_total_kg_co2e") is not None:
+        rows += [["location-based grid", str(claim.get("location_grid"))],
+                 ["location-based factor, kg CO2e/kWh", f"{claim['location_kg_co2e_per_kwh']:.4g}"],
+                 ["CFP, location-based, kg CO2e", kg(claim["location_based_total_kg_co2e"])]]
+    if claim.get("basis") == MARKET:
+        rows.append(["CFP, market-based (the study's result), kg CO2e", kg(claim["market_based_total_kg_co2e"])])
+    s.tables.append(Table(["item", "value"], rows, caption="Factory electricity figures"))
+    instruments = claim.get("instruments") or []
+    if instruments:
+        s.tables.append(Table(
+            ["#", "type", "scheme", "technology", "dataset", "kg CO2e/kWh", "share", "MWh", "vintage",
+             "tracking system", "certificate ids", "retired for", "market"],
+            [[str(n), i["type"], i.get("scheme") or "-", i["technology"], i["dataset"],
+              "-" if i.get("factor_kg_co2e_per_kwh") is None else f"{i['factor_kg_co2e_per_kwh']:.4g}",
+              pct(i["share"]), f"{i['volume_mwh']:,.6g}", str(i["vintage"]), i.get("tracking_system") or "-",
+              ", ".join(i.get("certificate_ids") or []) or "-", i.get("retired_for") or "-",
+              i.get("market_country") or "-"] for n, i in enumerate(instruments, start=1)],
+            caption="Contractual instruments (GHG Protocol Scope 2, market-based method)", numeric=(5, 6, 7)))
+        s.tables.append(Table(
+            ["instrument", "quality criterion", "met", "record"],
+            [[str(c["instrument"] or "all"), c["criterion"],
+              {True: "yes", False: "NO"}.get(c["met"], "not documented"), c["note"]]
+             for c in claim.get("quality_criteria") or []],
+            caption="GHG Protocol Scope 2 quality criteria, checked against the instrument records"))
