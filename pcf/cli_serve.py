@@ -47,7 +47,7 @@ def _serve(args) -> int:
     from .web.db import open_database
     from .web.service import WebService
 
-    from .cli import console
+    from .cli_options import console
 
     config = WebConfig(store=store_url(args.store), files_dir=args.files_dir, lci_data=args.lci_data,
                        secure_cookies=args.secure_cookies)

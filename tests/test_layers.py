@@ -68,12 +68,18 @@ def _imports(module: str, path: Path, is_package: bool) -> list[tuple[str, int, 
     """(imported pcf module, line, at module level) for every import statement of the file."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     top_level = {id(node) for node in tree.body}
+    type_only = set()  # `if TYPE_CHECKING:` blocks are read by type checkers only, never run
+    for node in tree.body:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            type_only.update(id(child) for child in ast.walk(node))
     for node in tree.body:  # imports under a top-level `if`/`try` still run at import
         if isinstance(node, (ast.If, ast.Try)):
             top_level.update(id(child) for child in ast.walk(node))
     package = module.split(".") if is_package else module.split(".")[:-1]
     out = []
     for node in ast.walk(tree):
+        if id(node) in type_only:
+            continue
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
