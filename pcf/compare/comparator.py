@@ -11,7 +11,8 @@ from ..data.background import Background
 from ..errors import SolveError
 from ..methods import DEFAULT_METHOD
 from .base import CompiledBase
-from .evaluation import CONSISTENCY_RTOL, compile_base, evaluate, rebuild
+from ..contributions import CONSISTENCY_RTOL
+from .evaluation import compile_base, evaluate, rebuild
 from .scenario import BASE_NAME, ScenarioError, ScenarioFile, Variant
 from .tables import Comparison
 from .variant_result import VariantResult

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..results import STAGES
+from ..contributions import STAGES
 from .scenario import BASE_NAME
 from .variant_result import VariantResult
 
