@@ -16,6 +16,7 @@ import datetime as _dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,7 @@ from .contributions import (CLASSES, CONSISTENCY_RTOL, SHARED_MODULE, STAGES, Co
 from .data.background import Background
 from .data.tables import FACTORY_ELECTRICITY
 from .errors import SolveError
+from .frozen import freeze, thaw
 from .graph import ProductGraph
 from .matrices import ForegroundArrays
 from .methods import Method
@@ -35,11 +37,14 @@ __all__ = ["CLASSES", "CONSISTENCY_RTOL", "STAGES", "Result", "compute_result", 
            "gwp_disclosure", "reported_datasets"]
 
 
+DOCUMENT_FIELDS = ("functional_unit", "mass", "coverage", "data_quality", "data_versions", "attributions")
+
+
 @dataclass(frozen=True, eq=False)
 class Result:
     """The cradle-to-gate carbon footprint of one machine (kg CO2e per machine) and its breakdowns."""
 
-    functional_unit: dict
+    functional_unit: Mapping  # FrozenDict
     method: str
     grid: str | None  # the maker's factory grid; None: no line needs one (a materials-only BOM)
     solver: str
@@ -51,20 +56,25 @@ class Result:
     by_material: pd.Series
     by_dataset: pd.DataFrame
     by_gas: pd.DataFrame
-    attributions: tuple[dict, ...]  # sources of every dataset in the supply chain, with licence and attribution
+    attributions: tuple[Mapping, ...]  # sources of every dataset in the supply chain, with licence and attribution
     lines: pd.DataFrame  # one row per BOM line's link to a dataset
     nodes: pd.DataFrame  # one row per foreground node
-    mass: dict
-    coverage: dict
-    data_quality: dict
+    mass: Mapping
+    coverage: Mapping
+    data_quality: Mapping
     primary_data_share: float
-    data_versions: dict
+    data_versions: Mapping
     warnings: tuple[str, ...] = field(default_factory=tuple)
     intake: pd.DataFrame | None = None  # one row per BOM line: given text, dataset, method, confidence, status
     electricity: pd.DataFrame | None = None  # per grid: kWh of electricity_factory, kg CO2e, sites, stages, lines,
     # and the grid's source, reference year and data-quality ratings
     by_gwp_basis: pd.Series | None = None  # kg CO2e by the GWP set behind it (AR6, AR5, AR4, CO2 only, unknown)
     activity_data_share: float = 0.0  # share of the CFP from lines with primary activity data (weighed, metered)
+
+    def __post_init__(self):
+        # the document-like fields are deeply immutable (FrozenDict, tuples); to_dict returns plain copies
+        for name in DOCUMENT_FIELDS:
+            object.__setattr__(self, name, freeze(getattr(self, name)))
 
     # -- the ISO 14067 / PACT split ---------------------------------------------------------------------------
     @property
@@ -97,7 +107,7 @@ class Result:
         def series(s: pd.Series) -> dict:
             return {str(k): float(v) for k, v in s.items()}
 
-        return {
+        return thaw({
             "functional_unit": self.functional_unit,
             "method": self.method,
             "factory_grid": self.grid,
@@ -128,7 +138,7 @@ class Result:
             "activity_data_share": self.activity_data_share,
             "data_versions": self.data_versions,
             "warnings": list(self.warnings),
-        }
+        })
 
     def write_json(self, path: str | Path) -> Path:
         path = Path(path)
