@@ -15,6 +15,8 @@ import tempfile
 import warnings
 from pathlib import Path
 
+import numpy as np
+
 
 def cache_dir() -> Path:
     """pcf's cache folder: $PCF_CACHE_DIR, else a per-user folder in the system temp directory.
@@ -63,4 +65,14 @@ with contextlib.redirect_stdout(io.StringIO()):
     import bw2calc  # noqa: E402
     import bw_processing  # noqa: E402
 
-__all__ = ["bw2calc", "bw_processing", "brightway_dir", "cache_dir"]
+
+
+def indices_array(rows, cols):
+    """bw_processing's structured (row, col) indices array of a matrix's entries."""
+    out = np.zeros(len(rows), dtype=bw_processing.INDICES_DTYPE)
+    out["row"] = rows
+    out["col"] = cols
+    return out
+
+
+__all__ = ["bw2calc", "bw_processing", "brightway_dir", "cache_dir", "indices_array"]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._brightway import bw_processing as bwp
+from ._brightway import indices_array as _indices
 from .data.background import Background
 from .data.tables import FACTORY_ELECTRICITY
 from .errors import DataError
@@ -37,17 +38,13 @@ class ForegroundArrays:
     link_grid: np.ndarray  # (n_links,) background index of the grid supplying the link's electricity_factory
     link_maker: np.ndarray  # (n_links,) bool: the link's electricity is the maker's (follows --grid)
     link_kwh: np.ndarray  # (n_links,) kWh of electricity_factory per unit of the parent
+    edge_parent: np.ndarray  # (n_edges,) position of the consuming node (graph.edges order)
+    edge_child: np.ndarray  # (n_edges,) position of the input node
+    edge_amount: np.ndarray  # (n_edges,) pieces of the child per piece of the parent
 
     @property
     def functional_unit_id(self) -> int:
         return int(self.node_ids[0])
-
-
-def _indices(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(rows), dtype=bwp.INDICES_DTYPE)
-    out["row"] = rows
-    out["col"] = cols
-    return out
 
 
 def compile_foreground(graph: ProductGraph, background: Background) -> ForegroundArrays:
@@ -80,7 +77,7 @@ def compile_foreground(graph: ProductGraph, background: Background) -> Foregroun
         bad = background.keys[int(l_grid[l_kwh != 0.0][np.nonzero(fe_of_grid)[0][0]])]
         raise DataError(f"grid dataset '{bad}' itself uses {FACTORY_ELECTRICITY}", expected="a grid dataset")
     return ForegroundArrays(node_ids, rows, cols, values, flip, l_parent, l_dataset, l_amount, grid_index,
-                            l_grid, l_maker, l_kwh)
+                            l_grid, l_maker, l_kwh, e_parent, e_child, e_amount)
 
 
 def grid_exchanges(fg: ForegroundArrays, background: Background) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

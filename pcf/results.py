@@ -16,31 +16,35 @@ import datetime as _dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-from scipy.sparse.linalg import spsolve_triangular
 
 from ._version import __version__
+from .contributions import (CLASSES, CONSISTENCY_RTOL, SHARED_MODULE, STAGES, Contributions, Edges, Labels,
+                            Links, UnitScores, contributions, reported_datasets, unit_scores)
 from .data.background import Background
 from .data.tables import FACTORY_ELECTRICITY
 from .errors import SolveError
+from .frozen import freeze, thaw
 from .graph import ProductGraph
 from .matrices import ForegroundArrays
 from .methods import Method
 from .solve import Solution
 
-CLASSES = ("fossil", "biogenic_emission", "biogenic_removal", "land_use_change", "aggregated")
-STAGES = ("raw_material_acquisition", "production", "packaging", "upstream_transport")
-CONSISTENCY_RTOL = 1e-9
+__all__ = ["CLASSES", "CONSISTENCY_RTOL", "STAGES", "Result", "compute_result", "electricity_by_stage",
+           "gwp_disclosure", "reported_datasets"]
+
+
+DOCUMENT_FIELDS = ("functional_unit", "mass", "coverage", "data_quality", "data_versions", "attributions")
 
 
 @dataclass(frozen=True, eq=False)
 class Result:
     """The cradle-to-gate carbon footprint of one machine (kg CO2e per machine) and its breakdowns."""
 
-    functional_unit: dict
+    functional_unit: Mapping  # FrozenDict
     method: str
     grid: str | None  # the maker's factory grid; None: no line needs one (a materials-only BOM)
     solver: str
@@ -52,20 +56,25 @@ class Result:
     by_material: pd.Series
     by_dataset: pd.DataFrame
     by_gas: pd.DataFrame
-    attributions: tuple[dict, ...]  # sources of every dataset in the supply chain, with licence and attribution
+    attributions: tuple[Mapping, ...]  # sources of every dataset in the supply chain, with licence and attribution
     lines: pd.DataFrame  # one row per BOM line's link to a dataset
     nodes: pd.DataFrame  # one row per foreground node
-    mass: dict
-    coverage: dict
-    data_quality: dict
+    mass: Mapping
+    coverage: Mapping
+    data_quality: Mapping
     primary_data_share: float
-    data_versions: dict
+    data_versions: Mapping
     warnings: tuple[str, ...] = field(default_factory=tuple)
     intake: pd.DataFrame | None = None  # one row per BOM line: given text, dataset, method, confidence, status
     electricity: pd.DataFrame | None = None  # per grid: kWh of electricity_factory, kg CO2e, sites, stages, lines,
     # and the grid's source, reference year and data-quality ratings
     by_gwp_basis: pd.Series | None = None  # kg CO2e by the GWP set behind it (AR6, AR5, AR4, CO2 only, unknown)
     activity_data_share: float = 0.0  # share of the CFP from lines with primary activity data (weighed, metered)
+
+    def __post_init__(self):
+        # the document-like fields are deeply immutable (FrozenDict, tuples); to_dict returns plain copies
+        for name in DOCUMENT_FIELDS:
+            object.__setattr__(self, name, freeze(getattr(self, name)))
 
     # -- the ISO 14067 / PACT split ---------------------------------------------------------------------------
     @property
@@ -98,7 +107,7 @@ class Result:
         def series(s: pd.Series) -> dict:
             return {str(k): float(v) for k, v in s.items()}
 
-        return {
+        return thaw({
             "functional_unit": self.functional_unit,
             "method": self.method,
             "factory_grid": self.grid,
@@ -129,7 +138,7 @@ class Result:
             "activity_data_share": self.activity_data_share,
             "data_versions": self.data_versions,
             "warnings": list(self.warnings),
-        }
+        })
 
     def write_json(self, path: str | Path) -> Path:
         path = Path(path)
@@ -142,18 +151,23 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return json.loads(frame.reset_index().to_json(orient="records", double_precision=15))
 
 
-def foreground_unit_scores(fg: ForegroundArrays, unit_link_score: np.ndarray, n: int) -> np.ndarray:
-    """Cradle-to-gate kg CO2e per unit of every foreground node (one transposed triangular solve).
+def links_of(graph: ProductGraph, fg: ForegroundArrays) -> Links:
+    """The graph's links as the arrays `pcf.contributions` aggregates."""
+    links = graph.links
+    return Links(
+        parent=fg.link_parent, dataset=fg.link_dataset, amount=fg.link_amount, grid=fg.link_grid,
+        stage=Labels.of([link.stage for link in links]),
+        module=Labels.of([link.module for link in links]),
+        material=Labels.of([link.material if link.material is not None else f"({link.line_kind}: not a material)"
+                            for link in links]),
+        line=Labels.of([link.line_id for link in links]),
+    )
 
-    The foreground matrix is lower triangular in topological order (inputs come after their consumers).
-    """
-    direct = np.bincount(fg.link_parent, weights=fg.link_amount * unit_link_score, minlength=n)
-    fg_mask = (fg.rows >= fg.node_ids[0]) & (fg.cols >= fg.node_ids[0])
-    r = fg.rows[fg_mask] - fg.node_ids[0]
-    c = fg.cols[fg_mask] - fg.node_ids[0]
-    v = np.where(fg.flip[fg_mask], -fg.values[fg_mask], fg.values[fg_mask])
-    lower = sp.csr_matrix((v, (r, c)), shape=(n, n))
-    return spsolve_triangular(lower.T.tocsr(), direct, lower=False)
+
+def edges_of(graph: ProductGraph, fg: ForegroundArrays) -> Edges:
+    """The graph's edges as arrays (positions in topological order)."""
+    return Edges(fg.edge_parent, fg.edge_child, fg.edge_amount,
+                 np.fromiter((e[3] for e in graph.edges), dtype=object, count=len(graph.edges)))
 
 
 def compute_result(
@@ -167,144 +181,20 @@ def compute_result(
     cutoff=None,
 ) -> Result:
     """Assemble every breakdown from the solved supply and check it against bw2calc's score."""
-    n = len(graph.order)
-    cumulative = background.cumulative  # (datasets, flows) kg per reference unit, electricity_factory left free
-    factors = method.factors_for(background.flow_keys)
-    classes = method.classes_for(background.flow_keys)
-    onehot = np.array([[c == k for k in CLASSES] for c in classes], dtype=np.float64).reshape(-1, len(CLASSES))
-    unit_by_class = (cumulative * factors) @ onehot  # (datasets, classes) kg CO2e per reference unit
-    removal = CLASSES.index("biogenic_removal")
-    fe = background.factory_electricity_kwh
-    d, g = fg.link_dataset, fg.link_grid
-    # per link and reference unit: the dataset's own inventory plus its kWh of electricity_factory from the grid
-    # of the site that does the work (pcf/electricity.py)
-    link_unit_by_class = unit_by_class[d] + fe[d][:, None] * unit_by_class[g]
-    link_unit_score = link_unit_by_class.sum(axis=1) - link_unit_by_class[:, removal]  # excluding biogenic uptake
-
-    spend_by_class = (background.spend_cumulative * factors) @ onehot
-    spend_score = spend_by_class.sum(axis=1) - spend_by_class[:, removal]
-    link_spend_unit = spend_score[d] + fe[d] * spend_score[g]
-    per_machine = solution.supply[fg.link_parent] * fg.link_amount  # reference units of the dataset per machine
-    link_kwh = solution.supply[fg.link_parent] * fg.link_kwh  # kWh of electricity_factory per machine
-    link_by_class = per_machine[:, None] * link_unit_by_class
-    link_score = link_by_class.sum(axis=1) - link_by_class[:, removal]
-    by_class = pd.Series(link_by_class.sum(axis=0), index=list(CLASSES))
-    total = float(link_score.sum())
-
-    by_gwp_basis = _by_gwp_basis(background, method, factors, classes, per_machine, fg, total)
-
-    # the breakdown must reproduce bw2calc's own score (which counts removals at -1)
-    expected = solution.score
-    got = total + by_class["biogenic_removal"]
-    if abs(got - expected) > CONSISTENCY_RTOL * max(1.0, abs(expected)) * 10:
-        raise SolveError(f"contributions ({got!r}) do not add up to the bw2calc score ({expected!r})")
-
-    datasets = background.tables.datasets
-    keys = np.asarray(background.keys, dtype=object)
-    links = graph.links
-    lines = pd.DataFrame(
-        {
-            "line_id": [link.line_id for link in links],
-            "kind": [link.line_kind for link in links],
-            "parent": [link.parent for link in links],
-            "module": [link.module if link.module is not None else "(shared subassembly)" for link in links],
-            "stage": [link.stage for link in links],
-            "dataset": keys[reported_datasets(background, d, g)],  # electricity_factory lines as their grid
-            "material": [link.material for link in links],
-            "data_type": [link.data_type for link in links],
-            "bom_quantity": [link.amount_text for link in links],
-            "amount_per_machine": per_machine,
-            "unit": datasets["unit"].reindex(keys[reported_datasets(background, d, g)]).to_numpy(),
-            "kg_co2e": link_score,
-            "biogenic_removal_kg_co2e": link_by_class[:, removal],
-            "electricity_site": [link.site for link in links],
-            "electricity_grid": np.where(link_kwh != 0.0, keys[g], None),
-            "electricity_kwh": link_kwh,
-            "electricity_reason": [link.grid_reason for link in links],
-        }
-    )
-
-    by_stage = lines.groupby("stage")["kg_co2e"].sum().reindex(list(STAGES), fill_value=0.0)
-    other_stages = sorted(set(lines["stage"]) - set(STAGES))
-    if other_stages:
-        by_stage = pd.concat([by_stage, lines.groupby("stage")["kg_co2e"].sum().reindex(other_stages)])
-    material_key = lines["material"].where(lines["material"].notna(), "(" + lines["kind"] + ": not a material)")
-    by_material = lines.groupby(material_key)["kg_co2e"].sum().sort_values(ascending=False)
-
-    # by dataset, with provenance; a line on the electricity_factory placeholder is reported as the grid it used
-    shown = reported_datasets(background, d, g)
-    dataset_amount = np.bincount(shown, weights=per_machine, minlength=background.size)
-    used = np.nonzero(np.bincount(shown, minlength=background.size))[0]
-    meta_cols = ["name", "unit", "category", "geography", "reference_year", "pack", "source_title", "licence",
-                 "dq_technological", "dq_geographical", "dq_temporal", "aircraft", "gwp_basis"]
-    by_dataset = datasets.loc[keys[used], [c for c in meta_cols if c in datasets.columns]].copy()
-    by_dataset.index.name = "dataset"
-    dataset_kg = np.bincount(shown, weights=link_score, minlength=background.size)
-    by_dataset.insert(0, "amount_per_machine", dataset_amount[used])
-    # a link's electricity stays inside its dataset (machining includes its kWh, on the grid of its site)
-    unit_free = unit_by_class.sum(axis=1) - unit_by_class[:, removal]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per_unit = np.where(dataset_amount[used] != 0, dataset_kg[used] / dataset_amount[used], unit_free[used])
-    by_dataset["kg_co2e_per_unit"] = per_unit
-    by_dataset["kg_co2e"] = dataset_kg[used]
-    by_dataset = by_dataset.sort_values("kg_co2e", ascending=False)
-
-    grid_kwh = np.bincount(g, weights=link_kwh, minlength=background.size)
-    own_amount = np.bincount(d, weights=per_machine, minlength=background.size)  # the placeholder's kWh: grid_kwh
-    gas_kg = own_amount @ cumulative + grid_kwh @ cumulative
-    by_gas = pd.DataFrame(
-        {"gas": method.gas.reindex(list(background.flow_keys)).to_numpy(), "ghg_class": classes,
-         "kg": gas_kg, "kg_co2e": gas_kg * factors},
-        index=pd.Index(list(background.flow_keys), name="flow"),
-    )
-    by_gas = by_gas[(by_gas["kg"] != 0) | (by_gas["kg_co2e"] != 0)]
-
-    aircraft_mask = datasets["aircraft"].reindex(keys[fg.link_dataset]).fillna(False).to_numpy(dtype=bool)
-    aircraft = float(link_score[aircraft_mask].sum())
-
-    # per-node cumulative scores and the module split (top-level children of the machine)
-    unit_node = foreground_unit_scores(fg, link_unit_score, n)
-    node_kind = [graph.graph.nodes[node].get("kind") for node in graph.order]
-    nodes = pd.DataFrame(
-        {"kind": node_kind, "supply": solution.supply, "kg_co2e_per_unit": unit_node,
-         "kg_co2e": solution.supply * unit_node},
-        index=pd.Index(list(graph.order), name="node"),
-    )
-    fu = graph.functional_unit
-    module_parts = {}
-    position = {node: i for i, node in enumerate(graph.order)} if len(graph.edges) else {}
-    for parent, child, quantity, line_id in graph.edges:
-        if parent == fu:
-            module_parts[line_id] = module_parts.get(line_id, 0.0) + quantity * unit_node[position[child]]
-    direct_fu = lines[lines["parent"] == fu].groupby("module")["kg_co2e"].sum()
-    by_module = pd.concat([pd.Series(module_parts, dtype="float64"), direct_fu]).groupby(level=0).sum()
-    by_module = by_module.sort_values(ascending=False)
-
-    # PACT v3 primary data share: activity data AND emission factor primary. pcf's only primary emission factors
-    # are suppliers' own PCFs, which carry their own primary data share (column primary_data_share, 0-1; unknown
-    # counts 0). Weighed and metered lines on background factors are primary activity data only.
-    activity = float(link_score[lines["data_type"].to_numpy() == "primary"].sum())
-    factor_pds = (pd.to_numeric(datasets["primary_data_share"], errors="coerce").fillna(0.0).clip(0.0, 1.0)
-                  .reindex(keys).fillna(0.0).to_numpy() if "primary_data_share" in datasets else
-                  np.zeros(background.size))
-    primary = float(link_score @ factor_pds[d])
-    coverage = _coverage(graph, lines, by_dataset, by_class, total,
-                         spend=float(per_machine @ link_spend_unit))
-    intake_frame = None
+    scores = unit_scores(background, method)
+    parts = contributions(solution.supply, links_of(graph, fg), edges_of(graph, fg), background, method,
+                          scores=scores)
+    _check_against_brightway(parts, solution)
+    total = parts.total_kg_co2e
+    lines = _lines_frame(graph, fg, background, parts)
+    by_dataset = _dataset_frame(background, parts, scores)
+    by_class = parts.by_class.to_series()
+    coverage = _coverage(graph, lines, by_dataset, by_class, total, spend=_spend_kg_co2e(background, method, fg,
+                                                                                         parts))
     if intake is not None:
-        from .coverage import assess
-
-        assessed = assess(intake.lines, lines, total, cutoff,
-                          candidate_intensity=_candidate_intensity(intake.lines, background, unit_by_class, removal))
-        intake_frame = intake.lines
-        coverage.update({
-            "bom_lines": len(intake.lines),
-            "unmapped_lines": intake.count("unmapped"),
-            "excluded_lines": intake.count("excluded"),
-            "estimated_lines": intake.count("estimated"),
-            "proxy_lines": intake.count("proxy"),
-            "cutoff": assessed.to_dict(),
-        })
+        coverage.update(_intake_coverage(intake, lines, background, scores, total, cutoff))
+    used = list(by_dataset.index)
+    grids = set(background.keys[k] for k in fg.link_grid[parts.link_kwh != 0])
     return Result(
         functional_unit=_functional_unit(graph),
         method=method.label,
@@ -312,27 +202,151 @@ def compute_result(
         solver=solution.solver,
         total_kg_co2e=total,
         by_class=by_class,
-        aircraft_kg_co2e=aircraft,
-        by_stage=by_stage,
-        by_module=by_module,
-        by_material=by_material,
+        aircraft_kg_co2e=_aircraft_kg_co2e(background, fg, parts),
+        by_stage=parts.by_stage.to_series(),
+        by_module=parts.by_module.to_series(),
+        by_material=parts.by_material.to_series(),
         by_dataset=by_dataset,
-        by_gas=by_gas,
-        attributions=_attributions(background, list(keys[used]) + sorted(set(keys[g[link_kwh != 0]]) | ({graph.grid} if graph.grid else set()))),
+        by_gas=_gas_frame(background, method, parts),
+        attributions=_attributions(background, used + sorted(grids | ({graph.grid} if graph.grid else set()))),
         lines=lines,
-        nodes=nodes,
+        nodes=_nodes_frame(graph, solution, parts),
         mass=graph.mass.to_dict(),
         coverage=coverage,
-        intake=intake_frame,
+        intake=intake.lines if intake is not None else None,
         data_quality=_data_quality(by_dataset, total),
-        primary_data_share=primary / total if total else 0.0,
-        activity_data_share=activity / total if total else 0.0,
+        primary_data_share=_primary_kg_co2e(background, fg, parts) / total if total else 0.0,
+        activity_data_share=float(parts.link_kg_co2e[lines["data_type"].to_numpy() == "primary"].sum()) / total
+        if total else 0.0,
         data_versions=_data_versions(background, method),
-        electricity=_electricity(lines, background, unit_by_class.sum(axis=1) - unit_by_class[:, removal]),
-        by_gwp_basis=by_gwp_basis,
+        electricity=_electricity(lines, background, scores.excluding_removals),
+        by_gwp_basis=parts.by_basis.to_series(),
         warnings=tuple(_warnings(graph)) + tuple(
             f"cut-off criteria not met: {v}" for v in coverage.get("cutoff", {}).get("violations", [])),
     )
+
+
+def _check_against_brightway(parts: Contributions, solution: Solution) -> None:
+    """The breakdown must reproduce bw2calc's own score (which counts removals at -1)."""
+    expected = solution.score
+    got = parts.total_kg_co2e + parts.removals_kg_co2e
+    if abs(got - expected) > CONSISTENCY_RTOL * max(1.0, abs(expected)) * 10:
+        raise SolveError(f"contributions ({got!r}) do not add up to the bw2calc score ({expected!r})")
+
+
+def _lines_frame(graph: ProductGraph, fg: ForegroundArrays, background: Background,
+                 parts: Contributions) -> pd.DataFrame:
+    """One row per link: the BOM line, its dataset as reported, amount and kg CO2e per machine, electricity."""
+    keys = np.asarray(background.keys, dtype=object)
+    links = graph.links
+    shown = keys[parts.reported_dataset]  # electricity_factory lines as their grid
+    return pd.DataFrame(
+        {
+            "line_id": [link.line_id for link in links],
+            "kind": [link.line_kind for link in links],
+            "parent": [link.parent for link in links],
+            "module": [link.module if link.module is not None else SHARED_MODULE for link in links],
+            "stage": [link.stage for link in links],
+            "dataset": shown,
+            "material": [link.material for link in links],
+            "data_type": [link.data_type for link in links],
+            "bom_quantity": [link.amount_text for link in links],
+            "amount_per_machine": parts.per_machine,
+            "unit": background.tables.datasets["unit"].reindex(shown).to_numpy(),
+            "kg_co2e": parts.link_kg_co2e,
+            "biogenic_removal_kg_co2e": parts.link_removals_kg_co2e,
+            "electricity_site": [link.site for link in links],
+            "electricity_grid": np.where(parts.link_kwh != 0.0, keys[fg.link_grid], None),
+            "electricity_kwh": parts.link_kwh,
+            "electricity_reason": [link.grid_reason for link in links],
+        }
+    )
+
+
+DATASET_COLUMNS = ("name", "unit", "category", "geography", "reference_year", "pack", "source_title", "licence",
+                   "dq_technological", "dq_geographical", "dq_temporal", "aircraft", "gwp_basis")
+
+
+def _dataset_frame(background: Background, parts: Contributions, scores: UnitScores) -> pd.DataFrame:
+    """By dataset as reported, with provenance; largest first. A link's electricity stays inside its dataset
+    (machining includes its kWh, on the grid of its site)."""
+    datasets = background.tables.datasets
+    found = parts.by_dataset
+    frame = datasets.loc[list(found.keys), [c for c in DATASET_COLUMNS if c in datasets.columns]].copy()
+    frame.index.name = "dataset"
+    frame.insert(0, "amount_per_machine", np.asarray(found.amount_per_machine))
+    unit_free = scores.excluding_removals[found.index]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_unit = np.where(found.amount_per_machine != 0, found.kg_co2e / found.amount_per_machine, unit_free)
+    frame["kg_co2e_per_unit"] = per_unit
+    frame["kg_co2e"] = np.asarray(found.kg_co2e)
+    return frame
+
+
+def _gas_frame(background: Background, method: Method, parts: Contributions) -> pd.DataFrame:
+    """By elementary flow (only flows with a non-zero amount or kg CO2e): gas, GHG class, kg, kg CO2e."""
+    flows = list(background.flow_keys)
+    frame = pd.DataFrame(
+        {"gas": method.gas.reindex(flows).to_numpy(), "ghg_class": method.classes_for(flows),
+         "kg": np.asarray(parts.by_gas.kg), "kg_co2e": np.asarray(parts.by_gas.kg_co2e)},
+        index=pd.Index(flows, name="flow"),
+    )
+    return frame[(frame["kg"] != 0) | (frame["kg_co2e"] != 0)]
+
+
+def _nodes_frame(graph: ProductGraph, solution: Solution, parts: Contributions) -> pd.DataFrame:
+    """One row per foreground node: kind, supply per machine, cradle-to-gate kg CO2e per unit and per machine."""
+    unit_node = np.asarray(parts.node_unit_kg_co2e)
+    return pd.DataFrame(
+        {"kind": [graph.graph.nodes[node].get("kind") for node in graph.order], "supply": solution.supply,
+         "kg_co2e_per_unit": unit_node, "kg_co2e": solution.supply * unit_node},
+        index=pd.Index(list(graph.order), name="node"),
+    )
+
+
+def _aircraft_kg_co2e(background: Background, fg: ForegroundArrays, parts: Contributions) -> float:
+    """kg CO2e of the links to air-freight datasets."""
+    keys = np.asarray(background.keys, dtype=object)
+    aircraft = background.tables.datasets["aircraft"].reindex(keys[fg.link_dataset]).fillna(False)
+    return float(parts.link_kg_co2e[aircraft.to_numpy(dtype=bool)].sum())
+
+
+def _primary_kg_co2e(background: Background, fg: ForegroundArrays, parts: Contributions) -> float:
+    """kg CO2e on primary emission factors, for the PACT v3 primary data share: activity data AND emission factor
+    primary. pcf's only primary emission factors are suppliers' own PCFs, which carry their own primary data share
+    (column primary_data_share, 0-1; unknown counts 0). Weighed and metered lines on background factors are
+    primary activity data only."""
+    datasets = background.tables.datasets
+    if "primary_data_share" not in datasets:
+        return 0.0
+    share = (pd.to_numeric(datasets["primary_data_share"], errors="coerce").fillna(0.0).clip(0.0, 1.0)
+             .reindex(list(background.keys)).fillna(0.0).to_numpy())
+    return float(parts.link_kg_co2e @ share[fg.link_dataset])
+
+
+def _spend_kg_co2e(background: Background, method: Method, fg: ForegroundArrays, parts: Contributions) -> float:
+    """kg CO2e of spend-based (EEIO) datasets anywhere in the supply chain, e.g. inside a component model."""
+    spend = unit_scores(background, method, background.spend_cumulative).excluding_removals
+    fe = background.factory_electricity_kwh
+    d, g = fg.link_dataset, fg.link_grid
+    return float(parts.per_machine @ (spend[d] + fe[d] * spend[g]))
+
+
+def _intake_coverage(intake, lines: pd.DataFrame, background: Background, scores: UnitScores, total: float,
+                     cutoff) -> dict:
+    """The intake counts and the ISO 14067 cut-off assessment of the lines left out."""
+    from .coverage import assess
+
+    assessed = assess(intake.lines, lines, total, cutoff,
+                      candidate_intensity=_candidate_intensity(intake.lines, background, scores))
+    return {
+        "bom_lines": len(intake.lines),
+        "unmapped_lines": intake.count("unmapped"),
+        "excluded_lines": intake.count("excluded"),
+        "estimated_lines": intake.count("estimated"),
+        "proxy_lines": intake.count("proxy"),
+        "cutoff": assessed.to_dict(),
+    }
 
 
 GWP_BASIS_WORDS = {"AR6": "on IPCC AR6 GWP100", "AR5": "on IPCC AR5 GWP100", "AR4": "on IPCC AR4 GWP100",
@@ -372,15 +386,6 @@ def gwp_disclosure(result: "Result") -> dict:
     return {"method_set": own, "own_share": own_share, "shares": shares, "ipcc_sets": ipcc_sets, "line": line}
 
 
-def reported_datasets(background: Background, link_dataset: np.ndarray, link_grid: np.ndarray) -> np.ndarray:
-    """The dataset each link is reported under: its own, except a link to the `electricity_factory` placeholder
-    (1 kWh of factory electricity, no inventory of its own), which is reported as the grid that supplied it, with
-    that grid's source, year and data-quality ratings."""
-    if not background.has(FACTORY_ELECTRICITY):
-        return link_dataset
-    return np.where(link_dataset == background.index(FACTORY_ELECTRICITY), link_grid, link_dataset)
-
-
 def electricity_by_stage(result: "Result") -> pd.DataFrame:
     """Which grid supplied the electricity_factory demand of each stage: stage, grid, site, kWh, kg CO2e."""
     lines = result.lines
@@ -396,25 +401,6 @@ def electricity_by_stage(result: "Result") -> pd.DataFrame:
     out["kg_co2e"] = out["kwh"] * result.electricity["kg_co2e_per_kwh"].reindex(out["grid"]).to_numpy()
     order = {stage: k for k, stage in enumerate(STAGES)}
     return out.sort_values(["stage", "kg_co2e"], key=lambda c: c.map(order) if c.name == "stage" else -c)[columns]
-
-
-def _by_gwp_basis(background: Background, method: Method, factors, classes, per_machine, fg: ForegroundArrays,
-                  total: float) -> pd.Series:
-    """kg CO2e by GWP basis: gas flows are characterised by the method (its basis); flows given as CO2e carry the
-    basis of the dataset that emits them, followed through every supply chain (and the grids folded in)."""
-    pre = background.precharacterised_flows
-    keep = factors[pre] * (classes[pre] != "biogenic_removal")  # the total excludes biogenic removals
-    fe = background.factory_electricity_kwh
-    d, g = fg.link_dataset, fg.link_grid
-    out: dict[str, float] = {}
-    for basis, cumulative in (background.basis_cumulative or {}).items():
-        unit = cumulative @ keep
-        kg = float(per_machine @ (unit[d] + fe[d] * unit[g]))
-        if kg:
-            out[basis] = kg
-    own = method.ipcc_set
-    rest = {own: total - sum(out.values()) + out.pop(own, 0.0)}
-    return pd.Series({**rest, **dict(sorted(out.items(), key=lambda kv: -kv[1]))}, dtype="float64")
 
 
 def _electricity(lines: pd.DataFrame, background: Background, grid_score: np.ndarray) -> pd.DataFrame:
@@ -525,8 +511,7 @@ def _data_versions(background: Background, method: Method) -> dict:
     }
 
 
-def _candidate_intensity(intake: pd.DataFrame, background: Background, unit_by_class: np.ndarray,
-                         removal: int) -> dict[str, float]:
+def _candidate_intensity(intake: pd.DataFrame, background: Background, scores: UnitScores) -> dict[str, float]:
     """kg CO2e per kg of every per-kg dataset an ambiguous line could mean (its electricity on the grid of the
     dataset's geography, as for a material), for the cut-off estimate of ambiguous lines."""
     from .electricity import resolver
@@ -534,7 +519,7 @@ def _candidate_intensity(intake: pd.DataFrame, background: Background, unit_by_c
     names = set()
     for text in intake.get("candidates", pd.Series(dtype=object)).dropna():
         names.update(n.strip() for n in str(text).split(",") if n.strip())
-    unit_free = unit_by_class.sum(axis=1) - unit_by_class[:, removal]
+    unit_free = scores.excluding_removals
     out = {}
     for key in sorted(names):
         if not background.has(key) or background.units.get(key) != "kg":

@@ -95,8 +95,18 @@ class TreeLCA(bc.LCA):
             return super().solve_linear_system(demand)
         perm = self._permutation()
         x = np.empty_like(demand, dtype=np.float64)
-        x[perm] = spsolve_triangular(lower, demand[perm], lower=True)
+        x[perm] = triangular_solve(lower, demand[perm], lower=True)
         return x
+
+
+def triangular_solve(matrix: sp.spmatrix, rhs: np.ndarray, *, lower: bool) -> np.ndarray:
+    """x with `matrix @ x = rhs` for a sparse triangular matrix (lower or upper), in float64.
+
+    The one triangular solve of pcf: the structured solver's permuted technosphere, the foreground supply of a
+    design variant and the per-piece scores of every foreground node all go through it. A zero on the diagonal
+    (a node that produces nothing) raises numpy's LinAlgError.
+    """
+    return spsolve_triangular(sp.csr_matrix(matrix), np.asarray(rhs, dtype=np.float64), lower=lower)
 
 
 def _same_csr(a: sp.csr_matrix, b: sp.csr_matrix) -> bool:

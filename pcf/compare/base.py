@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -11,7 +11,8 @@ from ..data.background import Background
 from ..graph import ProductGraph
 from ..matrices import ForegroundArrays
 from ..methods import Method
-from ..results import CLASSES, Result
+from ..contributions import UnitScores
+from ..results import Result
 from .places import _Place
 from .variant_result import VariantResult
 
@@ -74,9 +75,9 @@ class CompiledBase:
     lines: _Codes
     materials: _Codes
     line_dataset: dict[str, str]
+    scores: UnitScores  # kg CO2e per reference unit of every background dataset (pcf.contributions)
     seconds: float
     own: "VariantResult | None" = None  # the base evaluated by the comparator (checked against `result`)
-    _scores: dict = field(default_factory=dict)
 
     @property
     def grid(self) -> str:
@@ -86,18 +87,3 @@ class CompiledBase:
     def family(self) -> str:
         """The grid whose series a Chinese supplier's grid follows: the base BOM's declared factory grid."""
         return self.system.factory.electricity
-
-    def unit_scores(self) -> tuple[np.ndarray, np.ndarray]:
-        """kg CO2e per reference unit of every dataset, electricity_factory left free: (excluding removals,
-        removals). A link adds its kWh of electricity_factory times its grid's scores."""
-        cached = self._scores.get(None)
-        if cached is None:
-            bg, method = self.background, self.method
-            cumulative = bg.cumulative
-            factors = method.factors_for(bg.flow_keys)
-            classes = method.classes_for(bg.flow_keys)
-            onehot = np.array([[c == k for k in CLASSES] for c in classes], dtype=np.float64).reshape(-1, len(CLASSES))
-            by_class = (cumulative * factors) @ onehot
-            removal = by_class[:, CLASSES.index("biogenic_removal")]
-            cached = self._scores[None] = (by_class.sum(axis=1) - removal, removal)
-        return cached

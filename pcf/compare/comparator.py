@@ -11,8 +11,9 @@ from ..data.background import Background
 from ..errors import SolveError
 from ..methods import DEFAULT_METHOD
 from .base import CompiledBase
+from ..contributions import CONSISTENCY_RTOL
 from .breakeven import variant_break_evens
-from .evaluation import CONSISTENCY_RTOL, compile_base, evaluate, rebuild
+from .evaluation import compile_base, evaluate, rebuild
 from .scenario import BASE_NAME, ScenarioError, ScenarioFile, Variant
 from .tables import Comparison
 from .variant_result import VariantResult

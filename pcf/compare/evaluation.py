@@ -8,8 +8,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-from scipy.sparse.linalg import spsolve_triangular
 
 from ..bom.models import AssemblyRef, ProductSystem
 from ..data.background import Background
@@ -18,7 +16,9 @@ from ..errors import PcfError, SolveError
 from ..graph import build_fragment, build_graph
 from ..matrices import compile_foreground
 from ..methods import DEFAULT_METHOD, get_method
-from ..results import STAGES, compute_result, reported_datasets
+from ..contributions import (CONSISTENCY_RTOL, STAGES, Edges, Labels, Links, contributions, foreground_matrix,
+                             foreground_supply, unit_scores)
+from ..results import compute_result
 from ..solve import solve
 from .base import CompiledBase, _Codes
 from .draft import _Draft
@@ -27,8 +27,7 @@ from .places import _walk_system
 from .scenario import BASE_NAME, ScenarioError, Variant
 from .variant_result import VariantResult
 
-
-CONSISTENCY_RTOL = 1e-9
+__all__ = ["CONSISTENCY_RTOL", "compile_base", "evaluate", "rebuild"]
 
 
 def _material_label(link) -> str:
@@ -88,6 +87,7 @@ def compile_base(
         line_masses=_group_index([m[2] for m in masses]),
         stages=stages, modules=modules, lines=lines, materials=materials,
         line_dataset={link.line_id: link.dataset for link in links},
+        scores=unit_scores(background, gwp),
         seconds=0.0,
     )
     own = _evaluate_arrays(base, _Patch.identity(base), name=BASE_NAME, description="the BOM as given",
@@ -228,80 +228,39 @@ def _evaluate_arrays(base: CompiledBase, patch: _Patch, *, name: str, descriptio
     lk = {key: _kept(getattr(base, f"link_{key}"), patch.keep_links, patch.new_links[key])
           for key in ("parent", "dataset", "amount", "stage", "module", "line", "material", "grid", "maker")}
 
-    # (I - Q) s = e_fu with Q[child, parent] = pieces: lower triangular in the base's topological order
-    lower = None
+    edges = Edges(e_parent, e_child, e_amount, _kept(base.edge_line, patch.keep_edges, patch.new_edge_lines))
+    matrix = foreground_matrix(n, edges)  # (I - Q): lower triangular in the base's topological order
     if patch.structure_changed:
-        lower = sp.csr_matrix((np.concatenate([np.ones(n), -e_amount]),
-                               (np.concatenate([np.arange(n), e_child]), np.concatenate([np.arange(n), e_parent]))),
-                              shape=(n, n))
-        demand = np.zeros(n)
-        demand[0] = 1.0
-        supply = spsolve_triangular(lower, demand, lower=True)
+        supply = foreground_supply(n, edges, matrix)
         evaluation = "resolved" if evaluation == "patched" else evaluation
     else:
         supply = base.supply
     if not np.all(np.isfinite(supply)):
         raise SolveError(f"variant '{name}' could not be solved (non-finite supply)")
 
-    unit_score, unit_removal = base.unit_scores()
-    fe = base.background.factory_electricity_kwh[lk["dataset"]]
-    link_grid = np.where(lk["maker"], base.background.index(grid), lk["grid"])  # the variant's grid: maker only
-    link_unit = unit_score[lk["dataset"]] + fe * unit_score[link_grid]
-    per_machine = supply[lk["parent"]] * lk["amount"]
-    link_kg = per_machine * link_unit
-    total = float(link_kg.sum())
-    removals = float(per_machine @ (unit_removal[lk["dataset"]] + fe * unit_removal[link_grid]))
-
     codes = patch.codes
-
-    def series(code_array: np.ndarray, labels: _Codes, *, sort: bool = True) -> pd.Series:
-        sums = np.bincount(code_array, weights=link_kg, minlength=len(labels.labels))
-        present = np.bincount(code_array, minlength=len(labels.labels)) > 0
-        out = pd.Series(sums[present], index=pd.Index([labels.labels[k] for k in np.nonzero(present)[0]],
-                                                      dtype=object))
-        return out.sort_values(ascending=False) if sort else out
-
-    by_stage = series(lk["stage"], codes["stages"], sort=False)
-    by_stage = pd.concat([by_stage.reindex(list(STAGES), fill_value=0.0),
-                          by_stage.drop([s for s in STAGES if s in by_stage.index])])
-    by_line = series(lk["line"], codes["lines"], sort=False)
-    by_material = series(lk["material"], codes["materials"])
-    shown = reported_datasets(base.background, lk["dataset"], link_grid)  # the placeholder as its grid
-    dataset_kg = np.bincount(shown, weights=link_kg, minlength=base.background.size)
-    used = np.nonzero(np.bincount(shown, minlength=base.background.size))[0]
-    by_dataset = pd.Series(dataset_kg[used], index=pd.Index([base.background.keys[k] for k in used], dtype=object))
-    by_dataset = by_dataset.sort_values(ascending=False)
-
-    # modules as compute_result splits them: a top-level child's quantity x its cradle-to-gate score per piece,
-    # plus the machine's own lines by module (packaging, transport, energy, top-level components)
-    direct = np.bincount(lk["parent"], weights=lk["amount"] * link_unit, minlength=n)
-    if lower is None:
-        lower = sp.csr_matrix((np.concatenate([np.ones(n), -e_amount]),
-                               (np.concatenate([np.arange(n), e_child]), np.concatenate([np.arange(n), e_parent]))),
-                              shape=(n, n))
-    per_piece = spsolve_triangular(lower.T.tocsr(), direct, lower=False)
-    e_line = _kept(base.edge_line, patch.keep_edges, patch.new_edge_lines)
-    module_kg: dict[str, float] = {}
-    for k in np.nonzero(e_parent == 0)[0]:
-        line_id = e_line[k]
-        module_kg[line_id] = module_kg.get(line_id, 0.0) + float(e_amount[k] * per_piece[e_child[k]])
-    fu_links = lk["parent"] == 0
-    module_codes = lk["module"][fu_links]
-    sums = np.bincount(module_codes, weights=link_kg[fu_links], minlength=len(codes["modules"].labels))
-    for k in np.unique(module_codes):
-        label = codes["modules"].labels[k]
-        key = label if label is not None else "(shared subassembly)"
-        module_kg[key] = module_kg.get(key, 0.0) + float(sums[k])
-    by_module = pd.Series(module_kg, dtype="float64").sort_values(ascending=False)
+    # the variant's grid supplies the maker's links only; suppliers' and background links keep theirs
+    link_grid = np.where(lk["maker"], base.background.index(grid), lk["grid"])
+    links = Links(parent=lk["parent"], dataset=lk["dataset"], amount=lk["amount"], grid=link_grid,
+                  stage=Labels(lk["stage"], tuple(codes["stages"].labels)),
+                  module=Labels(lk["module"], tuple(codes["modules"].labels)),
+                  material=Labels(lk["material"], tuple(codes["materials"].labels)),
+                  line=Labels(lk["line"], tuple(codes["lines"].labels)))
+    parts = contributions(supply, links, edges, base.background, base.method, scores=base.scores, matrix=matrix,
+                          gases=False)
+    found = parts.by_dataset
+    by_dataset = pd.Series(np.asarray(found.kg_co2e), index=pd.Index(list(found.keys), dtype=object),
+                           dtype="float64")
 
     m_node = _kept(base.mass_node, patch.keep_masses, patch.new_masses[0])
     m_kg = _kept(base.mass_kg, patch.keep_masses, patch.new_masses[1])
     mass = float(supply[m_node] @ m_kg)
     packaging = float(sum(p.mass_kg * p.quantity for p in system.packaging))
     return VariantResult(
-        name=name, description=description, parameters=parameters, total_kg_co2e=total,
-        biogenic_removals_kg_co2e=removals, by_stage=by_stage, by_module=by_module, by_dataset=by_dataset,
-        by_material=by_material, by_line=by_line, line_dataset=patch.line_dataset, mass_kg=mass,
+        name=name, description=description, parameters=parameters, total_kg_co2e=parts.total_kg_co2e,
+        biogenic_removals_kg_co2e=parts.removals_kg_co2e, by_stage=parts.by_stage.to_series(),
+        by_module=parts.by_module.to_series(), by_dataset=by_dataset, by_material=parts.by_material.to_series(),
+        by_line=parts.by_line.to_series(), line_dataset=patch.line_dataset, mass_kg=mass,
         packaging_kg=packaging, electricity=grid, evaluation=evaluation, system=system, seconds=seconds,
     )
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..results import STAGES
+from ..contributions import STAGES
 from .packaging_tables import break_even_table, programme_tables
 from .scenario import BASE_NAME
 from .variant_result import VariantResult

@@ -30,6 +30,7 @@ from scipy.sparse.linalg import splu
 from .._brightway import bw2calc as bc
 from .._brightway import bw_processing as bwp
 from .._brightway import cache_dir
+from .._brightway import indices_array as _indices
 from ..errors import DataError, SolveError
 from .tables import FACTORY_ELECTRICITY, LciTables, load_lci_tables
 
@@ -159,13 +160,6 @@ def _exchange_arrays(tables: LciTables, keys, flow_keys):
     b_cols = bio["dataset"].map(index).to_numpy(dtype=np.int64)
     b_vals = bio["amount"].to_numpy(dtype=np.float64)
     return (t_rows, t_cols, t_vals), (b_rows, b_cols, b_vals)
-
-
-def _indices(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(rows), dtype=bwp.INDICES_DTYPE)
-    out["row"] = rows
-    out["col"] = cols
-    return out
 
 
 def _unit_process_datapackage(tables: LciTables, keys, flow_keys, fs=None) -> bwp.Datapackage:
