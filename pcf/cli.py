@@ -61,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     fp.add_argument("--solver", default="structured", choices=["structured", "brightway"],
                     help="structured (default, exact and fast) or the plain Brightway unit-process solve")
     fp.add_argument("--top", type=positive_int, default=10, help="rows of the hotspot tables (default 10)")
+    from .cli_uncertainty import add_options as _uncertainty_options
+
+    _uncertainty_options(fp)
     fp.add_argument("--with-pack", action="append", default=[], metavar="PACK",
                     help="also load an optional lci_data pack (e.g. open_ceda); repeatable")
     _intake_options(fp)
@@ -169,8 +172,15 @@ def _footprint(args) -> int:
 
     with _progress() as step:
         background = default_background(tuple(args.with_pack)) if args.with_pack else None
-        result = audited_from_args(args, progress=step, background=background, **_intake_kwargs(args))
+        from .cli_uncertainty import engine_kwargs
+
+        result = audited_from_args(args, progress=step, background=background, **_intake_kwargs(args),
+                                   **engine_kwargs(args))
     print_summary(result, top=args.top)
+    if result.uncertainty is not None:
+        from .cli_uncertainty import print_uncertainty
+
+        print_uncertainty(result.uncertainty, console)
     if args.json_out:
         path = result.write_json(args.json_out)
         console.print(f"result written to [bold]{path}[/]")

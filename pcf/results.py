@@ -66,6 +66,7 @@ class Result:
     # and the grid's source, reference year and data-quality ratings
     by_gwp_basis: pd.Series | None = None  # kg CO2e by the GWP set behind it (AR6, AR5, AR4, CO2 only, unknown)
     activity_data_share: float = 0.0  # share of the CFP from lines with primary activity data (weighed, metered)
+    uncertainty: object | None = None  # pcf.uncertainty.run.UncertaintyResult of a Monte Carlo run, if one was asked
 
     # -- the ISO 14067 / PACT split ---------------------------------------------------------------------------
     @property
@@ -129,6 +130,7 @@ class Result:
             "activity_data_share": self.activity_data_share,
             "data_versions": self.data_versions,
             "warnings": list(self.warnings),
+            **({"uncertainty": self.uncertainty.to_dict()} if self.uncertainty is not None else {}),
         }
 
     def write_json(self, path: str | Path) -> Path:

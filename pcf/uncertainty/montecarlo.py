@@ -1,0 +1,255 @@
+"""Monte Carlo of a footprint: the background drawn as bw2calc draws it, the foreground vectorised over iterations.
+
+Per iteration:
+* **background** — every exchange of the unit-process background is drawn with stats_arrays'
+  `MCRandomNumberGenerator` seeded with `seed`, one generator per datapackage resource, exactly as bw2calc
+  (`use_distributions=True, seed_override=seed`) draws the same datapackage (`UncertainBackground.datapackage`).
+  One transposed sparse solve over the supply chain of the datasets used gives every dataset's characterised
+  intensity (kg CO2e per reference unit) and its kWh of `electricity_factory`: **one draw per dataset and
+  iteration**, shared by every line that uses it (so lines on the same dataset are fully correlated).
+* **foreground** — every line's quantity is drawn from its distribution by the inverse CDF of a standard normal
+  keyed by the line (common random numbers: the same line in two variants draws the same number). Supplies of the
+  foreground nodes are propagated level by level (vectorised over iterations); a link then contributes
+  `supply(parent) x amount x (intensity[dataset] + kWh[dataset] x intensity[grid])`, as in the static result.
+With every distribution removed each draw equals the static result (tests/test_uncertainty.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.linalg import splu
+
+from ..data.background import Background
+from ..data.tables import FACTORY_ELECTRICITY
+from ..errors import SolveError
+from ..graph import ProductGraph
+from ..matrices import ForegroundArrays
+from ..methods import Method
+from ..results import STAGES
+from .background import UncertainBackground
+from .distributions import as_stats_arrays, draw, uncertain
+from .foreground import ForegroundSpreads
+
+CHUNK = 200  # iterations computed at once (bounds memory at chunk x lines floats)
+
+
+@dataclass(frozen=True)
+class BackgroundDraws:
+    """Per iteration and dataset (columns: `datasets`, background indices): characterised intensity in kg CO2e per
+    reference unit (excluding biogenic removals: the headline basis, and including them: bw2calc's score basis)
+    and kWh of electricity_factory per reference unit."""
+
+    datasets: np.ndarray
+    score: np.ndarray  # (iterations, n)
+    score_with_removals: np.ndarray
+    kwh: np.ndarray
+
+    def columns(self, background_index: np.ndarray) -> np.ndarray:
+        lookup = np.full(int(max(self.datasets.max(initial=0), background_index.max(initial=0))) + 1, -1)
+        lookup[self.datasets] = np.arange(len(self.datasets))
+        out = lookup[background_index]
+        if np.any(out < 0):
+            raise SolveError("a dataset used by the foreground was not drawn", expected="its supply chain drawn")
+        return out
+
+
+def characterisation(background: Background, method: Method) -> tuple[np.ndarray, np.ndarray]:
+    """kg CO2e per kg of every flow: excluding biogenic removals (headline) and including them."""
+    factors = method.factors_for(background.flow_keys)
+    classes = method.classes_for(background.flow_keys)
+    return factors * (classes != "biogenic_removal"), factors
+
+
+def sample_background(ub: UncertainBackground, background: Background, method: Method, needed, *,
+                      iterations: int, seed: int, with_distributions: bool = True) -> BackgroundDraws:
+    """Draw the background `iterations` times (bw2calc's semantics) and solve the supply chain of `needed`."""
+    from stats_arrays import MCRandomNumberGenerator
+
+    keys = [background.keys[i] for i in np.unique(np.asarray(needed, dtype=np.int64))]
+    chain = np.array(sorted(background.index(k) for k in background.supply_chain(keys)), dtype=np.int64)
+    m = len(chain)
+    pos = np.full(background.size, -1, dtype=np.int64)
+    pos[chain] = np.arange(m)
+    t_row = ub.tech_indices["row"] - 1
+    t_col = ub.tech_indices["col"] - 1
+    t_use = (pos[t_col] >= 0)
+    if np.any(pos[t_row[t_use]] < 0):
+        raise SolveError("the background's supply chain is not closed under its inputs")
+    b_col = ub.bio_indices["col"] - 1
+    b_flow = ub.bio_indices["row"] - 1
+    b_use = pos[b_col] >= 0
+    c_excl, c_all = characterisation(background, method)
+    rows, cols = pos[t_row[t_use]], pos[t_col[t_use]]
+    sign = np.where(ub.tech_flip[t_use], -1.0, 1.0)
+    bcol = pos[b_col[b_use]]
+    w_excl, w_all = c_excl[b_flow[b_use]], c_all[b_flow[b_use]]
+    placeholder = np.zeros(m)
+    if background.has(FACTORY_ELECTRICITY) and pos[background.index(FACTORY_ELECTRICITY)] >= 0:
+        placeholder[pos[background.index(FACTORY_ELECTRICITY)]] = 1.0
+
+    t_exact, b_exact = ~uncertain(ub.tech_params), ~uncertain(ub.bio_params)
+    if with_distributions:
+        rng_t = MCRandomNumberGenerator(as_stats_arrays(ub.tech_params), seed=seed)
+        rng_b = MCRandomNumberGenerator(as_stats_arrays(ub.bio_params), seed=seed)
+    out = np.empty((iterations, 3, m))
+    for it in range(iterations):
+        if with_distributions:
+            tv = np.where(t_exact, ub.tech_data, next(rng_t))  # exact rows keep their float64 amount
+            bv = np.where(b_exact, ub.bio_data, next(rng_b))
+        else:
+            tv, bv = ub.tech_data, ub.bio_data
+        a_t = sp.csc_matrix((tv[t_use] * sign, (cols, rows)), shape=(m, m))  # A transposed
+        rhs = np.column_stack([np.bincount(bcol, weights=bv[b_use] * w_excl, minlength=m),
+                               np.bincount(bcol, weights=bv[b_use] * w_all, minlength=m), placeholder])
+        try:
+            out[it] = splu(a_t).solve(rhs).T
+        except RuntimeError as exc:
+            raise SolveError(f"a Monte Carlo draw of the background is singular (iteration {it}: {exc})") from None
+    return BackgroundDraws(chain, out[:, 0, :], out[:, 1, :], out[:, 2, :])
+
+
+@dataclass(frozen=True)
+class ForegroundModel:
+    """The arrays of one variant that the vectorised computation needs."""
+
+    n_nodes: int
+    edge_parent: np.ndarray
+    edge_child: np.ndarray
+    edge_params: np.ndarray
+    edge_keys: tuple[str, ...]
+    levels: tuple[np.ndarray, ...]  # edge indices grouped by their parent's level (parents' supplies final first)
+    link_parent: np.ndarray
+    link_dataset: np.ndarray  # background index
+    link_grid: np.ndarray
+    link_params: np.ndarray
+    link_keys: tuple[str, ...]
+    link_stage: np.ndarray  # index into `stages`
+    stages: tuple[str, ...]
+    static_supply: np.ndarray
+    edge_static: np.ndarray  # the graph's piece counts
+    link_static: np.ndarray  # the graph's link amounts
+
+    @classmethod
+    def build(cls, graph: ProductGraph, fg: ForegroundArrays, spreads: ForegroundSpreads,
+              static_supply: np.ndarray) -> "ForegroundModel":
+        position = {node: i for i, node in enumerate(graph.order)}
+        n = len(graph.order)
+        parent = np.array([position[e[0]] for e in graph.edges], dtype=np.int64)
+        child = np.array([position[e[1]] for e in graph.edges], dtype=np.int64)
+        level = np.zeros(n, dtype=np.int64)
+        for p, c in sorted(zip(parent.tolist(), child.tolist())):  # order is topological: parents first
+            level[c] = max(level[c], level[p] + 1)
+        edge_level = level[parent] if len(parent) else np.zeros(0, dtype=np.int64)
+        levels = tuple(np.nonzero(edge_level == k)[0] for k in np.unique(edge_level))
+        stage_names = [link.stage for link in graph.links]
+        stages = tuple(s for s in STAGES) + tuple(sorted(set(stage_names) - set(STAGES)))
+        stage_index = {s: i for i, s in enumerate(stages)}
+        return cls(n, parent, child, spreads.edge_params, spreads.edge_keys, levels, fg.link_parent,
+                   fg.link_dataset, fg.link_grid, spreads.link_params, spreads.link_keys,
+                   np.array([stage_index[s] for s in stage_names], dtype=np.int64), stages,
+                   np.asarray(static_supply, dtype=np.float64),
+                   np.array([e[2] for e in graph.edges], dtype=np.float64), np.asarray(fg.link_amount, dtype=np.float64))
+
+    def uncertain_keys(self) -> set[str]:
+        return ({k for k, u in zip(self.edge_keys, uncertain(self.edge_params)) if u}
+                | {k for k, u in zip(self.link_keys, uncertain(self.link_params)) if u})
+
+    def supply(self, edge_values: np.ndarray | None) -> np.ndarray:
+        """Supply of every node per iteration (chunk, n_nodes); the static supply when no count is uncertain."""
+        if edge_values is None:
+            return self.static_supply[None, :]
+        s = np.zeros((edge_values.shape[0], self.n_nodes))
+        s[:, 0] = 1.0
+        for edges in self.levels:
+            contrib = s[:, self.edge_parent[edges]] * edge_values[:, edges]
+            scatter = sp.csr_matrix((np.ones(len(edges)), (self.edge_child[edges], np.arange(len(edges)))),
+                                    shape=(self.n_nodes, len(edges)))
+            s += (scatter @ contrib.T).T
+        return s
+
+
+@dataclass(frozen=True)
+class Draws:
+    """Monte Carlo draws of one variant: totals and stages (kg CO2e per machine), and the sampled inputs used for
+    the sensitivity analysis."""
+
+    total: np.ndarray  # (iterations,) excluding biogenic removals (the headline CFP)
+    total_with_removals: np.ndarray  # (iterations,) bw2calc's score basis
+    by_stage: np.ndarray  # (iterations, n_stages)
+    stages: tuple[str, ...]
+    link_multiplier: np.ndarray  # (iterations, n_links) drawn amount / static amount
+    dataset_intensity: np.ndarray  # (iterations, n_used) kg CO2e per reference unit of each dataset used
+    used_datasets: np.ndarray  # background indices of those columns
+
+
+def key_columns(models, z_keys: list[str] | None = None) -> dict[str, int]:
+    """One column of standard normals per uncertain key, over every variant (sorted: reproducible)."""
+    keys = sorted(set().union(*(m.uncertain_keys() for m in models))) if z_keys is None else z_keys
+    return {k: i for i, k in enumerate(keys)}
+
+
+def normals(seed: int, iterations: int, n_keys: int):
+    """Chunks of standard normals (chunk, n_keys), the same for every variant of a run with this seed."""
+    rng = np.random.default_rng([seed, 20261127])
+    for start in range(0, iterations, CHUNK):
+        size = min(CHUNK, iterations - start)
+        yield start, rng.standard_normal((size, n_keys))
+
+
+def compute(model: ForegroundModel, bg: BackgroundDraws, columns: dict[str, int], seed: int,
+            iterations: int) -> Draws:
+    """Every iteration's total, stages and sampled inputs for one variant (background draws shared)."""
+    e_unc = np.nonzero(uncertain(model.edge_params))[0]
+    l_unc = np.nonzero(uncertain(model.link_params))[0]
+    e_cols = np.array([columns[model.edge_keys[i]] for i in e_unc], dtype=np.int64)
+    l_cols = np.array([columns[model.link_keys[i]] for i in l_unc], dtype=np.int64)
+    d_cols, g_cols = bg.columns(model.link_dataset), bg.columns(model.link_grid)
+    used = np.unique(model.link_dataset)
+    u_cols = bg.columns(used)
+    static_links = model.link_params["loc"].copy()
+    static_links[uncertain(model.link_params)] = np.nan  # never read: replaced below
+    exact_amount = _exact_amounts(model.link_params)
+    stage_matrix = sp.csr_matrix((np.ones(len(model.link_stage)), (np.arange(len(model.link_stage)),
+                                                                    model.link_stage)),
+                                 shape=(len(model.link_stage), len(model.stages)))
+    total = np.empty(iterations)
+    total_all = np.empty(iterations)
+    by_stage = np.empty((iterations, len(model.stages)))
+    multiplier = np.empty((iterations, len(l_unc)))
+    for start, z in normals(seed, iterations, len(columns)):
+        stop = start + z.shape[0]
+        edge_values = None
+        if len(e_unc):
+            edge_values = np.broadcast_to(model.edge_params["loc"], (z.shape[0], len(model.edge_params))).copy()
+            edge_values[:, e_unc] = draw(model.edge_params[e_unc], z[:, e_cols])
+        links = np.broadcast_to(exact_amount, (z.shape[0], len(exact_amount))).copy()
+        if len(l_unc):
+            links[:, l_unc] = draw(model.link_params[l_unc], z[:, l_cols])
+            multiplier[start:stop] = links[:, l_unc] / _median_amounts(model.link_params[l_unc])
+        amount = model.supply(edge_values)[:, model.link_parent] * links
+        score_d, score_g = bg.score[start:stop][:, d_cols], bg.score[start:stop][:, g_cols]
+        kwh = bg.kwh[start:stop][:, d_cols]
+        link_score = amount * (score_d + kwh * score_g)
+        total[start:stop] = link_score.sum(axis=1)
+        total_all[start:stop] = (amount * (bg.score_with_removals[start:stop][:, d_cols]
+                                           + kwh * bg.score_with_removals[start:stop][:, g_cols])).sum(axis=1)
+        by_stage[start:stop] = np.asarray((stage_matrix.T @ link_score.T).T)
+    return Draws(total, total_all, by_stage, model.stages, multiplier, bg.score[:, u_cols], used)
+
+
+def _exact_amounts(params: np.ndarray) -> np.ndarray:
+    return params["loc"].astype(np.float64).copy()
+
+
+def _median_amounts(params: np.ndarray) -> np.ndarray:
+    """The value a drawn amount is divided by to give its multiplier: the lognormal median, else the mode/mean
+    (uniform: the midpoint)."""
+    out = params["loc"].copy()
+    logn = params["uncertainty_type"] == 2
+    out[logn] = np.where(params["negative"][logn], -1.0, 1.0) * np.exp(params["loc"][logn])
+    uni = params["uncertainty_type"] == 4
+    out[uni] = (params["minimum"][uni] + params["maximum"][uni]) / 2
+    return out
