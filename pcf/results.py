@@ -238,7 +238,8 @@ def compute_result(
     dataset_amount = np.bincount(shown, weights=per_machine, minlength=background.size)
     used = np.nonzero(np.bincount(shown, minlength=background.size))[0]
     meta_cols = ["name", "unit", "category", "geography", "reference_year", "pack", "source_title", "licence",
-                 "dq_technological", "dq_geographical", "dq_temporal", "aircraft", "gwp_basis"]
+                 "dq_technological", "dq_geographical", "dq_temporal", "dq_completeness", "dq_reliability", "aircraft",
+                 "gwp_basis"]
     by_dataset = datasets.loc[keys[used], [c for c in meta_cols if c in datasets.columns]].copy()
     by_dataset.index.name = "dataset"
     dataset_kg = np.bincount(shown, weights=link_score, minlength=background.size)
@@ -495,17 +496,24 @@ def _coverage(graph, lines, by_dataset, by_class, total, *, spend: float) -> dic
 
 
 def _data_quality(by_dataset: pd.DataFrame, total: float) -> dict:
-    """PACT-style DQRs: averages of the dataset ratings weighted by their share of the footprint."""
+    """PACT-style DQRs: averages of the dataset ratings weighted by their share of the footprint
+    (docs/uncertainty.md): DQR_k = sum_d w_d r_dk / sum_d w_d over datasets d rated on k, w_d = max(0, kg CO2e of
+    d). Technological, geographical and temporal are PACT v3's `dqi`; completeness and reliability are reported
+    beside them, with the share of the footprint whose datasets are not rated on them."""
     out = {}
+    weights_all = by_dataset["kg_co2e"].clip(lower=0.0) if len(by_dataset) else pd.Series(dtype=float)
     for column, name in (("dq_technological", "technologicalDQR"), ("dq_geographical", "geographicalDQR"),
-                         ("dq_temporal", "temporalDQR")):
+                         ("dq_temporal", "temporalDQR"), ("dq_completeness", "completenessDQR"),
+                         ("dq_reliability", "reliabilityDQR")):
         if column not in by_dataset:
             continue
         ratings = pd.to_numeric(by_dataset[column], errors="coerce")
-        weights = by_dataset["kg_co2e"].clip(lower=0.0).where(ratings.notna(), 0.0)
+        weights = weights_all.where(ratings.notna(), 0.0)
         if weights.sum() > 0:
             out[name] = float((ratings.fillna(0.0) * weights).sum() / weights.sum())
-    rated = by_dataset["kg_co2e"].clip(lower=0.0)
+        if name in ("completenessDQR", "reliabilityDQR") and weights_all.sum() > 0:
+            out[name.replace("DQR", "_unrated_share")] = float(1.0 - weights.sum() / weights_all.sum())
+    rated = weights_all
     unrated = rated[pd.to_numeric(by_dataset.get("dq_technological"), errors="coerce").isna()].sum() if len(rated) else 0
     out["unrated_share"] = float(unrated / rated.sum()) if rated.sum() > 0 else 0.0
     return out

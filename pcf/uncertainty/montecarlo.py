@@ -63,52 +63,150 @@ def characterisation(background: Background, method: Method) -> tuple[np.ndarray
     return factors * (classes != "biogenic_removal"), factors
 
 
+class VectorDraws:
+    """The draws of one datapackage vector, iteration after iteration, exactly as stats_arrays'
+    `MCRandomNumberGenerator(params, seed)` gives them to bw2calc one `next()` at a time.
+
+    When the vector holds only exact rows and unbounded lognormals (pcf's own background), a block of iterations is
+    drawn at once from the generator's own `RandomState`: its lognormal draw is exp(loc + scale x z) with z the
+    generator's next standard normals, so a block of k iterations is the next k x n normals of the same stream.
+    Otherwise it falls back to `next()` per iteration.
+    """
+
+    def __init__(self, params: np.ndarray, data: np.ndarray, flip: np.ndarray | None, seed: int, use: np.ndarray):
+        from stats_arrays import MCRandomNumberGenerator
+
+        self.use = use  # the entries the caller needs (a boolean mask over the vector)
+        self.sign = np.where(flip[use], -1.0, 1.0) if flip is not None else np.ones(int(use.sum()))
+        self.exact = ~uncertain(params)
+        self.data = data
+        self.gen = MCRandomNumberGenerator(as_stats_arrays(params), seed=seed)
+        kinds = set(np.unique(params["uncertainty_type"]).tolist())
+        bounded = np.isfinite(params["minimum"]).any() or np.isfinite(params["maximum"]).any()
+        self.bulk = kinds <= {0, 1, 2} and not bounded
+        if self.bulk:
+            sorted_params = self.gen.params  # sorted by uncertainty type, as the generator draws them
+            logn = sorted_params["uncertainty_type"] == 2
+            self.offset = int(np.argmax(logn)) if logn.any() else 0
+            self.count = int(logn.sum())
+            target = self.gen.ordering[self.offset:self.offset + self.count]  # original position of each draw
+            position = np.full(len(params), -1)
+            position[target] = np.arange(self.count)
+            wanted = use & ~self.exact
+            self.take = position[wanted]  # which draw feeds each needed uncertain entry
+            self.wanted = wanted[use]
+            lp = sorted_params[self.offset:self.offset + self.count][self.take]
+            self.loc = lp["loc"].astype(np.float64)
+            self.scale = lp["scale"].astype(np.float64)
+            self.negative = np.where(lp["negative"], -1.0, 1.0)
+
+    def block(self, k: int) -> np.ndarray:
+        """The needed entries of the next k iterations (k, n_used), flip applied (bw2calc's matrix values)."""
+        out = np.broadcast_to(self.data[self.use], (k, int(self.use.sum()))).copy()
+        if self.bulk:
+            if self.count:
+                z = self.gen.random.standard_normal(size=(k, self.count))
+                out[:, self.wanted] = self.negative * np.exp(self.loc + self.scale * z[:, self.take])
+        else:
+            for i in range(k):
+                drawn = next(self.gen)
+                out[i] = np.where(self.exact, self.data, drawn)[self.use]
+        return out * self.sign
+
+
 def sample_background(ub: UncertainBackground, background: Background, method: Method, needed, *,
                       iterations: int, seed: int, with_distributions: bool = True) -> BackgroundDraws:
-    """Draw the background `iterations` times (bw2calc's semantics) and solve the supply chain of `needed`."""
-    from stats_arrays import MCRandomNumberGenerator
+    """Draw the background `iterations` times (bw2calc's semantics) and solve the supply chain of `needed`.
 
+    Each iteration solves A^T u = r over the supply chain (A = I - T, T the drawn technosphere inputs) for three
+    right-hand sides: the characterised biosphere (excluding, including removals) and the electricity_factory
+    unit vector. Solved for a block of iterations at once by the fixed point u = r + T^T u (exact after as many
+    steps as the longest input chain when there are no loops; loops converge geometrically), falling back to one
+    sparse LU per iteration if that does not converge.
+    """
     keys = [background.keys[i] for i in np.unique(np.asarray(needed, dtype=np.int64))]
     chain = np.array(sorted(background.index(k) for k in background.supply_chain(keys)), dtype=np.int64)
     m = len(chain)
     pos = np.full(background.size, -1, dtype=np.int64)
     pos[chain] = np.arange(m)
-    t_row = ub.tech_indices["row"] - 1
-    t_col = ub.tech_indices["col"] - 1
-    t_use = (pos[t_col] >= 0)
+    t_row, t_col = ub.tech_indices["row"] - 1, ub.tech_indices["col"] - 1
+    t_use = pos[t_col] >= 0
     if np.any(pos[t_row[t_use]] < 0):
         raise SolveError("the background's supply chain is not closed under its inputs")
-    b_col = ub.bio_indices["col"] - 1
-    b_flow = ub.bio_indices["row"] - 1
+    b_col, b_flow = ub.bio_indices["col"] - 1, ub.bio_indices["row"] - 1
     b_use = pos[b_col] >= 0
     c_excl, c_all = characterisation(background, method)
     rows, cols = pos[t_row[t_use]], pos[t_col[t_use]]
-    sign = np.where(ub.tech_flip[t_use], -1.0, 1.0)
-    bcol = pos[b_col[b_use]]
-    w_excl, w_all = c_excl[b_flow[b_use]], c_all[b_flow[b_use]]
+    diagonal = (rows == cols) & ~ub.tech_flip[t_use]
+    if (not np.all(ub.tech_data[t_use][diagonal] == 1.0) or diagonal.sum() != m
+            or np.any(uncertain(ub.tech_params[t_use][diagonal]))):
+        raise SolveError("background production exchanges must be exactly 1")
     placeholder = np.zeros(m)
     if background.has(FACTORY_ELECTRICITY) and pos[background.index(FACTORY_ELECTRICITY)] >= 0:
         placeholder[pos[background.index(FACTORY_ELECTRICITY)]] = 1.0
+    bio_sum = sp.csr_matrix((np.ones(int(b_use.sum())), (np.arange(int(b_use.sum())), pos[b_col[b_use]])),
+                            shape=(int(b_use.sum()), m))
+    w_excl, w_all = c_excl[b_flow[b_use]], c_all[b_flow[b_use]]
+    off = ~diagonal
+    in_rows, in_cols = rows[off], cols[off]
+    to_col = sp.csr_matrix((np.ones(len(in_cols)), (np.arange(len(in_cols)), in_cols)), shape=(len(in_cols), m))
 
-    t_exact, b_exact = ~uncertain(ub.tech_params), ~uncertain(ub.bio_params)
     if with_distributions:
-        rng_t = MCRandomNumberGenerator(as_stats_arrays(ub.tech_params), seed=seed)
-        rng_b = MCRandomNumberGenerator(as_stats_arrays(ub.bio_params), seed=seed)
+        tech = VectorDraws(ub.tech_params, ub.tech_data, ub.tech_flip, seed, t_use)
+        bio = VectorDraws(ub.bio_params, ub.bio_data, None, seed, b_use)
     out = np.empty((iterations, 3, m))
-    for it in range(iterations):
+    for start in range(0, iterations, CHUNK):
+        k = min(CHUNK, iterations - start)
         if with_distributions:
-            tv = np.where(t_exact, ub.tech_data, next(rng_t))  # exact rows keep their float64 amount
-            bv = np.where(b_exact, ub.bio_data, next(rng_b))
+            tv, bv = tech.block(k), bio.block(k)
         else:
-            tv, bv = ub.tech_data, ub.bio_data
-        a_t = sp.csc_matrix((tv[t_use] * sign, (cols, rows)), shape=(m, m))  # A transposed
-        rhs = np.column_stack([np.bincount(bcol, weights=bv[b_use] * w_excl, minlength=m),
-                               np.bincount(bcol, weights=bv[b_use] * w_all, minlength=m), placeholder])
-        try:
-            out[it] = splu(a_t).solve(rhs).T
-        except RuntimeError as exc:
-            raise SolveError(f"a Monte Carlo draw of the background is singular (iteration {it}: {exc})") from None
+            tv = np.broadcast_to(ub.tech_data[t_use] * np.where(ub.tech_flip[t_use], -1.0, 1.0), (k, len(rows)))
+            bv = np.broadcast_to(ub.bio_data[b_use], (k, int(b_use.sum())))
+        rhs = np.stack([np.asarray(bio_sum.T @ (bv * w_excl).T).T, np.asarray(bio_sum.T @ (bv * w_all).T).T,
+                        np.broadcast_to(placeholder, (k, m))], axis=1)  # (k, 3, m)
+        inputs = -tv[:, off]  # T's values (drawn inputs, positive)
+        out[start:start + k] = _fixed_point(rhs, inputs, in_rows, to_col) if len(in_rows) else rhs
+        bad = ~np.isfinite(out[start:start + k]).all(axis=(1, 2))
+        if bad.any():
+            raise SolveError(f"a Monte Carlo draw of the background could not be solved ({int(bad.sum())} draws)")
     return BackgroundDraws(chain, out[:, 0, :], out[:, 1, :], out[:, 2, :])
+
+
+MAX_STEPS = 2000
+
+
+def _fixed_point(rhs: np.ndarray, inputs: np.ndarray, in_rows: np.ndarray, to_col) -> np.ndarray:
+    """u = r + T^T u for every iteration of a block: u[c] = r[c] + sum over inputs (r -> c) of value x u[r]."""
+    u = rhs.copy()
+    k, n_rhs, m = rhs.shape
+    weights = inputs[:, None, :]  # (k, 1, n_inputs)
+    for _ in range(MAX_STEPS):
+        flow = (u[:, :, in_rows] * weights).reshape(k * n_rhs, -1)
+        new = rhs + np.asarray(flow @ to_col).reshape(k, n_rhs, m)
+        if np.array_equal(new, u):
+            return new
+        scale = np.abs(new).max()
+        if scale == 0 or np.abs(new - u).max() <= 1e-15 * scale:
+            u = new
+            flow = (u[:, :, in_rows] * weights).reshape(k * n_rhs, -1)
+            return rhs + np.asarray(flow @ to_col).reshape(k, n_rhs, m)
+        u = new
+    return _lu_each(rhs, inputs, in_rows, to_col)
+
+
+def _lu_each(rhs: np.ndarray, inputs: np.ndarray, in_rows: np.ndarray, to_col) -> np.ndarray:
+    """One sparse LU per iteration (loops too strong for the fixed point to converge)."""
+    k, n_rhs, m = rhs.shape
+    in_cols = to_col.indices
+    out = np.empty_like(rhs)
+    for i in range(k):
+        a_t = (sp.identity(m, format="csc")
+               - sp.csc_matrix((inputs[i], (in_cols, in_rows)), shape=(m, m)))
+        try:
+            out[i] = splu(a_t.tocsc()).solve(rhs[i].T).T
+        except RuntimeError as exc:
+            raise SolveError(f"a Monte Carlo draw of the background is singular ({exc})") from None
+    return out
 
 
 @dataclass(frozen=True)
