@@ -69,3 +69,14 @@ def print_paired(paired, reference: str, console) -> None:
                       f"{d['median']:+,.1f}", f"{d['p2_5']:+,.1f} to {d['p97_5']:+,.1f}",
                       "-" if row["name"] == reference else f"{row['probability_lower']:.1%}")
     console.print(table)
+
+
+def add_to_json(path, document: dict) -> None:
+    """Add the paired Monte Carlo under `uncertainty` to a written comparison document."""
+    import json
+    from pathlib import Path
+
+    path = Path(path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["uncertainty"] = document
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
