@@ -80,3 +80,18 @@ def add_to_json(path, document: dict) -> None:
     data = json.loads(path.read_text(encoding="utf-8"))
     data["uncertainty"] = document
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
+
+
+def print_energy(mc, console) -> None:
+    """The energy comparator's paired Monte Carlo and Sobol' indices."""
+    n = mc.to_dict()["net_lifetime_t_co2e"]
+    console.print(f"Paired Monte Carlo of the sensitivity parameters ({mc.iterations} draws, seed {mc.seed}): net "
+                  f"lifetime balance median {n['median']:,.1f} t CO2e, 95 % interval {n['p2_5']:,.1f} to "
+                  f"{n['p97_5']:,.1f} t CO2e; the candidate is lower over the line's life in "
+                  f"{mc.probability_candidate_lower:.1%} of the draws", highlight=False)
+    table = Table(title="Sobol' indices of the net lifetime balance (SALib)")
+    for col in ("parameter", "first order S1", "total ST"):
+        table.add_column(col, justify="left" if col == "parameter" else "right")
+    for row in mc.sobol.itertuples():
+        table.add_row(row.label, f"{row.S1:.2f} +- {row.S1_conf:.2f}", f"{row.ST:.2f} +- {row.ST_conf:.2f}")
+    console.print(table)
