@@ -220,3 +220,83 @@ def test_energy_parameters_are_drawn_once_for_both_designs_and_get_sobol_indices
     for p, value, whole in zip(config.sensitivity, row, _integers(config, config.sensitivity)):
         cfg, emb = varied(cfg, emb, p.path, int(round(value)) if whole else float(value))
     assert first.net_t_co2e[0] == pytest.approx(compare(cfg, emb).line_savings.net_lifetime_kg_co2e / 1000, rel=1e-12)
+
+
+def test_dqr_aggregation_matches_a_hand_computed_example():
+    """2 kg steel (2 + 0.01 x 29.8 = 2.298 kg CO2e/kg -> 4.596) and 1 kg aluminium (8.5): DQR_k = sum w r / sum w
+    over the datasets rated on k, w = each dataset's kg CO2e."""
+    from pcf.data.tables import tables_from_frames
+
+    base = make_tables()
+    datasets = base.datasets.reset_index(drop=True).copy()
+    ratings = {"steel": (1, 2, 3, 4, None), "aluminium": (5, 4, 1, 2, 3)}
+    for key, (tech, geo, temporal, completeness, reliability) in ratings.items():
+        row = datasets["key"] == key
+        datasets.loc[row, ["dq_technological", "dq_geographical", "dq_temporal", "dq_completeness",
+                           "dq_reliability"]] = [tech, geo, temporal, completeness, reliability]
+    tables = tables_from_frames(flows=base.flows.reset_index(drop=True), datasets=datasets,
+                                exchanges=base.exchanges, sources=base.sources, methods=base.methods, origin="tests")
+    background = compile_background(tables, use_disk_cache=False)
+    data = {"machine": {"id": "M3", "name": "DQR"},
+            "items": [{"kind": "component", "id": "S", "dataset": "steel", "quantity": 2, "unit": "kg"},
+                      {"kind": "component", "id": "A", "dataset": "aluminium", "quantity": 1, "unit": "kg"}]}
+    dq = pcf.footprint(model_from_data(data), background=background).data_quality
+    steel, alu = 2 * (2.0 + 0.01 * AR6["ch4_fossil"]), 8.5
+    total = steel + alu
+    assert dq["technologicalDQR"] == pytest.approx((steel * 1 + alu * 5) / total)
+    assert dq["geographicalDQR"] == pytest.approx((steel * 2 + alu * 4) / total)
+    assert dq["temporalDQR"] == pytest.approx((steel * 3 + alu * 1) / total)
+    assert dq["completenessDQR"] == pytest.approx((steel * 4 + alu * 2) / total)
+    assert dq["reliabilityDQR"] == pytest.approx(3.0)  # only aluminium is rated
+    assert dq["reliability_unrated_share"] == pytest.approx(steel / total)
+
+
+def test_a_stated_spread_on_a_bom_line():
+    """A component line with range [1.5, 3] kg on its stated 2 kg: lognormal with median sqrt(1.5 x 3) / 2 times the
+    link amount and sigma ln(3 / 1.5) / 3.92; a bad range is refused when the BOM is read."""
+    from pcf.bom.models import Spread
+    from pcf.errors import BomError
+
+    data = copy.deepcopy(TWO)
+    data["items"][0]["uncertainty"] = {"distribution": "lognormal", "range": [1.5, 3.0]}
+    data["items"][2]["uncertainty"] = {"distribution": "triangular", "range": [0.5, 2.0]}
+    background = compile_background(make_tables(), use_disk_cache=False)
+    graph, fg, _, _ = compiled(data, background)
+    spreads = foreground_spreads(graph)
+    row = spreads.link_params[0]
+    assert spreads.link_source[0] == "user"
+    assert math.exp(row["loc"]) == pytest.approx(math.sqrt(1.5 * 3.0))  # 2 kg line, link amount 2 kg
+    assert row["scale"] == pytest.approx(math.log(2.0) / (2 * Z95))
+    tri = spreads.link_params[2]
+    assert (tri["uncertainty_type"], tri["minimum"], tri["loc"], tri["maximum"]) == (5, 0.5, 1.0, 2.0)
+    with pytest.raises(ValueError, match="low must be smaller"):
+        Spread(distribution="uniform", range=(2.0, 1.0))
+    with pytest.raises(ValueError, match="gsd is a lognormal spread"):
+        Spread(distribution="normal", gsd=1.2)
+    bad = copy.deepcopy(TWO)
+    bad["items"][2]["uncertainty"] = {"distribution": "triangular", "range": [2.0, 3.0]}
+    with pytest.raises(BomError, match="does not contain the stated value"):
+        foreground_spreads(compiled(bad, background)[0])
+
+
+def test_a_supplier_figure_with_a_spread_is_drawn_from_it():
+    """A supplier's 10 kg CO2e per piece with gsd 1.3: its dataset's exchanges are lognormal with sigma ln 1.3."""
+    from pcf.engine import prepare
+    from pcf.uncertainty.run import supplier_spreads
+
+    data = {"machine": {"id": "M4", "name": "Supplier"},
+            "items": [{"kind": "component", "id": "MOT", "dataset": "motor", "quantity": 2,
+                       "supplier_footprint": {"kg_co2e_per_unit": 10.0, "source": "supplier declaration",
+                                              "reference_period_start": "2024-01-01",
+                                              "reference_period_end": "2024-12-31",
+                                              "uncertainty": {"gsd": 1.3}}}]}
+    background = compile_background(make_tables(), use_disk_cache=False)
+    system, _intake, extended, _notes = prepare(model_from_data(data), background)
+    graph = build_graph(system, extended)
+    spreads = supplier_spreads(graph)
+    assert set(spreads) == {"supplier:MOT"}
+    ub = uncertain_background(extended, supplier_spreads=spreads)
+    col = extended.index("supplier:MOT") + 1
+    mine = ub.bio_indices["col"] == col
+    assert mine.any() and np.all(ub.bio_source[mine] == "user")
+    assert np.allclose(ub.bio_params["scale"][mine & (ub.bio_params["uncertainty_type"] == 2)], math.log(1.3))
