@@ -63,37 +63,44 @@ def foreground_spreads(graph: ProductGraph, *, estimates: dict[str, str] | None 
     masses (from the intake report); an estimated mass of unknown method counts as 'typical'."""
     lines = {line.id: line for line in graph.system.all_lines()}
     estimates = estimates or {}
-    edge_rows, edge_keys = [], []
-    for parent, child, quantity, line_id in graph.edges:
+    edge_params = empty_params(np.array([e[2] for e in graph.edges], dtype=np.float64)).astype(PARAMS_DTYPE)
+    edge_keys = []
+    for k, (parent, child, quantity, line_id) in enumerate(graph.edges):
         line = lines.get(line_id)
         spread = getattr(line, "uncertainty", None) if isinstance(line, (Assembly, AssemblyRef)) else None
-        row = (spread_row(quantity, spread, stated_value(line), where=line.where) if spread is not None
-               else empty_params(np.array([quantity])))
-        edge_rows.append(row)
+        if spread is not None:
+            edge_params[k] = spread_row(quantity, spread, stated_value(line), where=line.where)[0]
         edge_keys.append(f"edge|{line_id}|{child}")
-    link_rows, link_keys, sources = [], [], []
+    link_keys, sources = [], []
+    n_links = len(graph.links)
+    sigma = np.zeros(n_links)
+    user: dict[int, np.ndarray] = {}
     seen: dict[str, int] = {}
-    for link in graph.links:
+    pedigree_sigma = {(kind, dtype): math.sqrt(BASIC_VARIANCE[kind] + pedigree_variance(
+        DATA_TYPE_SCORES.get(dtype, DATA_TYPE_SCORES["secondary"]), pedigree))
+        for kind in ("transport", "demand") for dtype in (*DATA_TYPE_SCORES, "other")}
+    for k, link in enumerate(graph.links):
         line = lines.get(link.line_id)
         spread = getattr(line, "uncertainty", None)
         n = seen.get(link.line_id, 0)
         seen[link.line_id] = n + 1
         link_keys.append(f"link|{link.line_id}|{link.dataset}|{n}")
         if spread is not None and stated_value(line):
-            link_rows.append(spread_row(link.amount, spread, stated_value(line), where=line.where))
+            user[k] = spread_row(link.amount, spread, stated_value(line), where=line.where)
             sources.append("user")
         elif isinstance(line, Part) and line.mass_estimated and link.line_kind == "part":
-            gsd = ESTIMATE_GSD.get(estimates.get(link.line_id, "typical"), ESTIMATE_GSD["typical"])
-            link_rows.append(lognormal_params(np.array([link.amount]), np.array([math.log(gsd)])))
+            sigma[k] = math.log(ESTIMATE_GSD.get(estimates.get(link.line_id, "typical"), ESTIMATE_GSD["typical"]))
             sources.append("estimate")
         else:
-            basic = BASIC_VARIANCE["transport" if link.line_kind == "transport" else "demand"]
-            scores = DATA_TYPE_SCORES.get(link.data_type, DATA_TYPE_SCORES["secondary"])
-            sigma = math.sqrt(basic + pedigree_variance(scores, pedigree))
-            link_rows.append(lognormal_params(np.array([link.amount]), np.array([sigma])))
+            kind = "transport" if link.line_kind == "transport" else "demand"
+            dtype = link.data_type if link.data_type in DATA_TYPE_SCORES else "other"
+            sigma[k] = pedigree_sigma[(kind, dtype)]
             sources.append("pedigree")
-    cat = (lambda rows: np.concatenate(rows).astype(PARAMS_DTYPE) if rows else np.zeros(0, dtype=PARAMS_DTYPE))
-    return ForegroundSpreads(cat(edge_rows), tuple(edge_keys), cat(link_rows), tuple(link_keys), tuple(sources))
+    amounts = np.array([link.amount for link in graph.links], dtype=np.float64)
+    link_params = lognormal_params(amounts, sigma).astype(PARAMS_DTYPE)
+    for k, row in user.items():
+        link_params[k] = row[0]
+    return ForegroundSpreads(edge_params, tuple(edge_keys), link_params, tuple(link_keys), tuple(sources))
 
 
 def estimate_methods(intake_lines) -> dict[str, str]:

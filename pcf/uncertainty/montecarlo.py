@@ -304,15 +304,20 @@ def compute(model: ForegroundModel, bg: BackgroundDraws, columns: dict[str, int]
     l_unc = np.nonzero(uncertain(model.link_params))[0]
     e_cols = np.array([columns[model.edge_keys[i]] for i in e_unc], dtype=np.int64)
     l_cols = np.array([columns[model.link_keys[i]] for i in l_unc], dtype=np.int64)
-    d_cols, g_cols = bg.columns(model.link_dataset), bg.columns(model.link_grid)
     used = np.unique(model.link_dataset)
     u_cols = bg.columns(used)
-    static_links = model.link_params["loc"].copy()
-    static_links[uncertain(model.link_params)] = np.nan  # never read: replaced below
     exact_amount = _exact_amounts(model.link_params)
-    stage_matrix = sp.csr_matrix((np.ones(len(model.link_stage)), (np.arange(len(model.link_stage)),
-                                                                    model.link_stage)),
-                                 shape=(len(model.link_stage), len(model.stages)))
+    # links grouped by (dataset, grid, stage): a draw's score is sum over groups of
+    # amount(group) x (intensity[dataset] + kWh[dataset] x intensity[grid]), one sparse sum over the links
+    triples = np.stack([model.link_dataset, model.link_grid, model.link_stage], axis=1)
+    groups, inverse = np.unique(triples, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    to_group = sp.csr_matrix((np.ones(len(inverse)), (inverse, np.arange(len(inverse)))),
+                             shape=(len(groups), len(inverse)))
+    gd, gg = bg.columns(groups[:, 0]), bg.columns(groups[:, 1])
+    group_stage = np.zeros((len(groups), len(model.stages)))
+    group_stage[np.arange(len(groups)), groups[:, 2]] = 1.0
+    removals = not np.array_equal(bg.score_with_removals, bg.score)
     total = np.empty(iterations)
     total_all = np.empty(iterations)
     by_stage = np.empty((iterations, len(model.stages)))
@@ -328,13 +333,16 @@ def compute(model: ForegroundModel, bg: BackgroundDraws, columns: dict[str, int]
             links[:, l_unc] = draw(model.link_params[l_unc], z[:, l_cols])
             multiplier[start:stop] = links[:, l_unc] / _median_amounts(model.link_params[l_unc])
         amount = model.supply(edge_values)[:, model.link_parent] * links
-        score_d, score_g = bg.score[start:stop][:, d_cols], bg.score[start:stop][:, g_cols]
-        kwh = bg.kwh[start:stop][:, d_cols]
-        link_score = amount * (score_d + kwh * score_g)
-        total[start:stop] = link_score.sum(axis=1)
-        total_all[start:stop] = (amount * (bg.score_with_removals[start:stop][:, d_cols]
-                                           + kwh * bg.score_with_removals[start:stop][:, g_cols])).sum(axis=1)
-        by_stage[start:stop] = np.asarray((stage_matrix.T @ link_score.T).T)
+        grouped = np.asarray(to_group @ amount.T).T  # (chunk, groups) reference units per machine
+        score, kwh = bg.score[start:stop], bg.kwh[start:stop]
+        value = grouped * (score[:, gd] + kwh[:, gd] * score[:, gg])
+        total[start:stop] = value.sum(axis=1)
+        by_stage[start:stop] = value @ group_stage
+        if removals:
+            alls = bg.score_with_removals[start:stop]
+            total_all[start:stop] = (grouped * (alls[:, gd] + kwh[:, gd] * alls[:, gg])).sum(axis=1)
+        else:
+            total_all[start:stop] = total[start:stop]
     return Draws(total, total_all, by_stage, model.stages, multiplier, bg.score[:, u_cols], used)
 
 
