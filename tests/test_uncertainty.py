@@ -300,3 +300,33 @@ def test_a_supplier_figure_with_a_spread_is_drawn_from_it():
     mine = ub.bio_indices["col"] == col
     assert mine.any() and np.all(ub.bio_source[mine] == "user")
     assert np.allclose(ub.bio_params["scale"][mine & (ub.bio_params["uncertainty_type"] == 2)], math.log(1.3))
+
+
+def test_a_monte_carlo_run_reaches_the_json_report_workbook_and_pact_comment(tiny_background, tmp_path):
+    import json
+
+    from openpyxl import load_workbook
+
+    from pcf.pact import ExportOptions, to_pact_v3
+    from pcf.report import write_workbook
+    from pcf.report.content import build_content
+
+    data = copy.deepcopy(BASE)
+    data["machine"].update({"manufacturer": "Test maker", "reference_year": 2024})
+    result = pcf.footprint(model_from_data(data), background=tiny_background, uncertainty=60, seed=2)
+    document = json.loads(json.dumps(result.to_dict()))
+    mc = document["uncertainty"]
+    assert mc["iterations"] == 60 and mc["seed"] == 2
+    assert mc["static_total_kg_co2e"] == pytest.approx(result.total_kg_co2e)
+    assert mc["total_kg_co2e"]["p2_5"] < mc["total_kg_co2e"]["median"] < mc["total_kg_co2e"]["p97_5"]
+    assert sum(mc["total_kg_co2e"]["histogram"]["counts"]) == 60
+    assert set(mc["by_stage"]) <= set(result.by_stage.index)
+    assert mc["sensitivity"]["drivers"]
+    section = next(s for s in build_content(result).sections if s.id == "sensitivity")
+    assert any("Monte Carlo, 60 iterations, seed 2" in p for p in section.paragraphs)
+    assert any("drive 90 %" in t.caption for t in section.tables)
+    book = load_workbook(write_workbook(result, tmp_path / "r.xlsx"))
+    assert {"Uncertainty", "MC histogram", "Sensitivity"} <= set(book.sheetnames)
+    comment = to_pact_v3(result, ExportOptions())["comment"]
+    assert "Monte Carlo (60 iterations, seed 2" in comment
+    assert "Data quality ratings weighted by contribution" in comment
