@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     add_instruments_option(fp)
     fp.add_argument("--top", type=positive_int, default=10, help="rows of the hotspot tables (default 10)")
     add_intake_options(fp)
+    from .cli_uncertainty import add_options as _uncertainty_options
+
+    _uncertainty_options(fp)
     add_save_options(fp)
     fp.set_defaults(handler=_footprint)
 
@@ -120,8 +123,15 @@ def _footprint(args) -> int:
 
     with _progress() as step:
         background = default_background(tuple(args.with_pack)) if args.with_pack else None
-        result = audited_from_args(args, progress=step, background=background, **intake_kwargs(args))
+        from .cli_uncertainty import engine_kwargs
+
+        result = audited_from_args(args, progress=step, background=background, **intake_kwargs(args),
+                                   **engine_kwargs(args))
     print_summary(result, top=args.top)
+    if result.uncertainty is not None:
+        from .cli_uncertainty import print_uncertainty
+
+        print_uncertainty(result.uncertainty, console)
     if args.json_out:
         path = result.write_json(args.json_out)
         console.print(f"result written to [bold]{path}[/]")

@@ -31,6 +31,9 @@ def register(subparsers) -> None:
     cp.add_argument("--top", type=positive_int, default=8, help="rows of the module and changed-lines tables (default 8)")
     cp.add_argument("--verify", action="store_true",
                     help="also rebuild every variant in full and check both paths agree")
+    from .cli_uncertainty import add_options as uncertainty_options
+
+    uncertainty_options(cp)
     cp.set_defaults(handler=run)
 
 
@@ -55,11 +58,30 @@ def run(args) -> int:
         step("reading the BOM")
         system, background = load_system(args.bom, background)
         step("compiling the base and evaluating the variants")
-        comparison = compare(system, scenarios, background=background, method=args.method, grid=args.grid,
-                             reference=args.reference, verify=args.verify)
+        paired = None
+        if getattr(args, "uncertainty", None):  # paired Monte Carlo: the base compiled here, shared with it
+            from .compare.evaluation import compile_base
+            from .uncertainty.compare import comparison_monte_carlo
+
+            base = compile_base(system, background, method=args.method, grid=args.grid)
+            comparison = compare(base, scenarios, reference=args.reference, verify=args.verify)
+            step(f"paired Monte Carlo ({args.uncertainty} iterations)")
+            paired = comparison_monte_carlo(base, comparison, iterations=args.uncertainty, seed=args.seed,
+                                            pedigree=args.pedigree)
+        else:
+            comparison = compare(system, scenarios, background=background, method=args.method, grid=args.grid,
+                                 reference=args.reference, verify=args.verify)
     print_comparison(comparison, console, top=args.top)
+    if paired is not None:
+        from .cli_uncertainty import print_paired
+
+        print_paired(paired, comparison.reference, console)
     if args.json_out:
         path = comparison.write_json(args.json_out, top=args.top)
+        if paired is not None:
+            from .cli_uncertainty import add_to_json
+
+            add_to_json(path, paired.to_dict(comparison.reference))
         console.print(f"comparison written to [bold]{path}[/]")
     if args.markdown:
         path = Path(args.markdown)

@@ -25,6 +25,10 @@ def register(subparsers) -> argparse.ArgumentParser:
     cmp.add_argument("--json", dest="json_out", metavar="OUT", help="write the result document to OUT")
     cmp.add_argument("--out", metavar="DIR", help="write JSON, charts (PNG) and a Markdown report section to DIR")
     cmp.add_argument("--no-sensitivity", action="store_true", help="skip the tornado")
+    cmp.add_argument("--uncertainty", type=int, default=0, metavar="N",
+                     help="paired Monte Carlo of the sensitivity parameters (N draws, uniform low-high) and their "
+                          "Sobol' indices (SALib); docs/uncertainty.md")
+    cmp.add_argument("--seed", type=int, default=0, help="random seed of --uncertainty (default 0)")
     cmp.set_defaults(handler=_compare)
     energy.set_defaults(handler=lambda args: (energy.print_help(), 2)[1])
     return energy
@@ -37,8 +41,20 @@ def _compare(args) -> int:
     console = Console(width=None if sys.stdout.isatty() else 160)
     result = run(args.config, sensitivity=not args.no_sensitivity)
     print_comparison(result, console)
+    mc = None
+    if args.uncertainty:
+        from .cli_uncertainty import print_energy
+        from .uncertainty.energy import energy_uncertainty
+
+        embodied = {key: value["kg_co2e"] for key, value in result.embodied_details.items()}
+        mc = energy_uncertainty(result.config, embodied, iterations=args.uncertainty, seed=args.seed)
+        print_energy(mc, console)
     if args.json_out:
         path = write_json(result, args.json_out)
+        if mc is not None:
+            from .cli_uncertainty import add_to_json
+
+            add_to_json(path, mc.to_dict())
         console.print(f"result written to [bold]{path}[/]")
     if args.out:
         written = write_outputs(result, args.out)

@@ -43,6 +43,9 @@ def footprint(
     encoding: str | None = None,
     instruments: str | Path | None = None,
     progress: Progress | None = None,
+    uncertainty: int = 0,
+    seed: int = 0,
+    pedigree: str = "ecoinvent3",
 ) -> Result:
     """Cradle-to-gate carbon footprint of one machine, in kg CO2e.
 
@@ -55,7 +58,9 @@ def footprint(
     (detected when not given); allow_gaps: accept a result that leaves out more than GAP_LIMITS of the machine
     (refused by default, with the lines); instruments: a file of contractual instruments for the factory's
     electricity replacing the BOM's (pcf/electricity_claims.py); allow_net_credit: accept credits larger than the machine's own energy use or a
-    negative total (refused by default: a credit that outweighs the machine is almost always a data error).
+    negative total (refused by default: a credit that outweighs the machine is almost always a data error);
+    uncertainty: Monte Carlo iterations (0: none), drawn reproducibly from `seed` with the `pedigree` factor set
+    ('ecoinvent3' or 'ciroth2016'); the draws are in `result.uncertainty` (docs/uncertainty.md).
     """
     step = progress or (lambda _message: None)
     step("loading the background data")
@@ -84,6 +89,13 @@ def footprint(
                          "too large", file=system.source_file, expected="amounts of a real machine")
     if supplier_notes:
         result = replace(result, warnings=result.warnings + tuple(supplier_notes))
+    if uncertainty:
+        from .uncertainty.run import footprint_monte_carlo
+
+        step(f"Monte Carlo ({uncertainty} iterations)")
+        mc = footprint_monte_carlo(graph, fg, background, gwp, solution.supply, iterations=uncertainty, seed=seed,
+                                   pedigree=pedigree, intake_lines=intake.lines, static_total=result.total_kg_co2e)
+        result = replace(result, uncertainty=mc)
     cutoff_report = result.coverage.get("cutoff", {})
     ambiguous = intake.lines[intake.lines["status"] == "ambiguous"]
     if strict and len(ambiguous):

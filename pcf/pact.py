@@ -488,11 +488,19 @@ def _comment(result, summary: dict, options: ExportOptions, *, per_kg: bool = Fa
         "Values are per kg of machine (PACT v2 has no 'piece' unit); multiply by unitaryProductAmount for one "
         "machine." if per_kg else "",
         options.comment or "",
+        *_quality_notes(result),
         *(f"Warning: {w.split(':', 1)[0].split(' (')[0]}, not an identifier of the data owner." for w in
           placeholder_warnings(options)),
     ]
     notes += [f"Warning: {w}" for w in result.warnings]
     return " ".join(n for n in notes if n)
+
+
+def _quality_notes(result) -> list[str]:
+    """The contribution-weighted DQRs (all five) and, after a Monte Carlo run, its uncertainty statement."""
+    from .uncertainty.statement import quality_statement, uncertainty_statement
+
+    return [quality_statement(result), uncertainty_statement(result)]
 
 
 def _packaging_uptake_note(summary: dict, *, per_kg: bool = False) -> str:

@@ -70,6 +70,7 @@ class Result:
     # and the grid's source, reference year and data-quality ratings
     by_gwp_basis: pd.Series | None = None  # kg CO2e by the GWP set behind it (AR6, AR5, AR4, CO2 only, unknown)
     activity_data_share: float = 0.0  # share of the CFP from lines with primary activity data (weighed, metered)
+    uncertainty: object | None = None  # pcf.uncertainty.run.UncertaintyResult of a Monte Carlo run, if one was asked
 
     def __post_init__(self):
         # the document-like fields are deeply immutable (FrozenDict, tuples); to_dict returns plain copies
@@ -138,6 +139,7 @@ class Result:
             "activity_data_share": self.activity_data_share,
             "data_versions": self.data_versions,
             "warnings": list(self.warnings),
+            **({"uncertainty": self.uncertainty.to_dict()} if self.uncertainty is not None else {}),
         })
 
     def write_json(self, path: str | Path) -> Path:
@@ -264,7 +266,8 @@ def _lines_frame(graph: ProductGraph, fg: ForegroundArrays, background: Backgrou
 
 
 DATASET_COLUMNS = ("name", "unit", "category", "geography", "reference_year", "pack", "source_title", "licence",
-                   "dq_technological", "dq_geographical", "dq_temporal", "aircraft", "gwp_basis")
+                   "dq_technological", "dq_geographical", "dq_temporal", "dq_completeness", "dq_reliability",
+                   "aircraft", "gwp_basis")
 
 
 def _dataset_frame(background: Background, parts: Contributions, scores: UnitScores) -> pd.DataFrame:
@@ -479,17 +482,24 @@ def _coverage(graph, lines, by_dataset, by_class, total, *, spend: float) -> dic
 
 
 def _data_quality(by_dataset: pd.DataFrame, total: float) -> dict:
-    """PACT-style DQRs: averages of the dataset ratings weighted by their share of the footprint."""
+    """PACT-style DQRs: averages of the dataset ratings weighted by their share of the footprint
+    (docs/uncertainty.md): DQR_k = sum_d w_d r_dk / sum_d w_d over datasets d rated on k, w_d = max(0, kg CO2e of
+    d). Technological, geographical and temporal are PACT v3's `dqi`; completeness and reliability are reported
+    beside them, with the share of the footprint whose datasets are not rated on them."""
     out = {}
+    weights_all = by_dataset["kg_co2e"].clip(lower=0.0) if len(by_dataset) else pd.Series(dtype=float)
     for column, name in (("dq_technological", "technologicalDQR"), ("dq_geographical", "geographicalDQR"),
-                         ("dq_temporal", "temporalDQR")):
+                         ("dq_temporal", "temporalDQR"), ("dq_completeness", "completenessDQR"),
+                         ("dq_reliability", "reliabilityDQR")):
         if column not in by_dataset:
             continue
         ratings = pd.to_numeric(by_dataset[column], errors="coerce")
-        weights = by_dataset["kg_co2e"].clip(lower=0.0).where(ratings.notna(), 0.0)
+        weights = weights_all.where(ratings.notna(), 0.0)
         if weights.sum() > 0:
             out[name] = float((ratings.fillna(0.0) * weights).sum() / weights.sum())
-    rated = by_dataset["kg_co2e"].clip(lower=0.0)
+        if name in ("completenessDQR", "reliabilityDQR") and weights_all.sum() > 0:
+            out[name.replace("DQR", "_unrated_share")] = float(1.0 - weights.sum() / weights_all.sum())
+    rated = weights_all
     unrated = rated[pd.to_numeric(by_dataset.get("dq_technological"), errors="coerce").isna()].sum() if len(rated) else 0
     out["unrated_share"] = float(unrated / rated.sum()) if rated.sum() > 0 else 0.0
     return out

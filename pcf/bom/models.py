@@ -76,6 +76,40 @@ class _CheckedNumbers(BaseModel):
         return cached
 
 
+class Spread(_CheckedNumbers):
+    """A stated spread of one BOM quantity or supplier figure (docs/uncertainty.md).
+
+    lognormal: `gsd` (geometric standard deviation, median = the stated value) or `range` (read as the 2.5 and
+    97.5 percentiles); normal: `range` read as the 2.5 and 97.5 percentiles; uniform: `range` as minimum and
+    maximum; triangular: `range` as minimum and maximum, the stated value as the mode. A range is in the units of
+    the quantity it qualifies: a part's `mass_kg`, a component's `quantity` (or its supplier figure's
+    `kg_co2e_per_unit`), a process or energy line's `amount`, packaging `mass_kg`, a transport leg's `distance_km`.
+    """
+
+    model_config = _FROZEN
+
+    distribution: Literal["lognormal", "normal", "uniform", "triangular"] = "lognormal"
+    gsd: float | None = Field(default=None, ge=1.0, le=100.0,
+                              description="lognormal only: geometric standard deviation (1 = no spread)")
+    range: tuple[float, float] | None = Field(
+        default=None, description="[low, high]: 2.5/97.5 percentiles (lognormal, normal) or minimum/maximum "
+        "(uniform, triangular), in the units of the qualified quantity")
+
+    @model_validator(mode="after")
+    def _one_spread(self) -> "Spread":
+        if (self.gsd is None) == (self.range is None):
+            raise ValueError("give either gsd or range (not both, not neither)")
+        if self.gsd is not None and self.distribution != "lognormal":
+            raise ValueError(f"gsd is a lognormal spread: {self.distribution} needs a range [low, high]")
+        if self.range is not None:
+            low, high = self.range
+            if not low < high:
+                raise ValueError(f"range [{low:g}, {high:g}]: low must be smaller than high")
+            if self.distribution == "lognormal" and low <= 0:
+                raise ValueError(f"range [{low:g}, {high:g}]: a lognormal range must be positive")
+        return self
+
+
 class Line(_CheckedNumbers):
     """What every BOM line has: an id, where it came from, who supplied it, and whether its data are primary."""
 
@@ -98,6 +132,9 @@ class Line(_CheckedNumbers):
     excluded: str | None = Field(
         default=None, description="reason this line is deliberately left out; it is listed in the cut-off report"
     )
+    uncertainty: Spread | None = Field(
+        default=None, description="the stated spread of the line's quantity, for Monte Carlo (docs/uncertainty.md); "
+        "without it the line's spread follows its data type (and an estimated mass its estimate)")
 
     @property
     def where(self) -> str:
@@ -182,6 +219,8 @@ class SupplierFootprint(_CheckedNumbers):
     source: str | None = Field(default=None, description="the document the figure comes from")
     reference_period_start: str | None = Field(default=None, description="ISO date")
     reference_period_end: str | None = Field(default=None, description="ISO date")
+    uncertainty: Spread | None = Field(
+        default=None, description="the stated spread of the figure (range in kg CO2e per unit), for Monte Carlo")
 
     @model_validator(mode="after")
     def _one_kind(self) -> "SupplierFootprint":

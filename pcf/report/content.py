@@ -268,6 +268,9 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
         f"Technological DQR {dq.get('technologicalDQR', float('nan')):.2f}, geographical DQR "
         f"{dq.get('geographicalDQR', float('nan')):.2f}, temporal DQR {dq.get('temporalDQR', float('nan')):.2f}; "
         f"share of the footprint from unrated datasets {pct(dq.get('unrated_share'))}",
+        f"Completeness DQR {dq['completenessDQR']:.2f} (unrated: {pct(dq.get('completeness_unrated_share'))}), "
+        f"reliability DQR {dq['reliabilityDQR']:.2f} (unrated: {pct(dq.get('reliability_unrated_share'))}), "
+        "weighted the same way" if "completenessDQR" in dq and "reliabilityDQR" in dq else "",
         f"Emissions from spend-based (EEIO) factors anywhere in the supply chain: "
         f"{pct(coverage.get('spend_based_share'))}",
         f"Emissions from sources that give only CO2e: {pct(coverage.get('aggregated_co2e_share'))}",
@@ -405,7 +408,21 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
                          f"{pct(estimated['emission_share'])} of the emissions.")
     if mass.get("gap_share") is not None:
         s.bullets.append(f"Mass gap between the BOM and the declared mass: {mass['gap_share']:+.1%}.")
-    if uncertainty:
+    mc = getattr(result, "uncertainty", None)
+    if mc is not None and not uncertainty:  # the Result's own Monte Carlo (pcf footprint --uncertainty N)
+        from .uncertainty_section import driver_rows, histogram_rows, paragraphs, statistics_rows
+
+        s.paragraphs += paragraphs(mc)
+        s.tables.append(Table(["", "static", "mean", "median", "2.5 %", "97.5 %"],
+                              [[r[0], "" if r[1] is None else kg(r[1]), *(kg(v) for v in r[2:])]
+                               for r in statistics_rows(mc)], caption="kg CO2e per machine", numeric=(1, 2, 3, 4, 5)))
+        s.tables.append(Table(["input", "contribution to variance", "cumulative", "rank correlation"],
+                              [[r[0], pct(r[1]), pct(r[2]), f"{r[3]:+.2f}"] for r in driver_rows(mc)],
+                              caption="the inputs that drive 90 % of the variance", numeric=(1, 2, 3)))
+        s.tables.append(Table(["from kg CO2e", "to kg CO2e", "draws"],
+                              [[kg(a), kg(b), str(c)] for a, b, c in histogram_rows(mc)],
+                              caption="histogram of the CFP draws", numeric=(0, 1, 2)))
+    elif uncertainty:
         s.paragraphs.append(
             f"Uncertainty ({uncertainty.get('method', 'Monte Carlo')}, {uncertainty.get('runs', '?')} runs): "
             f"median {kg(uncertainty['p50'])} kg CO2e, 95 % interval {kg(uncertainty['p2_5'])} to "

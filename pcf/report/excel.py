@@ -254,6 +254,12 @@ def write_workbook(result, path: str | Path, *, supplements=()) -> Path:
         rows += [("timestamp", audit.get("timestamp"))]
     _write_frame(ws, pd.DataFrame(rows, columns=["item", "value"]))
 
+    if getattr(result, "uncertainty", None) is not None:  # a Monte Carlo run (pcf footprint --uncertainty)
+        from .uncertainty_section import workbook_frames
+
+        for title, frame in workbook_frames(result.uncertainty).items():
+            _write_frame(wb.create_sheet(title), frame)
+
     for supplement in supplements:
         _blocks_sheet(wb, supplement.sheet, supplement.blocks)
 
