@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pcf.energy import ComparisonConfig, EnergyError, calibrate, compare, read_config, read_power_log
 from pcf.energy.balance import protocol_balance
@@ -214,3 +216,17 @@ def test_shipped_measured_example_computes_and_calibrates():
     assert calibrated.calibration.relative_residual < 0.01
     # measured and calibrated agree on the machine-year within 1 %
     assert calibrated.machine.annual_kWh == pytest.approx(legacy.machine.annual_kWh, rel=0.01)
+
+
+@settings(max_examples=30, deadline=None)
+@given(power=st.lists(st.floats(min_value=0.0, max_value=500.0), min_size=2, max_size=40),
+       cut=st.floats(min_value=0.0, max_value=1.0))
+def test_integration_invariants(tmp_path_factory, power, cut):
+    """Any valid minute log: energy between min and max power x span; windows add up to the whole."""
+    path = write_log(tmp_path_factory.mktemp("log"), [(i / 60.0, p) for i, p in enumerate(power)])
+    log = read_power_log(path)
+    span = (len(power) - 1) / 60.0
+    assert min(power) * span - 1e-9 <= log.total_kWh <= max(power) * span + 1e-9
+    middle = cut * span
+    assert integrate_kWh(log, 0.0, middle) + integrate_kWh(log, middle, span) == pytest.approx(log.total_kWh,
+                                                                                               abs=1e-9)

@@ -33,7 +33,11 @@ def cumulative_emissions_png(comparison: EnergyComparison, path: str | Path, *, 
     for key in ("baseline", "candidate"):
         outcome = getattr(comparison.design(key), scope)
         axes.plot(x, outcome.cumulative_kg_co2e() / 1000.0, marker="o", markersize=3, color=COLOURS[key],
-                  label=f"{comparison.design(key).design.name}")
+                  label=f"{key}: {comparison.design(key).design.name[:60]}")
+    for key, other in comparison.others.items():  # the other baselines, dashed
+        outcome = getattr(other.baseline, scope)
+        axes.plot(x, outcome.cumulative_kg_co2e() / 1000.0, linestyle="--", linewidth=1,
+                  label=f"{key}: {other.baseline.design.name[:60]}")
     saved = comparison.savings(scope)
     payback = saved.carbon_payback_years
     if payback is not None and payback > 0:
