@@ -105,7 +105,8 @@ def _baselines_block(c: EnergyComparison) -> Block:
     cur = c.config.grid.currency
     rows = []
     for key, r in frame.iterrows():
-        rows.append([f"{key} ({r['architecture'] or 'architecture not stated'})", r["basis"], f"{r['machine_saved_MWh_first_year']:,.1f}",
+        rows.append([f"{key} ({r['architecture'] or 'architecture not stated'})", r["basis"],
+                     f"{r['machine_saved_MWh_first_year']:,.1f}",
                      f"{r['machine_saved_share']:.1%}", f"{r['line_saved_MWh_first_year']:,.0f}",
                      f"{r['saved_kWh_per_cell']:.3f}", f"{r['saved_kg_co2e_per_kWh_cell_first_year']:.3f}",
                      f"{r['saved_t_co2e_per_GWh_first_year']:,.0f}", f"{r['machine_saved_t_co2e_lifetime']:,.0f}",
@@ -142,7 +143,8 @@ def _uses_block(c: EnergyComparison) -> Block:
         rows.append([use] + [f"{frame.loc[use, key]:,.0f}" for key in keys])
     rows.append(["total"] + [f"{frame[key].sum():,.0f}" for key in keys])
     rows.append(["cells per year"] + [f"{c.design(key).year.cells_per_year:,.0f}" for key in keys])
-    rows.append(["channel utilisation"] + [f"{c.design(key).year.channel_utilisation:.3f}" for key in keys])
+    rows.append(["share of operating hours cycling"]
+                + [f"{c.design(key).year.channel_utilisation:.3f}" for key in keys])
     rows.append(["basis"] + [c.design(key).basis for key in keys])
     return Block("uses", "One machine, one year: electricity by use (kWh)", ["use", *keys], rows,
                  numeric=tuple(range(1, len(keys) + 1)))

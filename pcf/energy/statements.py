@@ -33,6 +33,6 @@ def conditions(c: EnergyComparison) -> str:
             f"machine per year ({line_output_GWh(c):,.3f} GWh/year for the line); {protocol}; "
             f"{cfg.operation.operating_hours_per_year:g} operating hours per year; service life "
             f"{cfg.operation.service_life_years} years from {cfg.operation.first_year}; HVAC COP {cfg.site.hvac_cop:g}; "
-            f"grid {cfg.grid.name} ({cfg.grid.basis}-based), {c.baseline.machine.yearly['kg_co2e_per_kWh'].iloc[0]:.4f}"
-            f" kg CO2e/kWh in the first year" + (f" ({cfg.grid.annual_change_percent:+g} %/year)"
+            f"grid {cfg.grid.name} ({cfg.grid.basis}-based), "
+            f"{c.baseline.machine.yearly['kg_co2e_per_kWh'].iloc[0]:.4f} kg CO2e/kWh in the first year" + (f" ({cfg.grid.annual_change_percent:+g} %/year)"
                                                  if cfg.grid.annual_change_percent else "") + ".")
