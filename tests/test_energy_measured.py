@@ -230,3 +230,13 @@ def test_integration_invariants(tmp_path_factory, power, cut):
     middle = cut * span
     assert integrate_kWh(log, 0.0, middle) + integrate_kWh(log, middle, span) == pytest.approx(log.total_kWh,
                                                                                                abs=1e-9)
+
+
+def test_cli_prints_a_bad_power_log_as_one_line(tmp_path, capsys):
+    from pcf.cli import main
+
+    write_log(tmp_path, [(0, 5), (1.0 / 60, 5), (1.0 / 60, 5)])  # a duplicate timestamp in file row 5
+    config = _config_file(tmp_path, {"power_log": "log.csv", "cells_in_log": 10})
+    assert main(["energy", "compare", str(config), "--no-sensitivity"]) == 2
+    err = capsys.readouterr().err
+    assert "log.csv, row 5, column 'timestamp': duplicate timestamp" in err and "Traceback" not in err
