@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pcf.energy import ComparisonConfig, EnergyError, compare, tornado
-from pcf.energy.figures import baselines_table, line_output_GWh, unit_table, unit_values
+from pcf.energy.figures import baselines_table, line_output_GWh, saving_by_use, unit_table, unit_values
 from pcf.energy.plant import comparison_plant
 from pcf.energy.sensitivity import varied
 from test_energy_balance import EMBODIED, _design, small_config
@@ -76,6 +76,17 @@ def test_per_gwh_scales_with_the_line_not_with_the_machine_count():
     assert unit_values(seven, seven.candidate)["line_MWh_per_GWh"] == pytest.approx(
         unit_values(one, one.candidate)["line_MWh_per_GWh"])
     assert line_output_GWh(seven) == pytest.approx(7 * line_output_GWh(one))
+
+
+def test_saving_by_use_by_hand():
+    frame = saving_by_use(run(small_config()))
+    # same charge path (0.8) for both: charging saves 0; recovered 1000 cells x 0.135 kWh = 135;
+    # HVAC of the discharge step 0.35 (resistive) - 0.2825 (feedback) = 0.0675 kWh per cell -> 67.5
+    assert frame.loc["charging", "baseline"] == pytest.approx(0.0)
+    assert frame.loc["recovered", "baseline"] == pytest.approx(135.0)
+    assert frame.loc["HVAC", "baseline"] == pytest.approx(67.5)
+    assert frame["baseline"].sum() == pytest.approx(202.5)  # the machine's annual saving
+    assert frame.loc["recovered", "share vs baseline"] == pytest.approx(135.0 / 202.5)
 
 
 def test_npv_of_the_cost_savings_by_hand():

@@ -17,7 +17,7 @@ from rich.table import Table
 from .balance import BREAKDOWN
 from .compare import EnergyComparison, breakdown_frame
 from .document import STEP_COLUMNS, comparison_document  # noqa: F401  (STEP_COLUMNS: public for callers)
-from .figures import baselines_table, cell_kWh, line_output_GWh, unit_table
+from .figures import baselines_table, cell_kWh, line_output_GWh, saving_by_use, unit_table
 from .plant import comparison_plant
 from .statements import baseline_statement, conditions as _conditions
 
@@ -150,6 +150,20 @@ def _uses_block(c: EnergyComparison) -> Block:
                  numeric=tuple(range(1, len(keys) + 1)))
 
 
+def _sources_block(c: EnergyComparison) -> Block:
+    frame = saving_by_use(c)
+    keys = list(c.baselines())
+    rows = []
+    for use, r in frame.iterrows():
+        if all(abs(r[key]) < 1e-9 for key in keys):
+            continue
+        rows.append([use] + [f"{r[key]:,.0f} ({r[f'share vs {key}']:.0%})" for key in keys])
+    rows.append(["total"] + [f"{frame[key].sum():,.0f} (100%)" for key in keys])
+    return Block("saving_by_use", "Where the saving comes from: one machine-year, baseline - candidate by use, kWh "
+                                  "(share of the saving)", ["use", *[f"vs {key}" for key in keys]], rows,
+                 numeric=tuple(range(1, len(keys) + 1)))
+
+
 def _plant_block(c: EnergyComparison) -> Block | None:
     plant = comparison_plant(c)
     if plant is None:
@@ -218,6 +232,7 @@ def blocks(c: EnergyComparison) -> list[Block]:
                               + (f" Cost payback of the price premium: {_payback(s.cost_payback_years)}."
                                  if s.extra_purchase_price is not None else "")))
     out.append(_uses_block(c))
+    out.append(_sources_block(c))
     plant = _plant_block(c)
     if plant is not None:
         out.append(plant)
