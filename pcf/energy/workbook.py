@@ -1,8 +1,8 @@
 """The comparison as an Excel workbook (openpyxl): numbers as numbers, text never a live formula.
 
 Sheets: Summary (baseline and why, conditions), Baselines (the candidate against each baseline), Per unit,
-Saving by use, Machine-year by use (with the basis of every figure), Steps (kWh per cell), Yearly (per design and scope), Plant,
-Calibration, Sensitivity, Inputs (the configuration, one dotted path per row).
+Saving by use, Machine-year by use (with the basis of every figure), Steps (kWh per cell), Yearly (per design and
+scope), Plant, Calibration, Sensitivity, Inputs (the configuration, one dotted path per row).
 """
 
 from __future__ import annotations
