@@ -190,3 +190,23 @@ def test_shipped_example_shows_current_and_legacy_baselines_with_per_cell_and_pe
     assert 0.15 < table.loc["baseline", "machine_saved_share"] < 0.20
     units = unit_table(line_result)
     assert {"saving vs baseline", "saving vs legacy"} <= set(units.columns)
+
+
+@pytest.mark.parametrize("dataset,years", [("electricity_cn_east_2023", [2021, 2022, 2023]),
+                                           ("electricity_de_ember_2025", [2025])])
+def test_a_customers_grid_gets_the_range_of_its_own_history(tmp_path, dataset, years):
+    """Another grid never keeps the China national range: its own years in lci_data, or none."""
+    from pcf.energy.sensitivity import resolved
+
+    path = tmp_path / "grid.yaml"
+    path.write_text(f"extends: {ONE}\nname: other grid\ngrid: {{name: {dataset}, dataset: {dataset}}}\n")
+    config = read_config(path)
+    history = config.grid.history_kg_co2e_per_kWh
+    assert sorted(history) == years
+    assert history[years[-1]] == pytest.approx(config.grid.first_year_kg_co2e_per_kWh)
+    row = next(resolved(config, p) for p in config.sensitivity if p.range == "grid_history")
+    assert (row.low, row.high) == (min(history.values()), max(history.values()))
+    if len(years) > 1:
+        assert f"{years[0]}-{years[-1]}" in row.source
+    else:
+        assert f"one year only ({years[0]})" in row.source
