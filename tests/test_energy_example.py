@@ -135,7 +135,7 @@ def test_cli_energy_compare(monkeypatch, details, tmp_path, capsys):
     parser = argparse.ArgumentParser(prog="pcf")
     register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["energy", "compare", str(ONE), "--json", str(tmp_path / "r.json"),
-                              "--out", str(tmp_path / "out")])
+                              "--xlsx", str(tmp_path / "r.xlsx"), "--out", str(tmp_path / "out")])
     assert args.handler(args) == 0
     out = capsys.readouterr().out
     assert "One machine: Current machine, AC-side energy recovery" in out and "Sensitivity" in out
@@ -143,6 +143,12 @@ def test_cli_energy_compare(monkeypatch, details, tmp_path, capsys):
     assert json.loads((tmp_path / "r.json").read_text())["inputs"]["line"]["machines"] == 1
     assert (tmp_path / "out" / "cumulative_emissions_machine.png").exists()
     assert not (tmp_path / "out" / "cumulative_emissions_line.png").exists()  # one machine: no line chart
+    from openpyxl import load_workbook
+
+    book = load_workbook(tmp_path / "r.xlsx")
+    assert {"Summary", "Baselines", "Per unit", "Machine-year by use", "Sensitivity"} <= set(book.sheetnames)
+    rows = list(book["Baselines"].iter_rows(values_only=True))
+    assert rows[0][0] == "key" and [r[0] for r in rows[1:]] == ["baseline", "legacy", "dc_bus"]
 
 
 def test_report_section_data(line_result):
@@ -156,3 +162,51 @@ def test_report_section_data(line_result):
     assert len(summaries) == 2  # one machine and the line
     assert any("Line of 50 machines" in p for p in section["paragraphs"])
     assert any("Why this baseline" in p for p in section["paragraphs"])
+
+
+def test_shipped_example_shows_current_and_legacy_baselines_with_per_cell_and_per_gwh(line_result):
+    """The issue's 'done when': both baselines side by side, per cell and per GWh, checked against the machine-year."""
+    from pcf.energy.figures import baselines_table, unit_table
+
+    table = baselines_table(line_result)
+    assert list(table.index) == ["baseline", "legacy", "dc_bus"]
+    assert table.loc["baseline", "architecture"] == "ac_side_recovery"
+    assert table.loc["legacy", "architecture"] == "legacy_resistive"
+    assert all(table["why"].str.len() > 20)
+    cells = line_result.baseline.year.cells_per_year
+    cell_kWh = 280 * 3.2 / 1000  # 0.896 kWh
+    gwh = 50 * cells * cell_kWh / 1e6
+    for key, outcome in (("baseline", line_result.baseline), ("legacy", line_result.design("legacy"))):
+        saved_machine = outcome.machine.annual_kWh - line_result.candidate.machine.annual_kWh
+        saved_line = outcome.line.annual_kWh - line_result.candidate.line.annual_kWh
+        assert table.loc[key, "saved_kWh_per_cell"] == pytest.approx(saved_machine / cells)
+        first_factor = 0.5777  # the grid's first-year factor
+        assert table.loc[key, "saved_kg_co2e_per_kWh_cell_first_year"] == pytest.approx(
+            saved_machine * first_factor / (cells * cell_kWh), rel=1e-4)
+        assert table.loc[key, "saved_t_co2e_per_GWh_first_year"] == pytest.approx(
+            saved_line * first_factor / 1000 / gwh, rel=1e-4)
+    # the legacy comparison is the issue's 57.7 % per machine; the current one is far smaller
+    assert table.loc["legacy", "machine_saved_share"] == pytest.approx(0.577, abs=0.001)
+    assert 0.15 < table.loc["baseline", "machine_saved_share"] < 0.20
+    units = unit_table(line_result)
+    assert {"saving vs baseline", "saving vs legacy"} <= set(units.columns)
+
+
+@pytest.mark.parametrize("dataset,years", [("electricity_cn_east_2023", [2021, 2022, 2023]),
+                                           ("electricity_de_ember_2025", [2025])])
+def test_a_customers_grid_gets_the_range_of_its_own_history(tmp_path, dataset, years):
+    """Another grid never keeps the China national range: its own years in lci_data, or none."""
+    from pcf.energy.sensitivity import resolved
+
+    path = tmp_path / "grid.yaml"
+    path.write_text(f"extends: {ONE}\nname: other grid\ngrid: {{name: {dataset}, dataset: {dataset}}}\n")
+    config = read_config(path)
+    history = config.grid.history_kg_co2e_per_kWh
+    assert sorted(history) == years
+    assert history[years[-1]] == pytest.approx(config.grid.first_year_kg_co2e_per_kWh)
+    row = next(resolved(config, p) for p in config.sensitivity if p.range == "grid_history")
+    assert (row.low, row.high) == (min(history.values()), max(history.values()))
+    if len(years) > 1:
+        assert f"{years[0]}-{years[-1]}" in row.source
+    else:
+        assert f"one year only ({years[0]})" in row.source

@@ -9,6 +9,7 @@ this module, never the reverse.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Mapping
 
 import pandas as pd
@@ -120,7 +121,7 @@ def _outcome(key: str, design: Design, config: ComparisonConfig, embodied_kg: fl
         year = measured_year(steps, design, config.operation, config.site, year)
         basis = f"measured ({measurement.form}: {measurement.source}); HVAC and idle hours modelled"
     elif calibration is not None:
-        basis = (f"modelled, calibrated to the power log {measurement.power_log} (relative residual "
+        basis = (f"modelled, calibrated to the power log {Path(measurement.power_log).name} (relative residual "
                  f"{calibration.relative_residual:.1%})")
     scopes = {scope: scope_outcome(scope, year.annual_kWh, float(embodied_kg), config.line, config.operation,
                                    *lifetime, config.site)

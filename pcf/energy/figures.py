@@ -103,3 +103,19 @@ def baseline_row(c: EnergyComparison, key: str, b: BaselineComparison) -> dict:
 def baselines_table(c: EnergyComparison) -> pd.DataFrame:
     """One row per baseline (the main one first): the candidate's savings against it."""
     return pd.DataFrame([baseline_row(c, key, b) for key, b in c.baselines().items()]).set_index("key")
+
+
+def saving_by_use(c: EnergyComparison) -> pd.DataFrame:
+    """Where the saving comes from: per use (BREAKDOWN), the machine-year kWh of each baseline minus the candidate's,
+    one column per baseline, and its share of that baseline's total saving ("share vs KEY"). Sums to the machine's
+    annual saving. A measured baseline shows its meter reading as one use ("metered machine electricity")."""
+    from .balance import BREAKDOWN
+
+    candidate = c.candidate.year.breakdown_kWh.reindex(list(BREAKDOWN)).fillna(0.0)
+    frame = pd.DataFrame(index=pd.Index(list(BREAKDOWN), name="use"))
+    for key, b in c.baselines().items():
+        saved = b.baseline.year.breakdown_kWh.reindex(list(BREAKDOWN)).fillna(0.0) - candidate
+        frame[key] = saved
+        total = float(saved.sum())
+        frame[f"share vs {key}"] = saved / total if total else 0.0
+    return frame

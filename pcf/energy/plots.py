@@ -20,6 +20,11 @@ if TYPE_CHECKING:  # presentation imports the model for types only; the model ne
     from .compare import EnergyComparison
 
 COLOURS = {"baseline": "#b2432f", "candidate": "#2f6fb2"}
+OTHER_COLOURS = ("#6b6b6b", "#d08c2b", "#4f9a57", "#8a5fb0")  # the other baselines, dashed
+
+
+def _short(name: str, width: int = 48) -> str:
+    return name if len(name) <= width else name[: width - 1] + "…"
 
 
 def cumulative_emissions_png(comparison: EnergyComparison, path: str | Path, *, scope: str = "line") -> Path:
@@ -33,7 +38,11 @@ def cumulative_emissions_png(comparison: EnergyComparison, path: str | Path, *, 
     for key in ("baseline", "candidate"):
         outcome = getattr(comparison.design(key), scope)
         axes.plot(x, outcome.cumulative_kg_co2e() / 1000.0, marker="o", markersize=3, color=COLOURS[key],
-                  label=f"{comparison.design(key).design.name}")
+                  label=f"{key}: {_short(comparison.design(key).design.name)}")
+    for i, (key, other) in enumerate(comparison.others.items()):  # the other baselines, dashed
+        outcome = getattr(other.baseline, scope)
+        axes.plot(x, outcome.cumulative_kg_co2e() / 1000.0, linestyle="--", linewidth=1,
+                  color=OTHER_COLOURS[i % len(OTHER_COLOURS)], label=f"{key}: {_short(other.baseline.design.name)}")
     saved = comparison.savings(scope)
     payback = saved.carbon_payback_years
     if payback is not None and payback > 0:
@@ -47,7 +56,8 @@ def cumulative_emissions_png(comparison: EnergyComparison, path: str | Path, *, 
     axes.set_ylabel("t CO2e, cumulative")
     axes.grid(True, alpha=0.3)
     axes.legend(fontsize=8, loc="upper left")
-    axes.text(0.99, 0.02, f"net lifetime balance: {saved.net_lifetime_kg_co2e / 1000:,.0f} t CO2e saved",
+    axes.text(0.99, 0.02, f"net lifetime balance against the baseline: {saved.net_lifetime_kg_co2e / 1000:,.0f} t "
+                          "CO2e saved",
               transform=axes.transAxes, ha="right", fontsize=8)
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -63,7 +73,7 @@ def tornado_png(comparison: EnergyComparison, path: str | Path) -> Path:
         raise ValueError("the comparison has no tornado to plot")
     rows = frame.iloc[::-1]  # largest swing on top
     base = frame.attrs["base_net_t_co2e"]
-    figure = Figure(figsize=(9, 0.45 * len(rows) + 1.6), dpi=120)
+    figure = Figure(figsize=(11, 0.45 * len(rows) + 1.8), dpi=120)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     y = np.arange(len(rows))
@@ -76,9 +86,9 @@ def tornado_png(comparison: EnergyComparison, path: str | Path) -> Path:
     axes.set_yticks(y, [f"{r.label}  [{bound(r.low)} / {bound(r.high)}]" for r in rows.itertuples()], fontsize=7)
     machines = comparison.config.line.machines
     what = "one machine" if machines == 1 else f"line of {machines} machines"
-    axes.set_xlabel(f"net lifetime balance, {what}: t CO2e saved (base {base:,.0f})")
-    axes.set_title(f"Sensitivity (one at a time): {comparison.candidate.design.name[:40]} vs the main baseline",
-                   fontsize=10)
+    axes.set_xlabel(f"net lifetime balance, {what}: t CO2e saved (base {base:,.0f})", fontsize=9)
+    figure.suptitle(f"Sensitivity, one at a time: {_short(comparison.candidate.design.name, 40)} against "
+                    f"{_short(comparison.baseline.design.name, 40)}", fontsize=10)
     axes.legend(fontsize=8, loc="lower right")
     axes.grid(True, axis="x", alpha=0.3)
     figure.tight_layout()

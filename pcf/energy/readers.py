@@ -62,17 +62,24 @@ def _merge(base: dict, override: dict) -> dict:
     return merged
 
 
-def _absolute_design(design, folder: Path, key: str):
-    """A design mapping with its BOM and power-log paths absolute; a design file's path is loaded first."""
+def _design_file(path: Path) -> dict:
+    loaded = _load(path)
+    if "design" not in loaded or not isinstance(loaded["design"], dict):
+        raise EnergyError("a design file holds its design under 'design:'", file=str(path))
+    return _absolute_design(dict(loaded["design"]), path.parent)
+
+
+def _absolute_design(design, folder: Path):
+    """A design mapping with its BOM and power-log paths absolute. A string is a design file; a mapping with
+    `file:` starts from that design file and overrides it key by key."""
     if isinstance(design, str):
-        design_path = (folder / design).resolve()
-        loaded = _load(design_path)
-        if "design" not in loaded or not isinstance(loaded["design"], dict):
-            raise EnergyError("a design file holds its design under 'design:'", file=str(design_path))
-        design, folder = dict(loaded["design"]), design_path.parent
+        return _design_file((folder / design).resolve())
     if not isinstance(design, dict):
         return design
     design = dict(design)
+    if isinstance(design.get("file"), str):
+        base = _design_file((folder / design.pop("file")).resolve())
+        return _merge(base, _absolute_design(design, folder))
     if isinstance(design.get("bom"), str):
         design["bom"] = str((folder / design["bom"]).resolve())
     measured = design.get("measured")
@@ -86,9 +93,9 @@ def _absolute_designs(data: dict, folder: Path) -> dict:
     data = dict(data)
     for key in ("baseline", "candidate"):
         if key in data:
-            data[key] = _absolute_design(data[key], folder, key)
+            data[key] = _absolute_design(data[key], folder)
     if isinstance(data.get("other_baselines"), dict):
-        data["other_baselines"] = {name: _absolute_design(design, folder, name)
+        data["other_baselines"] = {name: _absolute_design(design, folder)
                                    for name, design in data["other_baselines"].items()}
     return data
 

@@ -17,7 +17,7 @@ from rich.table import Table
 from .balance import BREAKDOWN
 from .compare import EnergyComparison, breakdown_frame
 from .document import STEP_COLUMNS, comparison_document  # noqa: F401  (STEP_COLUMNS: public for callers)
-from .figures import baselines_table, cell_kWh, line_output_GWh, unit_table
+from .figures import baselines_table, cell_kWh, line_output_GWh, saving_by_use, unit_table
 from .plant import comparison_plant
 from .statements import baseline_statement, conditions as _conditions
 
@@ -105,7 +105,8 @@ def _baselines_block(c: EnergyComparison) -> Block:
     cur = c.config.grid.currency
     rows = []
     for key, r in frame.iterrows():
-        rows.append([f"{key} ({r['architecture'] or 'architecture not stated'})", r["basis"], f"{r['machine_saved_MWh_first_year']:,.1f}",
+        rows.append([f"{key} ({r['architecture'] or 'architecture not stated'})", r["basis"],
+                     f"{r['machine_saved_MWh_first_year']:,.1f}",
                      f"{r['machine_saved_share']:.1%}", f"{r['line_saved_MWh_first_year']:,.0f}",
                      f"{r['saved_kWh_per_cell']:.3f}", f"{r['saved_kg_co2e_per_kWh_cell_first_year']:.3f}",
                      f"{r['saved_t_co2e_per_GWh_first_year']:,.0f}", f"{r['machine_saved_t_co2e_lifetime']:,.0f}",
@@ -142,9 +143,24 @@ def _uses_block(c: EnergyComparison) -> Block:
         rows.append([use] + [f"{frame.loc[use, key]:,.0f}" for key in keys])
     rows.append(["total"] + [f"{frame[key].sum():,.0f}" for key in keys])
     rows.append(["cells per year"] + [f"{c.design(key).year.cells_per_year:,.0f}" for key in keys])
-    rows.append(["channel utilisation"] + [f"{c.design(key).year.channel_utilisation:.3f}" for key in keys])
+    rows.append(["share of operating hours cycling"]
+                + [f"{c.design(key).year.channel_utilisation:.3f}" for key in keys])
     rows.append(["basis"] + [c.design(key).basis for key in keys])
     return Block("uses", "One machine, one year: electricity by use (kWh)", ["use", *keys], rows,
+                 numeric=tuple(range(1, len(keys) + 1)))
+
+
+def _sources_block(c: EnergyComparison) -> Block:
+    frame = saving_by_use(c)
+    keys = list(c.baselines())
+    rows = []
+    for use, r in frame.iterrows():
+        if all(abs(r[key]) < 1e-9 for key in keys):
+            continue
+        rows.append([use] + [f"{r[key]:,.0f} ({r[f'share vs {key}']:.0%})" for key in keys])
+    rows.append(["total"] + [f"{frame[key].sum():,.0f} (100%)" for key in keys])
+    return Block("saving_by_use", "Where the saving comes from: one machine-year, baseline - candidate by use, kWh "
+                                  "(share of the saving)", ["use", *[f"vs {key}" for key in keys]], rows,
                  numeric=tuple(range(1, len(keys) + 1)))
 
 
@@ -216,6 +232,7 @@ def blocks(c: EnergyComparison) -> list[Block]:
                               + (f" Cost payback of the price premium: {_payback(s.cost_payback_years)}."
                                  if s.extra_purchase_price is not None else "")))
     out.append(_uses_block(c))
+    out.append(_sources_block(c))
     plant = _plant_block(c)
     if plant is not None:
         out.append(plant)

@@ -29,10 +29,11 @@ def conditions(c: EnergyComparison) -> str:
     same = len({round(h, 9) for h in protocols.values()}) == 1
     protocol = (f"{len(cfg.protocol)} protocol steps, {c.baseline.year.protocol_h:.2f} h per cycle" if same else
                 "own protocols (" + ", ".join(f"{k} {h:.2f} h" for k, h in protocols.items()) + ")")
+    change = f" ({cfg.grid.annual_change_percent:+g} %/year)" if cfg.grid.annual_change_percent else ""
+    first_factor = c.baseline.machine.yearly["kg_co2e_per_kWh"].iloc[0]
     return (f"Same output for every design: cell {cfg.cell.name}, {c.baseline.year.cells_per_year:,.0f} cells per "
             f"machine per year ({line_output_GWh(c):,.3f} GWh/year for the line); {protocol}; "
             f"{cfg.operation.operating_hours_per_year:g} operating hours per year; service life "
-            f"{cfg.operation.service_life_years} years from {cfg.operation.first_year}; HVAC COP {cfg.site.hvac_cop:g}; "
-            f"grid {cfg.grid.name} ({cfg.grid.basis}-based), {c.baseline.machine.yearly['kg_co2e_per_kWh'].iloc[0]:.4f}"
-            f" kg CO2e/kWh in the first year" + (f" ({cfg.grid.annual_change_percent:+g} %/year)"
-                                                 if cfg.grid.annual_change_percent else "") + ".")
+            f"{cfg.operation.service_life_years} years from {cfg.operation.first_year}; "
+            f"HVAC COP {cfg.site.hvac_cop:g}; grid {cfg.grid.name} ({cfg.grid.basis}-based), "
+            f"{first_factor:.4f} kg CO2e/kWh in the first year{change}.")

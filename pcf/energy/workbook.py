@@ -1,8 +1,8 @@
 """The comparison as an Excel workbook (openpyxl): numbers as numbers, text never a live formula.
 
 Sheets: Summary (baseline and why, conditions), Baselines (the candidate against each baseline), Per unit,
-Machine-year by use (with the basis of every figure), Steps (kWh per cell), Yearly (per design and scope), Plant,
-Calibration, Sensitivity, Inputs (the configuration, one dotted path per row).
+Saving by use, Machine-year by use (with the basis of every figure), Steps (kWh per cell), Yearly (per design and
+scope), Plant, Calibration, Sensitivity, Inputs (the configuration, one dotted path per row).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from .balance import BREAKDOWN
-from .figures import baselines_table, unit_table
+from .figures import baselines_table, saving_by_use, unit_table
 from .plant import comparison_plant
 from .statements import baseline_statement, conditions
 
@@ -85,6 +85,7 @@ def write_workbook(c: EnergyComparison, path: str | Path) -> Path:
 
     _frame(wb.create_sheet("Baselines"), baselines_table(c))
     _frame(wb.create_sheet("Per unit"), unit_table(c))
+    _frame(wb.create_sheet("Saving by use"), saving_by_use(c))
 
     keys = ("candidate", *c.baselines())
     uses = pd.DataFrame({key: c.design(key).year.breakdown_kWh.reindex(list(BREAKDOWN)) for key in keys})

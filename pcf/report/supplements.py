@@ -87,6 +87,12 @@ def use_phase_energy(energy) -> Supplement:
     savings = comparison_document(energy)["savings"]
     blocks.append(("Savings of the candidate (t CO2e, kWh, years, currency)",
                    pd.DataFrame({scope: savings[scope] for scope in scopes}).rename_axis("item").reset_index()))
+    from ..energy.figures import baselines_table, unit_table
+
+    blocks.append(("The candidate against each baseline (saving = baseline - candidate), with why each was chosen",
+                   baselines_table(energy).reset_index()))
+    blocks.append(("Per machine, per line, per cell, per kWh of cell capacity and per GWh of line output",
+                   unit_table(energy).reset_index()))
     if energy.tornado is not None and not energy.tornado.empty:
         blocks.append(("Sensitivity: net lifetime balance (t CO2e saved), one parameter at a time",
                        energy.tornado.reset_index(drop=True)))
