@@ -16,6 +16,12 @@ def _num(value, fmt: str = ",.1f", none: str = "-") -> str:
     return format(value, fmt)
 
 
+def _amount(value) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
 def _pct(value) -> str:
     if value is None or not math.isfinite(value):
         return "-"
@@ -61,7 +67,7 @@ def programme_tables(result) -> list[dict]:
                    "the user's own annual kg CO2e",
         "columns": ["option", "item", "part", "dataset", "amount", "unit", "kg CO2e per unit", "kg CO2e a year",
                     "source"],
-        "rows": [[str(r.option), str(r.item), str(r.part), str(r.dataset), _num(r.amount, ",.4g"), str(r.unit),
+        "rows": [[str(r.option), str(r.item), str(r.part), str(r.dataset), _amount(r.amount), str(r.unit),
                   _num(r.kg_co2e_per_unit, ",.4g"), _num(r.annual_kg_co2e, ",.0f"), str(r.source)]
                  for r in result.items.itertuples()],
         "numeric": [4, 6, 7]})

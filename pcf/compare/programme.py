@@ -53,6 +53,7 @@ class ProgrammeItem(_Model):
     mass_kg_each: float | None = Field(default=None, gt=0, description="mass of one piece, kg (unit: piece)")
     density_kg_m3: float | None = Field(default=None, gt=0, description="for unit m3; default: pcf's wood density")
     source_row: int | None = Field(default=None, ge=0)
+    source_file: str | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> "ProgrammeItem":
@@ -86,6 +87,7 @@ class ReplacedPacking(_Model):
     dataset: str = Field(min_length=1)
     mass_kg: float = Field(gt=0, description="mass of one piece, kg")
     quantity: float = Field(default=1.0, gt=0, description="pieces replaced per trip")
+    source_row: int | None = Field(default=None, ge=0)
 
 
 class ProgrammeReusable(_Model):
@@ -103,6 +105,7 @@ class ProgrammeReusable(_Model):
     end_of_life: str | None = None
     replaces: list[ReplacedPacking] = Field(default_factory=list, description="per trip, for the break-even")
     source_row: int | None = Field(default=None, ge=0)
+    source_file: str | None = None
 
     @property
     def uses_per_year(self) -> float:
@@ -205,7 +208,7 @@ def evaluate_programme(programme: Programme, base, *, file: str | None = None,
                         amount, unit, part = line.mass_kg * line.quantity, "kg", "production (replacements)"
                     else:
                         amount, unit = line.mass_kg / 1000.0 * line.distance_km, "t*km"
-                        part = f"empty return, {line.distance_km:g} km ({line.dataset})"
+                        part = f"empty return, {line.distance_km:g} km"
                     factor = score(line.dataset, item.source_row, item.name)
                     rows.append(_row(option.name, item.name, part, line.dataset, amount, unit, factor, amount * factor,
                                      "pcf dataset", line.comment or ""))
@@ -233,8 +236,8 @@ def evaluate_programme(programme: Programme, base, *, file: str | None = None,
                                  "pcf dataset", f"{item.quantity:g} {item.unit}", mass))
             else:
                 kg = float(item.kg_co2e)
-                rows.append(_row(option.name, item.name, "", "", item.quantity, item.unit,
-                                 kg / mass if mass else math.nan, kg, "your figure",
+                amount, unit = (mass, "kg") if mass else (item.quantity, item.unit)
+                rows.append(_row(option.name, item.name, "", "", amount, unit, kg / amount, kg, "your figure",
                                  f"{item.quantity:g} {item.unit} ({item.material})", mass))
                 if mass is None and item.material != "other":
                     raise _error(file, item.source_row, f"programme item '{item.name}': your own kg_co2e cannot be "

@@ -174,6 +174,12 @@ class Comparison:
         path.write_text(json.dumps(self.to_dict(top=top), indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
         return path
 
+    def write_workbook(self, path: str | Path, *, top: int = 10) -> Path:
+        """Every table of the comparison in an Excel workbook (`pcf.compare.workbook`)."""
+        from .workbook import write_workbook
+
+        return write_workbook(self, path, top=top)
+
     def report_tables(self, *, top: int = 10, labels: dict[str, str] | None = None,
                       layout: str = "wide") -> list[dict]:
         """The comparison's tables as formatted text: totals, by stage, by module (top changes) and the lines that
