@@ -259,6 +259,8 @@ class Comparison:
         out.append(f"kg CO2e per machine, cradle to gate; deltas against **{self.reference}**.")
         for table in self.report_tables(top=top):
             out += ["", f"### {table['title']}", ""] if table["title"] else [""]
+            if table.get("lead"):  # the packaging tables state their scope and formulas above the table
+                out += [table["caption"] + ".", ""]
             numeric = set(table["numeric"])
             out.append("|" + "".join(f" {c} |" if c else " |" for c in table["columns"]))
             out.append("|" + "".join(" ---: |" if j in numeric else " --- |" for j in range(len(table["columns"]))))
