@@ -103,6 +103,16 @@ def test_every_reusable_option_of_a_variant_gets_its_break_even(base):
     assert b.per_trip_kg_co2e == pytest.approx(a / 20 + r, rel=1e-9)
     assert b.max_return_km == pytest.approx(100 * (s - a / 20) / r, rel=1e-9)
     assert b.replaces == "PK, BOX" and b.reusable == "R"
+    # an end-of-life dataset adds its burden to A (here the test wood stands in for a waste treatment)
+    with_eol = variant.model_copy(update={"edits": [variant.edits[0].model_copy(update={"lines": [
+        variant.edits[0].lines[0].model_copy(update={"end_of_life": "wood"}), variant.edits[0].lines[1]]})]})
+    (e,) = variant_break_evens(base, with_eol, evaluate(base, with_eol))
+    assert e.end_of_life_kg_co2e == pytest.approx(2 * 10 * WOOD) and e.reusable_kg_co2e == pytest.approx(a + 20 * WOOD)
+    assert e.per_trip_kg_co2e == pytest.approx((a + 20 * WOOD) / 20 + r)
+    bad = with_eol.model_copy(update={"edits": [with_eol.edits[0].model_copy(update={"lines": [
+        with_eol.edits[0].lines[0].model_copy(update={"end_of_life": "landfill"}), variant.edits[0].lines[1]]})]})
+    with pytest.raises(ScenarioError, match="unknown end_of_life dataset 'landfill'"):
+        variant_break_evens(base, bad, evaluate(base, bad))
     # the footprint agrees: at n* trips the variant's packaging and return equal the single-use packaging
     at_break_even = variant.model_copy(update={"edits": [variant.edits[0].model_copy(update={"lines": [
         variant.edits[0].lines[0].model_copy(update={"trips": b.break_even_trips}), variant.edits[0].lines[1]]})]})

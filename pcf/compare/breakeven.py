@@ -26,7 +26,7 @@ from ..packaging import ReusablePackaging
 from .base import CompiledBase
 from .closed_form import break_even_trips, max_return_km
 from .draft import _Draft
-from .scenario import Replace, Variant
+from .scenario import Replace, ScenarioError, Variant
 from .variant_result import VariantResult
 
 __all__ = ["BreakEven", "break_even_trips", "max_return_km", "variant_break_evens"]
@@ -84,6 +84,16 @@ def _line_kg(result: VariantResult, line_id: str) -> float:
     return float(result.by_line.get(line_id, 0.0))
 
 
+def _score(base: CompiledBase, scores, key: str | None, variant: Variant, file: str | None) -> float:
+    """kg CO2e per kg of an end-of-life dataset (0 without one)."""
+    if key is None:
+        return 0.0
+    if not base.background.has(key):
+        raise ScenarioError(f"variant '{variant.name}': unknown end_of_life dataset '{key}'", file=file,
+                            row=variant.source_row, expected="a dataset key per kg (e.g. a waste treatment)")
+    return float(scores[base.background.index(key)])
+
+
 def variant_break_evens(base: CompiledBase, variant: Variant, result: VariantResult, *,
                         file: str | None = None) -> list[BreakEven]:
     """One BreakEven per `replace` edit of `variant` that puts reusable packaging in place of other lines."""
@@ -103,13 +113,10 @@ def variant_break_evens(base: CompiledBase, variant: Variant, result: VariantRes
         for item in reusable:
             share = _line_kg(result, item.id)  # (A_i / n_i) of this item, as the footprint counts it
             production += share * item.trips
-            amortised += share
-            if item.end_of_life is not None:
-                k = base.background.index(item.end_of_life)
-                eol += item.mass_kg * item.quantity * float(scores[k])
+            item_eol = item.mass_kg * item.quantity * _score(base, scores, item.end_of_life, variant, file)
+            eol += item_eol
+            amortised += share + item_eol / item.trips
             returns += sum(_line_kg(result, f"{item.id}.return{k}") for k in range(1, len(item.return_legs) + 1))
-        amortised += sum(item.mass_kg * item.quantity * float(scores[base.background.index(item.end_of_life)])
-                         / item.trips for item in reusable if item.end_of_life is not None)
         out.append(BreakEven(
             variant=variant.name, reusable=", ".join(item.id for item in reusable), replaces=", ".join(removed),
             trips=min(item.trips for item in reusable), reusable_kg_co2e=production + eol, end_of_life_kg_co2e=eol,
