@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ..bom.models import PackagingItem, TransportLeg
 from ..freight import ItemVolume
 from ..packaging import WOOD_DENSITIES, ReturnLeg, ReusablePackaging
+from .errors import ScenarioError
 from .closed_form import break_even_trips, max_return_km
 from .plausibility import BANDS, Flag, check_factor
 
@@ -175,8 +176,6 @@ class ProgrammeResult:
 
 
 def _error(programme_file: str | None, row: int | None, message: str, expected: str | None = None):
-    from .scenario import ScenarioError
-
     return ScenarioError(message, file=programme_file, row=row, expected=expected)
 
 

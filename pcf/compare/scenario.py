@@ -26,14 +26,11 @@ from ..bom.models import (
 from ..bom.readers import check_input_size, load_json_strict, load_yaml_with_rows
 from ..errors import BomError
 from ..packaging import CrateDesign, ReusablePackaging, StretchFilmWrap
+from .errors import ScenarioError
 from .programme import Programme
 
 
 BASE_NAME = "base"
-
-
-class ScenarioError(BomError):
-    """A scenario file is invalid, or one of its edits cannot be applied to the BOM (e.g. it matches nothing)."""
 
 
 class _Model(BaseModel):
