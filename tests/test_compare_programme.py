@@ -297,3 +297,27 @@ def test_the_workbook_holds_every_table_with_text_never_a_formula(shipped, tmp_p
     wb = load_workbook(tricky.write_workbook(tmp_path / "t.xlsx"))
     cells = [c for row in wb["Totals"].iter_rows() for c in row if c.value == "=SUM(A1:A9)"]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_cli_compare_prints_break_even_programme_and_flags_and_writes_json_markdown_workbook(tmp_path, capsys):
+    import argparse
+    import json
+
+    from pcf.cli_compare import register
+
+    parser = argparse.ArgumentParser(prog="pcf")
+    register(parser.add_subparsers(dest="command"))
+    out = tmp_path / "out"
+    args = parser.parse_args([
+        "compare", str(ROOT / "bill_of_materials" / "formation_grading_machine.yaml"),
+        "--scenarios", str(ROOT / "bill_of_materials" / "scenarios" / "packaging_programme.yaml"),
+        "--json", str(out / "p.json"), "--markdown", str(out / "p.md"), "--xlsx", str(out / "p.xlsx")])
+    assert args.handler(args) == 0
+    printed = capsys.readouterr().out
+    assert "Reusable packaging: break-even" in printed and "Packaging programme: annual totals" in printed
+    assert "check:" in printed and "45 kg CO2e per kg of wood" in printed
+    doc = json.loads((out / "p.json").read_text(encoding="utf-8"))
+    assert doc["programme"]["units_shipped"] == 420 and len(doc["break_even"]) == 4
+    assert doc["variants"][1]["delta_pct_of_packaging"] is not None
+    assert "Packaging programme: break-even of reusable items" in (out / "p.md").read_text(encoding="utf-8")
+    assert (out / "p.xlsx").stat().st_size > 5000
