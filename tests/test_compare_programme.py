@@ -215,6 +215,14 @@ def test_programme_errors_name_the_item_and_what_was_expected(base):
     bad["reference"] = "tomorrow"
     with pytest.raises(ValidationError, match="not an option"):
         _programme_file(bad)
+    bad = copy.deepcopy(PROGRAMME)
+    bad["options"][0]["items"][1].pop("quantity")
+    with pytest.raises(ValidationError, match=r"items\.1\.item\.quantity"):  # names the single-use item's field
+        _programme_file(bad)
+    bad = copy.deepcopy(PROGRAMME)
+    bad["options"][1]["items"][0].pop("fleet")
+    with pytest.raises(ValidationError, match=r"items\.0\.reusable\.fleet"):
+        _programme_file(bad)
     with pytest.raises(ValidationError, match="variants, a programme, or both"):
         ScenarioFile.model_validate({"name": "empty"})
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Annotated, Literal, Union
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from ..bom.models import PackagingItem, TransportLeg
 from ..freight import ItemVolume
@@ -119,10 +119,20 @@ class ProgrammeReusable(_Model):
                                  volume=self.volume, end_of_life=self.end_of_life)
 
 
+def _item_kind(value) -> str:
+    """'reusable' for a fleet of reusable items, else 'item' (single use; `kind` may be left out)."""
+    kind = value.get("kind", "item") if isinstance(value, dict) else getattr(value, "kind", "item")
+    return kind if kind in ("item", "reusable") else "item"
+
+
+ProgrammeEntry = Annotated[Union[Annotated[ProgrammeReusable, Tag("reusable")], Annotated[ProgrammeItem, Tag("item")]],
+                           Discriminator(_item_kind)]
+
+
 class ProgrammeOption(_Model):
     name: str = Field(min_length=1)
     description: str = ""
-    items: list[Union[ProgrammeReusable, ProgrammeItem]] = Field(min_length=1)
+    items: list[ProgrammeEntry] = Field(min_length=1)
     source_row: int | None = Field(default=None, ge=0)
 
 
