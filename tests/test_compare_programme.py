@@ -109,6 +109,13 @@ def test_every_reusable_option_of_a_variant_gets_its_break_even(base):
     (e,) = variant_break_evens(base, with_eol, evaluate(base, with_eol))
     assert e.end_of_life_kg_co2e == pytest.approx(2 * 10 * WOOD) and e.reusable_kg_co2e == pytest.approx(a + 20 * WOOD)
     assert e.per_trip_kg_co2e == pytest.approx((a + 20 * WOOD) / 20 + r)
+    # and an end-of-life dataset for the packaging it replaces adds to S: the 65 kg of pallets and box removed
+    both = variant.model_copy(update={"edits": [variant.edits[0].model_copy(update={"lines": [
+        variant.edits[0].lines[0].model_copy(update={"end_of_life": "wood", "single_use_end_of_life": "wood"}),
+        variant.edits[0].lines[1]]})]})
+    (f,) = variant_break_evens(base, both, evaluate(base, both))
+    assert f.single_use_kg_co2e == pytest.approx(s + 65 * WOOD)
+    assert f.break_even_trips == pytest.approx((a + 20 * WOOD) / (s + 65 * WOOD - r))
     bad = with_eol.model_copy(update={"edits": [with_eol.edits[0].model_copy(update={"lines": [
         with_eol.edits[0].lines[0].model_copy(update={"end_of_life": "landfill"}), variant.edits[0].lines[1]]})]})
     with pytest.raises(ScenarioError, match="unknown end_of_life dataset 'landfill'"):
@@ -179,6 +186,10 @@ def test_a_programme_gives_annual_totals_and_per_machine_figures_by_hand(base):
     a, s, r = 25 * STEEL, 20 * WOOD, 25 / 1000 * 200 * TRUCK
     assert row["break_even_trips"] == pytest.approx(a / (s - r), rel=1e-9)
     assert row["max_return_km"] == pytest.approx(200 * (s - a / 40) / r, rel=1e-9)
+    with_eol = copy.deepcopy(PROGRAMME)  # an end of life for the replaced pallet adds to S
+    with_eol["options"][1]["items"][0]["replaces"][0]["end_of_life"] = "steel"
+    (row2,) = compare(base, _programme_file(with_eol)).programme.break_evens.to_dict(orient="records")
+    assert row2["single_use_kg_co2e_per_trip"] == pytest.approx(20 * WOOD + 20 * STEEL, rel=1e-9)
     # the own figures: 45 kg CO2e per kg of wood is flagged, 3 kg CO2e per kg of film is not
     (flag,) = result.flags
     assert (flag.item, flag.material, flag.implied_kg_co2e_per_kg) == ("pallets (own)", "wood", pytest.approx(45))

@@ -3,7 +3,7 @@
 Per shipment (one machine, or one trip in a programme), with
 
     A  kg CO2e   production (and end of life, when a dataset is given) of the reusable items used in it,
-    S  kg CO2e   the single-use packaging they replace (its production),
+    S  kg CO2e   the single-use packaging they replace (its production, and end of life when a dataset is given),
     r  kg CO2e   the empty return of the reusable items, every trip (legs at their distances, total D km),
 
 the reusable option costs A / n + r per trip over n trips and single use costs S, so
@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..bom.models import PackagingItem
 from ..packaging import ReusablePackaging
 from .base import CompiledBase
 from .closed_form import break_even_trips, max_return_km
@@ -80,6 +81,12 @@ class BreakEven:
                 "max_return_km": num(self.max_return_km), "max_return_km_limit": num(self.max_return_km_limit)}
 
 
+def _packaging_kg(base: CompiledBase, line_id: str) -> float:
+    """Mass of a packaging line per machine, kg (0 for other lines)."""
+    line = base.index[line_id][0]
+    return line.mass_kg * line.quantity if isinstance(line, PackagingItem) else 0.0
+
+
 def _line_kg(result: VariantResult, line_id: str) -> float:
     return float(result.by_line.get(line_id, 0.0))
 
@@ -109,6 +116,16 @@ def variant_break_evens(base: CompiledBase, variant: Variant, result: VariantRes
         others = [line for line in edit.lines if not isinstance(line, ReusablePackaging)]
         other_ids = [x.id for line in others for x in (line.lines() if hasattr(line, "lines") else [line])]
         single_use = sum(_line_kg(base.own, i) for i in removed) - sum(_line_kg(result, i) for i in other_ids)
+        eol_keys = {item.single_use_end_of_life for item in reusable} - {None}
+        if len(eol_keys) > 1:
+            raise ScenarioError(f"variant '{variant.name}': the reusable items name different "
+                                f"single_use_end_of_life datasets ({', '.join(sorted(eol_keys))})", file=file,
+                                row=variant.source_row, expected="one dataset for the packaging they replace")
+        single_use_eol = 0.0
+        if eol_keys:
+            factor = _score(base, scores, eol_keys.pop(), variant, file)
+            single_use_eol = factor * sum(_packaging_kg(base, i) for i in removed)
+            single_use += single_use_eol
         production = eol = returns = amortised = 0.0
         for item in reusable:
             share = _line_kg(result, item.id)  # (A_i / n_i) of this item, as the footprint counts it

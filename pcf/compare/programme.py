@@ -88,6 +88,7 @@ class ReplacedPacking(_Model):
     dataset: str = Field(min_length=1)
     mass_kg: float = Field(gt=0, description="mass of one piece, kg")
     quantity: float = Field(default=1.0, gt=0, description="pieces replaced per trip")
+    end_of_life: str | None = Field(default=None, description="dataset per kg for its end of life (break-even)")
     source_row: int | None = Field(default=None, ge=0)
 
 
@@ -299,7 +300,9 @@ def _programme_break_even(option: str, item: ProgrammeReusable, score) -> dict:
     production = item.mass_kg * score(item.dataset, item.source_row, item.name)
     if item.end_of_life is not None:
         production += item.mass_kg * score(item.end_of_life, item.source_row, item.name)
-    single = sum(r.mass_kg * r.quantity * score(r.dataset, item.source_row, item.name) for r in item.replaces)
+    single = sum(r.mass_kg * r.quantity * (score(r.dataset, item.source_row, item.name)
+                                           + (score(r.end_of_life, item.source_row, item.name) if r.end_of_life else 0.0))
+                 for r in item.replaces)
     returns = sum(line.mass_kg / 1000.0 * line.distance_km * score(line.dataset, item.source_row, item.name)
                   for line in design.lines() if isinstance(line, TransportLeg))
     distance = sum(leg.distance_km for leg in item.return_legs)
