@@ -120,6 +120,15 @@ def test_every_reusable_option_of_a_variant_gets_its_break_even(base):
         with_eol.edits[0].lines[0].model_copy(update={"end_of_life": "landfill"}), variant.edits[0].lines[1]]})]})
     with pytest.raises(ScenarioError, match="unknown end_of_life dataset 'landfill'"):
         variant_break_evens(base, bad, evaluate(base, bad))
+    # a reusable rack replacing a line that an earlier edit of the same variant added: S is that line's burden
+    staged = Variant.model_validate({"name": "add then replace", "edits": [
+        {"op": "add", "lines": [{"kind": "packaging", "id": "CRATE", "dataset": "steel", "mass_kg": 4}]},
+        {"op": "replace", "match": {"ids": ["CRATE"]}, "lines": [
+            {"kind": "reusable", "id": "R2", "dataset": "steel", "mass_kg": 10, "trips": 20,
+             "return_legs": [{"dataset": "truck", "distance_km": 100}]}]}]})
+    (g,) = variant_break_evens(base, staged, evaluate(base, staged))
+    assert (g.replaces, g.single_use_kg_co2e) == ("CRATE", pytest.approx(4 * STEEL, rel=1e-9))
+    assert g.break_even_trips == pytest.approx(10 * STEEL / (4 * STEEL - 10 / 1000 * 100 * TRUCK), rel=1e-9)
     # the footprint agrees: at n* trips the variant's packaging and return equal the single-use packaging
     at_break_even = variant.model_copy(update={"edits": [variant.edits[0].model_copy(update={"lines": [
         variant.edits[0].lines[0].model_copy(update={"trips": b.break_even_trips}), variant.edits[0].lines[1]]})]})

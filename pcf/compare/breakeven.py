@@ -12,9 +12,10 @@ the reusable option costs A / n + r per trip over n trips and single use costs S
     maximum return at n   D_max(n) = D x (S - A / n) / r     (all return legs scaled together)
     maximum return, n->oo D_max = D x S / r.
 
-For a scenario variant the terms are read off the evaluated footprint, so they use the same datasets, grids and
-method as the comparison: S is the base's kg CO2e of the lines a `replace` edit removes minus any new single-use
-lines it adds, A / n the variant's kg CO2e of each reusable line (times its trips), r its return legs.
+For a scenario variant the terms are read off the evaluated footprints, so they use the same datasets, grids and
+method as the comparison: S is the kg CO2e of the lines a `replace` edit removes (in the base, or after the
+variant's earlier edits when there are any) minus any new single-use lines it adds, A / n the variant's kg CO2e of
+each reusable line (times its trips), r its return legs.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from ..packaging import ReusablePackaging
 from .base import CompiledBase
 from .closed_form import break_even_trips, max_return_km
 from .draft import _Draft
+from .edits import _APPLY
+from .evaluation import evaluate
 from .scenario import Replace, ScenarioError, Variant
 from .variant_result import VariantResult
 
@@ -81,9 +84,8 @@ class BreakEven:
                 "max_return_km": num(self.max_return_km), "max_return_km_limit": num(self.max_return_km_limit)}
 
 
-def _packaging_kg(base: CompiledBase, line_id: str) -> float:
+def _packaging_kg(line) -> float:
     """Mass of a packaging line per machine, kg (0 for other lines)."""
-    line = base.index[line_id][0]
     return line.mass_kg * line.quantity if isinstance(line, PackagingItem) else 0.0
 
 
@@ -106,16 +108,25 @@ def variant_break_evens(base: CompiledBase, variant: Variant, result: VariantRes
     """One BreakEven per `replace` edit of `variant` that puts reusable packaging in place of other lines."""
     scores, _ = base.unit_scores()
     out = []
-    for edit in variant.edits:
+    for number, edit in enumerate(variant.edits):
         if not isinstance(edit, Replace):
             continue
         reusable = [line for line in edit.lines if isinstance(line, ReusablePackaging)]
         if not reusable:
             continue
-        removed = _Draft(base, variant, file).select(edit.match)
+        # the lines this edit removes, as they stand after the variant's earlier edits, and their footprint then
+        draft = _Draft(base, variant, file)
+        for k, prior in enumerate(variant.edits[:number], start=1):
+            draft.edit, draft.edit_no = prior, k
+            _APPLY[prior.op](draft, prior)
+        draft.edit, draft.edit_no = edit, number + 1
+        removed = draft.select(edit.match)
+        before = base.own if number == 0 else evaluate(base, variant.model_copy(
+            update={"name": f"{variant.name} (before edit {number + 1})", "edits": variant.edits[:number]}),
+            file=file)
         others = [line for line in edit.lines if not isinstance(line, ReusablePackaging)]
         other_ids = [x.id for line in others for x in (line.lines() if hasattr(line, "lines") else [line])]
-        single_use = sum(_line_kg(base.own, i) for i in removed) - sum(_line_kg(result, i) for i in other_ids)
+        single_use = sum(_line_kg(before, i) for i in removed) - sum(_line_kg(result, i) for i in other_ids)
         eol_keys = {item.single_use_end_of_life for item in reusable} - {None}
         if len(eol_keys) > 1:
             raise ScenarioError(f"variant '{variant.name}': the reusable items name different "
@@ -124,7 +135,7 @@ def variant_break_evens(base: CompiledBase, variant: Variant, result: VariantRes
         single_use_eol = 0.0
         if eol_keys:
             factor = _score(base, scores, eol_keys.pop(), variant, file)
-            single_use_eol = factor * sum(_packaging_kg(base, i) for i in removed)
+            single_use_eol = factor * sum(_packaging_kg(draft.line(i)) for i in removed)
             single_use += single_use_eol
         production = eol = returns = amortised = 0.0
         for item in reusable:
