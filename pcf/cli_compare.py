@@ -25,6 +25,7 @@ def register(subparsers) -> None:
     cp.add_argument("--json", dest="json_out", metavar="OUT", help="write the comparison document to OUT")
     cp.add_argument("--chart", metavar="PNG", help="write a bar chart of the variants by stage to PNG")
     cp.add_argument("--markdown", metavar="MD", help="write the comparison as a report section (markdown)")
+    cp.add_argument("--xlsx", metavar="XLSX", help="write every table of the comparison to an Excel workbook")
     cp.add_argument("--reference", metavar="NAME",
                     help="variant the deltas are taken against (default: the file's `reference`, else the base)")
     add_engine_options(cp, solver=False)
@@ -88,6 +89,11 @@ def run(args) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(comparison.to_markdown(top=args.top), encoding="utf-8")
         console.print(f"report section written to [bold]{path}[/]")
+    if args.xlsx:
+        from .compare.workbook import write_workbook
+
+        path = write_workbook(comparison, args.xlsx, top=args.top)
+        console.print(f"workbook written to [bold]{path}[/]")
     if args.chart:
         from .report.charts import write_comparison_chart
 
@@ -97,7 +103,28 @@ def run(args) -> int:
 
 
 def _pct(value: float) -> str:
-    return "-" if value is None or not math.isfinite(value) else f"{value:+.1f} %"
+    if value is None or not math.isfinite(value):
+        return "-"
+    return f"{value:+.2g} %" if value != 0 and abs(value) < 0.05 else f"{value:+.1f} %"
+
+
+def _print_packaging(comparison, console) -> None:
+    """Break-even of reusable options and the programme (annual scope), as formatted tables."""
+    from .compare.packaging_tables import break_even_table, programme_tables
+
+    tables = [break_even_table(comparison.break_evens)] if comparison.break_evens else []
+    if comparison.programme is not None:
+        tables += programme_tables(comparison.programme)
+    for data in tables:
+        table = Table(title=data["title"], caption=data["caption"], caption_justify="left")
+        for j, col in enumerate(data["columns"]):
+            table.add_column(col, justify="right" if j in data["numeric"] else "left", overflow="fold")
+        for row in data["rows"]:
+            table.add_row(*row)
+        console.print(table)
+    if comparison.programme is not None:
+        for flag in comparison.programme.flags:
+            console.print(f"[bold yellow]check:[/] {flag.option}: {flag.message}", highlight=False)
 
 
 def _cell(kg: float, delta: float, pct: float) -> str:
@@ -113,13 +140,14 @@ def print_comparison(comparison, console, *, top: int = 8) -> None:
         console.print(comparison.description.strip(), highlight=False)
     totals = comparison.totals()
     head = Table(title="Totals")
-    for col in ("variant", "kg CO2e", "delta", "delta %", "mass kg", "electricity", "evaluated"):
+    for col in ("variant", "kg CO2e", "delta", "% of machine", "packaging", "% of packaging", "mass kg",
+                "electricity", "evaluated"):
         head.add_column(col, justify="left" if col in ("variant", "electricity", "evaluated") else "right")
     for name, row in totals.iterrows():
         style = "bold" if name == ref else None
         head.add_row(str(name), f"{row['total_kg_co2e']:,.1f}", f"{row['delta_kg_co2e']:+,.1f}",
-                     _pct(row["delta_pct"]), f"{row['mass_kg']:,.1f}", str(row["electricity"]),
-                     str(row["evaluation"]), style=style)
+                     _pct(row["delta_pct"]), f"{row['packaging_kg_co2e']:,.1f}", _pct(row["delta_pct_of_packaging"]),
+                     f"{row['mass_kg']:,.1f}", str(row["electricity"]), str(row["evaluation"]), style=style)
     console.print(head)
     names = [r.name for r in comparison.results if r.name != ref]
     for by, label in (("stage", "By life-cycle stage"), ("module", f"By module (top {top} changes)")):
@@ -147,6 +175,7 @@ def print_comparison(comparison, console, *, top: int = 8) -> None:
             table.add_row(row.variant, row.line_id, dataset, f"{row.kg_co2e_reference:,.2f}",
                           f"{row.kg_co2e_variant:,.2f}", f"{row.delta_kg_co2e:+,.2f}")
         console.print(table)
+    _print_packaging(comparison, console)
     seconds = comparison.seconds
     console.print(f"base compiled in {seconds.get('compile_base', 0):.2f} s; {len(comparison.variants)} variant(s) "
                   f"evaluated in {seconds.get('variants', 0):.3f} s"

@@ -230,6 +230,9 @@ class ReusablePackaging(_Design):
     volume: ItemVolume | None = Field(default=None, description="dimensions for volume-based return freight")
     end_of_life: str | None = Field(default=None, description="dataset per kg for the item's end of life "
                                     "(break-even only; pcf ships none, so the default is no end-of-life burden)")
+    single_use_end_of_life: str | None = Field(
+        default=None, description="dataset per kg for the end of life of the single-use packaging this replaces "
+                                  "(break-even only)")
 
     @property
     def return_mass_kg(self) -> float:

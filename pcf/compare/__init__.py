@@ -30,14 +30,19 @@ Modules, in the order data flows through them:
 - `evaluation`: `compile_base`, `evaluate` (the fast path) and `rebuild` (the full pipeline)
 - `tables`: the `Comparison`: side-by-side tables, JSON, report tables and markdown
 - `comparator`: `compare`, the whole run
+- packaging: `closed_form` and `breakeven` (break-even trips and maximum return distance of reusable options),
+  `programme` (annual packaging programmes, their own scope), `plausibility` (bands for users' own factors),
+  `packaging_tables` (their report tables), `workbook` (every table in an Excel workbook)
 """
 
 # the public API (__all__) and the other public names of the former pcf/compare.py, importable as before
 from .base import CompiledBase
+from .breakeven import BreakEven
 from .comparator import compare
 from .edits import apply_edits
 from .evaluation import CONSISTENCY_RTOL, compile_base, evaluate, rebuild
 from .places import GROUPS
+from .programme import Programme, ProgrammeResult
 from .scenario import (
     BASE_NAME,
     Add,
@@ -65,9 +70,12 @@ from .tables import BREAKDOWNS, Comparison
 from .variant_result import VariantResult
 
 __all__ = [
+    "BreakEven",
     "Comparison",
     "CompiledBase",
     "ScenarioError",
+    "Programme",
+    "ProgrammeResult",
     "ScenarioFile",
     "Variant",
     "VariantResult",

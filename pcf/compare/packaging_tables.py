@@ -16,6 +16,12 @@ def _num(value, fmt: str = ",.1f", none: str = "-") -> str:
     return format(value, fmt)
 
 
+def _amount(value) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
 def _pct(value) -> str:
     if value is None or not math.isfinite(value):
         return "-"
@@ -34,7 +40,7 @@ def break_even_table(break_evens) -> dict:
                        "option's trips n, and D x S / r with unlimited trips (all return legs scaled together)",
             "columns": ["variant", "reusable", "replaces", "A kg CO2e", "S kg CO2e per trip", "r kg CO2e per trip",
                         "break-even trips", "trips", "max return km", "max return km (unlimited trips)"],
-            "rows": rows, "numeric": [3, 4, 5, 6, 7, 8, 9]}
+            "rows": rows, "numeric": [3, 4, 5, 6, 7, 8, 9], "lead": True}
 
 
 def programme_tables(result) -> list[dict]:
@@ -54,17 +60,17 @@ def programme_tables(result) -> list[dict]:
                   f"{row['delta_annual_kg_co2e'] / 1000:+,.2f}", _pct(row["delta_pct"]),
                   f"{row['delta_per_machine_kg_co2e']:+,.1f}", _pct(row["delta_pct_of_machine_packaging"]),
                   _pct(row["delta_pct_of_machine"])] for name, row in totals.iterrows()],
-        "numeric": [1, 2, 3, 4, 5, 6, 7]}]
+        "numeric": [1, 2, 3, 4, 5, 6, 7], "lead": True}]
     tables.append({
         "title": "Packaging programme: items",
         "caption": f"{scope}. Amount in the dataset's reference unit x kg CO2e per unit; 'your figure' rows are "
                    "the user's own annual kg CO2e",
         "columns": ["option", "item", "part", "dataset", "amount", "unit", "kg CO2e per unit", "kg CO2e a year",
                     "source"],
-        "rows": [[str(r.option), str(r.item), str(r.part), str(r.dataset), _num(r.amount, ",.4g"), str(r.unit),
+        "rows": [[str(r.option), str(r.item), str(r.part), str(r.dataset), _amount(r.amount), str(r.unit),
                   _num(r.kg_co2e_per_unit, ",.4g"), _num(r.annual_kg_co2e, ",.0f"), str(r.source)]
                  for r in result.items.itertuples()],
-        "numeric": [4, 6, 7]})
+        "numeric": [4, 6, 7], "lead": True})
     if len(result.break_evens):
         tables.append({
             "title": "Packaging programme: break-even of reusable items",
@@ -77,7 +83,7 @@ def programme_tables(result) -> list[dict]:
                       _num(r.break_even_trips, ",.1f", "no 'replaces' given"), _num(r.life_trips, ",.0f"),
                       _num(r.max_return_km, ",.0f"), _num(r.max_return_km_limit, ",.0f")]
                      for r in result.break_evens.itertuples()],
-            "numeric": [2, 3, 4, 5, 6, 7, 8]})
+            "numeric": [2, 3, 4, 5, 6, 7, 8], "lead": True})
     if result.flags:
         tables.append({
             "title": "Packaging programme: implausible figures",
@@ -85,5 +91,5 @@ def programme_tables(result) -> list[dict]:
             "columns": ["option", "item", "material", "implied kg CO2e per kg", "band", "check"],
             "rows": [[f.option, f.item, f.material, f"{f.implied_kg_co2e_per_kg:,.3g}", f"{f.low:.3g}-{f.high:.3g}",
                       f.message] for f in result.flags],
-            "numeric": [3]})
+            "numeric": [3], "lead": True})
     return tables

@@ -105,4 +105,4 @@ def check_factor(option: str, item: str, material: str, kg_co2e: float, mass_kg:
             else "recycled feedstock, a credit for stored carbon, or a missing part of the supply chain?")
     return Flag(option, item, material, implied, band.low, band.high,
                 f"{item}: your figure implies {implied:,.3g} kg CO2e per kg of {material}, {side} the plausible "
-                f"band {band.low:.3g}-{band.high:.3g} (published cradle-to-gate values x/÷ {WIDEN:g}): {hint}")
+                f"band {band.low:.3g}-{band.high:.3g} (published cradle-to-gate values widened {WIDEN:g}x either way): {hint}")

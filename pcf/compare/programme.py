@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Annotated, Literal, Union
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from ..bom.models import PackagingItem, TransportLeg
 from ..freight import ItemVolume
@@ -54,6 +54,7 @@ class ProgrammeItem(_Model):
     mass_kg_each: float | None = Field(default=None, gt=0, description="mass of one piece, kg (unit: piece)")
     density_kg_m3: float | None = Field(default=None, gt=0, description="for unit m3; default: pcf's wood density")
     source_row: int | None = Field(default=None, ge=0)
+    source_file: str | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> "ProgrammeItem":
@@ -87,6 +88,8 @@ class ReplacedPacking(_Model):
     dataset: str = Field(min_length=1)
     mass_kg: float = Field(gt=0, description="mass of one piece, kg")
     quantity: float = Field(default=1.0, gt=0, description="pieces replaced per trip")
+    end_of_life: str | None = Field(default=None, description="dataset per kg for its end of life (break-even)")
+    source_row: int | None = Field(default=None, ge=0)
 
 
 class ProgrammeReusable(_Model):
@@ -104,6 +107,7 @@ class ProgrammeReusable(_Model):
     end_of_life: str | None = None
     replaces: list[ReplacedPacking] = Field(default_factory=list, description="per trip, for the break-even")
     source_row: int | None = Field(default=None, ge=0)
+    source_file: str | None = None
 
     @property
     def uses_per_year(self) -> float:
@@ -116,10 +120,20 @@ class ProgrammeReusable(_Model):
                                  volume=self.volume, end_of_life=self.end_of_life)
 
 
+def _item_kind(value) -> str:
+    """'reusable' for a fleet of reusable items, else 'item' (single use; `kind` may be left out)."""
+    kind = value.get("kind", "item") if isinstance(value, dict) else getattr(value, "kind", "item")
+    return kind if kind in ("item", "reusable") else "item"
+
+
+ProgrammeEntry = Annotated[Union[Annotated[ProgrammeReusable, Tag("reusable")], Annotated[ProgrammeItem, Tag("item")]],
+                           Discriminator(_item_kind)]
+
+
 class ProgrammeOption(_Model):
     name: str = Field(min_length=1)
     description: str = ""
-    items: list[Union[ProgrammeReusable, ProgrammeItem]] = Field(min_length=1)
+    items: list[ProgrammeEntry] = Field(min_length=1)
     source_row: int | None = Field(default=None, ge=0)
 
 
@@ -204,7 +218,7 @@ def evaluate_programme(programme: Programme, base, *, file: str | None = None,
                         amount, unit, part = line.mass_kg * line.quantity, "kg", "production (replacements)"
                     else:
                         amount, unit = line.mass_kg / 1000.0 * line.distance_km, "t*km"
-                        part = f"empty return, {line.distance_km:g} km ({line.dataset})"
+                        part = f"empty return, {line.distance_km:g} km"
                     factor = score(line.dataset, item.source_row, item.name)
                     rows.append(_row(option.name, item.name, part, line.dataset, amount, unit, factor, amount * factor,
                                      "pcf dataset", line.comment or ""))
@@ -232,8 +246,8 @@ def evaluate_programme(programme: Programme, base, *, file: str | None = None,
                                  "pcf dataset", f"{item.quantity:g} {item.unit}", mass))
             else:
                 kg = float(item.kg_co2e)
-                rows.append(_row(option.name, item.name, "", "", item.quantity, item.unit,
-                                 kg / mass if mass else math.nan, kg, "your figure",
+                amount, unit = (mass, "kg") if mass else (item.quantity, item.unit)
+                rows.append(_row(option.name, item.name, "", "", amount, unit, kg / amount, kg, "your figure",
                                  f"{item.quantity:g} {item.unit} ({item.material})", mass))
                 if mass is None and item.material != "other":
                     raise _error(file, item.source_row, f"programme item '{item.name}': your own kg_co2e cannot be "
@@ -286,7 +300,9 @@ def _programme_break_even(option: str, item: ProgrammeReusable, score) -> dict:
     production = item.mass_kg * score(item.dataset, item.source_row, item.name)
     if item.end_of_life is not None:
         production += item.mass_kg * score(item.end_of_life, item.source_row, item.name)
-    single = sum(r.mass_kg * r.quantity * score(r.dataset, item.source_row, item.name) for r in item.replaces)
+    single = sum(r.mass_kg * r.quantity * (score(r.dataset, item.source_row, item.name)
+                                           + (score(r.end_of_life, item.source_row, item.name) if r.end_of_life else 0.0))
+                 for r in item.replaces)
     returns = sum(line.mass_kg / 1000.0 * line.distance_km * score(line.dataset, item.source_row, item.name)
                   for line in design.lines() if isinstance(line, TransportLeg))
     distance = sum(leg.distance_km for leg in item.return_legs)

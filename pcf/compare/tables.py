@@ -174,6 +174,12 @@ class Comparison:
         path.write_text(json.dumps(self.to_dict(top=top), indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
         return path
 
+    def write_workbook(self, path: str | Path, *, top: int = 10) -> Path:
+        """Every table of the comparison in an Excel workbook (`pcf.compare.workbook`)."""
+        from .workbook import write_workbook
+
+        return write_workbook(self, path, top=top)
+
     def report_tables(self, *, top: int = 10, labels: dict[str, str] | None = None,
                       layout: str = "wide") -> list[dict]:
         """The comparison's tables as formatted text: totals, by stage, by module (top changes) and the lines that
@@ -253,6 +259,8 @@ class Comparison:
         out.append(f"kg CO2e per machine, cradle to gate; deltas against **{self.reference}**.")
         for table in self.report_tables(top=top):
             out += ["", f"### {table['title']}", ""] if table["title"] else [""]
+            if table.get("lead"):  # the packaging tables state their scope and formulas above the table
+                out += [table["caption"] + ".", ""]
             numeric = set(table["numeric"])
             out.append("|" + "".join(f" {c} |" if c else " |" for c in table["columns"]))
             out.append("|" + "".join(" ---: |" if j in numeric else " --- |" for j in range(len(table["columns"]))))

@@ -62,6 +62,13 @@ def design_comparison(comparison, *, top: int = 8, total_kg_co2e: float | None =
         blocks.append((f"By {by}, kg CO2e; deltas against {comparison.reference}",
                        frame.rename_axis(by).reset_index()))
     blocks.append((f"BOM lines that changed most (top {top} per variant)", comparison.top_changes(top)))
+    if comparison.break_evens:
+        blocks.append(("Reusable packaging per machine shipment: break-even trips n* = A / (S - r), kg CO2e",
+                       pd.DataFrame([b.to_dict() for b in comparison.break_evens])))
+    if comparison.programme is not None:
+        scope = comparison.programme.notes[0]
+        blocks.append((f"Packaging programme totals. {scope}", comparison.programme.totals.reset_index()))
+        blocks.append((f"Packaging programme items. {scope}", comparison.programme.items))
     return Supplement(section=section, sheet="Design comparison", blocks=blocks,
                       images={"design_comparison": image})
 
