@@ -116,13 +116,13 @@ class Server:
     def __init__(self, app):
         import uvicorn
 
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:  # a free port (uvicorn binds it again:
+            probe.bind(("127.0.0.1", 0))                                   # a socket handed over to uvicorn gets
+            self.port = probe.getsockname()[1]                             # no TCP_NODELAY, +40 ms per response)
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", backlog=512))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
+                                                    lifespan="on", backlog=512))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self):
         self.thread.start()
@@ -136,7 +136,6 @@ class Server:
     def __exit__(self, *exc):
         self.server.should_exit = True
         self.thread.join(timeout=20)
-        self.sock.close()
 
 
 # ------------------------------------------------------------------------------------------- the PACT schema

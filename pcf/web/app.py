@@ -77,6 +77,28 @@ class LimitBody:
             await _too_large(scope, send, self.limit)
 
 
+class SecurityHeaders:
+    """ASGI middleware: SECURITY_HEADERS on every response (those a response sets itself are kept)."""
+
+    _HEADERS = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message = {**message, "headers": [*message.get("headers", []),
+                                                  *[h for h in self._HEADERS if h[0] not in present]]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 class _TooLarge(Exception):
     pass
 
@@ -106,13 +128,6 @@ def create_app(config: WebConfig, *, loaded: Loaded | None = None) -> FastAPI:
 
     app = FastAPI(title="pcf", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.service, app.state.calculator, app.state.config = service, calc, config
-
-    @app.middleware("http")
-    async def headers(request: Request, call_next):
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
 
     @app.exception_handler(LoginRequired)
     async def login_required(_request: Request, _exc: LoginRequired):
@@ -152,6 +167,7 @@ def create_app(config: WebConfig, *, loaded: Loaded | None = None) -> FastAPI:
         return JSONResponse({"ok": True, "results": service.count_results()})
 
     app.add_middleware(LimitBody, limit=max_input_bytes() + FORM_OVERHEAD)
+    app.add_middleware(SecurityHeaders)
     return app
 
 

@@ -66,7 +66,7 @@ class Calculator:
         self.company = company  # the PACT data owner when a BOM names no machine.manufacturer
         self.background, self.lci_block = loaded.background, loaded.lci_block
         self.service = service
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcf-job")
+        self._executor: ThreadPoolExecutor | None = None  # made on the first job, again after shutdown()
         self._results: OrderedDict[int, object] = OrderedDict()  # result id -> Result, for the report writers
         self._cache_size = cache_results
         self._lock = threading.Lock()
@@ -215,10 +215,17 @@ class Calculator:
                                         error=f"internal error ({type(exc).__name__})")
                 raise
 
-        return self._executor.submit(task)
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcf-job")
+            return self._executor.submit(task)
 
     def shutdown(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        """Finish the running job, drop the queued ones (the application is stopping)."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
 
     # ------------------------------------------------------------------------------------------- results
     def remember(self, result_id: int, result) -> None:

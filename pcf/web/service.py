@@ -9,10 +9,13 @@ must read is written, under its sha256, into `<files_dir>/` only (`materialize`)
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import re
+import secrets
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -29,6 +32,7 @@ from .security import hash_secret, new_token, token_digest, verify_secret
 BOM_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx", ".csv")
 SESSION_SECONDS = 8 * 3600
 TOKEN_SECONDS = 3600
+VERIFIED_SECONDS = 300
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()+/-]{0,119}$")
 SCOPES = ("footprint:list", "footprint:read", "events:write")
 
@@ -81,6 +85,9 @@ class WebService:
         self.engine = engine
         self.files_dir = Path(files_dir).resolve()
         self.files_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._key = secrets.token_bytes(32)  # this process's key for remembered secret checks
+        self._verified: dict[str, tuple[float, threading.Lock]] = {}  # proof -> (valid until, its check's lock)
+        self._verified_lock = threading.Lock()
 
     # ------------------------------------------------------------------------------------------- accounts
     def add_user(self, username: str, password: str) -> int:
@@ -141,13 +148,28 @@ class WebService:
         return client_id, secret
 
     def authenticate_client(self, client_id: str, secret: str) -> Client | None:
+        """The client when the secret matches its scrypt hash. A match is remembered for VERIFIED_SECONDS (as an
+        HMAC of the stored hash and the secret, in this process only), so a client asking for tokens often does
+        not cost a scrypt each time; a changed stored hash invalidates it."""
         with self.engine.connect() as conn:
             row = conn.execute(select(db.clients).where(db.clients.c.client_id == client_id)).first()
         if row is None:
             verify_secret(secret, hash_secret("x" * 12))
             return None
-        if not verify_secret(secret, row.secret_hash):
-            return None
+        proof = hmac.new(self._key, f"{row.secret_hash}\0{secret}".encode(), "sha256").hexdigest()
+        with self._verified_lock:
+            if len(self._verified) > 1000:
+                self._verified.clear()
+            remembered, lock = self._verified.setdefault(proof, (0.0, threading.Lock()))
+        if remembered < time.monotonic():
+            with lock:  # concurrent requests with the same credentials wait for one check
+                with self._verified_lock:
+                    remembered = self._verified.get(proof, (0.0, lock))[0]
+                if remembered < time.monotonic():
+                    if not verify_secret(secret, row.secret_hash):
+                        return None
+                    with self._verified_lock:
+                        self._verified[proof] = (time.monotonic() + VERIFIED_SECONDS, lock)
         return Client(row.client_id, row.name, tuple(row.scopes.split()))
 
     def issue_token(self, client: Client, *, seconds: int = TOKEN_SECONDS) -> str:
