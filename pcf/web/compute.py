@@ -319,14 +319,18 @@ def _missing_refs(data) -> set[str]:
     return named - defined
 
 
+PROBLEM_STATUSES = ("ambiguous", "unmapped", "excluded", "proxy")
+
+
 def intake_problems(intake) -> list[dict]:
-    """Lines of the intake report that are not modelled as given (status other than mapped), row by row."""
+    """Lines of the intake report to look at, row by row: not modelled (ambiguous, unmapped, excluded) or mapped to
+    a proxy dataset. Mapped lines and lines with an estimated mass (modelled, flagged in the report) are left out."""
     rows: list[dict] = []
     if intake is None:
         return rows
     frame = intake.lines if hasattr(intake, "lines") else intake
     for record in frame.to_dict("records"):
-        if record.get("status") == "mapped":
+        if record.get("status") not in PROBLEM_STATUSES:
             continue
         row = record.get("source_row")
         rows.append({"row": None if row is None or (isinstance(row, float) and math.isnan(row)) else int(row),
