@@ -24,6 +24,7 @@ def register(subparsers) -> None:
     sp.add_argument("--files-dir", metavar="DIR", help="folder for the files the engine reads and the reports "
                     "(default: beside a SQLite store, else ./pcf-web-files)")
     sp.add_argument("--lci-data", metavar="DIR", help="lci_data folder (default: the shipped one)")
+    sp.add_argument("--company", help="PACT data owner (companyName) for BOMs without machine.manufacturer")
     sp.add_argument("--secure-cookies", action="store_true", help="mark cookies Secure (serve behind HTTPS)")
     sp.add_argument("--add-user", metavar="NAME", help="create a web user (password from $PCF_WEB_PASSWORD or asked)")
     sp.add_argument("--add-client", metavar="NAME", help="create a PACT API client and print its id and secret")
@@ -50,7 +51,7 @@ def _serve(args) -> int:
     from .cli_options import console
 
     config = WebConfig(store=store_url(args.store), files_dir=args.files_dir, lci_data=args.lci_data,
-                       secure_cookies=args.secure_cookies)
+                       secure_cookies=args.secure_cookies, company=args.company)
     if args.add_user or args.add_client:
         service = WebService(open_database(config.store), config.resolved_files_dir())
         if args.add_user:

@@ -4,7 +4,7 @@ one store (SQLite by default, PostgreSQL for a shared deployment) and one compil
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..bom.readers import max_input_bytes
-from .compute import Calculator
+from .compute import Calculator, Loaded
 from .db import engine_url, open_database
 from .pact_api import ApiError, error_response
 from .pact_api import router as pact_router
@@ -28,13 +28,14 @@ FORM_OVERHEAD = 256 * 1024  # multipart boundaries and the other form fields, be
 class WebConfig:
     """store: `sqlite:///PATH`, a SQLite file path or `postgresql://...`; files_dir: where files the engine reads
     are written (default: `<store file>.files/` beside a SQLite store, else `./pcf-web-files`); lci_data: the
-    background folder (default: the shipped one); secure_cookies: set the cookies' Secure flag (behind HTTPS)."""
+    background folder (default: the shipped one); secure_cookies: set the cookies' Secure flag (behind HTTPS);
+    company: the PACT data owner (companyName) for BOMs that name no machine.manufacturer."""
 
     store: str
     files_dir: str | Path | None = None
     lci_data: str | Path | None = None
     secure_cookies: bool = False
-    extra: dict = field(default_factory=dict)
+    company: str | None = None
 
     def resolved_files_dir(self) -> Path:
         if self.files_dir is not None:
@@ -76,6 +77,28 @@ class LimitBody:
             await _too_large(scope, send, self.limit)
 
 
+class SecurityHeaders:
+    """ASGI middleware: SECURITY_HEADERS on every response (those a response sets itself are kept)."""
+
+    _HEADERS = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message = {**message, "headers": [*message.get("headers", []),
+                                                  *[h for h in self._HEADERS if h[0] not in present]]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 class _TooLarge(Exception):
     pass
 
@@ -88,32 +111,23 @@ async def _too_large(scope, send, limit: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def create_app(config: WebConfig, *, calculator: Calculator | None = None) -> FastAPI:
-    """The application over `config.store`; the background is compiled here, once (or pass a `calculator`)."""
+def create_app(config: WebConfig, *, loaded: Loaded | None = None) -> FastAPI:
+    """The application over `config.store`; the background is compiled here, once per process (or pass it
+    `loaded`, from `pcf.web.compute.load`)."""
     from .pages import LoginRequired
     from .pages import router as pages_router
 
     engine = open_database(config.store)
     service = WebService(engine, config.resolved_files_dir())
-    calc = calculator or Calculator(service, lci_data=config.lci_data)
-    calc.service = service
-    owned = calculator is None
+    calc = Calculator(service, lci_data=config.lci_data, loaded=loaded, company=config.company)
 
     @asynccontextmanager
     async def lifespan(_app):
         yield
-        if owned:
-            calc.shutdown()
+        calc.shutdown()
 
     app = FastAPI(title="pcf", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.service, app.state.calculator, app.state.config = service, calc, config
-
-    @app.middleware("http")
-    async def headers(request: Request, call_next):
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
 
     @app.exception_handler(LoginRequired)
     async def login_required(_request: Request, _exc: LoginRequired):
@@ -153,6 +167,7 @@ def create_app(config: WebConfig, *, calculator: Calculator | None = None) -> Fa
         return JSONResponse({"ok": True, "results": service.count_results()})
 
     app.add_middleware(LimitBody, limit=max_input_bytes() + FORM_OVERHEAD)
+    app.add_middleware(SecurityHeaders)
     return app
 
 

@@ -35,23 +35,38 @@ def _finite(value) -> float:
     return value if math.isfinite(value) else 0.0
 
 
+@dataclasses.dataclass(frozen=True)
+class Loaded:
+    """A compiled background and the audit record of the lci_data files it was compiled from."""
+
+    background: object
+    lci_block: dict
+
+
+def load(lci_data: str | Path | None = None) -> Loaded:
+    """Compile the background (from the disk cache when it is current) and hash its files, once per process."""
+    from ..audit import lci_data_manifest, manifest_hash
+    from ..data.background import compile_background
+    from ..data.tables import lci_data_dir, load_lci_tables
+
+    root = Path(lci_data) if lci_data is not None else lci_data_dir()
+    tables = load_lci_tables(root)
+    manifest = lci_data_manifest(root, tables.packs)
+    return Loaded(compile_background(tables), {
+        "root": str(root.resolve()), "packs": list(tables.packs), "optional_packs": [],
+        "content_hash": tables.content_hash, "files_sha256": manifest_hash(manifest), "files": manifest})
+
+
 class Calculator:
     """The compiled background (loaded once), the audit record of its files (hashed once), and a job worker."""
 
-    def __init__(self, service: WebService, *, lci_data: str | Path | None = None, cache_results: int = 16):
-        from ..audit import lci_data_manifest, manifest_hash
-        from ..data.background import compile_background
-        from ..data.tables import lci_data_dir, load_lci_tables
-
-        root = Path(lci_data) if lci_data is not None else lci_data_dir()
-        tables = load_lci_tables(root)
-        self.background = compile_background(tables)
-        manifest = lci_data_manifest(root, tables.packs)
-        self.lci_block = {"root": str(root.resolve()), "packs": list(tables.packs), "optional_packs": [],
-                          "content_hash": tables.content_hash, "files_sha256": manifest_hash(manifest),
-                          "files": manifest}
+    def __init__(self, service: WebService, *, lci_data: str | Path | None = None, loaded: "Loaded | None" = None,
+                 company: str | None = None, cache_results: int = 16):
+        loaded = loaded or load(lci_data)
+        self.company = company  # the PACT data owner when a BOM names no machine.manufacturer
+        self.background, self.lci_block = loaded.background, loaded.lci_block
         self.service = service
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcf-job")
+        self._executor: ThreadPoolExecutor | None = None  # made on the first job, again after shutdown()
         self._results: OrderedDict[int, object] = OrderedDict()  # result id -> Result, for the report writers
         self._cache_size = cache_results
         self._lock = threading.Lock()
@@ -147,7 +162,7 @@ class Calculator:
             user: str | None, progress=None, recompute_id: int | None = None, pins: dict | None = None) -> int:
         """Compose, compute and save one BOM; returns the result id. The previous footprint of the same model and
         options becomes Deprecated and the new one names it in precedingPfIds."""
-        from ..pact import ExportOptions, to_pact_v3
+        from ..pact import ExportOptions, PactError, to_pact_v3
 
         step = progress or (lambda _m: None)
         step("composing the BOM with the library's shared modules")
@@ -158,17 +173,24 @@ class Calculator:
             raise ComputeError(_rename(exc.describe(), path, filename)) from None
         step("saving the result and its PACT footprint")
         previous = self.service.previous_result(model_id, options) if model_id is not None else None
-        footprint = to_pact_v3(result)
-        old = (previous or {}).get("footprint")
-        stale = []
-        if old and old["id"] != footprint["id"]:
-            footprint = to_pact_v3(result, ExportOptions(preceding_pf_ids=(old["id"],)))
-            stale = [old["id"]] if old["status"] == "Active" else []
-        if self.service.footprint_document(footprint["id"]) is not None:
-            footprint = None  # the same PCF is stored already (an unchanged recompute)
+        owner = {} if result.functional_unit.get("manufacturer") or not self.company else {"company_name": self.company}
+        problems = intake_problems(result.intake)
+        stale: list[str] = []
+        try:
+            footprint = to_pact_v3(result, ExportOptions(**owner))
+            old = (previous or {}).get("footprint")
+            if old and old["id"] != footprint["id"]:
+                footprint = to_pact_v3(result, ExportOptions(**owner, preceding_pf_ids=(old["id"],)))
+                stale = [old["id"]] if old["status"] == "Active" else []
+            if self.service.footprint_document(footprint["id"]) is not None:
+                footprint = None  # the same PCF is stored already (an unchanged recompute)
+        except PactError as exc:
+            footprint = None
+            problems.append({"row": None, "line": "(PACT export)", "text": "", "status": "no PACT footprint",
+                             "dataset": "", "reason": exc.describe()})
         result_id = self.service.save_result(result, file_sha256=digest, filename=filename, options=options,
                                              modules=used, model_version_id=model_version_id, footprint=footprint,
-                                             user=user, problems=intake_problems(result.intake),
+                                             user=user, problems=problems,
                                              recompute_id=recompute_id)
         if stale and footprint is not None:
             self.service.deprecate_footprints(stale, user=user)
@@ -193,10 +215,17 @@ class Calculator:
                                         error=f"internal error ({type(exc).__name__})")
                 raise
 
-        return self._executor.submit(task)
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcf-job")
+            return self._executor.submit(task)
 
     def shutdown(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        """Finish the running job, drop the queued ones (the application is stopping)."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
 
     # ------------------------------------------------------------------------------------------- results
     def remember(self, result_id: int, result) -> None:
@@ -290,14 +319,18 @@ def _missing_refs(data) -> set[str]:
     return named - defined
 
 
+PROBLEM_STATUSES = ("ambiguous", "unmapped", "excluded", "proxy")
+
+
 def intake_problems(intake) -> list[dict]:
-    """Lines of the intake report that are not modelled as given (status other than mapped), row by row."""
+    """Lines of the intake report to look at, row by row: not modelled (ambiguous, unmapped, excluded) or mapped to
+    a proxy dataset. Mapped lines and lines with an estimated mass (modelled, flagged in the report) are left out."""
     rows: list[dict] = []
     if intake is None:
         return rows
     frame = intake.lines if hasattr(intake, "lines") else intake
     for record in frame.to_dict("records"):
-        if record.get("status") == "mapped":
+        if record.get("status") not in PROBLEM_STATUSES:
             continue
         row = record.get("source_row")
         rows.append({"row": None if row is None or (isinstance(row, float) and math.isnan(row)) else int(row),

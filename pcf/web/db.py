@@ -164,7 +164,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")  # readers do not wait for the one writer
     cursor.execute("PRAGMA busy_timeout = 30000")
-    cursor.execute("PRAGMA synchronous = FULL")
+    # WAL with synchronous=NORMAL: never corrupt, every transaction atomic; a power cut may lose the last commits
+    # (not a process crash). FULL fsyncs every commit: ~25 ms each here, which caps a server at ~40 writes/s.
+    cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
 
 

@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ..pact import is_rfc3339_date_time
 from .service import Client, WebService
@@ -268,7 +269,7 @@ def router(service: WebService) -> APIRouter:
             return _oauth_error(400, "invalid_request", "grant_type is required once")
         if grant[0] != "client_credentials":
             return _oauth_error(400, "unsupported_grant_type", "only client_credentials is supported")
-        client = service.authenticate_client(client_id, secret)
+        client = await run_in_threadpool(service.authenticate_client, client_id, secret)  # scrypt: off the loop
         if client is None:
             return _oauth_error(401, "invalid_client", "unknown client or wrong secret")
         scopes = client.scopes
@@ -277,7 +278,7 @@ def router(service: WebService) -> APIRouter:
             if set(asked) - set(client.scopes):
                 return _oauth_error(400, "invalid_scope", "a requested scope is not granted to this client")
             scopes = asked
-        access = service.issue_token(Client(client.client_id, client.name, scopes))
+        access = await run_in_threadpool(service.issue_token, Client(client.client_id, client.name, scopes))
         return JSONResponse({"access_token": access, "token_type": "bearer", "expires_in": 3600,
                              "scope": " ".join(scopes)}, headers={"Pragma": "no-cache"})
 
@@ -310,7 +311,7 @@ def router(service: WebService) -> APIRouter:
 
     @api.post("/3/events")
     async def post_event(request: Request):
-        client = client_of(request, "events:write")
+        client = await run_in_threadpool(client_of, request, "events:write")
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media not in ("application/cloudevents+json", "application/json"):
             raise ApiError(400, "BadRequest", "the event must be sent as application/cloudevents+json")
@@ -322,7 +323,7 @@ def router(service: WebService) -> APIRouter:
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise ApiError(400, "BadRequest", "the body is not JSON") from None
         check_event(event)
-        service.add_event(event, client.client_id)  # a repeated (source, id) is accepted once (idempotent)
+        await run_in_threadpool(service.add_event, event, client.client_id)  # a repeated (source, id) is accepted once (idempotent)
         return Response(status_code=200)
 
     return api

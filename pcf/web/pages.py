@@ -231,15 +231,22 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
         if kind not in DOWNLOADS:
             raise HTTPException(404, "no such download")
         name, media = DOWNLOADS[kind]
-        folder = calc.service.files_dir / "reports" / str(int(result_id))
+        folder = calc.service.files_dir / "reports" / str(int(result_id)) / kind.split(".")[1]
         target = folder / name
         with report_lock:
             if not target.is_file():
-                from ..report import write_report
-
                 try:
                     result = calc.result_object(result_id)
-                    write_report(result, folder, pdf=kind == "report.pdf")
+                    if kind == "workbook.xlsx":
+                        from ..report import write_workbook
+
+                        folder.mkdir(parents=True, exist_ok=True)
+                        write_workbook(result, folder / ".partial.xlsx")
+                        (folder / ".partial.xlsx").replace(target)
+                    else:
+                        from ..report import write_report
+
+                        write_report(result, folder, pdf=kind == "report.pdf", workbook=False)
                 except PcfError as exc:
                     raise HTTPException(409, exc.describe()) from None
         service.log(session.username, "download", f"{kind} of result {result_id}", result_id)

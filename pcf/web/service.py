@@ -9,10 +9,13 @@ must read is written, under its sha256, into `<files_dir>/` only (`materialize`)
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import re
+import secrets
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -29,6 +32,7 @@ from .security import hash_secret, new_token, token_digest, verify_secret
 BOM_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx", ".csv")
 SESSION_SECONDS = 8 * 3600
 TOKEN_SECONDS = 3600
+VERIFIED_SECONDS = 300
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()+/-]{0,119}$")
 SCOPES = ("footprint:list", "footprint:read", "events:write")
 
@@ -67,6 +71,13 @@ def check_name(name: str, what: str) -> str:
     return name
 
 
+def _serialise(conn) -> None:
+    """Start the transaction as SQLite's one writer (BEGIN IMMEDIATE), so its reads and writes are not interleaved
+    with another writer's; on PostgreSQL the caller's SELECT ... FOR UPDATE does that. First statement only."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 class WebService:
     """The storage service over one database (`db.open_database`) and one folder for files the engine reads."""
 
@@ -74,6 +85,9 @@ class WebService:
         self.engine = engine
         self.files_dir = Path(files_dir).resolve()
         self.files_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._key = secrets.token_bytes(32)  # this process's key for remembered secret checks
+        self._verified: dict[str, tuple[float, threading.Lock]] = {}  # proof -> (valid until, its check's lock)
+        self._verified_lock = threading.Lock()
 
     # ------------------------------------------------------------------------------------------- accounts
     def add_user(self, username: str, password: str) -> int:
@@ -134,13 +148,28 @@ class WebService:
         return client_id, secret
 
     def authenticate_client(self, client_id: str, secret: str) -> Client | None:
+        """The client when the secret matches its scrypt hash. A match is remembered for VERIFIED_SECONDS (as an
+        HMAC of the stored hash and the secret, in this process only), so a client asking for tokens often does
+        not cost a scrypt each time; a changed stored hash invalidates it."""
         with self.engine.connect() as conn:
             row = conn.execute(select(db.clients).where(db.clients.c.client_id == client_id)).first()
         if row is None:
             verify_secret(secret, hash_secret("x" * 12))
             return None
-        if not verify_secret(secret, row.secret_hash):
-            return None
+        proof = hmac.new(self._key, f"{row.secret_hash}\0{secret}".encode(), "sha256").hexdigest()
+        with self._verified_lock:
+            if len(self._verified) > 1000:
+                self._verified.clear()
+            remembered, lock = self._verified.setdefault(proof, (0.0, threading.Lock()))
+        if remembered < time.monotonic():
+            with lock:  # concurrent requests with the same credentials wait for one check
+                with self._verified_lock:
+                    remembered = self._verified.get(proof, (0.0, lock))[0]
+                if remembered < time.monotonic():
+                    if not verify_secret(secret, row.secret_hash):
+                        return None
+                    with self._verified_lock:
+                        self._verified[proof] = (time.monotonic() + VERIFIED_SECONDS, lock)
         return Client(row.client_id, row.name, tuple(row.scopes.split()))
 
     def issue_token(self, client: Client, *, seconds: int = TOKEN_SECONDS) -> str:
@@ -210,23 +239,34 @@ class WebService:
                           user: str | None = None) -> tuple[int, int]:
         """A new version of a stored machine model (created on first use); returns (model id, version)."""
         model_name = check_name(model_name, "model")
-        for _attempt in range(5):
-            try:
-                with self.engine.begin() as conn:
-                    row = conn.execute(select(db.models.c.id).where(db.models.c.name == model_name)).first()
-                    model_id = row.id if row else int(conn.execute(db.models.insert().values(
-                        name=model_name, created_at=db.now())).inserted_primary_key[0])
-                    version = 1 + (conn.execute(select(func.max(db.model_versions.c.version))
-                                                .where(db.model_versions.c.model_id == model_id)).scalar() or 0)
-                    conn.execute(db.model_versions.insert().values(
-                        model_id=model_id, version=version, file_sha256=digest, filename=Path(filename).name[:200],
-                        note=note, created_at=db.now(), created_by=user))
-                    self._log(conn, user, "model version", None, f"{model_name} v{version} ({Path(filename).name}, "
-                              f"sha256 {digest[:12]})")
-                return model_id, version
-            except IntegrityError:  # a concurrent upload took the number: try the next
-                continue
-        raise ServiceError(f"could not store a new version of '{model_name}'")
+        model_id = self._named(db.models, model_name)
+        with self.engine.begin() as conn:
+            # the model's row is locked so that concurrent uploads number their versions apart
+            _serialise(conn)
+            conn.execute(select(db.models.c.id).where(db.models.c.id == model_id).with_for_update())
+            version = 1 + (conn.execute(select(func.max(db.model_versions.c.version))
+                                        .where(db.model_versions.c.model_id == model_id)).scalar() or 0)
+            conn.execute(db.model_versions.insert().values(
+                model_id=model_id, version=version, file_sha256=digest, filename=Path(filename).name[:200],
+                note=note, created_at=db.now(), created_by=user))
+            self._log(conn, user, "model version", None, f"{model_name} v{version} ({Path(filename).name}, "
+                      f"sha256 {digest[:12]})")
+        return model_id, version
+
+    def _named(self, table, name: str) -> int:
+        """The id of the row called `name` in web_models / web_modules, created when missing (race-safe)."""
+        for _attempt in range(3):
+            with self.engine.begin() as conn:
+                row = conn.execute(select(table.c.id).where(table.c.name == name)).first()
+                if row is not None:
+                    return int(row.id)
+                try:
+                    with conn.begin_nested():
+                        return int(conn.execute(table.insert().values(name=name, created_at=db.now()))
+                                   .inserted_primary_key[0])
+                except IntegrityError:  # created by a concurrent request: read it again
+                    continue
+        raise ServiceError(f"could not create '{name}'")
 
     def models(self) -> list[dict]:
         sql = (select(db.models.c.id, db.models.c.name, func.max(db.model_versions.c.version).label("latest"),
@@ -272,22 +312,17 @@ class WebService:
         """A new version of a shared module (the YAML of one assembly whose id is the module's name)."""
         name = check_name(name, "module")
         digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
-        for _attempt in range(5):
-            try:
-                with self.engine.begin() as conn:
-                    row = conn.execute(select(db.modules.c.id).where(db.modules.c.name == name)).first()
-                    module_id = row.id if row else int(conn.execute(db.modules.insert().values(
-                        name=name, created_at=db.now())).inserted_primary_key[0])
-                    version = 1 + (conn.execute(select(func.max(db.module_versions.c.version))
-                                                .where(db.module_versions.c.module_id == module_id)).scalar() or 0)
-                    conn.execute(db.module_versions.insert().values(module_id=module_id, version=version,
-                                                                    content=content, sha256=digest, note=note,
-                                                                    created_at=db.now(), created_by=user))
-                    self._log(conn, user, "module version", None, f"{name} v{version} (sha256 {digest[:12]})")
-                return version
-            except IntegrityError:
-                continue
-        raise ServiceError(f"could not store a new version of module '{name}'")
+        module_id = self._named(db.modules, name)
+        with self.engine.begin() as conn:
+            _serialise(conn)
+            conn.execute(select(db.modules.c.id).where(db.modules.c.id == module_id).with_for_update())
+            version = 1 + (conn.execute(select(func.max(db.module_versions.c.version))
+                                        .where(db.module_versions.c.module_id == module_id)).scalar() or 0)
+            conn.execute(db.module_versions.insert().values(module_id=module_id, version=version, content=content,
+                                                            sha256=digest, note=note, created_at=db.now(),
+                                                            created_by=user))
+            self._log(conn, user, "module version", None, f"{name} v{version} (sha256 {digest[:12]})")
+        return version
 
     def modules(self) -> list[dict]:
         sql = (select(db.modules.c.name, func.max(db.module_versions.c.version).label("latest"))

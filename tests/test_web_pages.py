@@ -1,0 +1,203 @@
+"""The pages of `pcf serve` (through the ASGI test client): sign-in and CSRF enforced, upload limits and row-by-row
+problems, the demo BOM's result equal to the engine's, downloads, the library with a shared module and
+"recompute all" whose moves are checked by hand, and the security headers."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from web_support import (DEMO_BOM, DRIVE_V1, DRIVE_V2, SMALL_BOM, csrf_of, loaded, make_app, sign_in,  # noqa: F401
+                         upload, wait_job)
+
+
+@pytest.fixture(scope="module")
+def web(loaded, tmp_path_factory):  # noqa: F811
+    tmp = tmp_path_factory.mktemp("pages")
+    app = make_app(f"sqlite:///{tmp}/store.sqlite", loaded, tmp)
+    with TestClient(app) as client:
+        yield client, app.state.service, app.state.calculator, tmp
+
+
+def test_pages_need_sign_in_and_csrf(web):
+    client, service, _calc, _tmp = web
+    anonymous = TestClient(client.app)
+    for path in ("/", "/library", "/history", "/compare", "/results/1", "/results/1/download/pact.json"):
+        response = anonymous.get(path, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == "/login", path
+    assert anonymous.post("/upload", follow_redirects=False).status_code == 303
+    # a wrong password, and a login without the login form's token
+    page = anonymous.get("/login")
+    token = csrf_of(page.text)
+    bad = anonymous.post("/login", data={"username": "nobody", "password": "x" * 12, "csrf_token": token})
+    assert bad.status_code == 401 and "unknown user or wrong password" in bad.text
+    forged = TestClient(client.app).post("/login", data={"username": "a", "password": "b", "csrf_token": "x"})
+    assert forged.status_code == 403
+    csrf = sign_in(client, service)
+    # a form posted without (or with another session's) CSRF token is refused
+    no_token = client.post("/upload", files={"file": ("m.yaml", SMALL_BOM.encode())}, data={})
+    assert no_token.status_code == 403 and "CSRF" in no_token.text
+    other = client.post("/recompute", data={"csrf_token": csrf + "x"})
+    assert other.status_code == 403
+
+
+def test_security_headers(web):
+    client, service, _calc, _tmp = web
+    sign_in(client, service)
+    for path in ("/login", "/", "/static/style.css"):
+        headers = client.get(path).headers
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert "script-src 'self'" in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["referrer-policy"] == "no-referrer"
+    cookie = client.cookies.get("pcf_session")
+    assert cookie and len(cookie) >= 40
+
+
+def test_demo_bom_result_equals_the_engine(web):
+    """The web result of the demo BOM is the engine's footprint with the same background, stage by stage."""
+    from pcf.engine import footprint
+
+    client, service, calc, _tmp = web
+    csrf = sign_in(client, service)
+    state = upload(client, csrf, "formation_grading_machine.yaml", DEMO_BOM.read_bytes())
+    assert state["status"] == "done", state
+    page = client.get(state["next"])
+    assert page.status_code == 200
+    expected = footprint(DEMO_BOM, background=calc.background)
+    shown = float(re.search(r'<span id="total">([\d,.]+)</span>', page.text).group(1).replace(",", ""))
+    assert shown == pytest.approx(expected.total_kg_co2e, abs=0.05)
+    stored = service.result(int(state["next"].rsplit("/", 1)[1]))
+    assert stored["total_kg_co2e"] == pytest.approx(expected.total_kg_co2e, rel=1e-9)
+    assert sum(stored["document"]["by_stage"].values()) == pytest.approx(stored["total_kg_co2e"], rel=1e-9)
+    for stage, value in expected.by_stage.items():
+        assert stored["document"]["by_stage"][stage] == pytest.approx(value, rel=1e-9)
+    audit = stored["document"]["data_versions"]["audit"]
+    assert audit["input"]["sha256"] == stored["run"]["file_sha256"]
+    assert audit["lci_data"]["content_hash"] == calc.background.tables.content_hash and audit["lci_data"]["files"]
+    # the SQLite web store is a results store: `pcf history` reads it
+    from pcf.store import ResultStore
+
+    listed = ResultStore(service.engine.url.database, create=False).list()
+    assert stored["id"] in [r.id for r in listed]
+    # downloads
+    result_id = stored["id"]
+    workbook = client.get(f"/results/{result_id}/download/workbook.xlsx")
+    assert workbook.status_code == 200 and workbook.content[:2] == b"PK"
+    assert "attachment" in workbook.headers["content-disposition"]  # the HTML report: tests/test_web_browser.py
+    document = client.get(f"/results/{result_id}/download/result.json").json()
+    assert document["total_kg_co2e"] == stored["total_kg_co2e"]
+    assert client.get(f"/results/{result_id}/download/../../etc/passwd").status_code == 404
+    assert client.get(f"/results/{result_id}/download/other.txt").status_code == 404
+    history = client.get("/history")
+    assert "formation_grading_machine.yaml" in history.text and "result" in history.text
+
+
+def test_upload_limits_and_row_by_row_problems(web, monkeypatch):
+    client, service, _calc, tmp = web
+    csrf = sign_in(client, service)
+    # an unsupported file type is refused, naming it
+    response = client.post("/upload", data={"csrf_token": csrf}, files={"file": ("bom.exe", b"MZ")})
+    assert response.status_code == 400 and "unsupported file type &#39;.exe&#39;" in response.text
+    # a BOM that cannot be read: the error names the uploaded file and its row
+    broken = SMALL_BOM.replace("mass_kg: 10,", "mass_kg: ten,").replace("  - {kind: ref, id: R1, ref: DRIVE, quantity: 1}\n", "")
+    response = client.post("/upload", data={"csrf_token": csrf}, files={"file": ("broken.yaml", broken.encode())})
+    assert response.status_code == 400 and "broken.yaml" in response.text and "row 4" in response.text
+    # a file above PCF_MAX_INPUT_MB is refused (by the form handler; a body far above by the middleware)
+    monkeypatch.setenv("PCF_MAX_INPUT_MB", "0.001")
+    response = client.post("/upload", data={"csrf_token": csrf}, files={"file": ("big.yaml", b"#" * 5000)})
+    assert response.status_code == 413 and "larger than" in response.text
+    monkeypatch.delenv("PCF_MAX_INPUT_MB")
+    # a file name with a path: only its name is kept, the file itself is stored under its sha256
+    state = upload(client, csrf, "../../../../tmp/evil.yaml", SMALL_BOM.replace(
+        "ref: DRIVE", "ref: LOCAL").replace("items:", "subassemblies:\n  - {kind: assembly, id: LOCAL, children: "
+                                            "[{kind: part, id: L1, material: unobtainium_x, mass_kg: 0.5}]}\n"
+                                            "items:").encode(), allow_gaps="on")
+    files = sorted(p.name for p in (tmp / "files").iterdir() if p.is_file())
+    assert all(re.fullmatch(r"[0-9a-f]{64}\.(yaml|json|xlsx|csv)", name) for name in files), files
+    assert not (tmp.parent / "evil.yaml").exists()
+    # the unmapped line is listed with its row, on the job (when it fails) or the result page
+    text = client.get(state["next"]).text if state["status"] == "done" else state["error"]
+    assert "unobtainium_x" in text
+
+
+def test_library_module_and_recompute_all(web):
+    """Two models share the DRIVE module; its v2 doubles the housing mass (1 -> 2 kg of aluminium sheet), so each
+    footprint moves by exactly 1 kg x the aluminium sheet factor, all of it in raw material acquisition."""
+    client, service, calc, _tmp = web
+    csrf = sign_in(client, service, "bob")
+    response = client.post("/modules", data={"csrf_token": csrf, "name": "DRIVE", "content": DRIVE_V1},
+                           follow_redirects=False)
+    assert response.status_code == 303
+    bad = client.post("/modules", data={"csrf_token": csrf, "name": "OTHER", "content": DRIVE_V1})
+    assert "is not the module&#39;s name" in bad.text
+    first = upload(client, csrf, "small.yaml", SMALL_BOM.encode(), model="small A")
+    second = upload(client, csrf, "small.yaml", SMALL_BOM.replace("mass_kg: 10,", "mass_kg: 20,")
+                    .replace("declared_mass_kg: 12", "declared_mass_kg: 22").encode(), model="small B")
+    assert first["status"] == second["status"] == "done", (first, second)
+    before = {n: service.result(int(s["next"].rsplit("/", 1)[1])) for n, s in (("small A", first),
+                                                                              ("small B", second))}
+    assert before["small A"]["run"]["modules"][0]["version"] == 1
+    client.post("/modules", data={"csrf_token": csrf, "name": "DRIVE", "content": DRIVE_V2})
+    response = client.post("/recompute", data={"csrf_token": csrf}, follow_redirects=False)
+    state = wait_job(client, response.headers["location"])
+    assert state["status"] == "done", state
+    page = client.get(state["next"])
+    assert page.status_code == 200 and "small A" in page.text
+    recompute = service.recompute(int(state["next"].rsplit("/", 1)[1]))
+    factor = calc.background.tables.datasets  # noqa: F841 (the factor is read from the result below)
+    entries = {e["model"]: e for e in recompute["summary"] if e["model"] in before}
+    assert set(entries) == {"small A", "small B"}
+    for name, entry in entries.items():
+        new = service.result(entry["new_result"])
+        per_kg = next(d["kg_co2e_per_unit"] for d in new["document"]["by_dataset"]
+                      if d["dataset"] == "aluminium_sheet_cn")
+        diff = entry["diff"]
+        assert entry["old_result"] == before[name]["id"]
+        assert diff["total"]["delta"] == pytest.approx(1.0 * per_kg, rel=1e-9)
+        stages = {s["key"]: s["delta"] for s in diff["by_stage"]}
+        assert stages["raw_material_acquisition"] == pytest.approx(per_kg, rel=1e-9)
+        assert all(abs(v) < 1e-9 for k, v in stages.items() if k != "raw_material_acquisition")
+        assert [d["key"] for d in diff["by_dataset"]] == ["aluminium_sheet_cn"]
+        assert new["run"]["modules"] == [{"name": "DRIVE", "version": 2, "sha256": new["run"]["modules"][0]["sha256"]}]
+        # the new footprint replaces the old one: precedingPfIds, and the old one is Deprecated
+        old_pf = before[name]["footprint"]["id"]
+        assert new["footprint"]["document"]["precedingPfIds"] == [old_pf]
+        assert service.footprint_document(old_pf)["status"] == "Deprecated"
+    # a design comparison of the two models
+    a, b = entries["small A"]["new_result"], entries["small B"]["new_result"]
+    compare = client.get(f"/compare?a={a}&b={b}")
+    steel = next(d["kg_co2e_per_unit"] for d in service.result(a)["document"]["by_dataset"]
+                 if d["dataset"] == "steel_cold_rolled")
+    delta = float(re.search(r'id="compare-delta">([-+\d,.]+)<', compare.text).group(1).replace(",", ""))
+    assert delta == pytest.approx(10 * steel, abs=0.05)
+    # the library page lists both models with their versions, and the module
+    library = client.get("/library").text
+    assert "small A" in library and "DRIVE" in library and "v2" in library
+    # a ref to a module the library does not hold is an error naming it
+    response = client.post("/upload", data={"csrf_token": csrf},
+                           files={"file": ("orphan.yaml", SMALL_BOM.replace("ref: DRIVE", "ref: NOWHERE").encode())})
+    assert response.status_code == 400 and "orphan.yaml: &#39;ref: NOWHERE&#39; names no subassembly" in response.text
+
+
+def test_compute_a_stored_model_with_options(web):
+    client, service, calc, _tmp = web
+    csrf = sign_in(client, service)
+    state = upload(client, csrf, "opts.yaml", SMALL_BOM.replace("ref: DRIVE", "ref: DRIVE").encode(),
+                   model="options model", method="AR5")
+    assert state["status"] == "done", state
+    stored = service.result(int(state["next"].rsplit("/", 1)[1]))
+    assert stored["run"]["options"] == {"method": "AR5"} and "AR5" in stored["method"]
+    version = service.latest_model_versions()
+    vid = next(v["id"] for v in version if v["name"] == "options model")
+    response = client.post(f"/models/{vid}/compute", data={"csrf_token": csrf, "method": "AR6"},
+                           follow_redirects=False)
+    again = wait_job(client, response.headers["location"])
+    assert again["status"] == "done"
+    bad = client.post(f"/models/{vid}/compute", data={"csrf_token": csrf, "grid": "../../etc"})
+    assert bad.status_code == 400 and "unknown factory electricity dataset" in bad.text
+    assert json.loads(json.dumps(calc.grids()))
