@@ -79,6 +79,9 @@ def footprint(
                          "too large", file=system.source_file, expected="amounts of a real machine")
     if supplier_notes:
         result = replace(result, warnings=result.warnings + tuple(supplier_notes))
+    mass_notes = mass_check_warnings(intake.lines, system.source_file)
+    if mass_notes:
+        result = replace(result, warnings=result.warnings + tuple(mass_notes))
     cutoff_report = result.coverage.get("cutoff", {})
     ambiguous = intake.lines[intake.lines["status"] == "ambiguous"]
     if strict and len(ambiguous):
@@ -140,6 +143,19 @@ def _note_suppliers(intake, background: Background) -> None:
             frame.loc[mask, "dataset"] = key
             frame.loc[mask, "method"] = "supplier"
             frame.loc[mask, "data_type"] = "primary"
+
+
+def mass_check_warnings(lines, default_file: str | None = None) -> list[str]:
+    """One warning per line whose mass per piece is implausible (intake column `mass_check`), naming file and row."""
+    if "mass_check" not in lines:
+        return []
+    out = []
+    for row in lines[lines["mass_check"].notna()].itertuples():
+        where = row.source_file or default_file or "BOM"
+        where += f", row {int(row.source_row)}" if row.source_row is not None and row.source_row == row.source_row \
+            else ""
+        out.append(f"{where}: line '{row.line_id}' ({row.given}): {row.mass_check}")
+    return out
 
 
 GAP_LIMITS = {"left_out_mass": 0.05, "left_out_emissions": 0.05, "declared_mass_gap": 0.10}

@@ -73,7 +73,8 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
     pieces = _pieces_per_machine(system)
     rows: list[dict] = []
 
-    def record(line, kind, text, match: Match | None, status, modelled, mass_kg=None, reason="", estimate=""):
+    def record(line, kind, text, match: Match | None, status, modelled, mass_kg=None, reason="", estimate="",
+               mass_check=None):
         rows.append({
             "line_id": line.id, "kind": kind, "name": line.name, "source_file": line.source_file,
             "source_row": line.source_row, "given": text, "dataset": match.dataset if match else None,
@@ -81,6 +82,7 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
             "status": status, "modelled": modelled, "mass_kg_per_machine": mass_kg, "reason": reason,
             "estimate": estimate, "data_type": line.data_type.value,
             "candidates": ", ".join(match.candidates) if match is not None and match.candidates else None,
+            "mass_check": mass_check,
         })
 
     def not_mapped(match: Match) -> tuple[str, str]:
@@ -136,7 +138,9 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
                 status, reason = not_mapped(match)
                 record(item, "component", item.dataset, match, status, False, mass, reason=reason)
                 return None
-            record(item, "component", item.dataset, match, status_of(match), True, mass)
+            check = None if item.mass_kg is None else estimator.mass_check(
+                dataset=match.dataset, text=f"{item.name or ''} {item.dataset}", mass_kg=item.mass_kg)
+            record(item, "component", item.dataset, match, status_of(match), True, mass, mass_check=check)
             return item.model_copy(update={"dataset": match.dataset})
         if isinstance(item, ProcessStep):
             return take_dataset_line(item, "process", None)
@@ -173,7 +177,10 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
                        reason=f"its part '{item.id}' has no mass")
             return None
         status = "estimated" if (estimate is not None or item.mass_estimated) else status_of(match)
-        record(item, "part", item.material, match, status, True, total, estimate=est_text)
+        check = None if (estimate is not None or item.mass_estimated) else estimator.mass_check(
+            dataset=match.dataset, text=f"{item.name or ''} {item.material}", mass_kg=mass,
+            dimensions_mm=item.dimensions_mm)
+        record(item, "part", item.material, match, status, True, total, estimate=est_text, mass_check=check)
         steps = [s for s in (take_dataset_line(step, "process", item.id) for step in item.processes) if s]
         update = {"material": match.dataset, "processes": steps, "mass_kg": mass}
         if estimate is not None:
@@ -215,7 +222,7 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
                                          "transport": transport, "energy": energy})
     frame = pd.DataFrame(rows, columns=["line_id", "kind", "name", "source_file", "source_row", "given", "dataset",
                                         "method", "confidence", "status", "modelled", "mass_kg_per_machine",
-                                        "reason", "estimate", "data_type", "candidates"])
+                                        "reason", "estimate", "data_type", "candidates", "mass_check"])
     return resolved, IntakeReport(frame)
 
 

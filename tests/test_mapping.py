@@ -679,3 +679,65 @@ def test_more_catch_alls_are_ambiguous(shipped_mapper, text):
                                   "SF6 gas", "PLA"])
 def test_materials_without_a_dataset_stay_unmapped_not_wrong(shipped_mapper, text):
     assert shipped_mapper.match(text).method == "unmapped"
+
+
+# -- typical-mass warnings (issue 12, item 4 in part): a mass far off what the line is ------------------------------------
+def _estimator(tmp_path):
+    mapping = tmp_path / "mapping"
+    mapping.mkdir(exist_ok=True)
+    (mapping / "densities.csv").write_text("dataset,density_kg_m3,source\nsteel,7850,EN 1993-1-1\n", encoding="utf-8")
+    (mapping / "typical_ranges.csv").write_text(
+        "match,key,low_kg,high_kg,basis,kind\nkeyword,screw,0.00005,2,DIN 912 table,standard table\n"
+        "dataset,bearing,0.001,500,catalogue range,assumption\n", encoding="utf-8")
+    return MassEstimator(tmp_path)
+
+
+def test_a_mass_heavier_than_a_solid_block_of_its_envelope_is_flagged(tmp_path):
+    est = _estimator(tmp_path)
+    # 100 x 100 x 10 mm of steel: a solid block is 0.1 x 0.1 x 0.01 m3 x 7850 = 0.785 kg
+    assert est.mass_check(dataset="steel", text="plate", mass_kg=0.7, dimensions_mm=(100, 100, 10)) is None
+    heavy = est.mass_check(dataset="steel", text="plate", mass_kg=785, dimensions_mm=(100, 100, 10))
+    assert "1e+03 x a solid block" in heavy and "0.785 kg" in heavy and "gram value entered in kg" in heavy
+    light = est.mass_check(dataset="steel", text="plate", mass_kg=0.000785, dimensions_mm=(100, 100, 10))
+    assert "0.001 x a solid block" in light and "kg value entered in g" in light
+    # 1 % of the envelope (a thin-walled frame) is plausible
+    assert est.mass_check(dataset="steel", text="frame", mass_kg=0.00785, dimensions_mm=(100, 100, 10)) is None
+
+
+def test_a_mass_outside_the_typical_range_of_its_class_is_flagged(tmp_path):
+    est = _estimator(tmp_path)
+    assert est.mass_check(dataset="steel", text="Hex screw M8", mass_kg=0.015) is None
+    screw = est.mass_check(dataset="steel", text="Hex screw M8", mass_kg=40)
+    assert "typical 0.05 g to 2 kg of 'screw' (DIN 912 table)" in screw
+    assert "3000 kg per piece" in est.mass_check(dataset="bearing", text="spindle bearing", mass_kg=3000)
+    assert est.mass_check(dataset="bearing", text="spindle bearing", mass_kg=3) is None
+    assert est.mass_check(dataset="widget", text="widget", mass_kg=1e6) is None  # no range, no claim
+    # a plural names a lot of many pieces ("screws, 500 pcs" as one line of 3 kg), not one piece
+    assert est.mass_check(dataset="steel", text="Hex screws M8 (lot)", mass_kg=3) is None
+
+
+def test_implausible_masses_are_warned_with_file_and_row(tiny_background):
+    system = with_lines({"kind": "component", "id": "X7", "name": "Hex screw M8", "dataset": "aluminium",
+                         "quantity": 4, "mass_kg": 40, "source_row": 12},
+                        {"kind": "component", "id": "X8", "name": "Hex screw M6", "dataset": "aluminium",
+                         "quantity": 4, "mass_kg": 0.0065, "source_row": 13})
+    result = pcf.footprint(system, background=tiny_background, allow_gaps=True)
+    intake = result.intake.set_index("line_id")
+    assert "typical" in intake.loc["X7", "mass_check"] and pd.isna(intake.loc["X8", "mass_check"])
+    warned = [w for w in result.warnings if "X7" in w]
+    assert len(warned) == 1 and "row 12" in warned[0] and "40 kg per piece" in warned[0]
+    assert not any("X8" in w for w in result.warnings)
+
+
+def test_every_typical_range_states_its_basis_and_is_ordered():
+    import csv
+
+    from pcf.data.background import default_background
+    from pcf.data.tables import lci_data_dir
+
+    bg = default_background()
+    with (lci_data_dir() / "mapping" / "typical_ranges.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and all(r["basis"] and r["kind"] for r in rows)
+    assert all(0 < float(r["low_kg"]) < float(r["high_kg"]) for r in rows)
+    assert all(bg.has(r["key"]) for r in rows if r["match"] == "dataset")
