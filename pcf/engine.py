@@ -79,11 +79,11 @@ def footprint(
                          "too large", file=system.source_file, expected="amounts of a real machine")
     if supplier_notes:
         result = replace(result, warnings=result.warnings + tuple(supplier_notes))
-    mass_notes = mass_check_warnings(intake.lines, system.source_file)
+    mass_notes = mass_check_warnings(intake.lines, system.source_file) + ambiguous_proxy_warnings(intake.lines)
     if mass_notes:
         result = replace(result, warnings=result.warnings + tuple(mass_notes))
     cutoff_report = result.coverage.get("cutoff", {})
-    ambiguous = intake.lines[intake.lines["status"] == "ambiguous"]
+    ambiguous = intake.lines[(intake.lines["status"] == "ambiguous") | (intake.lines["method"] == "ambiguous")]
     if strict and len(ambiguous):
         first = ambiguous.iloc[0]
         names = ", ".join(f"'{x}'" for x in ambiguous["given"].head(5))
@@ -143,6 +143,16 @@ def _note_suppliers(intake, background: Background) -> None:
             frame.loc[mask, "dataset"] = key
             frame.loc[mask, "method"] = "supplier"
             frame.loc[mask, "data_type"] = "primary"
+
+
+def ambiguous_proxy_warnings(lines) -> list[str]:
+    """One warning per ambiguous line modelled with its highest-emitting candidate (intake method `ambiguous`)."""
+    if "method" not in lines:
+        return []
+    return [f"line '{row.line_id}' ('{row.given}') is ambiguous: modelled as {row.dataset}, the highest-emitting of "
+            f"its candidates ({row.candidates}), a conservative proxy rated with the worst data quality; give the "
+            "line one material or a mapping row (--strict refuses it)"
+            for row in lines[lines["method"] == "ambiguous"].itertuples()]
 
 
 def mass_check_warnings(lines, default_file: str | None = None) -> list[str]:

@@ -324,7 +324,7 @@ def compute_result(
         mass=graph.mass.to_dict(),
         coverage=coverage,
         intake=intake_frame,
-        data_quality=_data_quality(by_dataset, total),
+        data_quality=_data_quality(by_dataset, total, _ambiguous_proxy_emissions(lines, intake)),
         primary_data_share=primary / total if total else 0.0,
         activity_data_share=activity / total if total else 0.0,
         data_versions=_data_versions(background, method),
@@ -492,9 +492,34 @@ def _coverage(graph, lines, by_dataset, by_class, total, *, spend: float) -> dic
     }
 
 
-def _data_quality(by_dataset: pd.DataFrame, total: float) -> dict:
-    """PACT-style DQRs: averages of the dataset ratings weighted by their share of the footprint."""
+WORST_DQR = 5.0  # the rating of the emissions of ambiguous lines modelled with a conservative proxy
+
+
+def _ambiguous_proxy_emissions(lines: pd.DataFrame, intake) -> pd.Series:
+    """kg CO2e per dataset of the lines that are ambiguous and modelled with their highest-emitting candidate
+    (intake method `ambiguous`)."""
+    if intake is None or "method" not in intake.lines:
+        return pd.Series(dtype=float)
+    ids = set(intake.lines.loc[intake.lines["method"] == "ambiguous", "line_id"])
+    if not ids:
+        return pd.Series(dtype=float)
+    return lines[lines["line_id"].isin(ids)].groupby("dataset")["kg_co2e"].sum()
+
+
+def _data_quality(by_dataset: pd.DataFrame, total: float, ambiguous: pd.Series | None = None) -> dict:
+    """PACT-style DQRs: averages of the dataset ratings weighted by their share of the footprint. The emissions of
+    ambiguous lines modelled with a conservative proxy (`ambiguous`, kg CO2e by dataset) carry the worst rating
+    (WORST_DQR) instead of their dataset's."""
     out = {}
+    if ambiguous is not None and len(ambiguous):
+        taken = ambiguous.reindex(by_dataset.index).fillna(0.0).clip(lower=0.0)
+        by_dataset = by_dataset.copy()
+        by_dataset["kg_co2e"] = by_dataset["kg_co2e"] - taken
+        worst = pd.DataFrame({"kg_co2e": [float(taken.sum())],
+                              **{c: [WORST_DQR] for c in ("dq_technological", "dq_geographical", "dq_temporal")
+                                 if c in by_dataset}}, index=["(ambiguous lines: conservative proxies)"])
+        by_dataset = pd.concat([by_dataset, worst])
+        out["ambiguous_proxy_share"] = float(taken.sum() / total) if total else 0.0
     for column, name in (("dq_technological", "technologicalDQR"), ("dq_geographical", "geographicalDQR"),
                          ("dq_temporal", "temporalDQR")):
         if column not in by_dataset:

@@ -284,30 +284,44 @@ def test_shipped_table_flags_the_issue_example_with_its_candidates():
     assert Mapper.create(default_background()).match("Electronics").candidates[0] == "pcb_assembly"
 
 
-def test_an_ambiguous_line_is_reported_with_its_mass_and_does_not_distort_the_intensity(tiny_background, list_mapper):
+def test_an_ambiguous_line_takes_its_highest_candidate_and_does_not_distort_the_intensity(tiny_background, list_mapper):
     # 0.1 kg per piece in each of the 2 assemblies: 0.2 kg per machine of 15 + 0.2 kg of parts and components
     system = with_lines({"kind": "part", "id": "X1", "material": "Metals (steel, aluminum)", "mass_kg": 0.1})
     result = pcf.footprint(system, background=tiny_background, mapping=list_mapper[1],
                            cutoff=CutoffCriteria(mass_share=0.02, emission_share=0.02))
     row = result.intake.set_index("line_id").loc["X1"]
-    assert row["status"] == "ambiguous" and not row["modelled"] and pd.isna(row["dataset"])
-    assert "steel" in row["reason"] and "aluminium" in row["reason"]
-    assert result.total_kg_co2e == pytest.approx(TOTAL, rel=1e-9)  # nothing guessed
+    # the conservative default: the candidate with the higher kg CO2e/kg (aluminium 8 + 0.5 against steel), as proxy
+    assert (row["status"], row["method"], row["dataset"], bool(row["modelled"])) == ("proxy", "ambiguous",
+                                                                                   "aluminium", True)
+    assert set(row["candidates"].split(", ")) == {"steel", "aluminium"} and "highest of its candidates" in row["reason"]
+    assert result.total_kg_co2e == pytest.approx(TOTAL + 0.2 * (ALUMINIUM_FOSSIL + ALUMINIUM_LUC), rel=1e-9)
     cutoff = result.coverage["cutoff"]
     by_status = {r["status"]: r for r in cutoff["by_status"]}
-    assert by_status["ambiguous"]["lines"] == 1
-    assert by_status["ambiguous"]["mass_kg"] == pytest.approx(0.2)
-    assert by_status["ambiguous"]["mass_share"] == pytest.approx(0.2 / 15.2, rel=1e-9)
-    # the intensity comes from the modelled lines only: 2 x 2 x 4 kg steel (P1) + 2 x 1.5 kg aluminium (C1) over
-    # their 12 + 3 kg; "longest word wins" would have modelled X1 as aluminium and raised it
+    assert by_status["ambiguous"]["lines"] == 0 and by_status["proxy"]["lines"] >= 1
+    # the intensity for left-out lines comes from the other modelled lines only: 2 x 2 x 4 kg steel (P1) + 2 x 1.5 kg
+    # aluminium (C1) over their 12 + 3 kg; the ambiguous line (modelled as aluminium) does not raise it
     intensity = (16 * STEEL + 3 * (ALUMINIUM_FOSSIL + ALUMINIUM_LUC)) / 15
     assert cutoff["estimate_basis_kg_co2e_per_kg"] == pytest.approx(intensity, rel=1e-9)
-    excluded = {r["line_id"]: r for r in cutoff["exclusions"]}
-    # the ambiguous line itself is estimated at its highest candidate (aluminium, 8 + 0.5 kg CO2e/kg): conservative
-    assert excluded["X1"]["kg_co2e"] == pytest.approx(0.2 * (ALUMINIUM_FOSSIL + ALUMINIUM_LUC), rel=1e-9)
-    assert excluded["X1"]["estimate_basis"].startswith("highest candidate aluminium")
-    assert sum(r["mass_share"] for r in cutoff["by_status"]) == pytest.approx(1.0)
-    assert sum(r["emission_share"] for r in cutoff["by_status"]) == pytest.approx(1.0)
+    assert not any(r["line_id"] == "X1" for r in cutoff["exclusions"])
+    assert any("X1" in w and "ambiguous" in w and "aluminium" in w for w in result.warnings)
+
+
+def test_an_ambiguous_proxy_carries_the_worst_data_quality_rating(tiny_background, list_mapper):
+    plain = pcf.footprint(with_lines({"kind": "part", "id": "X1", "material": "aluminium", "mass_kg": 0.1}),
+                          background=tiny_background)
+    proxied = pcf.footprint(with_lines({"kind": "part", "id": "X1", "material": "steel; aluminium", "mass_kg": 0.1}),
+                            background=tiny_background, mapping=list_mapper[1])
+    assert proxied.total_kg_co2e == pytest.approx(plain.total_kg_co2e, rel=1e-12)  # same dataset, same amount
+    share = 0.2 * (ALUMINIUM_FOSSIL + ALUMINIUM_LUC) / proxied.total_kg_co2e
+    assert proxied.data_quality["ambiguous_proxy_share"] == pytest.approx(share, rel=1e-9)
+    assert "ambiguous_proxy_share" not in plain.data_quality
+    for key in ("technologicalDQR", "geographicalDQR", "temporalDQR"):
+        if key in plain.data_quality:
+            # the X1 share moves from aluminium's rating to 5: DQR' = DQR + share x (5 - r_aluminium)
+            r_al = float(tiny_background.tables.datasets.loc["aluminium", {"technologicalDQR": "dq_technological",
+                                                                          "geographicalDQR": "dq_geographical",
+                                                                          "temporalDQR": "dq_temporal"}[key]])
+            assert proxied.data_quality[key] == pytest.approx(plain.data_quality[key] + share * (5 - r_al), rel=1e-9)
 
 
 def test_an_ambiguous_catch_all_without_candidates_is_estimated_at_the_bom_average(tiny_background):
@@ -741,3 +755,11 @@ def test_every_typical_range_states_its_basis_and_is_ordered():
     assert rows and all(r["basis"] and r["kind"] for r in rows)
     assert all(0 < float(r["low_kg"]) < float(r["high_kg"]) for r in rows)
     assert all(bg.has(r["key"]) for r in rows if r["match"] == "dataset")
+
+
+def test_strict_refuses_an_ambiguous_line_even_when_a_proxy_models_it(tiny_background, list_mapper):
+    system = with_lines({"kind": "part", "id": "X1", "material": "steel and aluminium", "mass_kg": 0.1,
+                         "source_row": 9})
+    with pytest.raises(MappingError, match="several materials or a catch-all: 'steel and aluminium'") as info:
+        pcf.footprint(system, background=tiny_background, mapping=list_mapper[1], strict=True)
+    assert info.value.row == 9
