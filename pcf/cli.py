@@ -305,6 +305,9 @@ def _map(args) -> int:
                       row.status, "" if row.mass_kg_per_machine != row.mass_kg_per_machine
                       or row.mass_kg_per_machine is None else f"{row.mass_kg_per_machine:,.3g}")
     console.print(table)
+    for row in intake[intake["method"] == "ambiguous"].itertuples():  # modelled with a conservative proxy
+        console.print(f"[yellow]line {row.line_id}[/] ('{row.given}') is ambiguous: modelled as {row.dataset}, the "
+                      f"highest-emitting of ? {row.candidates} (proxy, worst data-quality rating; --strict refuses it)")
     print_coverage(result, full=True)
     if args.out:
         out = Path(args.out)

@@ -2,9 +2,10 @@
 proxied, estimated, ambiguous, unmapped or excluded, and whether the exclusions meet the configured cut-off criteria.
 
 Emissions of lines that are not modelled are estimated as their mass x the average kg CO2e per kg of the modelled
-material and component lines of the same BOM (stated in the report); an ambiguous line (several materials or a
-catch-all) with candidate datasets is estimated at the highest candidate's kg CO2e per kg, so that the check is
-conservative; ambiguous lines never enter the average. Lines without a mass cannot be assessed and are listed as
+material and component lines of the same BOM (stated in the report). An ambiguous line (several materials or a
+catch-all) with per-kg candidate datasets is modelled by intake with its highest-emitting candidate (status `proxy`,
+method `ambiguous`); one left out (no usable candidate) is estimated at the highest candidate's kg CO2e per kg where
+one is known, else at the average; ambiguous lines never enter the average. Lines without a mass cannot be assessed and are listed as
 such. Each exclusion says its `estimate_basis`.
 """
 
@@ -66,7 +67,11 @@ def assess(intake: pd.DataFrame, lines: pd.DataFrame, total_kg_co2e: float,
     frame["mass_kg_per_machine"] = pd.to_numeric(frame["mass_kg_per_machine"], errors="coerce").astype(float)
     frame["modelled"] = frame["modelled"].astype(bool)
     frame["kg_co2e"] = frame["line_id"].map(emissions).where(frame["modelled"], np.nan)
-    massive = frame[frame["kind"].isin(MASS_KINDS) & frame["modelled"] & frame["mass_kg_per_machine"].notna()]
+    # the BOM's own intensity, for estimating left-out lines: modelled parts and components, without the ambiguous
+    # lines modelled with their highest-emitting candidate (one such line must not inflate the estimate)
+    proxied = frame["method"] == "ambiguous" if "method" in frame else False
+    massive = frame[frame["kind"].isin(MASS_KINDS) & frame["modelled"] & frame["mass_kg_per_machine"].notna()
+                    & ~proxied]
     modelled_mass = float(massive["mass_kg_per_machine"].sum())
     modelled_emissions = float(massive["kg_co2e"].fillna(0.0).sum())
     intensity = modelled_emissions / modelled_mass if modelled_mass > 0 else 0.0

@@ -89,6 +89,9 @@ def footprint(
                          "too large", file=system.source_file, expected="amounts of a real machine")
     if supplier_notes:
         result = replace(result, warnings=result.warnings + tuple(supplier_notes))
+    mass_notes = mass_check_warnings(intake.lines, system.source_file) + ambiguous_proxy_warnings(intake.lines)
+    if mass_notes:
+        result = replace(result, warnings=result.warnings + tuple(mass_notes))
     if uncertainty:
         from .uncertainty.run import footprint_monte_carlo
 
@@ -97,7 +100,7 @@ def footprint(
                                    pedigree=pedigree, intake_lines=intake.lines, static_total=result.total_kg_co2e)
         result = replace(result, uncertainty=mc)
     cutoff_report = result.coverage.get("cutoff", {})
-    ambiguous = intake.lines[intake.lines["status"] == "ambiguous"]
+    ambiguous = intake.lines[(intake.lines["status"] == "ambiguous") | (intake.lines["method"] == "ambiguous")]
     if strict and len(ambiguous):
         first = ambiguous.iloc[0]
         names = ", ".join(f"'{x}'" for x in ambiguous["given"].head(5))
@@ -157,6 +160,29 @@ def _note_suppliers(intake, background: Background) -> None:
             frame.loc[mask, "dataset"] = key
             frame.loc[mask, "method"] = "supplier"
             frame.loc[mask, "data_type"] = "primary"
+
+
+def ambiguous_proxy_warnings(lines) -> list[str]:
+    """One warning per ambiguous line modelled with its highest-emitting candidate (intake method `ambiguous`)."""
+    if "method" not in lines:
+        return []
+    return [f"line '{row.line_id}' ('{row.given}') is ambiguous: modelled as {row.dataset}, the highest-emitting of "
+            f"its candidates ({row.candidates}), a conservative proxy rated with the worst data quality; give the "
+            "line one material or a mapping row (--strict refuses it)"
+            for row in lines[lines["method"] == "ambiguous"].itertuples()]
+
+
+def mass_check_warnings(lines, default_file: str | None = None) -> list[str]:
+    """One warning per line whose mass per piece is implausible (intake column `mass_check`), naming file and row."""
+    if "mass_check" not in lines:
+        return []
+    out = []
+    for row in lines[lines["mass_check"].notna()].itertuples():
+        where = row.source_file or default_file or "BOM"
+        where += f", row {int(row.source_row)}" if row.source_row is not None and row.source_row == row.source_row \
+            else ""
+        out.append(f"{where}: line '{row.line_id}' ({row.given}): {row.mass_check}")
+    return out
 
 
 GAP_LIMITS = {"left_out_mass": 0.05, "left_out_emissions": 0.05, "declared_mass_gap": 0.10}

@@ -6,11 +6,17 @@
 2. `typical`: a typical mass per piece for the first keyword of `lci_data/mapping/typical_masses.csv` found in the
    line's name (fasteners, small hardware), longest keyword first.
 Otherwise no estimate: the line is reported as lacking a mass and left out of the footprint, never set to 0 kg.
+
+`mass_check` flags a mass given in the BOM that is far off what the line is (a unit mistake, g vs kg, is the usual
+cause): more than SOLID_FACTOR x a solid block of the part's envelope in its material, or less than HOLLOW_FACTOR of
+it; or a mass per piece outside the typical range of its class (`lci_data/mapping/typical_ranges.csv`: by keyword
+of the line's text, else by dataset; each range states its basis).
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +30,49 @@ class MassEstimate:
     mass_kg: float
     method: str  # dimensions | typical
     basis: str  # what it rests on, for the report
+
+
+SOLID_FACTOR = 1.5  # a part heavier than 1.5 x a solid block of its envelope cannot be (often: grams entered as kg)
+HOLLOW_FACTOR = 1 / 200  # lighter than 0.5 % of its envelope: a kg value entered as g, or the wrong dimensions
+
+
+@dataclass(frozen=True)
+class TypicalRange:
+    """Plausible mass per piece of a class of lines (kg), with its basis."""
+
+    match: str  # keyword (a whole token of the line's text) | dataset (the mapped key)
+    key: str
+    low_kg: float
+    high_kg: float
+    basis: str
+
+
+def _singular_token(keyword: str) -> re.Pattern:
+    """`keyword` as a whole token, without a plural ending (an ASCII letter or digit may not touch either end)."""
+    left = r"(?<![0-9a-z])" if keyword[:1].isascii() and keyword[:1].isalnum() else ""
+    right = r"(?![0-9a-z])" if keyword[-1:].isascii() and keyword[-1:].isalnum() else ""
+    return re.compile(left + re.escape(keyword) + right)
+
+
+def _mass(kg: float) -> str:
+    """A mass for a message: grams below 1 kg (0.05 g, 500 g), kg above."""
+    return f"{kg * 1000:.4g} g" if kg < 1 else f"{kg:.4g} kg"
+
+
+@lru_cache(maxsize=2)
+def _ranges(path: str) -> tuple[TypicalRange, ...]:
+    rows = []
+    p = Path(path)
+    if p.exists():
+        with p.open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                try:
+                    rows.append(TypicalRange(row["match"].strip(), normalise(row["key"]) if row["match"].strip()
+                                             == "keyword" else row["key"].strip(), float(row["low_kg"]),
+                                             float(row["high_kg"]), (row.get("basis") or "").strip()))
+                except (KeyError, ValueError):
+                    continue
+    return tuple(sorted(rows, key=lambda r: -len(r.key)))
 
 
 @lru_cache(maxsize=2)
@@ -61,6 +110,32 @@ class MassEstimator:
         base = (root or lci_data_dir()) / "mapping"
         self.densities = _densities(str(base / "densities.csv"))
         self.typical = _typical(str(base / "typical_masses.csv"))
+        self.ranges = _ranges(str(base / "typical_ranges.csv"))
+
+    def mass_check(self, *, dataset: str | None, text: str, mass_kg: float, dimensions_mm=None) -> str | None:
+        """Why `mass_kg` (per piece, as given in the BOM) is implausible for the line, or None."""
+        if mass_kg is None or mass_kg <= 0:
+            return None
+        if dimensions_mm and dataset in self.densities:
+            length, width, thickness = dimensions_mm
+            density, source = self.densities[dataset]
+            solid = length * width * thickness * 1e-9 * density
+            if solid > 0 and not (solid * HOLLOW_FACTOR <= mass_kg <= solid * SOLID_FACTOR):
+                hint = ("more than a solid block can weigh: a gram value entered in kg?" if mass_kg > solid else
+                        "under 0.5 % of a solid block: a kg value entered in g, or the wrong dimensions?")
+                return (f"{mass_kg:.4g} kg per piece is {mass_kg / solid:.3g} x a solid block of its "
+                        f"{length:g} x {width:g} x {thickness:g} mm envelope in {dataset} ({solid:.4g} kg at "
+                        f"{density:g} kg/m3, {source}): {hint}")
+        norm = normalise(text)
+        # a keyword counts in the singular only: "screws", "cable ties" are lots of many pieces, not one piece
+        found = next((r for r in self.ranges if r.match == "keyword" and _singular_token(r.key).search(norm)), None)
+        found = found or next((r for r in self.ranges if r.match == "dataset" and r.key == dataset), None)
+        if found is None or found.low_kg <= mass_kg <= found.high_kg:
+            return None
+        hint = "a gram value entered in kg, or a total entered per piece?" if mass_kg > found.high_kg else \
+            "a kg value entered in g?"
+        return (f"{mass_kg:.4g} kg per piece is far outside the typical {_mass(found.low_kg)} to "
+                f"{_mass(found.high_kg)} of '{found.key}' ({found.basis}): {hint}")
 
     def estimate(self, *, dataset: str | None, name: str, dimensions_mm=None) -> MassEstimate | None:
         if dimensions_mm and dataset in self.densities:

@@ -2,8 +2,11 @@
 
 Every line that names a dataset is mapped (`pcf.mapping`); parts without a mass get an estimate (`pcf.estimate`).
 A line whose text names several materials or a catch-all ("Metals (steel, aluminum, copper)", "miscellaneous") is
-`ambiguous`: no material is guessed for it; it is taken out like an unmapped line, listed with its candidates and
-its mass, and resolved by the user with a mapping row or a dataset key.
+ambiguous: no material is guessed for it. By default it is modelled with a conservative proxy, the candidate with
+the highest kg CO2e per kg (IPCC AR6 GWP100), status `proxy`, method `ambiguous`, with its candidates listed; the
+result rates its emissions with the worst data-quality rating and `--strict` refuses it. A catch-all without
+candidates ("miscellaneous") is taken out like an unmapped line (status `ambiguous`). The user resolves either with
+a mapping row or a dataset key.
 Lines that cannot be modelled (ambiguous, unmapped, deliberately excluded, no mass and no estimate) are taken out of the
 product system and kept in the intake report with their mass per machine, so the coverage and cut-off report can
 account for every input line. An assembly left without children is taken out the same way.
@@ -12,7 +15,7 @@ account for every input line. An assembly left without children is taken out the
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -23,6 +26,7 @@ from .mapping import Mapper, Match
 from .units import UnitError, conversion_factor
 
 STATUSES = ("mapped", "proxy", "estimated", "ambiguous", "unmapped", "excluded")
+AMBIGUOUS_METHOD = "ambiguous"  # method of an ambiguous line modelled with its highest-emitting candidate
 MATERIAL_KINDS = ("material", "packaging")  # what a part's material text may map to
 
 
@@ -65,6 +69,44 @@ def _pieces_per_machine(system: ProductSystem) -> dict[str, float]:
     return pieces
 
 
+def candidate_intensities(background: Background, keys) -> dict[str, float]:
+    """kg CO2e (IPCC AR6 GWP100) per kg of each per-kg dataset among `keys` (its own electricity on the grid of its
+    geography, as for a material); other keys are left out."""
+    from .electricity import resolver
+    from .methods import get_method
+
+    keys = [k for k in dict.fromkeys(keys) if background.has(k) and background.units.get(k) == "kg"]
+    if not keys:
+        return {}
+    factors = get_method(background.tables).factors_for(background.flow_keys)
+    out = {}
+    for key in keys:
+        i = background.index(key)
+        value = float(background.cumulative[i] @ factors)
+        kwh = float(background.factory_electricity_kwh[i])
+        if kwh:
+            home, _ = resolver(background).home_grid(key)
+            if background.has(home):
+                value += kwh * float(background.cumulative[background.index(home)] @ factors)
+        out[key] = value
+    return out
+
+
+def conservative(match: Match, background: Background) -> Match:
+    """An ambiguous match resolved to its highest-emitting per-kg candidate (method `ambiguous`, proxy), or the
+    match unchanged when none of its candidates is a per-kg dataset of the background."""
+    if not match.ambiguous or not match.candidates:
+        return match
+    intensity = candidate_intensities(background, match.candidates)
+    if not intensity:
+        return match
+    worst = max(intensity, key=intensity.get)
+    listed = ", ".join(f"{k} {v:.3g}" for k, v in sorted(intensity.items(), key=lambda kv: -kv[1]))
+    note = (f"{match.note}; modelled conservatively as {worst}, the highest of its candidates in kg CO2e/kg "
+            f"({listed}), with the worst data-quality rating")
+    return replace(match, dataset=worst, method=AMBIGUOUS_METHOD, proxy=True, note=note)
+
+
 def resolve(system: ProductSystem, background: Background, mapper: Mapper | None = None,
             estimator: MassEstimator | None = None) -> tuple[ProductSystem, IntakeReport]:
     """Map every dataset reference, estimate missing masses, and take out what cannot be modelled."""
@@ -73,7 +115,8 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
     pieces = _pieces_per_machine(system)
     rows: list[dict] = []
 
-    def record(line, kind, text, match: Match | None, status, modelled, mass_kg=None, reason="", estimate=""):
+    def record(line, kind, text, match: Match | None, status, modelled, mass_kg=None, reason="", estimate="",
+               mass_check=None):
         rows.append({
             "line_id": line.id, "kind": kind, "name": line.name, "source_file": line.source_file,
             "source_row": line.source_row, "given": text, "dataset": match.dataset if match else None,
@@ -81,6 +124,7 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
             "status": status, "modelled": modelled, "mass_kg_per_machine": mass_kg, "reason": reason,
             "estimate": estimate, "data_type": line.data_type.value,
             "candidates": ", ".join(match.candidates) if match is not None and match.candidates else None,
+            "mass_check": mass_check,
         })
 
     def not_mapped(match: Match) -> tuple[str, str]:
@@ -126,7 +170,7 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
         if isinstance(item, Part):
             return take_part(item)
         if isinstance(item, Component):
-            match = mapper.match(item.dataset)
+            match = conservative(mapper.match(item.dataset), background)
             mass = component_mass(item, parent_id)
             if item.excluded or match.method == "excluded":
                 record(item, "component", item.dataset, match, "excluded", False, mass,
@@ -136,14 +180,17 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
                 status, reason = not_mapped(match)
                 record(item, "component", item.dataset, match, status, False, mass, reason=reason)
                 return None
-            record(item, "component", item.dataset, match, status_of(match), True, mass)
+            check = None if item.mass_kg is None else estimator.mass_check(
+                dataset=match.dataset, text=f"{item.name or ''} {item.dataset}", mass_kg=item.mass_kg)
+            record(item, "component", item.dataset, match, status_of(match), True, mass, mass_check=check,
+                   reason=match.note if match.method == AMBIGUOUS_METHOD else "")
             return item.model_copy(update={"dataset": match.dataset})
         if isinstance(item, ProcessStep):
             return take_dataset_line(item, "process", None)
         return item
 
     def take_part(item: Part):
-        match = mapper.match(item.material, kinds=MATERIAL_KINDS, country=item.country)
+        match = conservative(mapper.match(item.material, kinds=MATERIAL_KINDS, country=item.country), background)
         n = pieces.get(item.id, 0.0)
         mass, estimate, est_text = item.mass_kg, None, ""
         if mass is None and match.mapped:
@@ -173,7 +220,11 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
                        reason=f"its part '{item.id}' has no mass")
             return None
         status = "estimated" if (estimate is not None or item.mass_estimated) else status_of(match)
-        record(item, "part", item.material, match, status, True, total, estimate=est_text)
+        check = None if (estimate is not None or item.mass_estimated) else estimator.mass_check(
+            dataset=match.dataset, text=f"{item.name or ''} {item.material}", mass_kg=mass,
+            dimensions_mm=item.dimensions_mm)
+        record(item, "part", item.material, match, status, True, total, estimate=est_text, mass_check=check,
+               reason=match.note if match.method == AMBIGUOUS_METHOD else "")
         steps = [s for s in (take_dataset_line(step, "process", item.id) for step in item.processes) if s]
         update = {"material": match.dataset, "processes": steps, "mass_kg": mass}
         if estimate is not None:
@@ -182,6 +233,8 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
 
     def take_dataset_line(item, kind: str, parent_id, mass_kg=None):
         match = mapper.match(item.dataset)
+        if kind == "packaging":  # a packaging catch-all ("packing material") takes its highest-emitting candidate
+            match = conservative(match, background)
         if item.excluded or match.method == "excluded":
             record(item, kind, item.dataset, match, "excluded", False, mass_kg,
                    reason=item.excluded or match.note or "excluded by the mapping table")
@@ -190,7 +243,8 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
             status, reason = not_mapped(match)
             record(item, kind, item.dataset, match, status, False, mass_kg, reason=reason)
             return None
-        record(item, kind, item.dataset, match, status_of(match), True, mass_kg)
+        record(item, kind, item.dataset, match, status_of(match), True, mass_kg,
+               reason=match.note if match.method == AMBIGUOUS_METHOD else "")
         return item.model_copy(update={"dataset": match.dataset})
 
     items = [x for x in (take(item, None) for item in system.items) if x is not None]
@@ -215,7 +269,7 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
                                          "transport": transport, "energy": energy})
     frame = pd.DataFrame(rows, columns=["line_id", "kind", "name", "source_file", "source_row", "given", "dataset",
                                         "method", "confidence", "status", "modelled", "mass_kg_per_machine",
-                                        "reason", "estimate", "data_type", "candidates"])
+                                        "reason", "estimate", "data_type", "candidates", "mass_check"])
     return resolved, IntakeReport(frame)
 
 

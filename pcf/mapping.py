@@ -101,8 +101,13 @@ class Match:
 # what separates the items of a list of materials: "steel, aluminium", "Stahl/Alu", "PE und PP", "钢、铝"
 _LIST_SEPARATOR = re.compile(r"[,;/&+()\[\]、，；（）]|[和及与或]"
                              r"|(?<![0-9a-z])(and|or|und|oder)(?![0-9a-z])")
-# a material word that names a surface layer, not a second material: "Steel, zinc plated", "Brass, nickel-plated"
-_SURFACE = re.compile(r"[\s-]*(plated|plating|coated|coating|finish|finished|beschichtet)(?![0-9a-z])")
+# a material word that names a surface layer or a filler, not a second material: "Steel, zinc plated",
+# "Brass, nickel-plated", "POM glass reinforced"
+_SURFACE = re.compile(r"[\s-]*(plated|plating|coated|coating|finish|finished|beschichtet"
+                      r"|reinforced|filled|verstärkt|gefüllt)(?![0-9a-z])")
+# the same separators for splitting a text into its listed items ("钢和铝" -> 钢, 铝)
+_LIST_SPLIT = re.compile(r"[,;/&+()\[\]、，；（）]|[和及与或]|(?<![0-9a-z])(?:and|or|und|oder)(?![0-9a-z])")
+FASTENER = "fastener"  # kind of rows that name a fastener, not its material: they decide only when no other row matches
 _REGION_SUFFIX = re.compile(r"_(cn|na|eu|global|us|de)$")
 
 
@@ -181,13 +186,14 @@ class Mapper:
         self._contains = sorted(contains.values(), key=lambda r: -len(r.pattern))
         self._contains_re = [(_token_pattern(r.pattern), r) for r in self._contains]
         names = self.background.tables.datasets["name"]
-        self._candidates: dict[str, tuple[str, str]] = {}
+        categories = self.background.tables.datasets["category"]
+        self._candidates: dict[str, tuple[str, str, str]] = {}  # normalised text -> (dataset, label, kind)
         for rule in self.rules:  # fuzzy matching only proposes datasets this background holds
             if rule.dataset == EXCLUDE or self.background.has(rule.dataset):  # never "close to" a catch-all
-                self._candidates.setdefault(rule.pattern, (rule.dataset, rule.pattern))
+                self._candidates.setdefault(rule.pattern, (rule.dataset, rule.pattern, rule.kind))
         for key in self.background.keys:
-            self._candidates.setdefault(normalise(key), (key, key))
-            self._candidates.setdefault(normalise(names[key]), (key, str(names[key])))
+            self._candidates.setdefault(normalise(key), (key, key, str(categories[key])))
+            self._candidates.setdefault(normalise(names[key]), (key, str(names[key]), str(categories[key])))
         self._cache: dict[str, Match] = {}
 
     @classmethod
@@ -235,9 +241,11 @@ class Mapper:
             return Match(raw, raw, "key", 1.0, rule=raw)
         norm = normalise(raw)
 
+        def kind_ok(kind: str, dataset: str) -> bool:
+            return kinds is None or not kind or kind in kinds or kind == FASTENER or dataset == EXCLUDE
+
         def allowed(rule: MappingRule) -> bool:
-            kind_ok = kinds is None or not rule.kind or rule.kind in kinds or rule.dataset == EXCLUDE
-            return kind_ok and self._usable(rule.dataset)
+            return kind_ok(rule.kind, rule.dataset) and self._usable(rule.dataset)
 
         rule = self._exact.get(norm)
         if rule is not None and not allowed(rule):
@@ -248,13 +256,24 @@ class Mapper:
             # among the patterns found in the text: a specific (non-proxy) one before a generic word, then the longest
             spans = [(m.span(), c) for pattern, c in self._contains_re if allowed(c)
                      for m in [pattern.search(norm)] if m]
+            # a pattern inside a longer one found at the same place does not count: "hydraulic motor" is not a
+            # "motor", "glass wool" not "glass", "PA66-GF35" not "PA66"
+            spans = [(span, c) for span, c in spans
+                     if not any(o != span and o[0] <= span[0] and span[1] <= o[1] for o, _ in spans)]
             # a plating or coating ("zinc plated") is not the material when the text names another one
             found = [c for span, c in spans if not _SURFACE.match(norm, span[1])] or [c for _, c in spans]
             if found:
                 several = self._several_materials(spans, norm)
                 if several:
                     return self._ambiguous(raw, several)
-                rule = min(found, key=lambda r: (r.proxy, -len(r.pattern)))
+                # a fastener word ("screw", "Mutter") decides only when nothing else is named ("Nylon screw")
+                # and so does a catch-all found inside a text ("Miscellaneous steel parts" is steel)
+                rule = min(found, key=lambda r: (r.kind == FASTENER or r.dataset == AMBIGUOUS, r.proxy,
+                                                 -len(r.pattern)))
+        if rule is None:  # a list of whole items that are exact patterns of different families: "钢和铝", "Stahl; Alu"
+            listed = self._listed_exact(norm, allowed)
+            if listed:
+                return self._ambiguous(raw, listed)
         for singular in _singulars(norm) if rule is None else []:  # `pallets` -> the exact pattern `pallet`
             rule = self._exact.get(singular)
             if rule is not None and allowed(rule):
@@ -266,14 +285,29 @@ class Mapper:
             method = "excluded" if rule.dataset == EXCLUDE else "table"
             confidence = 1.0 if rule.match == "exact" else 0.9
             return Match(raw, rule.dataset, method, confidence, rule.proxy, rule.pattern, rule.note)
-        best = difflib.get_close_matches(norm, self._candidates.keys(), n=1, cutoff=self.min_fuzzy)
+        # fuzzy matching proposes only datasets of the kinds asked for (a part's material never becomes a process)
+        pool = [c for c, (dataset, _, kind) in self._candidates.items() if kind_ok(kind, dataset)]
+        best = difflib.get_close_matches(norm, pool, n=1, cutoff=self.min_fuzzy)
         if best:
-            dataset, label = self._candidates[best[0]]
+            dataset, label, _ = self._candidates[best[0]]
             if self._usable(dataset):
                 ratio = difflib.SequenceMatcher(None, norm, best[0]).ratio()
                 return Match(raw, dataset, "excluded" if dataset == EXCLUDE else "fuzzy", round(ratio, 3),
                              rule=label, note=f"closest to '{label}'")
         return Match(raw, None, "unmapped", 0.0, note="no key, table pattern or close name")
+
+    def _listed_exact(self, norm: str, allowed) -> list[MappingRule]:
+        """The exact material rules of a text that is a list of whole items ("钢和铝": 钢, 铝), when every item is an
+        exact pattern and they name two or more families; [] otherwise."""
+        items = [part.strip() for part in _LIST_SPLIT.split(norm) if part and part.strip()]
+        if len(items) < 2:
+            return []
+        rules = [self._exact.get(item) for item in items]
+        if any(r is None or not allowed(r) or (r.kind not in MATERIAL_RULE_KINDS and r.dataset != AMBIGUOUS)
+               for r in rules):
+            return []
+        families = {AMBIGUOUS if r.dataset == AMBIGUOUS else family(r.dataset) for r in rules}
+        return list(dict.fromkeys(rules)) if len(families) >= 2 else []
 
     def _usable(self, dataset: str) -> bool:
         return dataset in (EXCLUDE, AMBIGUOUS) or self.background.has(dataset)
@@ -431,7 +465,9 @@ def corpus_markdown(accuracy: CorpusAccuracy, corpus_name: str) -> list[str]:
              "`real` rows were read in public EPDs/PEPs, material declarations, LCA and recycling tables and open "
              "machine BOMs (title and address in the file); `synthetic` rows are ERP-style lines written for the "
              "corpus and labelled as such. `wrong` means mapped to another dataset (silently wrong), `ambiguous` "
-             "flagged where one dataset was expected, `unmapped` left out where one was expected.", "",
+             "flagged where one dataset was expected, `unmapped` left out where one was expected. The vocabulary "
+             "was extended from what this corpus showed missing, so the figures are in-sample (see "
+             "lci_data/mapping/README.md#mapping-corpora).", "",
              "| rows | lines | correct | wrong | ambiguous | unmapped |", "| --- | --- | --- | --- | --- | --- |"]
     for label, origin in (("all", None), ("real", "real"), ("synthetic", "synthetic")):
         if accuracy.total(origin):

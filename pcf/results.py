@@ -216,7 +216,7 @@ def compute_result(
         mass=graph.mass.to_dict(),
         coverage=coverage,
         intake=intake.lines if intake is not None else None,
-        data_quality=_data_quality(by_dataset, total),
+        data_quality=_data_quality(by_dataset, total, _ambiguous_proxy_emissions(lines, intake)),
         primary_data_share=_primary_kg_co2e(background, fg, parts) / total if total else 0.0,
         activity_data_share=float(parts.link_kg_co2e[lines["data_type"].to_numpy() == "primary"].sum()) / total
         if total else 0.0,
@@ -481,12 +481,38 @@ def _coverage(graph, lines, by_dataset, by_class, total, *, spend: float) -> dic
     }
 
 
-def _data_quality(by_dataset: pd.DataFrame, total: float) -> dict:
+WORST_DQR = 5.0  # the rating of the emissions of ambiguous lines modelled with a conservative proxy
+
+
+def _ambiguous_proxy_emissions(lines: pd.DataFrame, intake) -> pd.Series:
+    """kg CO2e per dataset of the lines that are ambiguous and modelled with their highest-emitting candidate
+    (intake method `ambiguous`)."""
+    if intake is None or "method" not in intake.lines:
+        return pd.Series(dtype=float)
+    ids = set(intake.lines.loc[intake.lines["method"] == "ambiguous", "line_id"])
+    if not ids:
+        return pd.Series(dtype=float)
+    return lines[lines["line_id"].isin(ids)].groupby("dataset")["kg_co2e"].sum()
+
+
+def _data_quality(by_dataset: pd.DataFrame, total: float, ambiguous: pd.Series | None = None) -> dict:
     """PACT-style DQRs: averages of the dataset ratings weighted by their share of the footprint
     (docs/uncertainty.md): DQR_k = sum_d w_d r_dk / sum_d w_d over datasets d rated on k, w_d = max(0, kg CO2e of
     d). Technological, geographical and temporal are PACT v3's `dqi`; completeness and reliability are reported
-    beside them, with the share of the footprint whose datasets are not rated on them."""
+    beside them, with the share of the footprint whose datasets are not rated on them. The emissions of ambiguous
+    lines modelled with a conservative proxy (`ambiguous`, kg CO2e by dataset) carry the worst rating (WORST_DQR)
+    instead of their dataset's."""
     out = {}
+    if ambiguous is not None and len(ambiguous):
+        taken = ambiguous.reindex(by_dataset.index).fillna(0.0).clip(lower=0.0)
+        by_dataset = by_dataset.copy()
+        by_dataset["kg_co2e"] = by_dataset["kg_co2e"] - taken
+        worst = pd.DataFrame({"kg_co2e": [float(taken.sum())],
+                              **{c: [WORST_DQR] for c in ("dq_technological", "dq_geographical", "dq_temporal",
+                                                          "dq_completeness", "dq_reliability") if c in by_dataset}},
+                             index=["(ambiguous lines: conservative proxies)"])
+        by_dataset = pd.concat([by_dataset, worst])
+        out["ambiguous_proxy_share"] = float(taken.sum() / total) if total else 0.0
     weights_all = by_dataset["kg_co2e"].clip(lower=0.0) if len(by_dataset) else pd.Series(dtype=float)
     for column, name in (("dq_technological", "technologicalDQR"), ("dq_geographical", "geographicalDQR"),
                          ("dq_temporal", "temporalDQR"), ("dq_completeness", "completenessDQR"),

@@ -406,3 +406,5 @@ def test_pcf_map_shows_an_ambiguous_line_with_its_candidates(tmp_path, capsys):
     assert main(["map", str(path)]) == 0
     out = capsys.readouterr().out
     assert "ambiguous" in out and "? steel_hot_rolled" in out
+    # modelled with its highest-emitting candidate, as a proxy (issue 12: the conservative default)
+    assert "modelled as aluminium_primary_global" in out
