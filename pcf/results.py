@@ -236,7 +236,8 @@ def compute_result(
     dataset_amount = np.bincount(shown, weights=per_machine, minlength=background.size)
     used = np.nonzero(np.bincount(shown, minlength=background.size))[0]
     meta_cols = ["name", "unit", "category", "geography", "reference_year", "pack", "source_title", "licence",
-                 "dq_technological", "dq_geographical", "dq_temporal", "aircraft", "gwp_basis"]
+                 "dq_technological", "dq_geographical", "dq_temporal", "dq_completeness", "dq_reliability",
+                 "aircraft", "gwp_basis"]
     by_dataset = datasets.loc[keys[used], [c for c in meta_cols if c in datasets.columns]].copy()
     by_dataset.index.name = "dataset"
     dataset_kg = np.bincount(shown, weights=link_score, minlength=background.size)

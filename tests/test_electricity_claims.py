@@ -60,6 +60,19 @@ def test_a_plain_grid_is_location_based(location):
     assert claim_statement(location.functional_unit).startswith("Factory electricity: location-based")
 
 
+def test_the_factory_kwh_counts_the_makers_electricity_only(shipped):
+    system = _system({})
+    bought = system.items[0].model_copy(update={"id": "bracket", "supplier": "Acme", "country": "CN"})
+    step = {"kind": "process", "id": "bracket.mill", "dataset": "machining", "amount": 1.0, "unit": "kg"}
+    data = system.model_dump(exclude_none=True)
+    data["items"].append({**bought.model_dump(exclude_none=True), "processes": [step]})
+    result = pcf.footprint(model_from_data(data), background=shipped)
+    lines = result.lines.set_index("line_id")
+    assert lines.loc["bracket.mill", "electricity_grid"] == GRID_KEY  # the supplier runs on the same grid dataset
+    assert lines.loc["bracket.mill", "electricity_kwh"] > 0
+    assert result.functional_unit["factory_electricity_claim"]["factory_kwh"] == pytest.approx(KWH, rel=1e-12)
+
+
 def test_a_certificate_covers_its_share_and_the_grid_the_rest(shipped, location):
     result = pcf.footprint(_system({"instruments": [GEC]}), background=shipped)
     steel = location.total_kg_co2e - KWH * GRID  # everything but the factory electricity
