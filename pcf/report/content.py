@@ -662,6 +662,10 @@ def _alternative_data_table(result, claim: dict, by_status: list, alternatives: 
     else:
         add("Electricity basis", f"location-based grid average {claim.get('location_grid')}", location)
     for alt in alternatives:
+        if alt.get("reference_value") is None:
+            rows.append([f"Next-best source: {alt['dataset']}", "no independent value in "
+                         "lci_data/reference_checks.csv", "not computed", "", ""])
+            continue
         add(f"Next-best source: {alt['dataset']}",
             f"{alt['reference_value']:.4g} {alt['reference_unit']} ({alt['source']}) instead of pcf's "
             f"{alt['pcf_value']:.4g}", total + alt["kg_co2e"] * (alt["reference_value"] / alt["pcf_value"] - 1.0))
