@@ -155,7 +155,7 @@ def test_workbook_has_every_table_and_its_sums_match(result, tmp_path):
         assert sheet in book.sheetnames, sheet
     lines = book["Lines"]
     header = [c.value for c in lines[1]]
-    kg_col = header.index("kg_co2e")
+    kg_col = header.index("kg_co2e_pcf")  # pcf's values; "kg_co2e" is the live formula (test_workbook_formulas)
     values = [row[kg_col] for row in lines.iter_rows(min_row=2, max_row=len(result.lines) + 1, values_only=True)]
     assert sum(values) == pytest.approx(result.total_kg_co2e, rel=1e-12)
     assert str(lines.cell(row=len(result.lines) + 2, column=kg_col + 1).value).startswith("=SUM(")
