@@ -215,3 +215,27 @@ def test_market_based_and_generation_type_exports_pass_the_pact_schemas(shipped)
                    pcf.footprint(_system({}), background=shipped, grid=WIND_KEY)):
         assert validate(to_pact_v3(result, ExportOptions()), major="3", spec=PACT_SPEC) == []
         assert validate(to_pact_v2(result, ExportOptions(cpc="4XXXX")), major="2", spec=PACT_SPEC) == []
+
+
+def test_an_instruments_file_is_part_of_the_audit_and_verify_rechecks_it(tiny_background, tmp_path):
+    import copy
+
+    from report_helpers import write_json
+    from test_engine import BASE
+
+    from pcf.audit import audited_footprint, verify
+
+    bom = write_json(tmp_path / "tiny.json", copy.deepcopy(BASE))  # factory grid_a, 100 kWh of factory energy
+    instruments = tmp_path / "instruments.yaml"
+    instruments.write_text(json.dumps({"instruments": [{**GEC, "dataset": "grid_b", "share": 0.5,
+                                                        "market_country": None}]}))
+    result = audited_footprint(bom, background=tiny_background, instruments=instruments)
+    claim = result.functional_unit["factory_electricity_claim"]
+    assert claim["basis"] == MARKET and claim["residual"]["dataset"] == "grid_a"
+    recorded = result.data_versions["audit"]["options"]["instruments"]
+    assert recorded["path"] == str(instruments.resolve()) and len(recorded["sha256"]) == 64
+    path = result.write_json(tmp_path / "result.json")
+    assert verify(path, background=tiny_background).ok
+    instruments.write_text(instruments.read_text().replace('"share": 0.5', '"share": 0.4'))
+    changed = verify(path, background=tiny_background)
+    assert not changed.ok and any("option instruments" in d for d in changed.differences)

@@ -178,3 +178,25 @@ def test_alternative_data_cases_are_computed_from_the_result(result):
     cases = [r[2] for r in table.rows if r[0] == "Estimated masses"]
     assert cases == [kg(total - ESTIMATE_SPAN * estimated["kg_co2e"]), kg(total + ESTIMATE_SPAN * estimated["kg_co2e"])]
     assert any(r[0] == "Process vs spend-based components" and r[2] == "not computed" for r in table.rows)
+
+
+def test_the_next_best_sources_come_from_the_reference_checks(result):
+    from pcf.data.background import default_background
+    from pcf.data.reference_checks import alternative_factors, load_reference_checks
+    from pcf.methods import get_method
+
+    background = default_background()
+    checks = load_reference_checks()
+    alternatives = alternative_factors(result.by_dataset, background, get_method(background.tables), checks)
+    top = list(result.by_dataset.sort_values("kg_co2e", ascending=False).index[:5])
+    assert [a["dataset"] for a in alternatives] == top
+    for alt in alternatives:
+        assert alt["kg_co2e"] == float(result.by_dataset.loc[alt["dataset"], "kg_co2e"])
+        if alt["reference_value"] is None:
+            assert not any(c.dataset == alt["dataset"] and c.quantity == "kg CO2e" for c in checks)
+            continue
+        first = next(c for c in checks if c.dataset == alt["dataset"] and c.quantity == "kg CO2e")
+        assert (alt["reference_value"], alt["source"]) == (first.reference_value, first.source)
+        if background.factory_electricity_kwh[background.index(alt["dataset"])] == 0:  # no grid involved
+            assert alt["pcf_value"] == pytest.approx(result.by_dataset.loc[alt["dataset"], "kg_co2e_per_unit"],
+                                                     rel=1e-9)
