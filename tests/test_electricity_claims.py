@@ -239,3 +239,18 @@ def test_an_instruments_file_is_part_of_the_audit_and_verify_rechecks_it(tiny_ba
     instruments.write_text(instruments.read_text().replace('"share": 0.5', '"share": 0.4'))
     changed = verify(path, background=tiny_background)
     assert not changed.ok and any("option instruments" in d for d in changed.differences)
+
+
+def test_the_workbook_lists_the_claim_the_instruments_and_the_criteria(shipped, location, tmp_path):
+    from openpyxl import load_workbook
+
+    from pcf.report import write_workbook
+
+    result = pcf.footprint(_system({"instruments": [GEC]}), background=shipped)
+    sheet = load_workbook(write_workbook(result, tmp_path / "claim.xlsx"))["Electricity"]
+    rows = [[v for v in row if v is not None] for row in sheet.iter_rows(values_only=True)]
+    items = {r[0]: r[1] for r in rows if len(r) == 2}
+    assert items["basis"] == MARKET
+    assert items["location_based_total_kg_co2e"] == pytest.approx(location.total_kg_co2e, rel=1e-12)
+    assert any(r[:4] == ["green_certificate", "GEC", "wind", WIND_KEY] for r in rows)
+    assert any(r[:2] == [1, "tracked and retired for the reporting entity"] for r in rows)

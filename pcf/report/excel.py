@@ -291,7 +291,20 @@ def write_workbook(result, path: str | Path, *, supplements=()) -> Path:
         table = elec.reset_index()
         for column in ("sites", "stages", "reasons", "lines"):
             table[column] = table[column].map(lambda v: ", ".join(map(str, v)))
-        _write_frame(ws, table, start_row=row + 3)
+        row = _write_frame(ws, table, start_row=row + 3)
+        claim = (result.functional_unit or {}).get("factory_electricity_claim") or {}
+        if claim:  # the claim: basis, both figures, instruments and the Scope 2 quality criteria (docs/report.md)
+            ws.cell(row=row + 2, column=1, value="factory electricity claim").font = BOLD
+            items = [(k, _cell(claim.get(k))) for k in (
+                "basis", "label", "supply_dataset", "factory_kwh", "supply_kg_co2e_per_kwh", "location_grid",
+                "location_kg_co2e_per_kwh", "location_based_total_kg_co2e", "market_based_total_kg_co2e")
+                if k in claim]
+            row = _write_frame(ws, pd.DataFrame(items, columns=["item", "value"]), start_row=row + 3)
+            if claim.get("instruments"):
+                row = _write_frame(ws, pd.DataFrame(claim["instruments"]).map(_cell), start_row=row + 2)
+            if claim.get("quality_criteria"):
+                _write_frame(ws, pd.DataFrame(claim["quality_criteria"]), start_row=row + 2)
+        ws.freeze_panes = None
     _write_frame(wb.create_sheet("Nodes"), result.nodes.reset_index())
 
     ws = wb.create_sheet("Coverage")
