@@ -100,3 +100,13 @@ def test_editing_the_factory_grid_moves_every_line_that_uses_its_electricity(res
     row = _summary_row(summary, "CFP recomputed from the Lines sheet")
     kwh = float(result.electricity.loc[grid, "kwh"])  # every kWh on that grid, the maker's and others'
     assert ev.value("Summary", row, 2) == pytest.approx(result.total_kg_co2e + 0.1 * kwh, rel=1e-9)
+
+
+def test_modules_sheet_labels_modules_by_their_bom_names(result, book_path):
+    from pcf.report.charts import display_name, display_names
+
+    modules = load_workbook(book_path)["Modules"]
+    names = display_names(result)
+    labels = {modules.cell(row=r, column=1).value: modules.cell(row=r, column=2).value
+              for r in range(2, len(result.by_module) + 2)}
+    assert labels["colA"] == display_name(names, "colA") and labels["colA"].startswith("column A")

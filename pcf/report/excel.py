@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..results import electricity_by_stage
-from .charts import STAGE_LABELS
+from .charts import STAGE_LABELS, display_name, display_names
 from .content import SECTIONS
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
@@ -279,7 +279,9 @@ def write_workbook(result, path: str | Path, *, supplements=()) -> Path:
                  f"${get_column_letter(columns.index('stage') + 1)}${last}", f"Lines!${letter}$2:${letter}${last}")
 
     _series_sheet(wb, "Stages", result.by_stage, total, STAGE_LABELS, recompute=stage_ref)
-    _series_sheet(wb, "Modules", result.by_module, total)
+    names = display_names(result)
+    _series_sheet(wb, "Modules", result.by_module, total,
+                  {str(k): display_name(names, k) for k in result.by_module.index})
     _series_sheet(wb, "Materials", result.by_material, total)
     _write_frame(wb.create_sheet("Gases"), result.by_gas.reset_index())
     elec = getattr(result, "electricity", None)
