@@ -149,8 +149,10 @@ def test_the_report_and_pact_give_both_figures_and_the_instrument(shipped, locat
     figures = dict(s.tables[0].rows)
     assert figures["CFP, location-based, kg CO2e"] == f"{location.total_kg_co2e:,.1f}"
     assert figures["CFP, market-based (the study's result), kg CO2e"] == f"{result.total_kg_co2e:,.1f}"
-    instrument = s.tables[1].rows[0]
-    assert instrument[1:5] == ["green_certificate", "GEC", "wind", WIND_KEY] and instrument[7] == "1,200"
+    instrument = {row[0]: row[1] for row in s.tables[1].rows}
+    assert [instrument[k] for k in ("type", "scheme", "technology", "generation factor dataset")] == [
+        "green_certificate", "GEC", "wind", WIND_KEY]
+    assert instrument["volume, MWh"] == "1,200" and instrument["certificate ids"] == "GEC-2024-000123"
     v3 = to_pact_v3(result, ExportOptions())
     assert f"Location-based figure beside it: {location.total_kg_co2e:,.1f} kg CO2e" in v3["comment"]
     assert "(market-based)" in v3["pcf"]["boundaryProcessesDescription"]

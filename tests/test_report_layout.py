@@ -200,3 +200,15 @@ def test_the_next_best_sources_come_from_the_reference_checks(result):
         if background.factory_electricity_kwh[background.index(alt["dataset"])] == 0:  # no grid involved
             assert alt["pcf_value"] == pytest.approx(result.by_dataset.loc[alt["dataset"], "kg_co2e_per_unit"],
                                                      rel=1e-9)
+
+
+def test_the_tree_keeps_module_labels_inside_their_column(result):
+    fig = charts.product_tree_figure(result)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    right_edge = ax.transData.transform((0.18 + 0.36, 0.5))[0]  # where the module column ends
+    labels = [t for t in ax.texts if 0.18 < t.get_position()[0] < 0.54]
+    assert labels
+    for text in labels:
+        assert text.get_window_extent(renderer).x1 <= right_edge, text.get_text()

@@ -183,7 +183,7 @@ def product_tree_figure(result):
         ax.add_patch(Rectangle((x[1], 1 - y - height), widths[1], height, facecolor=colour, alpha=0.75,
                                edgecolor="white"))
         if _fits(height, MODULE_FONT):
-            ax.text(x[1] + 0.01, 1 - y - height / 2, f"{display_name(names, module, 34)}  {value:,.0f}",
+            ax.text(x[1] + 0.01, 1 - y - height / 2, f"{display_name(names, module, 28)}  {value:,.0f}",
                     va="center", fontsize=MODULE_FONT)
         child_y = y
         for name, child_value in children:

@@ -413,7 +413,8 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
         "in the PACT sense.")
     if len(primary):
         grouped = primary.groupby("line_id")["kg_co2e"].sum().sort_values(ascending=False)
-        s.tables.append(Table(["primary-data line", "kg CO2e"], [[str(k), kg(v)] for k, v in grouped.items()],
+        s.tables.append(Table(["primary-data line", "kg CO2e"],
+                              [[display_name(names, k), kg(v)] for k, v in grouped.items()],
                               numeric=(1,)))
 
     # -- sensitivity and uncertainty
@@ -549,15 +550,20 @@ def _electricity_section(s: Section, claim: dict, fu: dict) -> None:
     s.tables.append(Table(["item", "value"], rows, caption="Factory electricity figures"))
     instruments = claim.get("instruments") or []
     if instruments:
-        s.tables.append(Table(
-            ["#", "type", "scheme", "technology", "dataset", "kg CO2e/kWh", "share", "MWh", "vintage",
-             "tracking system", "certificate ids", "retired for", "market"],
-            [[str(n), i["type"], i.get("scheme") or "-", i["technology"], i["dataset"],
-              "-" if i.get("factor_kg_co2e_per_kwh") is None else f"{i['factor_kg_co2e_per_kwh']:.4g}",
-              pct(i["share"]), f"{i['volume_mwh']:,.6g}", str(i["vintage"]), i.get("tracking_system") or "-",
-              ", ".join(i.get("certificate_ids") or []) or "-", i.get("retired_for") or "-",
-              i.get("market_country") or "-"] for n, i in enumerate(instruments, start=1)],
-            caption="Contractual instruments (GHG Protocol Scope 2, market-based method)", numeric=(5, 6, 7)))
+        fields = [("type", lambda i: i["type"]), ("scheme", lambda i: i.get("scheme") or "-"),
+                  ("technology", lambda i: i["technology"]), ("generation factor dataset", lambda i: i["dataset"]),
+                  ("kg CO2e/kWh", lambda i: "-" if i.get("factor_kg_co2e_per_kwh") is None
+                   else f"{i['factor_kg_co2e_per_kwh']:.4g}"),
+                  ("share of the factory's electricity", lambda i: pct(i["share"])),
+                  ("volume, MWh", lambda i: f"{i['volume_mwh']:,.6g}"), ("vintage", lambda i: str(i["vintage"])),
+                  ("tracking system", lambda i: i.get("tracking_system") or "-"),
+                  ("certificate ids", lambda i: ", ".join(i.get("certificate_ids") or []) or "-"),
+                  ("retired for", lambda i: i.get("retired_for") or "-"),
+                  ("market (country)", lambda i: i.get("market_country") or "-"),
+                  ("supplier", lambda i: i.get("supplier") or "-")]
+        s.tables.append(Table(["field"] + [f"instrument {n}" for n in range(1, len(instruments) + 1)],
+                              [[label] + [get(i) for i in instruments] for label, get in fields],
+                              caption="Contractual instruments (GHG Protocol Scope 2, market-based method)"))
         s.tables.append(Table(
             ["instrument", "quality criterion", "met", "record"],
             [[str(c["instrument"] or "all"), c["criterion"],

@@ -56,6 +56,9 @@ figcaption { font-size: 8.5pt; color: #444; }
 nav ol { font-size: 9pt; padding-left: 2em; margin: 0.3em 0; }
 nav li { margin: 0.1em 0; break-inside: avoid; }
 .headline { font-size: 16pt; font-weight: bold; color: #1b6ca8; margin: 0.4em 0; }
+section#summary figure img { max-height: 48mm; }
+section#summary p, section#summary li { font-size: 9.5pt; }
+section#summary p.headline { font-size: 16pt; }
 @media print { section#summary { break-after: page; } nav { break-after: page; } }
 footer { margin-top: 2em; font-size: 8pt; color: #555; }
 </style>
@@ -73,15 +76,16 @@ footer { margin-top: 2em; font-size: 8pt; color: #555; }
 {% for paragraph in section.paragraphs %}<p>{{ paragraph }}</p>
 {% endfor %}
 {% if section.bullets %}<ul>{% for bullet in section.bullets %}<li>{{ bullet }}</li>{% endfor %}</ul>{% endif %}
-{% for name, caption in section.charts %}
+{% macro figures(section) %}{% for name, caption in section.charts %}
 <figure><img src="data:image/png;base64,{{ images[name] }}" alt="{{ caption }}"><figcaption>{{ caption }}</figcaption></figure>
-{% endfor %}
-{% for table in section.tables %}
+{% endfor %}{% endmacro %}
+{% macro tables(section) %}{% for table in section.tables %}
 <table>{% if table.caption %}<caption>{{ table.caption }}</caption>{% endif %}
 <thead><tr>{% for column in table.columns %}<th{% if loop.index0 in table.numeric %} class="num"{% endif %}>{{ column }}</th>{% endfor %}</tr></thead>
 <tbody>{% for row in table.rows %}<tr>{% for cell in row %}<td{% if loop.index0 in table.numeric %} class="num"{% elif cell|string|length > 28 %} class="long"{% endif %}>{{ cell }}</td>{% endfor %}</tr>
 {% endfor %}</tbody></table>
-{% endfor %}
+{% endfor %}{% endmacro %}
+{% if section.id == "summary" %}{{ tables(section) }}{{ figures(section) }}{% else %}{{ figures(section) }}{{ tables(section) }}{% endif %}
 {% if section.id == "attributions" and content.notices %}<div class="notice" id="data-notices"><strong>Attributions
 required by the data licences:</strong> {% for notice in content.notices %}{{ notice }}{% if not loop.last %}; {% endif %}{% endfor %}</div>{% endif %}
 </section>
