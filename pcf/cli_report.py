@@ -151,6 +151,20 @@ def _background_from_args(args):
                                               optional_packs=tuple(getattr(args, "with_pack", ()) or ())))
 
 
+def _alternatives(args, result, background=None) -> list[dict]:
+    """The next-best source of the five largest factors (lci_data/reference_checks.csv), for the report."""
+    from .data.reference_checks import alternative_factors, load_reference_checks
+    from .errors import DataError
+    from .methods import get_method
+
+    background = background or _background_from_args(args)
+    try:
+        checks = load_reference_checks(getattr(args, "lci_data", None))
+    except DataError:  # an lci_data folder without reference checks: the report says none were passed
+        return []
+    return alternative_factors(result.by_dataset, background, get_method(background.tables, args.method), checks)
+
+
 def _comparison_from_args(args, scenarios, background):
     """`pcf compare BOM --scenarios FILE` with the report's grid, method, mapping and data."""
     from .compare import compare
@@ -189,9 +203,12 @@ def _report(args) -> int:
 
             step("comparing the use-phase energy")
             energy = run(energy_config, background=background, method=args.method)
+        step("finding alternative data for the sensitivity analysis")
+        alternatives = _alternatives(args, result, background if scenarios is not None or energy_config is not None
+                                     else None)
         step("writing the report")
         files = write_report(result, args.out, pdf=args.pdf, workbook=not args.no_workbook, top=args.top,
-                             review=args.review, comparison=comparison, energy=energy)
+                             review=args.review, comparison=comparison, energy=energy, alternatives=alternatives)
     console.print(f"total {result.total_kg_co2e:,.1f} kg CO2e per machine")
     for label, path in (("report", files.html), ("workbook", files.workbook), ("result", files.result_json)):
         if path:

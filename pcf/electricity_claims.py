@@ -349,17 +349,16 @@ def quality_criteria(system: ProductSystem) -> list[dict]:
 def with_claim(result, supply: ElectricitySupply, background: Background, method):
     """The result with its electricity claim in `functional_unit` and the location-based figure beside it.
 
-    Location-based total = total + kWh of the supply dataset x (location grid factor - supply factor): exact,
-    because the model is linear in the factory's electricity and the supply dataset is the maker's alone."""
+    Location-based total = total + the maker's kWh x (location grid factor - supply factor): exact, because the
+    model is linear in the factory's electricity (only the maker's links follow the factory's supply)."""
     claim = dict(supply.claim)
     total = result.total_kg_co2e
-    kwh, supply_factor = 0.0, None
-    elec = result.electricity
-    if supply.dataset is not None and elec is not None and supply.dataset in elec.index:
-        kwh = float(elec.loc[supply.dataset, "kwh"])
-        supply_factor = float(elec.loc[supply.dataset, "kg_co2e_per_kwh"])
-    elif supply.dataset is not None and background.has(supply.dataset):
-        supply_factor = unit_score(background, method, supply.dataset)
+    lines = result.lines
+    # the maker's kWh only: a supplier or a background dataset may run on the same grid dataset
+    kwh = float(lines.loc[lines["electricity_site"] == "maker", "electricity_kwh"].sum()) \
+        if "electricity_site" in lines else 0.0
+    supply_factor = (unit_score(background, method, supply.dataset)
+                     if supply.dataset is not None and background.has(supply.dataset) else None)
     claim.update({"factory_kwh": kwh, "supply_kg_co2e_per_kwh": supply_factor,
                   "total_kg_co2e": total})
     if supply.location_grid is not None and background.has(supply.location_grid):

@@ -44,7 +44,7 @@ GHGP_PRODUCT = "GHGP-Product"
 V2_STANDARDS_USED = {"ISO14067": "ISO Standard 14067", "GHGP-Product": "GHG Protocol Product standard",
                      "ISO14040-44": "ISO Standard 14044"}  # v2's deprecated crossSectoralStandardsUsed
 __all__ = ["PactError", "PactSchemaUnavailable", "ExportOptions", "to_pact_v3", "to_pact_v2", "validate",
-           "spec_dir", "read_product_footprint", "footprint_id", "cross_sectoral_standards", "placeholder_warnings", "exempted_emissions", "ProductFootprint", "CarbonFootprint", "fossil_carbon_content"]
+           "spec_dir", "read_product_footprint", "footprint_id", "cross_sectoral_standards", "placeholder_warnings", "exempted_emissions", "ProductFootprint", "CarbonFootprint", "fossil_carbon_content", "carbon_content"]
 
 
 class PactError(PcfError):
@@ -373,6 +373,16 @@ def exempted_emissions(result) -> dict[str, Any]:
     return {"kg_co2e": kg, "lines_kg_co2e": lines_kg, "gap_kg": unexplained, "gap_kg_co2e": gap_kg_co2e,
             "intensity_kg_co2e_per_kg": intensity, "percent": 100.0 * kg / total if total > 0 else 0.0,
             "description": "; ".join(parts)}
+
+
+def carbon_content(result) -> dict[str, Any]:
+    """Carbon in the product and its packaging, kg C per machine: fossil (polymer parts), biogenic (from the
+    biogenic CO2 uptake, 12/44 kg C per kg CO2) of the product and of the packaging, with the uptakes in kg CO2."""
+    s = _summary(result)
+    return {"fossil_c": s["fossil_c"], "fossil_c_counted": s["fossil_c_counted"],
+            "fossil_c_unknown": s["fossil_c_unknown"], "biogenic_c_product": s["biogenic_c_product"],
+            "biogenic_c_packaging": s["biogenic_c_packaging"], "uptake_product": s["uptake"],
+            "uptake_packaging": s["uptake_packaging"]}
 
 
 def _summary(result) -> dict[str, Any]:

@@ -60,6 +60,19 @@ def test_a_plain_grid_is_location_based(location):
     assert claim_statement(location.functional_unit).startswith("Factory electricity: location-based")
 
 
+def test_the_factory_kwh_counts_the_makers_electricity_only(shipped):
+    system = _system({})
+    bought = system.items[0].model_copy(update={"id": "bracket", "supplier": "Acme", "country": "CN"})
+    step = {"kind": "process", "id": "bracket.mill", "dataset": "machining", "amount": 1.0, "unit": "kg"}
+    data = system.model_dump(exclude_none=True)
+    data["items"].append({**bought.model_dump(exclude_none=True), "processes": [step]})
+    result = pcf.footprint(model_from_data(data), background=shipped)
+    lines = result.lines.set_index("line_id")
+    assert lines.loc["bracket.mill", "electricity_grid"] == GRID_KEY  # the supplier runs on the same grid dataset
+    assert lines.loc["bracket.mill", "electricity_kwh"] > 0
+    assert result.functional_unit["factory_electricity_claim"]["factory_kwh"] == pytest.approx(KWH, rel=1e-12)
+
+
 def test_a_certificate_covers_its_share_and_the_grid_the_rest(shipped, location):
     result = pcf.footprint(_system({"instruments": [GEC]}), background=shipped)
     steel = location.total_kg_co2e - KWH * GRID  # everything but the factory electricity
@@ -136,8 +149,10 @@ def test_the_report_and_pact_give_both_figures_and_the_instrument(shipped, locat
     figures = dict(s.tables[0].rows)
     assert figures["CFP, location-based, kg CO2e"] == f"{location.total_kg_co2e:,.1f}"
     assert figures["CFP, market-based (the study's result), kg CO2e"] == f"{result.total_kg_co2e:,.1f}"
-    instrument = s.tables[1].rows[0]
-    assert instrument[1:5] == ["green_certificate", "GEC", "wind", WIND_KEY] and instrument[7] == "1,200"
+    instrument = {row[0]: row[1] for row in s.tables[1].rows}
+    assert [instrument[k] for k in ("type", "scheme", "technology", "generation factor dataset")] == [
+        "green_certificate", "GEC", "wind", WIND_KEY]
+    assert instrument["volume, MWh"] == "1,200" and instrument["certificate ids"] == "GEC-2024-000123"
     v3 = to_pact_v3(result, ExportOptions())
     assert f"Location-based figure beside it: {location.total_kg_co2e:,.1f} kg CO2e" in v3["comment"]
     assert "(market-based)" in v3["pcf"]["boundaryProcessesDescription"]
@@ -202,3 +217,42 @@ def test_market_based_and_generation_type_exports_pass_the_pact_schemas(shipped)
                    pcf.footprint(_system({}), background=shipped, grid=WIND_KEY)):
         assert validate(to_pact_v3(result, ExportOptions()), major="3", spec=PACT_SPEC) == []
         assert validate(to_pact_v2(result, ExportOptions(cpc="4XXXX")), major="2", spec=PACT_SPEC) == []
+
+
+def test_an_instruments_file_is_part_of_the_audit_and_verify_rechecks_it(tiny_background, tmp_path):
+    import copy
+
+    from report_helpers import write_json
+    from test_engine import BASE
+
+    from pcf.audit import audited_footprint, verify
+
+    bom = write_json(tmp_path / "tiny.json", copy.deepcopy(BASE))  # factory grid_a, 100 kWh of factory energy
+    instruments = tmp_path / "instruments.yaml"
+    instruments.write_text(json.dumps({"instruments": [{**GEC, "dataset": "grid_b", "share": 0.5,
+                                                        "market_country": None}]}))
+    result = audited_footprint(bom, background=tiny_background, instruments=instruments)
+    claim = result.functional_unit["factory_electricity_claim"]
+    assert claim["basis"] == MARKET and claim["residual"]["dataset"] == "grid_a"
+    recorded = result.data_versions["audit"]["options"]["instruments"]
+    assert recorded["path"] == str(instruments.resolve()) and len(recorded["sha256"]) == 64
+    path = result.write_json(tmp_path / "result.json")
+    assert verify(path, background=tiny_background).ok
+    instruments.write_text(instruments.read_text().replace('"share": 0.5', '"share": 0.4'))
+    changed = verify(path, background=tiny_background)
+    assert not changed.ok and any("option instruments" in d for d in changed.differences)
+
+
+def test_the_workbook_lists_the_claim_the_instruments_and_the_criteria(shipped, location, tmp_path):
+    from openpyxl import load_workbook
+
+    from pcf.report import write_workbook
+
+    result = pcf.footprint(_system({"instruments": [GEC]}), background=shipped)
+    sheet = load_workbook(write_workbook(result, tmp_path / "claim.xlsx"))["Electricity"]
+    rows = [[v for v in row if v is not None] for row in sheet.iter_rows(values_only=True)]
+    items = {r[0]: r[1] for r in rows if len(r) == 2}
+    assert items["basis"] == MARKET
+    assert items["location_based_total_kg_co2e"] == pytest.approx(location.total_kg_co2e, rel=1e-12)
+    assert any(r[:4] == ["green_certificate", "GEC", "wind", WIND_KEY] for r in rows)
+    assert any(r[:2] == [1, "tracked and retired for the reporting entity"] for r in rows)

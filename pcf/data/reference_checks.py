@@ -132,6 +132,25 @@ def evaluate_reference_checks(background, method, checks: list[ReferenceCheck]) 
     return out
 
 
+def alternative_factors(by_dataset: pd.DataFrame, background, method, checks: list[ReferenceCheck], *,
+                        top: int = 5) -> list[dict]:
+    """The next-best source of the `top` largest datasets of a result: the first independent published value of
+    each in reference_checks.csv (quantity kg CO2e), with pcf's value on the same grid and the dataset's kg CO2e.
+
+    A dataset without one is listed with reference_value None. Used by the report's alternative-data cases."""
+    factors = method.factors_for(background.flow_keys)
+    out = []
+    for key in by_dataset.sort_values("kg_co2e", ascending=False).index[:top]:
+        row = {"dataset": str(key), "kg_co2e": float(by_dataset.loc[key, "kg_co2e"]), "reference_value": None}
+        check = next((c for c in checks if c.dataset == key and c.quantity == "kg CO2e"), None)
+        if check is not None and background.has(str(key)) and (check.grid is None or background.has(check.grid)):
+            row.update({"source": check.source, "reference_value": check.reference_value,
+                        "reference_unit": check.reference_unit, "year": check.year,
+                        "pcf_value": dataset_value(background, factors, str(key), "kg CO2e", check.grid)})
+        out.append(row)
+    return out
+
+
 def checks_frame(checked: list[CheckedReference]) -> pd.DataFrame:
     """The checked references as a table (one row per reference), in file order."""
     return pd.DataFrame([{

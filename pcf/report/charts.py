@@ -36,7 +36,7 @@ def _short(text: str, width: int = 38) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def stage_bars(result) -> bytes:
+def stage_bars_figure(result):
     """Horizontal bars: kg CO2e per life-cycle stage, with the share of the total."""
     series = result.by_stage
     total = result.total_kg_co2e
@@ -52,7 +52,12 @@ def stage_bars(result) -> bytes:
     ax.set_xlim(0, max(values + [0]) * 1.3 or 1)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title("Carbon footprint by life-cycle stage", fontsize=10)
-    return _png(fig)
+    return fig
+
+
+def stage_bars(result) -> bytes:
+    """Kg CO2e per life-cycle stage (PNG)."""
+    return _png(stage_bars_figure(result))
 
 
 def hotspot_lines(result, top: int = 15):
@@ -61,26 +66,60 @@ def hotspot_lines(result, top: int = 15):
     return lines.head(top)
 
 
-def pareto(result, top: int = 15) -> bytes:
-    """Hotspot Pareto: the largest BOM lines as bars, and the cumulative share of the total as a line."""
+def display_names(result) -> dict[str, str]:
+    """BOM line id -> what the BOM calls it (its `name`, else its given text), for labels; ids without one absent."""
+    intake = getattr(result, "intake", None)
+    if intake is None or not len(intake) or "line_id" not in intake:
+        return {}
+    out = {}
+    for row in intake.itertuples(index=False):
+        name = getattr(row, "name", None)
+        given = getattr(row, "given", None)
+        text = name if isinstance(name, str) and name.strip() else given if isinstance(given, str) else None
+        if text and text.strip() and str(row.line_id) not in out:
+            out[str(row.line_id)] = " ".join(text.split())
+    return out
+
+
+def display_name(names: dict[str, str], key, width: int | None = None) -> str:
+    """'name (id)' for a line or module id the BOM names, else the id; shortened to `width` characters."""
+    key = str(key)
+    name = names.get(key)
+    if not name or name == key:
+        return key if width is None else _short(key, width)
+    if width is None:
+        return f"{name} ({key})"
+    room = width - len(key) - 3
+    return f"{_short(name, room)} ({key})" if room >= 8 else _short(name, width)
+
+
+def pareto_figure(result, top: int = 15):
+    """Hotspot Pareto as horizontal bars (one label per row: labels cannot collide), largest at the top, each with
+    its kg CO2e and the cumulative share of the total."""
     hot = hotspot_lines(result, top)
     total = result.total_kg_co2e
-    fig, ax = plt.subplots(figsize=(8.0, 4.2))
-    positions = range(len(hot))
-    ax.bar(positions, hot.to_numpy(), color=PALETTE[0])
-    ax.set_xticks(list(positions))
-    ax.set_xticklabels([_short(k, 24) for k in hot.index], rotation=60, ha="right", fontsize=7)
-    ax.set_ylabel("kg CO2e per machine")
-    ax.spines[["top"]].set_visible(False)
-    twin = ax.twinx()
-    cumulative = hot.cumsum() / total * 100 if total else hot.cumsum() * 0
-    twin.plot(list(positions), cumulative.to_numpy(), color=PALETTE[1], marker="o", markersize=3)
-    twin.axhline(80, color="grey", linewidth=0.7, linestyle="--")
-    twin.set_ylim(0, 100)
-    twin.set_ylabel("cumulative share of the total, %")
-    ax.set_title(f"Hotspots: the {len(hot)} largest BOM lines ({cumulative.iloc[-1]:.0f} % of the total)"
+    names = display_names(result)
+    labels = [display_name(names, k, 48) for k in hot.index][::-1]
+    values = list(hot.to_numpy())[::-1]
+    cumulative = (hot.cumsum() / total * 100 if total else hot.cumsum() * 0).to_numpy()[::-1]
+    fig, ax = plt.subplots(figsize=(8.0, 0.32 * len(values) + 1.2))
+    bars = ax.barh(range(len(values)), values, color=PALETTE[0])
+    ax.set_yticks(range(len(values)))
+    ax.set_yticklabels(labels, fontsize=7.5)
+    for bar, value, cum in zip(bars, values, cumulative):
+        ax.text(max(bar.get_width(), 0.0), bar.get_y() + bar.get_height() / 2,
+                f" {value:,.0f} (cumulative {cum:.0f} %)", va="center", fontsize=7)
+    ax.set_xlim(0, max(values + [0]) * 1.45 or 1)
+    ax.set_xlabel("kg CO2e per machine")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(f"Hotspots: the {len(hot)} largest BOM lines ({cumulative[0]:.0f} % of the total)"
                  if len(hot) else "Hotspots", fontsize=10)
-    return _png(fig)
+    return fig
+
+
+def pareto(result, top: int = 15) -> bytes:
+    """Hotspot Pareto: the largest BOM lines with the cumulative share of the total (PNG)."""
+    return _png(pareto_figure(result, top))
 
 
 def tree_levels(result, modules: int = 8, per_module: int = 4) -> list[list[tuple[str, float]]]:
@@ -110,14 +149,25 @@ def tree_levels(result, modules: int = 8, per_module: int = 4) -> list[list[tupl
     return [[(str(result.functional_unit.get("machine_id", "machine")), result.total_kg_co2e)], level1, level2]
 
 
-def product_tree(result) -> bytes:
+TREE_HEIGHT_IN = 6.5
+MODULE_FONT, GROUP_FONT = 7.0, 6.5
+
+
+def _fits(height_share: float, fontsize: float) -> bool:
+    """A label fits in a box of `height_share` of the tree's height when the box is 1.5 text lines tall."""
+    return height_share * TREE_HEIGHT_IN * 72 >= 1.5 * fontsize
+
+
+def product_tree_figure(result):
     """An icicle tree of the product system: the machine, its modules, and what each module's footprint is made of.
 
-    Box heights are proportional to kg CO2e (negative contributions, e.g. credits, are drawn at zero height).
+    Box heights are proportional to kg CO2e (negative contributions, e.g. credits, are drawn at zero height); a box
+    too small for its label (`_fits`) is left unlabelled, so labels never overlap.
     """
     machine, modules, groups = tree_levels(result)
+    names = display_names(result)
     total = sum(max(v, 0.0) for _, v in modules) or 1.0
-    fig, ax = plt.subplots(figsize=(8.0, 6.5))
+    fig, ax = plt.subplots(figsize=(8.0, TREE_HEIGHT_IN))
     widths = (0.18, 0.36, 0.46)
     x = [0.0, widths[0], widths[0] + widths[1]]
     ax.add_patch(Rectangle((x[0], 0), widths[0], 1, facecolor="#d0dfee", edgecolor="white"))
@@ -129,26 +179,32 @@ def product_tree(result) -> bytes:
         colour = PALETTE[i % len(PALETTE)]
         ax.add_patch(Rectangle((x[1], 1 - y - height), widths[1], height, facecolor=colour, alpha=0.75,
                                edgecolor="white"))
-        if height > 0.025:
-            ax.text(x[1] + 0.01, 1 - y - height / 2, f"{_short(module, 30)}  {value:,.0f}", va="center", fontsize=7)
+        if _fits(height, MODULE_FONT):
+            ax.text(x[1] + 0.01, 1 - y - height / 2, f"{display_name(names, module, 28)}  {value:,.0f}",
+                    va="center", fontsize=MODULE_FONT)
         child_y = y
         for name, child_value in children:
             child_h = max(child_value, 0.0) / total
             ax.add_patch(Rectangle((x[2], 1 - child_y - child_h), widths[2], child_h, facecolor=colour, alpha=0.4,
                                    edgecolor="white"))
-            if child_h > 0.018:
-                ax.text(x[2] + 0.01, 1 - child_y - child_h / 2, f"{_short(name, 34)}  {child_value:,.0f}",
-                        va="center", fontsize=6.5)
+            if _fits(child_h, GROUP_FONT):
+                ax.text(x[2] + 0.01, 1 - child_y - child_h / 2, f"{_short(name, 40)}  {child_value:,.0f}",
+                        va="center", fontsize=GROUP_FONT)
             child_y += child_h
         y += height
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.axis("off")
     ax.set_title("Product system: machine -> modules -> materials and line kinds (kg CO2e)", fontsize=10)
-    return _png(fig)
+    return fig
 
 
-def boundary_diagram(result) -> bytes:
+def product_tree(result) -> bytes:
+    """The product system tree (PNG)."""
+    return _png(product_tree_figure(result))
+
+
+def boundary_diagram_figure(result):
     """The cradle-to-gate system boundary: the stages inside (with their kg CO2e) and the stages left out."""
     by_stage = result.by_stage
     fig, ax = plt.subplots(figsize=(9.0, 3.4))
@@ -181,10 +237,15 @@ def boundary_diagram(result) -> bytes:
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.axis("off")
-    return _png(fig)
+    return fig
 
 
-def ghg_split(result) -> bytes:
+def boundary_diagram(result) -> bytes:
+    """The system boundary diagram (PNG)."""
+    return _png(boundary_diagram_figure(result))
+
+
+def ghg_split_figure(result):
     """Bars of the ISO 14067 split: fossil, biogenic emissions, biogenic removals, land-use change, CO2e only."""
     items = [("Fossil", result.fossil_kg_co2e), ("CO2e only (no gas split)", result.aggregated_kg_co2e),
              ("Biogenic emissions", result.biogenic_emissions_kg_co2e), ("Land-use change", result.dluc_kg_co2e),
@@ -194,14 +255,20 @@ def ghg_split(result) -> bytes:
     values = [v for _, v in items][::-1]
     ax.barh(labels, values, color=[PALETTE[3] if v < 0 else PALETTE[0] for v in values])
     for i, value in enumerate(values):
-        ax.text(value, i, f" {value:,.1f}", va="center", fontsize=8, ha="left" if value >= 0 else "right")
+        # a removal's label goes right of the zero line, so it never runs into the stage labels on the left
+        ax.text(max(value, 0.0), i, f" {value:,.1f}", va="center", fontsize=8, ha="left")
     ax.axvline(0, color="black", linewidth=0.6)
     span = max(abs(v) for v in values) or 1.0
-    ax.set_xlim(min(min(values) * 1.4, -0.05 * span), span * 1.3)
+    ax.set_xlim(min(min(values) * 1.05, -0.05 * span), span * 1.3)
     ax.set_xlabel("kg CO2e per machine")
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title("Fossil, biogenic and land-use change split", fontsize=10)
-    return _png(fig)
+    return fig
+
+
+def ghg_split(result) -> bytes:
+    """The ISO 14067 split (PNG)."""
+    return _png(ghg_split_figure(result))
 
 
 def _stacked(ax, frame, names, colours) -> tuple[list[float], list[float]]:

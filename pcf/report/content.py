@@ -14,33 +14,42 @@ import pandas as pd
 from ..electricity_claims import LOCATION, MARKET, claim_of, claim_statement
 from ..results import electricity_by_stage, gwp_disclosure
 from ..labels import STAGE_LABELS
-from .charts import hotspot_lines
+from .charts import display_name, display_names, hotspot_lines
 
 # (id, title) of every section, in order; the HTML report has one <section id=...> per entry
 SECTIONS = (
     ("summary", "Summary of results"),
-    ("goal", "Goal and type of study"),
+    ("goal", "Goal of the study"),
+    ("scope", "Scope of the study"),
     ("declared-unit", "Declared unit and reference flow"),
-    ("system-boundary", "System boundary"),
+    ("system-boundary", "System boundary and time boundary"),
     ("electricity", "Electricity: location-based and market-based figures"),
     ("cut-off", "Cut-off criteria and excluded items"),
     ("allocation", "Allocation"),
-    ("data-quality", "Data sources and data quality"),
+    ("data-quality", "Data and data quality"),
     ("gwp", "Greenhouse gases and GWP set"),
     ("results-stage", "Results by life-cycle stage"),
     ("ghg-split", "Fossil, biogenic and land-use change emissions and removals"),
+    ("carbon-content", "Biogenic and fossil carbon content"),
     ("results-gas", "Results by greenhouse gas"),
     ("results-module", "Results by module"),
     ("results-material", "Results by material"),
     ("hotspots", "Hotspots"),
     ("product-system", "Product system"),
     ("primary-data", "Primary data share"),
-    ("sensitivity", "Sensitivity and uncertainty"),
+    ("sensitivity", "Sensitivity analysis"),
+    ("uncertainty", "Uncertainty"),  # stable anchor: filled by build_content(uncertainty=...) (issue 15)
     ("interpretation", "Interpretation"),
     ("assumptions", "Assumptions, value choices and limitations"),
     ("review", "Review, verification and audit trail"),
     ("attributions", "Data sources and attributions required by their licences"),
 )
+DQ_INDICATORS = (("dq_technological", "technological representativeness"),
+                 ("dq_geographical", "geographical representativeness"),
+                 ("dq_temporal", "temporal representativeness"),
+                 ("dq_completeness", "completeness"),
+                 ("dq_reliability", "reliability"))
+ESTIMATE_SPAN = 0.3  # estimated masses: the sensitivity case moves them by +-30 %
 
 
 @dataclass
@@ -70,6 +79,7 @@ class ReportContent:
     created: str
     sections: list[Section]
     notices: list[str]
+    headline: str = ""  # the cover's headline: the CFP in kg CO2e per declared unit
 
 
 def kg(value: float, digits: int = 1) -> str:
@@ -98,12 +108,15 @@ def _series_table(series: pd.Series, total: float, label: str, labels: dict | No
 
 
 def build_content(result, *, uncertainty: dict | None = None, review: str | None = None,
-                  top: int = 15, extra_sections: list[Section] | tuple[Section, ...] = ()) -> ReportContent:
+                  top: int = 15, extra_sections: list[Section] | tuple[Section, ...] = (),
+                  alternatives: list[dict] | None = None) -> ReportContent:
     """Every section of the CFP study report for one Result.
 
-    uncertainty: an uncertainty analysis to show (keys: 'method', 'runs', 'p2_5', 'p50', 'p97_5' in kg CO2e,
-    optionally 'notes'); review: who reviewed or verified the study (default: not reviewed); extra_sections:
-    sections beside the study (e.g. `pcf.report.supplements`), placed after all ISO 14067 sections.
+    uncertainty: an uncertainty analysis to show in section `uncertainty` (keys: 'method', 'runs', 'p2_5', 'p50',
+    'p97_5' in kg CO2e, optionally 'notes'); review: who reviewed or verified the study (default: not reviewed);
+    extra_sections: sections beside the study (e.g. `pcf.report.supplements`), placed after all ISO 14067 sections;
+    alternatives: independent published values of the largest datasets' factors (`pcf.data.reference_checks.
+    alternative_factors`), shown as alternative-data cases in the sensitivity analysis.
     """
     fu = result.functional_unit
     claim = claim_of(fu)
@@ -142,15 +155,18 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
     s.bullets.append(f"Primary data share (PACT: activity data and emission factor both primary): "
                      f"{pct(result.primary_data_share)}; activity-data share (weighed, metered, supplier lines): "
                      f"{pct(result.activity_data_share)}")
-    if all(k in dq for k in ("technologicalDQR", "geographicalDQR", "temporalDQR")):
-        s.bullets.append(f"Data quality ratings (1 best, 5 worst): technological {dq['technologicalDQR']:.2f}, "
-                         f"geographical {dq['geographicalDQR']:.2f}, temporal {dq['temporalDQR']:.2f}")
+    indicators = dq_indicators(result)
+    if indicators:
+        s.bullets.append("Data quality ratings (1 best, 5 worst, weighted by contribution): " + ", ".join(
+            f"{label} {value:.2f}" for _, label, value, _ in indicators if value is not None))
     if claim["basis"] != LOCATION:
         s.bullets.append(f"Factory electricity: {claim['basis']}; location-based CFP "
                          + (f"{kg(claim['location_based_total_kg_co2e'])} kg CO2e"
                             if claim.get("location_based_total_kg_co2e") is not None else "not known")
                          + " (see Electricity)")
-    s.bullets += [f"Warning: {w}" for w in result.warnings]
+    if result.warnings:
+        s.bullets.append(f"{len(result.warnings)} warning(s): see Assumptions, value choices and limitations")
+    s.charts.append(("stages", "kg CO2e per life-cycle stage"))
 
     # -- goal
     s = sections["goal"]
@@ -167,6 +183,24 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
     ]
     if fu.get("machine_description"):
         s.paragraphs.append(f"Product: {fu['machine_description']}")
+
+    # -- scope
+    years = data_years(result)
+    s = sections["scope"]
+    s.bullets += [
+        "Type of study: partial CFP, cradle to gate (ISO 14067:2018); one impact category, climate change.",
+        f"Product system: one {name} and everything in its bill of materials: materials and manufacturing of its "
+        "parts, purchased components, assembly and test at the maker's factory, packaging, inbound transport.",
+        "Declared unit: one machine (1 piece) at the maker's gate; see Declared unit and reference flow.",
+        "System boundary: raw material acquisition, production, packaging, upstream transport; distribution, "
+        "use and end of life are outside it; see System boundary and time boundary.",
+        time_boundary_statement(year, years),
+        f"Geography: final assembly in {fu.get('country') or 'an undeclared country'}; suppliers and background "
+        "data keep their own geographies (see Data and data quality).",
+        f"GHGs and characterisation: {gwp_disclosure(result)['line']}.",
+        "Factory electricity: " + claim["basis"] + " (see Electricity).",
+        "Product category rules: none applied. Offsets: none. Comparative assertions: not intended.",
+    ]
 
     # -- declared unit
     s = sections["declared-unit"]
@@ -199,8 +233,7 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
         "study), and capital goods (machinery and buildings of the maker and its suppliers, PAS 2050 and the "
         "GHG Protocol treat them as non-attributable).")
     s.bullets += [
-        f"Time boundary: the data represent the reference year {year}" if year else
-        "Time boundary: no reference year was declared in the BOM",
+        time_boundary_statement(year, years),
         f"Factory electricity (the maker's own processes, in-house parts and factory energy): {grid} "
         f"({claim['basis']}). Suppliers' processes run on the grid of the supplier's country or province, and "
         "background datasets on the grid of their own geography (see Results by life-cycle stage)",
@@ -208,6 +241,12 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
     ]
     s.charts.append(("boundary", "System boundary diagram: stages inside the cradle-to-gate boundary with their "
                                  "kg CO2e, stages outside it."))
+    if len(years):
+        s.tables.append(Table(["data year", "datasets", "kg CO2e", "share of the CFP"],
+                              [[str(y), str(int(r["datasets"])), kg(r["kg_co2e"]),
+                                pct(r["kg_co2e"] / total if total else None)] for y, r in years.iterrows()],
+                              caption="Reference years of the emission factors the lines use, by their contribution",
+                              numeric=(1, 2, 3)))
 
     _electricity_section(sections["electricity"], claim, fu)
 
@@ -264,13 +303,14 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
         "geography, licence and data-quality ratings (1 = very good, 5 = very poor) for technological, "
         "geographical and temporal representativeness. The study's ratings are the dataset ratings weighted by "
         "each dataset's contribution, as the PACT methodology asks.")
+    s.tables.append(Table(["indicator", "rating (1 best, 5 worst)", "share of the CFP rated"],
+                          [[label, "-" if value is None else f"{value:.2f}", pct(rated)]
+                           for _, label, value, rated in indicators],
+                          caption="The five data-quality indicators, each dataset's rating weighted by its "
+                                  "contribution (unrated datasets left out of the average)", numeric=(1, 2)))
     s.bullets += [
-        f"Technological DQR {dq.get('technologicalDQR', float('nan')):.2f}, geographical DQR "
-        f"{dq.get('geographicalDQR', float('nan')):.2f}, temporal DQR {dq.get('temporalDQR', float('nan')):.2f}; "
-        f"share of the footprint from unrated datasets {pct(dq.get('unrated_share'))}",
-        f"Completeness DQR {dq['completenessDQR']:.2f} (unrated: {pct(dq.get('completeness_unrated_share'))}), "
-        f"reliability DQR {dq['reliabilityDQR']:.2f} (unrated: {pct(dq.get('reliability_unrated_share'))}), "
-        "weighted the same way" if "completenessDQR" in dq and "reliabilityDQR" in dq else "",
+        f"Share of the footprint from datasets without technological/geographical/temporal ratings "
+        f"{pct(dq.get('unrated_share'))}",
         f"Emissions from spend-based (EEIO) factors anywhere in the supply chain: "
         f"{pct(coverage.get('spend_based_share'))}",
         f"Emissions from sources that give only CO2e: {pct(coverage.get('aggregated_co2e_share'))}",
@@ -285,11 +325,10 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
         rows.append([str(key), f"{row['amount_per_machine']:,.4g} {row['unit']}", f"{row['kg_co2e_per_unit']:.4g}",
                      kg(row["kg_co2e"]), pct(row["kg_co2e"] / total if total else None), str(row.get("geography", "")),
                      str(row.get("reference_year", "")),
-                     "/".join(str(row.get(c, "-")).replace(".0", "") for c in
-                              ("dq_technological", "dq_geographical", "dq_temporal")),
+                     "/".join(_rating(row.get(c)) for c, _ in DQ_INDICATORS),
                      str(row.get("source_title", ""))])
     s.tables.append(Table(["dataset", "amount / machine", "kg CO2e / unit", "kg CO2e", "share", "geo", "year",
-                           "DQR t/g/t", "source"], rows,
+                           "DQR t/g/t/c/r", "source"], rows,
                           caption="Every background dataset used, with its factor and source", numeric=(1, 2, 3, 4)))
 
     # -- gwp
@@ -332,19 +371,22 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
     s.paragraphs.append("Fossil and biogenic emissions and removals and land-use change are reported separately "
                         "(ISO 14067, 7.2). Indirect land-use change is not included. No offsets are included.")
     s.charts.append(("ghg_split", "ISO 14067 split of the CFP"))
+    _carbon_content_section(sections["carbon-content"], result)
     gas = result.by_gas.reset_index()
     sections["results-gas"].tables.append(Table(
         ["flow", "gas", "class", "kg", "kg CO2e"],
         [[str(r["flow"]), str(r["gas"]), str(r["ghg_class"]), f"{r['kg']:,.6g}", kg(r["kg_co2e"], 3)]
          for _, r in gas.sort_values("kg_co2e", ascending=False).iterrows()], numeric=(3, 4)))
-    sections["results-module"].tables.append(_series_table(result.by_module, total, "module"))
+    names = display_names(result)
+    sections["results-module"].tables.append(_series_table(result.by_module, total, "module",
+                                                           {str(k): display_name(names, k) for k in result.by_module.index}))
     sections["results-material"].tables.append(_series_table(result.by_material, total, "material"))
 
     # -- hotspots
     s = sections["hotspots"]
     hot = hotspot_lines(result, top)
     s.tables.append(Table(["BOM line", "kg CO2e", "share", "cumulative"],
-                          [[str(k), kg(v), pct(v / total if total else None),
+                          [[display_name(names, k), kg(v), pct(v / total if total else None),
                             pct(hot.loc[:k].sum() / total if total else None)] for k, v in hot.items()],
                           numeric=(1, 2, 3)))
     s.charts.append(("pareto", f"Pareto of the {len(hot)} largest BOM lines"))
@@ -372,7 +414,8 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
         "in the PACT sense.")
     if len(primary):
         grouped = primary.groupby("line_id")["kg_co2e"].sum().sort_values(ascending=False)
-        s.tables.append(Table(["primary-data line", "kg CO2e"], [[str(k), kg(v)] for k, v in grouped.items()],
+        s.tables.append(Table(["primary-data line", "kg CO2e"],
+                              [[display_name(names, k), kg(v)] for k, v in grouped.items()],
                               numeric=(1,)))
 
     # -- sensitivity and uncertainty
@@ -392,22 +435,23 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
         s.bullets.append(
             f"The maker's factory electricity ({kg(float(maker['kwh'].sum()))} kWh, "
             f"{kg(float(maker['kg_co2e'].sum()))} kg CO2e: factory energy and processes on in-house parts) is the "
-            "part a market-based supply (e.g. a renewable contract) or another factory grid would change "
-            f"(`pcf footprint --grid`); the process electricity of suppliers and background datasets "
+            "part contractual instruments (`--instruments`, a market-based claim) or another factory grid "
+            f"(`--grid`) would change; the process electricity of suppliers and background datasets "
             f"({kg(float(others['kwh'].sum()))} kWh, {kg(float(others['kg_co2e'].sum()))} kg CO2e) follows "
             "their own grids.")
     else:
         electricity = frame[frame.get("category", pd.Series(dtype=str)).isin(["electricity", "placeholder"])]
         if len(electricity):
             s.bullets.append(f"Factory electricity and other electricity datasets contribute "
-                             f"{kg(float(electricity['kg_co2e'].sum()))} kg CO2e: a market-based supply (e.g. a "
-                             "renewable contract) would change that part (`pcf footprint --grid`).")
-    estimated = next((r for r in by_status if r.get("status") == "estimated"), None)
-    if estimated:
-        s.bullets.append(f"Lines with estimated masses or mappings: {estimated['lines']} lines, "
-                         f"{pct(estimated['emission_share'])} of the emissions.")
+                             f"{kg(float(electricity['kg_co2e'].sum()))} kg CO2e: contractual instruments "
+                             "(`--instruments`) or another grid (`--grid`) would change that part.")
+    s.tables.append(_alternative_data_table(result, claim, by_status, alternatives or []))
     if mass.get("gap_share") is not None:
-        s.bullets.append(f"Mass gap between the BOM and the declared mass: {mass['gap_share']:+.1%}.")
+        s.bullets.append(f"Mass gap between the BOM and the declared mass: {mass['gap_share']:+.1%} (estimated as "
+                         "exempted emissions in the PACT export).")
+
+    # -- uncertainty (a stable anchor: the quantitative analysis, when one is passed in, goes here)
+    s = sections["uncertainty"]
     mc = getattr(result, "uncertainty", None)
     if mc is not None and not uncertainty:  # the Result's own Monte Carlo (pcf footprint --uncertainty N)
         from .uncertainty_section import driver_rows, histogram_rows, paragraphs, statistics_rows
@@ -451,7 +495,7 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
                                                         "; the cut-off criteria are NOT met."),
         "Consistency check: every breakdown (stage, module, material, dataset, gas, line) sums to the same "
         "total, and the total equals the Brightway (bw2calc) score of the product system.",
-        "Sensitivity check: see the previous section.",
+        "Sensitivity check: see Sensitivity analysis (linear factor sensitivities and alternative-data cases).",
     ]
     s.bullets = [b for b in s.bullets if b]
 
@@ -467,6 +511,7 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
         "No product category rules (PCR) were applied.",
         "Electricity: " + claim_statement(fu),
     ]
+    sections["assumptions"].bullets += [f"Warning: {w}" for w in result.warnings]
 
     # -- review and audit trail
     s = sections["review"]
@@ -500,6 +545,7 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
         created=created,
         sections=[sections[sid] for sid, _ in SECTIONS] + list(extra_sections),
         notices=notices,
+        headline=f"{kg(total)} kg CO2e per machine (cradle to gate, excluding biogenic uptake)",
     )
 
 
@@ -519,18 +565,143 @@ def _electricity_section(s: Section, claim: dict, fu: dict) -> None:
     s.tables.append(Table(["item", "value"], rows, caption="Factory electricity figures"))
     instruments = claim.get("instruments") or []
     if instruments:
-        s.tables.append(Table(
-            ["#", "type", "scheme", "technology", "dataset", "kg CO2e/kWh", "share", "MWh", "vintage",
-             "tracking system", "certificate ids", "retired for", "market"],
-            [[str(n), i["type"], i.get("scheme") or "-", i["technology"], i["dataset"],
-              "-" if i.get("factor_kg_co2e_per_kwh") is None else f"{i['factor_kg_co2e_per_kwh']:.4g}",
-              pct(i["share"]), f"{i['volume_mwh']:,.6g}", str(i["vintage"]), i.get("tracking_system") or "-",
-              ", ".join(i.get("certificate_ids") or []) or "-", i.get("retired_for") or "-",
-              i.get("market_country") or "-"] for n, i in enumerate(instruments, start=1)],
-            caption="Contractual instruments (GHG Protocol Scope 2, market-based method)", numeric=(5, 6, 7)))
+        fields = [("type", lambda i: i["type"]), ("scheme", lambda i: i.get("scheme") or "-"),
+                  ("technology", lambda i: i["technology"]), ("generation factor dataset", lambda i: i["dataset"]),
+                  ("kg CO2e/kWh", lambda i: "-" if i.get("factor_kg_co2e_per_kwh") is None
+                   else f"{i['factor_kg_co2e_per_kwh']:.4g}"),
+                  ("share of the factory's electricity", lambda i: pct(i["share"])),
+                  ("volume, MWh", lambda i: f"{i['volume_mwh']:,.6g}"), ("vintage", lambda i: str(i["vintage"])),
+                  ("tracking system", lambda i: i.get("tracking_system") or "-"),
+                  ("certificate ids", lambda i: ", ".join(i.get("certificate_ids") or []) or "-"),
+                  ("retired for", lambda i: i.get("retired_for") or "-"),
+                  ("market (country)", lambda i: i.get("market_country") or "-"),
+                  ("supplier", lambda i: i.get("supplier") or "-")]
+        s.tables.append(Table(["field"] + [f"instrument {n}" for n in range(1, len(instruments) + 1)],
+                              [[label] + [get(i) for i in instruments] for label, get in fields],
+                              caption="Contractual instruments (GHG Protocol Scope 2, market-based method)"))
         s.tables.append(Table(
             ["instrument", "quality criterion", "met", "record"],
             [[str(c["instrument"] or "all"), c["criterion"],
               {True: "yes", False: "NO"}.get(c["met"], "not documented"), c["note"]]
              for c in claim.get("quality_criteria") or []],
             caption="GHG Protocol Scope 2 quality criteria, checked against the instrument records"))
+
+
+def _rating(value) -> str:
+    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    return "-" if pd.isna(number) else f"{number:g}"
+
+
+def dq_indicators(result) -> list[tuple[str, str, float | None, float]]:
+    """The five data-quality indicators: (column, label, contribution-weighted rating or None, share of the CFP
+    rated). Technological, geographical and temporal are the result's own DQRs (`Result.data_quality`)."""
+    frame = result.by_dataset
+    dq = result.data_quality or {}
+    weights = frame["kg_co2e"].clip(lower=0.0) if len(frame) else pd.Series(dtype=float)
+    out = []
+    for column, label in DQ_INDICATORS:
+        if column not in frame or not weights.sum() > 0:
+            out.append((column, label, None, 0.0))
+            continue
+        ratings = pd.to_numeric(frame[column], errors="coerce")
+        rated = weights.where(ratings.notna(), 0.0)
+        value = float((ratings.fillna(0.0) * rated).sum() / rated.sum()) if rated.sum() > 0 else None
+        key = {"dq_technological": "technologicalDQR", "dq_geographical": "geographicalDQR",
+               "dq_temporal": "temporalDQR"}.get(column)
+        if key in dq:
+            value = float(dq[key])
+        out.append((column, label, value, float(rated.sum() / weights.sum())))
+    return out
+
+
+def data_years(result) -> pd.DataFrame:
+    """kg CO2e and dataset count by the reference year of the dataset each line links to (index: year)."""
+    frame = result.by_dataset
+    if not len(frame) or "reference_year" not in frame:
+        return pd.DataFrame(columns=["datasets", "kg_co2e"])
+    years = pd.to_numeric(frame["reference_year"], errors="coerce")
+    known = frame[years.notna()].assign(year=years[years.notna()].astype(int))
+    return known.groupby("year").agg(datasets=("kg_co2e", "size"), kg_co2e=("kg_co2e", "sum")).sort_index()
+
+
+def time_boundary_statement(year, years: pd.DataFrame) -> str:
+    """The time boundary: the activity data's reference year and the data years of the emission factors."""
+    head = (f"Time boundary: the activity data (bill of materials, factory energy) represent the reference year "
+            f"{year}" if year else "Time boundary: no reference year was declared in the BOM for the activity data")
+    if not len(years):
+        return head + "."
+    weights = years["kg_co2e"].clip(lower=0.0)
+    recent = float(weights[years.index >= (int(year) - 5 if year else years.index.max() - 5)].sum())
+    share = recent / float(weights.sum()) if weights.sum() > 0 else 0.0
+    return (f"{head}; the emission factors are data of {years.index.min()} to {years.index.max()} "
+            f"({len(years)} distinct years); {share:.1%} of the CFP comes from data of "
+            f"{int(year) - 5 if year else years.index.max() - 5} or later.")
+
+
+def _carbon_content_section(s: Section, result) -> None:
+    """Fossil and biogenic carbon in the product and its packaging (kg C per machine), as the PACT export."""
+    from ..pact import carbon_content
+
+    c = carbon_content(result)
+    s.paragraphs.append(
+        "Carbon contained in the machine and its packaging at the factory gate, in kg C per machine (not "
+        "emissions). Fossil carbon: polymer parts x the carbon share of their repeat unit (carbon in purchased "
+        "components and metals is not counted). Biogenic carbon: from the biogenic CO2 uptake of the data "
+        "(12/44 kg C per kg CO2). The same figures go to PACT fossilCarbonContent, biogenicCarbonContent and "
+        "packagingBiogenicCarbonContent.")
+    s.tables.append(Table(["", "kg C per machine", "basis"], [
+        ["Fossil carbon content of the product", kg(c["fossil_c"], 3),
+         "; ".join(c["fossil_c_counted"]) or "no polymer parts"],
+        ["Biogenic carbon content of the product", kg(c["biogenic_c_product"], 3),
+         f"biogenic CO2 uptake of the product's lines {kg(c['uptake_product'], 3)} kg CO2"],
+        ["Biogenic carbon content of the packaging", kg(c["biogenic_c_packaging"], 3),
+         f"biogenic CO2 uptake of the packaging {kg(c['uptake_packaging'], 3)} kg CO2"],
+    ], numeric=(1,)))
+    if c["fossil_c_unknown"]:
+        s.bullets.append("Polymer-like materials without a known carbon share (not counted): "
+                         + ", ".join(c["fossil_c_unknown"]))
+
+
+def _alternative_data_table(result, claim: dict, by_status: list, alternatives: list[dict]) -> Table:
+    """Alternative-data cases: the CFP with another electricity basis, the next-best source of the largest
+    factors, estimated masses +-ESTIMATE_SPAN, and what cannot be computed (process data for spend-based parts)."""
+    total = result.total_kg_co2e
+    rows = []
+
+    def add(case: str, alternative: str, value: float | None) -> None:
+        if value is None:
+            rows.append([case, alternative, "not computed", "", ""])
+        else:
+            rows.append([case, alternative, kg(value), f"{value - total:+,.1f}",
+                         pct((value - total) / total if total else None)])
+
+    location = claim.get("location_based_total_kg_co2e")
+    if claim.get("basis") == "location-based":
+        kwh, factor = claim.get("factory_kwh") or 0.0, claim.get("supply_kg_co2e_per_kwh") or 0.0
+        add("Electricity basis", "factory electricity at 0 kg CO2e/kWh (the most any contractual instrument "
+            f"could remove: {kg(kwh)} kWh x {factor:.4g})", total - kwh * factor)
+    else:
+        add("Electricity basis", f"location-based grid average {claim.get('location_grid')}", location)
+    for alt in alternatives:
+        if alt.get("reference_value") is None:
+            rows.append([f"Next-best source: {alt['dataset']}", "no independent value in "
+                         "lci_data/reference_checks.csv", "not computed", "", ""])
+            continue
+        add(f"Next-best source: {alt['dataset']}",
+            f"{alt['reference_value']:.4g} {alt['reference_unit']} ({alt['source']}) instead of pcf's "
+            f"{alt['pcf_value']:.4g}", total + alt["kg_co2e"] * (alt["reference_value"] / alt["pcf_value"] - 1.0))
+    if not alternatives:
+        rows.append(["Next-best source of the largest factors", "no alternative values passed to the report "
+                     "(`pcf report` adds the independent values of lci_data/reference_checks.csv)", "not computed",
+                     "", ""])
+    estimated = next((r for r in by_status if r.get("status") == "estimated"), None)
+    if estimated and estimated.get("kg_co2e"):
+        for sign in (-1, 1):
+            add("Estimated masses", f"{sign * ESTIMATE_SPAN:+.0%} on the {estimated['lines']} estimated lines",
+                total + sign * ESTIMATE_SPAN * estimated["kg_co2e"])
+    spend = (result.coverage or {}).get("spend_based_share") or 0.0
+    rows.append(["Process vs spend-based components", f"{pct(spend)} of the CFP is on spend-based (EEIO) factors; "
+                 "lci_data holds no process-based alternative for them", "not computed", "", ""])
+    return Table(["case", "alternative data", "CFP kg CO2e", "change kg", "change"], rows,
+                 caption="Alternative-data cases (each changes one choice; the model is linear, so each is exact)",
+                 numeric=(2, 3, 4))

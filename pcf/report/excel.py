@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from ..results import electricity_by_stage
 from ..labels import STAGE_LABELS
+from .charts import display_name, display_names
 from .content import SECTIONS
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
@@ -73,7 +74,10 @@ def _fit(ws, frame: pd.DataFrame) -> None:
         ws.column_dimensions[get_column_letter(j)].width = min(MAX_WIDTH, max(sample) + 2)
 
 
-def _series_sheet(wb, title: str, series: pd.Series, total: float, labels: dict | None = None) -> None:
+def _series_sheet(wb, title: str, series: pd.Series, total: float, labels: dict | None = None, *,
+                  recompute: tuple[str, str] | None = None) -> None:
+    """A breakdown: key, label, kg CO2e, share; recompute: (key range, kg range) of the Lines sheet, adding a
+    column that re-sums the Lines sheet's live formulas per key (SUMIF)."""
     ws = wb.create_sheet(title)
     frame = pd.DataFrame({"key": [str(k) for k in series.index],
                           "label": [(labels or {}).get(str(k), str(k)) for k in series.index],
@@ -86,6 +90,12 @@ def _series_sheet(wb, title: str, series: pd.Series, total: float, labels: dict 
     ws.cell(row=last + 1, column=3, value=f"=SUM(C2:C{last})").font = BOLD
     ws.cell(row=last + 2, column=2, value="total from the result")
     ws.cell(row=last + 2, column=3, value=total)
+    if recompute:
+        keys, values = recompute
+        ws.cell(row=1, column=5, value="kg_co2e recomputed (SUMIF of the Lines formulas)").font = BOLD
+        for row in range(2, last + 1):
+            ws.cell(row=row, column=5, value=f"=SUMIF({keys},A{row},{values})")
+        ws.cell(row=last + 1, column=5, value=f"=SUM(E2:E{last})").font = BOLD
 
 
 def _blocks_sheet(wb, title: str, blocks) -> None:
@@ -100,6 +110,40 @@ def _blocks_sheet(wb, title: str, blocks) -> None:
     for letter, width in widths.items():
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = None  # several tables: no single header row to freeze
+
+
+FACTOR_COLUMN = "factor excl. factory electricity, kg CO2e/unit"
+KWH_COLUMN = "factory electricity kWh per unit"
+FORMULA_COLUMN = "kg_co2e"
+
+
+def line_factors(result) -> tuple[pd.Series, pd.Series]:
+    """The numbers behind each line's live formula, from the result alone (exact: the model is linear).
+
+    Returns (factor per reported dataset and per grid: kg CO2e per unit excluding the electricity_factory kWh,
+    which is on the grid of the site doing the work; kWh of electricity_factory per unit of each line). A line
+    reported as its grid (factory energy on the placeholder) has the grid's factor and 0 kWh of its own.
+    kg CO2e of a line = amount x (factor[dataset] + kWh per unit x factor[grid])."""
+    lines = result.lines
+    elec = getattr(result, "electricity", None)
+    grid_factor = (elec["kg_co2e_per_kwh"].astype(float) if elec is not None and len(elec)
+                   else pd.Series(dtype=float))
+    grid = lines["electricity_grid"].fillna("") if "electricity_grid" in lines else pd.Series("", index=lines.index)
+    kwh = lines["electricity_kwh"].fillna(0.0) if "electricity_kwh" in lines else pd.Series(0.0, index=lines.index)
+    amount = lines["amount_per_machine"].astype(float)
+    is_grid_line = lines["dataset"] == grid  # the line is electricity itself: no kWh on top of its factor
+    kwh_unit = (kwh / amount.where(amount != 0)).fillna(0.0).where(~is_grid_line, 0.0)
+    own_kg = lines["kg_co2e"] - kwh.where(~is_grid_line, 0.0) * grid.map(grid_factor).fillna(0.0)
+    frame = pd.DataFrame({"dataset": lines["dataset"], "own": own_kg / amount.where(amount != 0),
+                          "weight": amount.abs()})
+    frame = frame[frame["own"].notna()].sort_values("weight", ascending=False)
+    factors = frame.drop_duplicates("dataset").set_index("dataset")["own"]
+    for key, value in grid_factor.items():
+        factors[key] = value
+    missing = sorted(set(lines["dataset"]) - set(factors.index))  # lines with amount 0 only
+    for key in missing:
+        factors[key] = float(result.by_dataset["kg_co2e_per_unit"].get(key, 0.0))
+    return factors, kwh_unit
 
 
 def write_workbook(result, path: str | Path, *, supplements=()) -> Path:
@@ -138,6 +182,7 @@ def write_workbook(result, path: str | Path, *, supplements=()) -> Path:
         _put(ws, i, 1, label)
         _put(ws, i, 2, value)
     ws.append(["check: fossil + aggregated + biogenic emissions + land-use change", "=B4+B5+B6+B8"])
+    # (two more rows are appended with the Lines sheet: the CFP recomputed from its live formulas)
     for cell in ws[1]:
         cell.font, cell.fill = BOLD, HEADER_FILL
     ws.column_dimensions["A"].width = 62
@@ -151,8 +196,10 @@ def write_workbook(result, path: str | Path, *, supplements=()) -> Path:
         f"Machine: {fu.get('model')} ({fu.get('machine_id')}); declared unit: 1 piece; cradle to gate.",
         f"Total: {total:,.3f} kg CO2e per machine (excluding biogenic uptake), {result.method}.",
         "Sheets: Summary; Inputs = BOM lines as read; Mapping = what each line became and why; Lines = each "
-        "line's link to a background dataset (kg CO2e = amount x factor, as a formula; the factor includes the "
-        "line's process electricity on the grid of the site doing the work); Datasets = factors with "
+        "line's link to a background dataset (kg_co2e = amount x (factor of its dataset + factory kWh per unit x "
+        "factor of the grid of the site doing the work), a live formula on the Datasets sheet's factor column; "
+        "change a factor there and every line, the Lines total, the Summary's recomputed CFP and the Stages "
+        "sheet's recomputed column move; kg_co2e_pcf is pcf's own value); Datasets = factors with "
         "source, licence and quality; Stages, Modules, Materials, Gases; Electricity = the grid each stage used; "
         "Nodes = per-node cumulative footprint; "
         "Coverage = cut-off assessment; Attributions; Audit = input and data hashes, options, versions."
@@ -176,36 +223,66 @@ def write_workbook(result, path: str | Path, *, supplements=()) -> Path:
         ws = wb.create_sheet("Inputs")
         ws.append(["This result carries no intake table (BOM lines as read); see the Lines sheet."])
 
-    # Lines with the dataset factor and a live check formula
-    lines = result.lines.copy()
-    if "electricity_grid" in lines:
-        lines["electricity_grid"] = lines["electricity_grid"].fillna("")
-    factors = result.by_dataset["kg_co2e_per_unit"]
-    # the line's own factor: its dataset with the electricity_factory kWh on the grid of the site doing the work
-    amount_nonzero = lines["amount_per_machine"].where(lines["amount_per_machine"] != 0)
-    lines["kg_co2e_per_unit"] = (lines["kg_co2e"] / amount_nonzero).fillna(lines["dataset"].map(factors))
-    ws = wb.create_sheet("Lines")
-    last = _write_frame(ws, lines)
-    columns = list(lines.columns)
-    amount = get_column_letter(columns.index("amount_per_machine") + 1)
-    factor = get_column_letter(columns.index("kg_co2e_per_unit") + 1)
-    result_col = get_column_letter(columns.index("kg_co2e") + 1)
-    check = len(columns) + 1
-    ws.cell(row=1, column=check, value="check: amount x factor").font = BOLD
-    for row in range(2, last + 1):
-        ws.cell(row=row, column=check, value=f"={amount}{row}*{factor}{row}")
-    ws.cell(row=last + 1, column=columns.index("kg_co2e") + 1, value=f"=SUM({result_col}2:{result_col}{last})")
-    ws.cell(row=last + 1, column=1, value="sum (must equal the total)").font = BOLD
-
+    # Datasets (the factors a verifier may change) and Lines (each line's kg CO2e as a live formula on them)
+    factors, line_kwh = line_factors(result)
     datasets = result.by_dataset.reset_index()
+    own = datasets["dataset"].map(factors)
+    datasets.insert(len(datasets.columns), FACTOR_COLUMN, own)
+    grids = [k for k in factors.index if k not in set(datasets["dataset"])]  # grids only inside process datasets
+    if grids:
+        extra = pd.DataFrame({"dataset": grids, FACTOR_COLUMN: [factors[k] for k in grids]})
+        elec = getattr(result, "electricity", None)
+        if elec is not None and len(elec):
+            for column in ("name", "geography", "reference_year", "source_title"):
+                if column in elec and column in datasets:
+                    extra[column] = [elec[column].get(k) for k in grids]
+        extra["unit"] = "kWh"
+        extra["category"] = "electricity (inside process datasets)"
+        datasets = pd.concat([datasets, extra], ignore_index=True)
     ws = wb.create_sheet("Datasets")
     last = _write_frame(ws, datasets)
     col = get_column_letter(list(datasets.columns).index("kg_co2e") + 1)
     ws.cell(row=last + 1, column=1, value="sum (must equal the total)").font = BOLD
     ws.cell(row=last + 1, column=list(datasets.columns).index("kg_co2e") + 1, value=f"=SUM({col}2:{col}{last})")
+    factor_col = get_column_letter(list(datasets.columns).index(FACTOR_COLUMN) + 1)
+    factor_cell = {key: f"Datasets!${factor_col}${row}" for row, key in enumerate(datasets["dataset"], start=2)}
 
-    _series_sheet(wb, "Stages", result.by_stage, total, STAGE_LABELS)
-    _series_sheet(wb, "Modules", result.by_module, total)
+    lines = result.lines.copy()
+    if "electricity_grid" in lines:
+        lines["electricity_grid"] = lines["electricity_grid"].fillna("")
+    amount_nonzero = lines["amount_per_machine"].where(lines["amount_per_machine"] != 0)
+    lines["kg_co2e_per_unit"] = (lines["kg_co2e"] / amount_nonzero).fillna(lines["dataset"].map(result.by_dataset[
+        "kg_co2e_per_unit"]))
+    lines = lines.rename(columns={"kg_co2e": "kg_co2e_pcf"})
+    lines[KWH_COLUMN] = line_kwh
+    lines[FORMULA_COLUMN] = 0.0  # replaced by formulas below
+    ws = wb.create_sheet("Lines")
+    last = _write_frame(ws, lines)
+    columns = list(lines.columns)
+    amount = get_column_letter(columns.index("amount_per_machine") + 1)
+    kwh = get_column_letter(columns.index(KWH_COLUMN) + 1)
+    formula = columns.index(FORMULA_COLUMN) + 1
+    pcf_col = get_column_letter(columns.index("kg_co2e_pcf") + 1)
+    grids = lines["electricity_grid"] if "electricity_grid" in lines else pd.Series("", index=lines.index)
+    for i, (dataset, grid, per_unit) in enumerate(zip(lines["dataset"], grids, lines[KWH_COLUMN]), start=2):
+        electricity = f"+{kwh}{i}*{factor_cell[grid]}" if grid and per_unit else ""
+        ws.cell(row=i, column=formula, value=f"={amount}{i}*({factor_cell[dataset]}{electricity})")
+    letter = get_column_letter(formula)
+    ws.cell(row=last + 1, column=1, value="sum (must equal the total)").font = BOLD
+    ws.cell(row=last + 1, column=formula, value=f"=SUM({letter}2:{letter}{last})").font = BOLD
+    ws.cell(row=last + 1, column=columns.index("kg_co2e_pcf") + 1, value=f"=SUM({pcf_col}2:{pcf_col}{last})")
+    summary_ws = wb["Summary"]
+    summary_ws.append(["CFP recomputed from the Lines sheet (live formulas: amount x factor of the Datasets sheet)",
+                       f"=Lines!{letter}{last + 1}"])
+    summary_ws.append(["difference: recomputed - pcf's total (0 until a factor or amount is changed)",
+                       f"=B{summary_ws.max_row}-B2"])
+    stage_ref = (f"Lines!${get_column_letter(columns.index('stage') + 1)}$2:"
+                 f"${get_column_letter(columns.index('stage') + 1)}${last}", f"Lines!${letter}$2:${letter}${last}")
+
+    _series_sheet(wb, "Stages", result.by_stage, total, STAGE_LABELS, recompute=stage_ref)
+    names = display_names(result)
+    _series_sheet(wb, "Modules", result.by_module, total,
+                  {str(k): display_name(names, k) for k in result.by_module.index})
     _series_sheet(wb, "Materials", result.by_material, total)
     _write_frame(wb.create_sheet("Gases"), result.by_gas.reset_index())
     elec = getattr(result, "electricity", None)
@@ -217,7 +294,20 @@ def write_workbook(result, path: str | Path, *, supplements=()) -> Path:
         table = elec.reset_index()
         for column in ("sites", "stages", "reasons", "lines"):
             table[column] = table[column].map(lambda v: ", ".join(map(str, v)))
-        _write_frame(ws, table, start_row=row + 3)
+        row = _write_frame(ws, table, start_row=row + 3)
+        claim = (result.functional_unit or {}).get("factory_electricity_claim") or {}
+        if claim:  # the claim: basis, both figures, instruments and the Scope 2 quality criteria (docs/report.md)
+            ws.cell(row=row + 2, column=1, value="factory electricity claim").font = BOLD
+            items = [(k, _cell(claim.get(k))) for k in (
+                "basis", "label", "supply_dataset", "factory_kwh", "supply_kg_co2e_per_kwh", "location_grid",
+                "location_kg_co2e_per_kwh", "location_based_total_kg_co2e", "market_based_total_kg_co2e")
+                if k in claim]
+            row = _write_frame(ws, pd.DataFrame(items, columns=["item", "value"]), start_row=row + 3)
+            if claim.get("instruments"):
+                row = _write_frame(ws, pd.DataFrame(claim["instruments"]).map(_cell), start_row=row + 2)
+            if claim.get("quality_criteria"):
+                _write_frame(ws, pd.DataFrame(claim["quality_criteria"]), start_row=row + 2)
+        ws.freeze_panes = None
     _write_frame(wb.create_sheet("Nodes"), result.nodes.reset_index())
 
     ws = wb.create_sheet("Coverage")
