@@ -261,7 +261,7 @@ def shipped():
 
 
 def _factor(base, key: str) -> float:
-    scores, _ = base.unit_scores()
+    scores = base.scores.excluding_removals
     return float(scores[base.background.index(key)])
 
 

@@ -106,7 +106,7 @@ def _score(base: CompiledBase, scores, key: str | None, variant: Variant, file: 
 def variant_break_evens(base: CompiledBase, variant: Variant, result: VariantResult, *,
                         file: str | None = None) -> list[BreakEven]:
     """One BreakEven per `replace` edit of `variant` that puts reusable packaging in place of other lines."""
-    scores, _ = base.unit_scores()
+    scores = base.scores.excluding_removals
     out = []
     for number, edit in enumerate(variant.edits):
         if not isinstance(edit, Replace):

@@ -198,7 +198,7 @@ def evaluate_programme(programme: Programme, base, *, file: str | None = None,
     packaging_kg_co2e / machine_kg_co2e: the base machine's packaging stage and total, kg CO2e per machine, for
     the per-machine deltas as % of each."""
     background = base.background
-    unit_score, _ = base.unit_scores()
+    unit_score = base.scores.excluding_removals
     grid = background.index(base.grid)
     units = background.units
 
