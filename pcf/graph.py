@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 from .bom.models import (
     Assembly,
@@ -140,7 +141,7 @@ class ProductGraph:
         return tuple(self.node_attrs[node].get("kind") for node in self.order)
 
     @cached_property
-    def graph(self) -> nx.MultiDiGraph:
+    def graph(self) -> "nx.MultiDiGraph":
         """The product graph as a networkx MultiDiGraph: foreground nodes, `bg:KEY` dataset nodes, an edge per BOM
         line (amount, unit, line_id; links also their stage)."""
         return _networkx(self)
@@ -398,6 +399,8 @@ class _Builder:
         children = _children(self.node_attrs, self.edges)
         order = _topological_order(children)
         if order is None:  # networkx names the cycle
+            import networkx as nx
+
             foreground = nx.DiGraph()
             foreground.add_edges_from((p, c) for p, c, _, _ in self.edges)
             cycle = nx.find_cycle(foreground)
@@ -495,7 +498,9 @@ def _reachable(children: dict[str, dict[str, None]], start: str) -> set[str]:
     return seen
 
 
-def _networkx(graph: ProductGraph) -> nx.MultiDiGraph:
+def _networkx(graph: ProductGraph) -> "nx.MultiDiGraph":
+    import networkx as nx  # only for this view: the engine works on the tables
+
     g = nx.MultiDiGraph()
     g.add_node(graph.functional_unit, **graph.node_attrs[graph.functional_unit])
     for node, attrs in graph.node_attrs.items():
