@@ -7,8 +7,12 @@
 `import pcf` is cheap: `footprint` (and the Brightway stack behind it) is imported on first use.
 """
 
+import logging
+
 from ._version import __version__
 from .errors import PcfError
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())  # a library: the application configures logging
 
 __all__ = ["footprint", "PcfError", "__version__"]
 

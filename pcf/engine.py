@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import gc
+import logging
 import math
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
@@ -26,6 +28,22 @@ from .results import Result, compute_result
 from .solve import solve
 
 Progress = Callable[[str], None]
+log = logging.getLogger(__name__)
+
+
+def _logged(progress: Progress | None) -> Progress:
+    """`progress` that also logs each step (DEBUG) with the time the previous one took."""
+    last = [None, time.perf_counter()]
+
+    def step(message: str) -> None:
+        now = time.perf_counter()
+        if last[0] is not None:
+            log.debug("%s: %.3f s", last[0], now - last[1])
+        last[0], last[1] = message, now
+        if progress is not None:
+            progress(message)
+
+    return step
 
 
 def _collector_paused(function):
@@ -77,7 +95,8 @@ def footprint(
     (refused by default, with the lines); allow_net_credit: accept credits larger than the machine's own energy use or a
     negative total (refused by default: a credit that outweighs the machine is almost always a data error).
     """
-    step = progress or (lambda _message: None)
+    step = _logged(progress)
+    started = time.perf_counter()
     step("loading the background data")
     background = background or default_background()
     gwp = get_method(background.tables, method)
@@ -102,6 +121,9 @@ def footprint(
                          "too large", file=system.source_file, expected="amounts of a real machine")
     if supplier_notes:
         result = replace(result, warnings=result.warnings + tuple(supplier_notes))
+    log.info("%s: %.6g kg CO2e per machine (%d links, %d foreground nodes, %s solver) in %.2f s",
+             system.source_file or system.machine.id, result.total_kg_co2e, len(graph.links), len(graph.order),
+             solver, time.perf_counter() - started)
     cutoff_report = result.coverage.get("cutoff", {})
     ambiguous = intake.lines[intake.lines["status"] == "ambiguous"]
     if strict and len(ambiguous):
