@@ -19,7 +19,7 @@ __all__ = ["footprint", "PcfError", "__version__"]
 
 def __getattr__(name: str):
     if name == "footprint":
-        from .engine import footprint
+        from .engine import footprint_file  # a BOM file or model; pcf.engine.footprint takes models only
 
-        return footprint
+        return footprint_file
     raise AttributeError(f"module 'pcf' has no attribute '{name}'")

@@ -274,7 +274,7 @@ def print_coverage(result, *, full: bool = False) -> None:
 
 def _map(args) -> int:
     from .data.background import default_background
-    from .engine import footprint
+    from .engine import footprint_file as footprint
 
     with _progress() as step:
         result = footprint(args.bom, grid=args.grid, progress=step,

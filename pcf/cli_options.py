@@ -94,7 +94,7 @@ def add_intake_options(parser) -> None:
 
 
 def intake_kwargs(args) -> dict:
-    """The keyword options of `pcf.engine.footprint` given by `add_intake_options` on the command line."""
+    """The keyword options of `pcf.engine.footprint_file` given by `add_intake_options` on the command line."""
     from .coverage import CutoffCriteria
     from .errors import PcfError
 

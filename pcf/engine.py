@@ -1,4 +1,8 @@
-"""The footprint pipeline: model -> graph -> datapackages -> bw2calc -> Result. Pure: no file is written here."""
+"""The footprint pipeline: model -> graph -> datapackages -> bw2calc -> Result.
+
+`footprint` works on models (a ProductSystem and a Background) and writes nothing; `footprint_file` is the thin edge
+that reads a BOM file, the user's mapping table and, when none is given, the shipped background (`pcf.footprint`).
+"""
 
 from __future__ import annotations
 
@@ -68,40 +72,44 @@ def _collector_paused(function):
 
 @_collector_paused
 def footprint(
-    bom: str | Path | ProductSystem,
+    system: ProductSystem,
+    background: Background,
     *,
-    background: Background | None = None,
+    mapper: Mapper | None = None,
     grid: str | None = None,
     method: str = DEFAULT_METHOD,
     solver: str = "structured",
-    mapping: str | Path | None = None,
     cutoff: CutoffCriteria | None = None,
-    aliases: str | Path | None = None,
     strict: bool = False,
     allow_net_credit: bool = False,
     allow_gaps: bool = False,
-    encoding: str | None = None,
     progress: Progress | None = None,
 ) -> Result:
-    """Cradle-to-gate carbon footprint of one machine, in kg CO2e.
+    """Cradle-to-gate carbon footprint of one machine, in kg CO2e, from models (`footprint_file` reads files).
 
-    bom: a BOM file (YAML/JSON) or a ProductSystem; background: defaults to the shipped lci_data; grid: an
-    electricity dataset key replacing the factory's; method: 'AR6' (default) or 'AR5'; solver: 'structured'
-    (fast, exact) or 'brightway' (the plain bw2calc path over unit processes); mapping: a user's material mapping
-    table that wins over the shipped one; cutoff: the ISO 14067 cut-off criteria the coverage report checks;
-    aliases: a user's column-alias file for spreadsheet BOMs; strict: raise a MappingError when a line is ambiguous
-    (names several materials or a catch-all) or when lines that could not be modelled break the cut-off criteria (otherwise they are reported as warnings); encoding: of a CSV BOM
-    (detected when not given); allow_gaps: accept a result that leaves out more than GAP_LIMITS of the machine
-    (refused by default, with the lines); allow_net_credit: accept credits larger than the machine's own energy use or a
-    negative total (refused by default: a credit that outweighs the machine is almost always a data error).
+    system: the BOM as a model; background: the datasets (pcf.data.background); mapper: how BOM texts map to
+    datasets (default: the shipped mapping table, read once per process); grid: an electricity dataset key replacing
+    the factory's; method: 'AR6' (default) or 'AR5'; solver: 'structured' (fast, exact) or 'brightway' (the plain
+    bw2calc path over unit processes); cutoff: the ISO 14067 cut-off criteria the coverage report checks; strict:
+    raise a MappingError when a line is ambiguous (names several materials or a catch-all) or when lines that could
+    not be modelled break the cut-off criteria (otherwise they are reported as warnings); allow_gaps: accept a
+    result that leaves out more than GAP_LIMITS of the machine (refused by default, with the lines);
+    allow_net_credit: accept credits larger than the machine's own energy use or a negative total (refused by
+    default: a credit that outweighs the machine is almost always a data error).
+
+    Nothing is written. The only files read are the supplier PACT files that BOM lines name
+    (`supplier_footprint.file`) and pcf's shipped mapping tables (the mapping table without a mapper, densities and
+    typical masses for the mass estimates), each once per process.
     """
+    if not isinstance(system, ProductSystem):
+        raise TypeError("pcf.engine.footprint takes a ProductSystem and a Background; "
+                        "for a BOM file use pcf.footprint or pcf.engine.footprint_file")
     step = _logged(progress)
     started = time.perf_counter()
-    step("loading the background data")
-    background = background or default_background()
     gwp = get_method(background.tables, method)
-    prepared = prepare(bom, background, mapping=mapping, aliases=aliases, encoding=encoding, progress=step)
-    system, intake, background, supplier_notes = prepared
+    mapper = mapper or Mapper.create(background)
+    step("mapping materials and datasets")
+    system, intake, background, supplier_notes = _resolved(system, background, mapper)
     step("building the product graph")
     graph = build_graph(system, background, grid=grid)
     if not allow_net_credit:
@@ -158,22 +166,68 @@ def footprint(
     return result
 
 
-def prepare(bom, background: Background, *, mapping=None, aliases=None, encoding=None, progress: Progress | None = None):
-    """The BOM as modelled: read, mapped (with the intake report), with supplier footprints in the background.
+@_collector_paused
+def footprint_file(
+    bom: str | Path | ProductSystem,
+    *,
+    background: Background | None = None,
+    grid: str | None = None,
+    method: str = DEFAULT_METHOD,
+    solver: str = "structured",
+    mapping: str | Path | None = None,
+    cutoff: CutoffCriteria | None = None,
+    aliases: str | Path | None = None,
+    strict: bool = False,
+    allow_net_credit: bool = False,
+    allow_gaps: bool = False,
+    encoding: str | None = None,
+    progress: Progress | None = None,
+) -> Result:
+    """The footprint of a BOM file (YAML, JSON, spreadsheet) or model: `pcf.footprint`, the edge that reads files.
 
-    Returns (system, intake, background, notes); the background is extended when lines carry supplier footprints.
+    Reads the BOM (aliases: a user's column-alias file for spreadsheet BOMs; encoding: of a CSV BOM, detected when
+    not given) and `mapping` (a user's material mapping table that wins over the shipped one); without a
+    `background`, loads the shipped lci_data (solved once per content hash and cached on disk); then `footprint`
+    with the other options.
     """
-    step = progress or (lambda _message: None)
+    step = _logged(progress)
+    if background is None:
+        step("loading the background data")
+        background = default_background()
     mapper = Mapper.create(background, mapping)
-    step("reading the BOM")
-    system = bom if isinstance(bom, ProductSystem) else read_bom(bom, aliases=aliases, classify=mapper.classify,
-                                                                       encoding=encoding)
-    step("mapping materials and datasets")
+    system = _read(bom, mapper, aliases=aliases, encoding=encoding, progress=step)
+    return footprint(system, background, mapper=mapper, grid=grid, method=method, solver=solver, cutoff=cutoff,
+                     strict=strict, allow_net_credit=allow_net_credit, allow_gaps=allow_gaps, progress=progress)
+
+
+def _read(bom, mapper: Mapper, *, aliases=None, encoding=None, progress: Progress | None = None) -> ProductSystem:
+    """The BOM model: `bom` itself, or read from its file (texts classified with the mapper)."""
+    if isinstance(bom, ProductSystem):
+        return bom
+    if progress is not None:
+        progress("reading the BOM")
+    return read_bom(bom, aliases=aliases, classify=mapper.classify, encoding=encoding)
+
+
+def _resolved(system: ProductSystem, background: Background, mapper: Mapper):
+    """(system as modelled, intake report, background with the supplier footprints, notes)."""
     system, intake = resolve(system, background, mapper)
     system, background, notes = apply_supplier_footprints(system, background)
     if background.tables.packs[-1:] == ("supplier",):
         _note_suppliers(intake, background)
     return system, intake, background, notes
+
+
+def prepare(bom, background: Background, *, mapping=None, aliases=None, encoding=None, progress: Progress | None = None):
+    """The BOM as modelled: read, mapped (with the intake report), with supplier footprints in the background.
+
+    Returns (system, intake, background, notes); the background is extended when lines carry supplier footprints.
+    """
+    mapper = Mapper.create(background, mapping)
+    system = _read(bom, mapper, aliases=aliases, encoding=encoding, progress=progress)
+    if progress is not None:
+        progress("mapping materials and datasets")
+    return _resolved(system, background, mapper)
 
 
 def _note_suppliers(intake, background: Background) -> None:
