@@ -123,3 +123,13 @@ def test_verbose_and_quiet_exclude_each_other(capsys):
     with pytest.raises(SystemExit) as info:
         main(["footprint", str(DEMO), "-v", "-q"])
     assert info.value.code == 2 and "not allowed with argument" in capsys.readouterr().err
+
+
+def test_footprint_runs_without_importing_bw2data_which_stays_importable():
+    assert "bw2data" not in _modules_loaded_by(["footprint", str(DEMO)])
+    code = ("import pcf.solve, bw2calc.lca, sys\nassert 'bw2data' not in sys.modules\n"
+            "import bw2data\nassert bw2calc.lca.get_node is not None and callable(bw2calc.lca.get_node)\n")
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
