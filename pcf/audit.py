@@ -1,6 +1,6 @@
 """Audit trail: how a result was made, and a check that it can be made again.
 
-`audited_footprint` runs the ordinary engine (`pcf.engine.footprint`) and records, in
+`audited_footprint` runs the ordinary engine (`pcf.engine.footprint_file`) and records, in
 `result.data_versions["audit"]`, everything needed to reproduce the number: the input file's sha256, the sha256
 of every lci_data file that was read (and of the user's mapping / alias tables), the lci_data content hash and
 packs, the pcf and library versions, the options and a timestamp. The result document (`to_dict()`,
@@ -194,9 +194,9 @@ def _library_versions() -> dict[str, str]:
 
 
 def _engine_parameters() -> set[str]:
-    from .engine import footprint
+    from .engine import footprint_file
 
-    return set(inspect.signature(footprint).parameters)
+    return set(inspect.signature(footprint_file).parameters)
 
 
 def _jsonable_option(name: str, value: Any) -> Any:
@@ -220,16 +220,16 @@ def audited_footprint(
     use_disk_cache: bool = True,
     **options,
 ):
-    """`pcf.engine.footprint` of a BOM file, with the audit trail in `result.data_versions["audit"]`.
+    """`pcf.engine.footprint_file` of a BOM file, with the audit trail in `result.data_versions["audit"]`.
 
     lci_data: the lci_data folder (default: $PCF_LCI_DATA or the shipped one); packs: optional packs to load;
     background: an already compiled Background (e.g. from another Brightway database) - then the audit records
     its content hash only and `verify` needs the same background passed in; use_disk_cache: False solves the
-    background afresh (as `verify` does); options: grid, method, solver and the other keyword options of `pcf.engine.footprint` (mapping, aliases, cutoff ...), recorded as given.
+    background afresh (as `verify` does); options: grid, method, solver and the other keyword options of `pcf.engine.footprint_file` (mapping, aliases, cutoff ...), recorded as given.
     """
     from .data.background import compile_background
     from .data.tables import lci_data_dir, load_lci_tables
-    from .engine import footprint
+    from .engine import footprint_file as footprint
 
     bom_path = Path(bom)
     if not bom_path.is_file():

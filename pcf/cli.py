@@ -15,7 +15,8 @@ from ._version import __version__
 from .cli_compare import register as register_compare
 from .cli_energy import register as register_energy
 from .cli_options import (BOM_HELP, OneLineParser, add_engine_options, add_grid_option, add_instruments_option,
-                          add_intake_options, add_pack_option, console, err_console, intake_kwargs, positive_int)
+                          add_intake_options, add_logging_options, add_pack_option, configure_logging, console,
+                          err_console, intake_kwargs, positive_int)
 from .cli_options import progress as _progress
 from .cli_report import add_save_options, audited_from_args, save_from_args
 from .cli_report import register as register_report
@@ -26,6 +27,7 @@ from .errors import PcfError
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    configure_logging(args.verbose, args.quiet)
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
@@ -46,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="pcf", description="Product carbon footprint of capital equipment.")
     parser.add_argument("--version", action="version", version=f"pcf {__version__}")
+    add_logging_options(parser, top=True)
     sub = parser.add_subparsers(dest="command")
 
     fp = sub.add_parser("footprint", help="cradle-to-gate footprint of one machine from its BOM")
@@ -115,7 +118,16 @@ def _parser() -> argparse.ArgumentParser:
     db = dsub.add_parser("build", help="validate lci_data, compile the background and print its content hash")
     db.add_argument("--out", help="also write the unit-process datapackage as a zip file")
     db.set_defaults(handler=_data_build)
+    _add_logging_everywhere(sub)
     return parser
+
+
+def _add_logging_everywhere(subparsers) -> None:
+    """-v/-q on every sub-command (and theirs), so `pcf footprint BOM -v` works as well as `pcf -v footprint`."""
+    for command in subparsers.choices.values():
+        add_logging_options(command)
+        for action in command._subparsers._group_actions if command._subparsers else ():
+            _add_logging_everywhere(action)
 
 
 def _footprint(args) -> int:
@@ -284,7 +296,7 @@ def print_coverage(result, *, full: bool = False) -> None:
 
 def _map(args) -> int:
     from .data.background import default_background
-    from .engine import footprint
+    from .engine import footprint_file as footprint
 
     with _progress() as step:
         result = footprint(args.bom, grid=args.grid, progress=step,

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from contextlib import contextmanager
 
@@ -102,7 +103,7 @@ def add_intake_options(parser) -> None:
 
 
 def intake_kwargs(args) -> dict:
-    """The keyword options of `pcf.engine.footprint` given by `add_intake_options` on the command line."""
+    """The keyword options of `pcf.engine.footprint_file` given by `add_intake_options` on the command line."""
     from .coverage import CutoffCriteria
     from .errors import PcfError
 
@@ -124,3 +125,30 @@ def progress():
                   console=err_console, transient=True) as bar:
         task = bar.add_task("starting", total=None)
         yield lambda message: bar.update(task, description=message)
+
+
+LOG_FORMAT = "pcf: %(levelname)s: %(message)s [%(name)s]"
+
+
+def add_logging_options(parser, *, top: bool = False) -> None:
+    """-v/--verbose (repeatable) and -q/--quiet; on sub-commands too, so they may follow the command name."""
+    default = {} if top else {"default": argparse.SUPPRESS}
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("-v", "--verbose", action="count", help="log what pcf does on stderr: -v totals and "
+                       "cache events, -vv also every step with its time", **({"default": 0} if top else default))
+    group.add_argument("-q", "--quiet", action="store_true", help="log errors only (no warnings)",
+                       **({"default": False} if top else default))
+
+
+def configure_logging(verbose: int = 0, quiet: bool = False) -> logging.Logger:
+    """Send the `pcf` loggers' records to stderr: warnings by default, INFO with -v, DEBUG with -vv, errors only
+    with --quiet. Replaces the handler an earlier call installed (main() may run several times in one process)."""
+    logger = logging.getLogger("pcf")
+    for handler in [h for h in logger.handlers if getattr(h, "pcf_cli", False)]:
+        logger.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.pcf_cli = True
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    logger.addHandler(handler)
+    logger.setLevel(logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG))
+    return logger

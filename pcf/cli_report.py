@@ -37,7 +37,7 @@ def _add_engine_options(parser) -> None:
 def audited_from_args(args, *, progress=None, background=None, **engine_options):
     """Compute the footprint of `args.bom` with the options on `args`, recording the audit trail.
 
-    engine_options: further keyword options of `pcf.engine.footprint` (e.g. `**intake_kwargs(args)` of pcf.cli);
+    engine_options: further keyword options of `pcf.engine.footprint_file` (e.g. `**intake_kwargs(args)` of pcf.cli);
     options left at None or False are not passed (and so not recorded).
     """
     from .audit import _engine_parameters, audited_footprint

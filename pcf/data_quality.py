@@ -16,7 +16,7 @@ from .data.background import Background
 from .data.reference_checks import (DEFAULT_BAND, CheckedReference, checks_frame, evaluate_reference_checks,
                                     load_reference_checks, weak_datasets)
 from .data.tables import lci_data_dir
-from .engine import footprint
+from .engine import footprint_file as footprint
 from .methods import get_method
 
 TOP_DATASETS = 50

@@ -1,8 +1,16 @@
-"""The footprint pipeline: model -> graph -> datapackages -> bw2calc -> Result. Pure: no file is written here."""
+"""The footprint pipeline: model -> graph -> datapackages -> bw2calc -> Result.
+
+`footprint` works on models (a ProductSystem and a Background) and writes nothing; `footprint_file` is the thin edge
+that reads a BOM file, the user's mapping table and, when none is given, the shipped background (`pcf.footprint`).
+"""
 
 from __future__ import annotations
 
+import functools
+import gc
+import logging
 import math
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
@@ -13,7 +21,7 @@ from .bom.models import ProductSystem
 from .bom.readers import read_bom
 from .coverage import CutoffCriteria
 from .data.background import Background, default_background
-from .electricity_claims import electricity_supply, with_claim
+from .electricity_claims import electricity_supply, read_instruments, with_claim
 from .graph import build_graph
 from .intake import resolve
 from .errors import MappingError, SolveError
@@ -25,51 +33,91 @@ from .results import Result, compute_result
 from .solve import solve
 
 Progress = Callable[[str], None]
+log = logging.getLogger(__name__)
 
 
+def _logged(progress: Progress | None) -> Progress:
+    """`progress` that also logs each step (DEBUG) with the time the previous one took."""
+    last = [None, time.perf_counter()]
+
+    def step(message: str) -> None:
+        now = time.perf_counter()
+        if last[0] is not None:
+            log.debug("%s: %.3f s", last[0], now - last[1])
+        last[0], last[1] = message, now
+        if progress is not None:
+            progress(message)
+
+    return step
+
+
+def _collector_paused(function):
+    """Run `function` with Python's cyclic garbage collector paused (restored after, also on errors).
+
+    A 100k-line BOM keeps about a million objects alive (models, links, intake records); every few thousand new
+    objects the collector scans them all, which doubled the run time. Reference counting still frees everything
+    that is not in a cycle; cycles left behind are collected when the collector runs again.
+    """
+    @functools.wraps(function)
+    def paused(*args, **kwargs):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return paused
+
+
+@_collector_paused
 def footprint(
-    bom: str | Path | ProductSystem,
+    system: ProductSystem,
+    background: Background,
     *,
-    background: Background | None = None,
+    mapper: Mapper | None = None,
     grid: str | None = None,
     method: str = DEFAULT_METHOD,
     solver: str = "structured",
-    mapping: str | Path | None = None,
     cutoff: CutoffCriteria | None = None,
-    aliases: str | Path | None = None,
     strict: bool = False,
     allow_net_credit: bool = False,
     allow_gaps: bool = False,
-    encoding: str | None = None,
-    instruments: str | Path | None = None,
     progress: Progress | None = None,
     uncertainty: int = 0,
     seed: int = 0,
     pedigree: str = "ecoinvent3",
 ) -> Result:
-    """Cradle-to-gate carbon footprint of one machine, in kg CO2e.
+    """Cradle-to-gate carbon footprint of one machine, in kg CO2e, from models (`footprint_file` reads files).
 
-    bom: a BOM file (YAML/JSON) or a ProductSystem; background: defaults to the shipped lci_data; grid: an
-    electricity dataset key replacing the factory's; method: 'AR6' (default) or 'AR5'; solver: 'structured'
-    (fast, exact) or 'brightway' (the plain bw2calc path over unit processes); mapping: a user's material mapping
-    table that wins over the shipped one; cutoff: the ISO 14067 cut-off criteria the coverage report checks;
-    aliases: a user's column-alias file for spreadsheet BOMs; strict: raise a MappingError when a line is ambiguous
-    (names several materials or a catch-all) or when lines that could not be modelled break the cut-off criteria (otherwise they are reported as warnings); encoding: of a CSV BOM
-    (detected when not given); allow_gaps: accept a result that leaves out more than GAP_LIMITS of the machine
-    (refused by default, with the lines); instruments: a file of contractual instruments for the factory's
-    electricity replacing the BOM's (pcf/electricity_claims.py); allow_net_credit: accept credits larger than the machine's own energy use or a
-    negative total (refused by default: a credit that outweighs the machine is almost always a data error);
+    system: the BOM as a model; background: the datasets (pcf.data.background); mapper: how BOM texts map to
+    datasets (default: the shipped mapping table, read once per process); grid: an electricity dataset key replacing
+    the factory's; method: 'AR6' (default) or 'AR5'; solver: 'structured' (fast, exact) or 'brightway' (the plain
+    bw2calc path over unit processes); cutoff: the ISO 14067 cut-off criteria the coverage report checks; strict:
+    raise a MappingError when a line is ambiguous (names several materials or a catch-all) or when lines that could
+    not be modelled break the cut-off criteria (otherwise they are reported as warnings); allow_gaps: accept a
+    result that leaves out more than GAP_LIMITS of the machine (refused by default, with the lines);
+    allow_net_credit: accept credits larger than the machine's own energy use or a negative total (refused by
+    default: a credit that outweighs the machine is almost always a data error).
+
+    Nothing is written. The only files read are the supplier PACT files that BOM lines name
+    (`supplier_footprint.file`) and pcf's shipped mapping tables (the mapping table without a mapper, densities and
+    typical masses for the mass estimates), each once per process.
     uncertainty: Monte Carlo iterations (0: none), drawn reproducibly from `seed` with the `pedigree` factor set
     ('ecoinvent3' or 'ciroth2016'); the draws are in `result.uncertainty` (docs/uncertainty.md).
     """
-    step = progress or (lambda _message: None)
-    step("loading the background data")
-    background = background or default_background()
+    if not isinstance(system, ProductSystem):
+        raise TypeError("pcf.engine.footprint takes a ProductSystem and a Background; "
+                        "for a BOM file use pcf.footprint or pcf.engine.footprint_file")
+    step = _logged(progress)
+    started = time.perf_counter()
     gwp = get_method(background.tables, method)
-    prepared = prepare(bom, background, mapping=mapping, aliases=aliases, encoding=encoding, progress=step)
-    system, intake, background, supplier_notes = prepared
+    mapper = mapper or Mapper.create(background)
+    step("mapping materials and datasets")
+    system, intake, background, supplier_notes = _resolved(system, background, mapper)
     step("building the product graph")
-    system, background, supply = electricity_supply(system, background, grid=grid, instruments=instruments)
+    system, background, supply = electricity_supply(system, background, grid=grid)
     graph = build_graph(system, background, grid=supply.dataset)
     if not allow_net_credit:
         _check_energy_credits(graph, background)
@@ -99,6 +147,9 @@ def footprint(
         mc = footprint_monte_carlo(graph, fg, background, gwp, solution.supply, iterations=uncertainty, seed=seed,
                                    pedigree=pedigree, intake_lines=intake.lines, static_total=result.total_kg_co2e)
         result = replace(result, uncertainty=mc)
+    log.info("%s: %.6g kg CO2e per machine (%d links, %d foreground nodes, %s solver) in %.2f s",
+             system.source_file or system.machine.id, result.total_kg_co2e, len(graph.links), len(graph.order),
+             solver, time.perf_counter() - started)
     cutoff_report = result.coverage.get("cutoff", {})
     ambiguous = intake.lines[(intake.lines["status"] == "ambiguous") | (intake.lines["method"] == "ambiguous")]
     if strict and len(ambiguous):
@@ -133,22 +184,76 @@ def footprint(
     return result
 
 
-def prepare(bom, background: Background, *, mapping=None, aliases=None, encoding=None, progress: Progress | None = None):
-    """The BOM as modelled: read, mapped (with the intake report), with supplier footprints in the background.
+@_collector_paused
+def footprint_file(
+    bom: str | Path | ProductSystem,
+    *,
+    background: Background | None = None,
+    grid: str | None = None,
+    method: str = DEFAULT_METHOD,
+    solver: str = "structured",
+    mapping: str | Path | None = None,
+    cutoff: CutoffCriteria | None = None,
+    aliases: str | Path | None = None,
+    strict: bool = False,
+    allow_net_credit: bool = False,
+    allow_gaps: bool = False,
+    encoding: str | None = None,
+    instruments: str | Path | None = None,
+    progress: Progress | None = None,
+    uncertainty: int = 0,
+    seed: int = 0,
+    pedigree: str = "ecoinvent3",
+) -> Result:
+    """The footprint of a BOM file (YAML, JSON, spreadsheet) or model: `pcf.footprint`, the edge that reads files.
 
-    Returns (system, intake, background, notes); the background is extended when lines carry supplier footprints.
+    Reads the BOM (aliases: a user's column-alias file for spreadsheet BOMs; encoding: of a CSV BOM, detected when
+    not given) and `mapping` (a user's material mapping table that wins over the shipped one); without a
+    `background`, loads the shipped lci_data (solved once per content hash and cached on disk); then `footprint`
+    with the other options. instruments: a file of contractual instruments for the factory's electricity
+    replacing the BOM's `factory.instruments` (pcf/electricity_claims.py).
     """
-    step = progress or (lambda _message: None)
+    step = _logged(progress)
+    if background is None:
+        step("loading the background data")
+        background = default_background()
     mapper = Mapper.create(background, mapping)
-    step("reading the BOM")
-    system = bom if isinstance(bom, ProductSystem) else read_bom(bom, aliases=aliases, classify=mapper.classify,
-                                                                       encoding=encoding)
-    step("mapping materials and datasets")
+    system = _read(bom, mapper, aliases=aliases, encoding=encoding, progress=step)
+    if instruments is not None:
+        system = system.model_copy(update={"factory": system.factory.model_copy(update=read_instruments(instruments))})
+    return footprint(system, background, mapper=mapper, grid=grid, method=method, solver=solver, cutoff=cutoff,
+                     strict=strict, allow_net_credit=allow_net_credit, allow_gaps=allow_gaps, progress=progress,
+                     uncertainty=uncertainty, seed=seed, pedigree=pedigree)
+
+
+def _read(bom, mapper: Mapper, *, aliases=None, encoding=None, progress: Progress | None = None) -> ProductSystem:
+    """The BOM model: `bom` itself, or read from its file (texts classified with the mapper)."""
+    if isinstance(bom, ProductSystem):
+        return bom
+    if progress is not None:
+        progress("reading the BOM")
+    return read_bom(bom, aliases=aliases, classify=mapper.classify, encoding=encoding)
+
+
+def _resolved(system: ProductSystem, background: Background, mapper: Mapper):
+    """(system as modelled, intake report, background with the supplier footprints, notes)."""
     system, intake = resolve(system, background, mapper)
     system, background, notes = apply_supplier_footprints(system, background)
     if background.tables.packs[-1:] == ("supplier",):
         _note_suppliers(intake, background)
     return system, intake, background, notes
+
+
+def prepare(bom, background: Background, *, mapping=None, aliases=None, encoding=None, progress: Progress | None = None):
+    """The BOM as modelled: read, mapped (with the intake report), with supplier footprints in the background.
+
+    Returns (system, intake, background, notes); the background is extended when lines carry supplier footprints.
+    """
+    mapper = Mapper.create(background, mapping)
+    system = _read(bom, mapper, aliases=aliases, encoding=encoding, progress=progress)
+    if progress is not None:
+        progress("mapping materials and datasets")
+    return _resolved(system, background, mapper)
 
 
 def _note_suppliers(intake, background: Background) -> None:

@@ -10,9 +10,12 @@ from the functional unit, and a mass roll-up against the declared machine mass.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Mapping
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 from .bom.models import (
     Assembly,
@@ -115,10 +118,13 @@ CATEGORIES_BY_LINE_KIND = {
 
 @dataclass(frozen=True)
 class ProductGraph:
-    """A validated product graph with its foreground nodes in topological order."""
+    """A validated product graph with its foreground nodes in topological order.
+
+    The graph is kept as tables (edges, links, node attributes): the engine works on arrays built from them. The
+    networkx view (`graph`) is built on first use, for users who want to walk or draw it.
+    """
 
     system: ProductSystem
-    graph: nx.MultiDiGraph
     functional_unit: str
     order: tuple[str, ...]  # foreground nodes, parents before children
     edges: tuple[tuple[str, str, float, str], ...]  # foreground parent, child, pieces per parent, line id
@@ -126,6 +132,19 @@ class ProductGraph:
     mass: MassRollup
     grid: str | None  # the maker's factory grid; None: no line needs one (a materials-only BOM)
     line_masses: tuple[tuple[str, float, str], ...] = ()  # node, kg per unit of the node, line id (mass roll-up)
+    node_attrs: Mapping[str, Mapping] = field(default_factory=dict)  # foreground node -> kind, name, module
+    dataset_units: Mapping[str, str] = field(default_factory=dict)  # reference unit of every dataset linked
+
+    @property
+    def node_kinds(self) -> tuple:
+        """The kind of every foreground node in `order` (machine, assembly, part)."""
+        return tuple(self.node_attrs[node].get("kind") for node in self.order)
+
+    @cached_property
+    def graph(self) -> "nx.MultiDiGraph":
+        """The product graph as a networkx MultiDiGraph: foreground nodes, `bg:KEY` dataset nodes, an edge per BOM
+        line (amount, unit, line_id; links also their stage)."""
+        return _networkx(self)
 
 
 def bg_node(key: str) -> str:
@@ -377,30 +396,19 @@ class _Builder:
                              "electricity`), or --grid KEY")
 
     def finish(self, grid: str | None) -> ProductGraph:
-        g = nx.MultiDiGraph()
-        g.add_node(self.fu, **self.node_attrs[self.fu])
-        for node, attrs in self.node_attrs.items():
-            g.add_node(node, **attrs)
-        g.add_edges_from((p, c, {"amount": q, "unit": "piece", "line_id": lid}) for p, c, q, lid in self.edges)
-        for key in {link.dataset for link in self.links}:
-            g.add_node(bg_node(key), kind="dataset", dataset=key, unit=self.bg.units[key])
-        g.add_edges_from(
-            (link.parent, bg_node(link.dataset), {"amount": link.amount, "unit": g.nodes[bg_node(link.dataset)]["unit"],
-                                                  "line_id": link.line_id, "stage": link.stage})
-            for link in self.links
-        )
-        foreground = nx.DiGraph()
-        foreground.add_nodes_from(self.node_attrs)
-        foreground.add_edges_from((p, c) for p, c, _, _ in self.edges)
-        try:
-            order = list(nx.topological_sort(foreground))
-        except nx.NetworkXUnfeasible:
+        children = _children(self.node_attrs, self.edges)
+        order = _topological_order(children)
+        if order is None:  # networkx names the cycle
+            import networkx as nx
+
+            foreground = nx.DiGraph()
+            foreground.add_edges_from((p, c) for p, c, _, _ in self.edges)
             cycle = nx.find_cycle(foreground)
             path = " -> ".join([str(cycle[0][0])] + [str(e[1]) for e in cycle])
             first = self.ids.get(cycle[0][0])
             raise GraphError(f"the BOM contains a cycle: {path}", file=self.system.source_file,
-                             row=getattr(first, "source_row", None), expected="a tree or DAG of assemblies") from None
-        reachable = nx.descendants(foreground, self.fu) | {self.fu}
+                             row=getattr(first, "source_row", None), expected="a tree or DAG of assemblies")
+        reachable = _reachable(children, self.fu)
         unreachable = [n for n in order if n not in reachable]
         if unreachable:
             line = self.ids.get(unreachable[0])
@@ -412,7 +420,6 @@ class _Builder:
             )
         return ProductGraph(
             system=self.system,
-            graph=g,
             functional_unit=self.fu,
             order=tuple(order),
             edges=tuple(self.edges),
@@ -420,6 +427,8 @@ class _Builder:
             mass=self._mass_rollup(order),
             grid=grid,
             line_masses=self._line_masses(),
+            node_attrs=self.node_attrs,
+            dataset_units={key: self.bg.units[key] for key in {link.dataset for link in self.links}},
         )
 
     def _line_masses(self) -> tuple[tuple[str, float, str], ...]:
@@ -445,6 +454,65 @@ class _Builder:
         machine = self.system.machine
         return MassRollup(parts, components, packaging, machine.declared_mass_kg, tuple(self.no_mass),
                           machine.declared_mass_includes_packaging)
+
+
+def _children(nodes, edges) -> dict[str, dict[str, None]]:
+    """node -> its distinct children, in the order the edges list them (every node of `nodes` or an edge)."""
+    children: dict[str, dict[str, None]] = {node: {} for node in nodes}
+    for parent, child, _, _ in edges:
+        children.setdefault(parent, {})[child] = None
+        children.setdefault(child, {})
+    return children
+
+
+def _topological_order(children: dict[str, dict[str, None]]) -> list[str] | None:
+    """Parents before children, generation by generation (Kahn; the order networkx's topological_sort gives);
+    None when the graph has a cycle."""
+    indegree = dict.fromkeys(children, 0)
+    for kids in children.values():
+        for child in kids:
+            indegree[child] += 1
+    generation = [node for node, degree in indegree.items() if degree == 0]
+    order: list[str] = []
+    while generation:
+        order.extend(generation)
+        following = []
+        for node in generation:
+            for child in children[node]:
+                indegree[child] -= 1
+                if indegree[child] == 0:
+                    following.append(child)
+        generation = following
+    return order if len(order) == len(children) else None
+
+
+def _reachable(children: dict[str, dict[str, None]], start: str) -> set[str]:
+    """`start` and every node below it."""
+    seen = {start}
+    stack = [start]
+    while stack:
+        for child in children[stack.pop()]:
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return seen
+
+
+def _networkx(graph: ProductGraph) -> "nx.MultiDiGraph":
+    import networkx as nx  # only for this view: the engine works on the tables
+
+    g = nx.MultiDiGraph()
+    g.add_node(graph.functional_unit, **graph.node_attrs[graph.functional_unit])
+    for node, attrs in graph.node_attrs.items():
+        g.add_node(node, **attrs)
+    g.add_edges_from((p, c, {"amount": q, "unit": "piece", "line_id": lid}) for p, c, q, lid in graph.edges)
+    units = graph.dataset_units
+    for key in {link.dataset for link in graph.links}:
+        g.add_node(bg_node(key), kind="dataset", dataset=key, unit=units[key])
+    g.add_edges_from((link.parent, bg_node(link.dataset), {"amount": link.amount, "unit": units[link.dataset],
+                                                            "line_id": link.line_id, "stage": link.stage})
+                     for link in graph.links)
+    return g
 
 
 def _dimension(unit: str) -> str | None:

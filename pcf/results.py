@@ -191,8 +191,8 @@ def compute_result(
     lines = _lines_frame(graph, fg, background, parts)
     by_dataset = _dataset_frame(background, parts, scores)
     by_class = parts.by_class.to_series()
-    coverage = _coverage(graph, lines, by_dataset, by_class, total, spend=_spend_kg_co2e(background, method, fg,
-                                                                                         parts))
+    coverage = _coverage(graph, lines, by_dataset, by_class, total, spend=_spend_kg_co2e(background, method, fg, parts),
+                         bom_lines=len(intake.lines) if intake is not None else None)
     if intake is not None:
         coverage.update(_intake_coverage(intake, lines, background, scores, total, cutoff))
     used = list(by_dataset.index)
@@ -301,7 +301,7 @@ def _nodes_frame(graph: ProductGraph, solution: Solution, parts: Contributions) 
     """One row per foreground node: kind, supply per machine, cradle-to-gate kg CO2e per unit and per machine."""
     unit_node = np.asarray(parts.node_unit_kg_co2e)
     return pd.DataFrame(
-        {"kind": [graph.graph.nodes[node].get("kind") for node in graph.order], "supply": solution.supply,
+        {"kind": list(graph.node_kinds), "supply": solution.supply,
          "kg_co2e_per_unit": unit_node, "kg_co2e": solution.supply * unit_node},
         index=pd.Index(list(graph.order), name="node"),
     )
@@ -464,11 +464,11 @@ def _functional_unit(graph: ProductGraph) -> dict:
     }
 
 
-def _coverage(graph, lines, by_dataset, by_class, total, *, spend: float) -> dict:
+def _coverage(graph, lines, by_dataset, by_class, total, *, spend: float, bom_lines: int | None = None) -> dict:
     counts = lines["kind"].value_counts().to_dict()
     category_share = (by_dataset.groupby("category")["kg_co2e"].sum() / total).to_dict() if total else {}
     return {
-        "bom_lines": sum(1 for _ in graph.system.all_lines()),
+        "bom_lines": sum(1 for _ in graph.system.all_lines()) if bom_lines is None else bom_lines,
         "dataset_links": len(lines),
         "links_by_kind": {str(k): int(v) for k, v in counts.items()},
         "unmapped_lines": 0,

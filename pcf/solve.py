@@ -15,6 +15,7 @@ by an explicit exchange from the grid of the site that does the work (`matrices.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -33,6 +34,7 @@ from .matrices import (
 )
 from .methods import Method
 
+log = logging.getLogger(__name__)
 SOLVERS = ("structured", "brightway")
 
 
@@ -86,12 +88,14 @@ class TreeLCA(bc.LCA):
 
     def decompose_technosphere(self) -> None:
         if self._lower() is None:
+            log.info("technosphere not triangular in the given order: bw2calc's sparse LU is used")
             super().decompose_technosphere()
 
     def solve_linear_system(self, demand: np.ndarray | None = None) -> np.ndarray:
         demand = self.demand_array if demand is None else demand
         lower = self._lower()
         if lower is None:
+            log.debug("technosphere not triangular in the given order: bw2calc's solver is used")
             return super().solve_linear_system(demand)
         perm = self._permutation()
         x = np.empty_like(demand, dtype=np.float64)

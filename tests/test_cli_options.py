@@ -104,3 +104,32 @@ def test_data_list_reads_the_tables_without_loading_brightway():
     loaded = _modules_loaded_by(["data", "list"])
     assert "pcf.data.tables" in loaded and "pandas" in loaded
     assert not loaded & {"bw2calc", "bw2data", "bw_processing", "pcf.data.background"}
+
+
+def test_verbose_logs_the_total_and_each_step_on_stderr(capsys):
+    assert main(["footprint", str(DEMO), "-vv"]) == 0
+    err = capsys.readouterr().err
+    assert "pcf: INFO:" in err and "kg CO2e per machine" in err
+    assert "pcf: DEBUG: building the product graph:" in err
+
+
+def test_quiet_and_the_default_log_no_steps(capsys):
+    for argv in (["-q", "footprint", str(DEMO)], ["footprint", str(DEMO)]):
+        assert main(argv) == 0
+        assert "pcf: INFO" not in capsys.readouterr().err
+
+
+def test_verbose_and_quiet_exclude_each_other(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["footprint", str(DEMO), "-v", "-q"])
+    assert info.value.code == 2 and "not allowed with argument" in capsys.readouterr().err
+
+
+def test_footprint_runs_without_importing_bw2data_which_stays_importable():
+    assert "bw2data" not in _modules_loaded_by(["footprint", str(DEMO)])
+    code = ("import pcf.solve, bw2calc.lca, sys\nassert 'bw2data' not in sys.modules\n"
+            "import bw2data\nassert bw2calc.lca.get_node is not None and callable(bw2calc.lca.get_node)\n")
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -139,3 +139,20 @@ def test_breakdowns_are_read_only(parts):
         parts.link_kg_co2e[0] = 0.0
     with pytest.raises(AttributeError):
         parts.total_kg_co2e = 0.0
+
+
+def test_the_product_graph_is_tables_with_a_networkx_view_on_demand(tiny_background):
+    from pcf.bom import model_from_data
+    from pcf.graph import build_graph
+
+    system = model_from_data({
+        "machine": {"id": "M", "name": "m"}, "factory": {"electricity": "grid_a"},
+        "items": [{"kind": "assembly", "id": "A", "quantity": 2, "children": [
+            {"kind": "part", "id": "P", "material": "steel", "mass_kg": 3, "quantity": 2}]}],
+        "packaging": [{"id": "crate", "dataset": "wood", "mass_kg": 10}]})
+    graph = build_graph(system, tiny_background)
+    assert graph.order == ("M", "A", "P") and graph.node_kinds == ("machine", "assembly", "part")
+    assert "graph" not in graph.__dict__  # not built until asked for
+    view = graph.graph
+    assert set(view.successors("M")) == {"A", "bg:wood"} and set(view.successors("P")) == {"bg:steel"}
+    assert view.nodes["bg:steel"]["unit"] == "kg" and view["A"]["P"][0]["amount"] == 2

@@ -175,7 +175,9 @@ def _cache_files(monkeypatch, tmp_path):
     return tables, first, npz[0], meta[0], bg_module
 
 
-def test_the_background_cache_holds_no_code_and_an_altered_one_is_rebuilt(tmp_path, monkeypatch):
+def test_the_background_cache_holds_no_code_and_an_altered_one_is_rebuilt(tmp_path, monkeypatch, caplog):
+    import logging
+
     import numpy as np
 
     tables, first, npz, meta, bg_module = _cache_files(monkeypatch, tmp_path)
@@ -188,8 +190,10 @@ def test_the_background_cache_holds_no_code_and_an_altered_one_is_rebuilt(tmp_pa
     forged["cumulative"] = forged["cumulative"] / 2
     np.savez(npz, **forged)
     bg_module._compile_cached.cache_clear()
-    again = bg_module.compile_background(tables)
+    with caplog.at_level(logging.WARNING, logger="pcf"):
+        again = bg_module.compile_background(tables)
     assert np.array_equal(again.cumulative, first.cumulative)
+    assert any("background cache" in r.getMessage() and "solved again" in r.getMessage() for r in caplog.records)
     # a truncated file is rebuilt too
     npz.write_bytes(npz.read_bytes()[:100])
     bg_module._compile_cached.cache_clear()

@@ -22,7 +22,7 @@ LAYER_NAMES = {CORE: "core", SERVICES: "services", PRESENTATION: "presentation"}
 # a module belongs to the layer of the longest prefix listed here; a module not listed is checked as a service
 LAYERS = {
     # core: models, data, the graph, matrices, solve, contributions, results, and the small pieces they use
-    "pcf._version": CORE, "pcf.errors": CORE, "pcf.units": CORE, "pcf.labels": CORE, "pcf.safe_text": CORE,
+    "pcf._version": CORE, "pcf.errors": CORE, "pcf.frozen": CORE, "pcf.units": CORE, "pcf.labels": CORE, "pcf.safe_text": CORE,
     "pcf.bom": CORE, "pcf.data": CORE, "pcf._brightway": CORE, "pcf.methods": CORE,
     "pcf.electricity": CORE,  # which grid supplies a site: a rule of the graph
     "pcf.coverage": CORE,  # cut-off criteria and their assessment: part of a Result

@@ -18,6 +18,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
+import time
 from pathlib import Path
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +35,8 @@ from .._brightway import cache_dir
 from .._brightway import indices_array as _indices
 from ..errors import DataError, SolveError
 from .tables import FACTORY_ELECTRICITY, LciTables, load_lci_tables
+
+log = logging.getLogger(__name__)
 
 BACKGROUND_ID_OFFSET = 1  # dataset i has Brightway id i + 1
 FLOW_ID_OFFSET = 1
@@ -281,8 +285,12 @@ def _compile_cached(content_hash: str, box: _TablesBox, use_disk_cache: bool) ->
     if use_disk_cache:
         stored = _read_cache(stem, content_hash, keys, flow_keys)
         if stored is not None:
+            log.debug("background %s read from the cache %s", content_hash[:12], stem.with_suffix(".npz"))
             return Background(tables, keys, flow_keys, *stored)
+    start = time.perf_counter()
     cumulative, fe, spend, basis = _solve_cumulative(tables, list(keys), list(flow_keys))
+    log.info("background %s solved: %d datasets, %d flows in %.2f s", content_hash[:12], len(keys), len(flow_keys),
+             time.perf_counter() - start)
     if use_disk_cache:
         _write_cache(stem, content_hash, keys, flow_keys, cumulative, fe, spend, basis)
     return Background(tables, keys, flow_keys, cumulative, fe, spend, basis)
@@ -324,7 +332,8 @@ def _read_cache(stem: Path, content_hash: str, keys, flow_keys):
                 or not all(np.isfinite(a).all() for a in out[:3]):
             raise ValueError("arrays of the wrong shape or not finite")
         return out
-    except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError):
+    except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
+        log.warning("background cache %s not used (%s): removed, the background is solved again", npz, exc)
         for path in (npz, meta_path):  # never trusted: removed and rebuilt
             path.unlink(missing_ok=True)
         return None

@@ -21,6 +21,8 @@ Public API
 from __future__ import annotations
 
 import collections
+import contextlib
+import io
 import os
 import re
 import sys
@@ -71,7 +73,8 @@ def open_project(project_dir: str | Path, project_name: str = DEFAULT_PROJECT):
     (base / "logs").mkdir(exist_ok=True)
     if "bw2data" not in sys.modules:
         os.environ["BRIGHTWAY2_DIR"] = str(base)
-    import bw2data as bd
+    with contextlib.redirect_stdout(io.StringIO()):  # bw2data announces its data directory on stdout
+        import bw2data as bd
 
     if Path(bd.projects._base_data_dir).resolve() != base:
         bd.projects.change_base_directories(base, base_logs_dir=base / "logs", project_name=project_name)

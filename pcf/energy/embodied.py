@@ -19,7 +19,7 @@ def embodied_footprints(config: ComparisonConfig, *, footprint: Callable | None 
     from ..bom.readers import read_bom
 
     if footprint is None:
-        from ..engine import footprint
+        from ..engine import footprint_file as footprint  # reads the BOM path or takes the model
     details, solved = {}, {}
     for key, design in config.designs().items():
         bom = design.bom
