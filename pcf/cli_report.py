@@ -39,6 +39,9 @@ def _add_engine_options(parser) -> None:
     parser.add_argument("--with-pack", action="append", default=[], metavar="PACK",
                         help="also load an optional lci_data pack (e.g. open_ceda); repeatable")
     parser.add_argument("--lci-data", metavar="DIR", help="lci_data folder (default: $PCF_LCI_DATA or the shipped one)")
+    from .cli_uncertainty import add_options as uncertainty_options
+
+    uncertainty_options(parser)  # --uncertainty N --seed S --pedigree SET (docs/uncertainty.md)
     from . import cli
 
     if hasattr(cli, "_intake_options"):  # --mapping, --aliases, --encoding, --cutoff-*, --strict
@@ -61,6 +64,9 @@ def audited_from_args(args, *, progress=None, background=None, **engine_options)
 
     supported = _engine_parameters()
     options = {name: getattr(args, name) for name in ENGINE_ARGS if name in supported}
+    from .cli_uncertainty import engine_kwargs
+
+    options.update(engine_kwargs(args))  # a Monte Carlo when --uncertainty N was given
     options.update(engine_options)
     if options.get("method") == "AR6":
         options.pop("method")  # the default: recorded as not given

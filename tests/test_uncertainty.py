@@ -22,7 +22,12 @@ from pcf.solve import solve
 from pcf.uncertainty.background import uncertain_background
 from pcf.uncertainty.distributions import Z95, empty_params
 from pcf.uncertainty.foreground import foreground_spreads
-from pcf.uncertainty.montecarlo import ForegroundModel, compute, key_columns, sample_background
+from pcf.uncertainty.montecarlo import (
+    ForegroundModel,
+    compute,
+    key_columns,
+    sample_background,
+)
 from pcf.uncertainty.paired import VariantInput, paired_monte_carlo
 from pcf.uncertainty.pedigree import CIROTH2016, ECOINVENT3, pedigree_variance
 from pcf.uncertainty.reference import bw2calc_monte_carlo
@@ -56,7 +61,7 @@ def test_without_distributions_every_draw_is_the_static_result(tiny_background):
 
 def test_seeded_runs_reproduce_exactly(tiny_background):
     graph, fg, method, solution = compiled(BASE, tiny_background)
-    run = lambda seed: footprint_monte_carlo(graph, fg, tiny_background, method, solution.supply,  # noqa: E731
+    run = lambda seed: footprint_monte_carlo(graph, fg, tiny_background, method, solution.supply,
                                              iterations=50, seed=seed).draws.total
     first, again, other = run(11), run(11), run(12)
     assert np.array_equal(first, again)
@@ -68,7 +73,7 @@ def test_small_spreads_mean_converges_to_the_static_result(tiny_background):
     total (lognormal bias exp(sigma^2/2) - 1 < 1e-5 here; standard error of the mean < 2e-4)."""
     graph, fg, method, solution = compiled(BASE, tiny_background)
     ub = uncertain_background(tiny_background)
-    tight = lambda p: np.where(p["uncertainty_type"] == 2, p["scale"] * 0.01, p["scale"])  # noqa: E731
+    tight = lambda p: np.where(p["uncertainty_type"] == 2, p["scale"] * 0.01, p["scale"])
     ub.tech_params["scale"] = tight(ub.tech_params)
     ub.bio_params["scale"] = tight(ub.bio_params)
     spreads = foreground_spreads(graph)

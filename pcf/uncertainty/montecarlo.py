@@ -196,7 +196,7 @@ def _fixed_point(rhs: np.ndarray, inputs: np.ndarray, in_rows: np.ndarray, to_co
 
 def _lu_each(rhs: np.ndarray, inputs: np.ndarray, in_rows: np.ndarray, to_col) -> np.ndarray:
     """One sparse LU per iteration (loops too strong for the fixed point to converge)."""
-    k, n_rhs, m = rhs.shape
+    k, _, m = rhs.shape
     in_cols = to_col.indices
     out = np.empty_like(rhs)
     for i in range(k):
@@ -232,7 +232,7 @@ class ForegroundModel:
 
     @classmethod
     def build(cls, graph: ProductGraph, fg: ForegroundArrays, spreads: ForegroundSpreads,
-              static_supply: np.ndarray) -> "ForegroundModel":
+              static_supply: np.ndarray) -> ForegroundModel:
         position = {node: i for i, node in enumerate(graph.order)}
         n = len(graph.order)
         parent = np.array([position[e[0]] for e in graph.edges], dtype=np.int64)
