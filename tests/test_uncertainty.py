@@ -335,3 +335,27 @@ def test_a_monte_carlo_run_reaches_the_json_report_workbook_and_pact_comment(tin
     comment = to_pact_v3(result, ExportOptions())["comment"]
     assert "Monte Carlo (60 iterations, seed 2" in comment
     assert "Data quality ratings weighted by contribution" in comment
+
+
+def test_cli_footprint_with_uncertainty_writes_the_draws_statistics(tmp_path):
+    """`pcf footprint BOM --uncertainty 30 --seed 5 --json OUT` on a two-line BOM over the shipped data."""
+    import json
+
+    from pcf import cli
+
+    bom = tmp_path / "two.yaml"
+    bom.write_text("machine: {id: T2, name: Two lines}\n"
+                   "items:\n"
+                   "  - {kind: component, id: plate, dataset: steel_plate_cn, quantity: 10, unit: kg,\n"
+                   "     uncertainty: {distribution: uniform, range: [9, 11]}}\n"
+                   "  - {kind: component, id: sheet, dataset: aluminium_sheet_cn, quantity: 2, unit: kg}\n",
+                   encoding="utf-8")
+    out = tmp_path / "r.json"
+    assert cli.main(["footprint", str(bom), "--uncertainty", "30", "--seed", "5", "--json", str(out)]) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    mc = doc["uncertainty"]
+    assert (mc["iterations"], mc["seed"], mc["pedigree"]) == (30, 5, "ecoinvent3")
+    assert mc["static_total_kg_co2e"] == pytest.approx(doc["total_kg_co2e"])
+    assert mc["spread_sources"]["foreground"] == {"user": 1, "pedigree": 1}
+    assert {r["input"] for r in mc["sensitivity"]["inputs"]} >= {"dataset steel_plate_cn",
+                                                                  "dataset aluminium_sheet_cn"}
