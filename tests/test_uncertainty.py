@@ -359,3 +359,19 @@ def test_cli_footprint_with_uncertainty_writes_the_draws_statistics(tmp_path):
     assert mc["spread_sources"]["foreground"] == {"user": 1, "pedigree": 1}
     assert {r["input"] for r in mc["sensitivity"]["inputs"]} >= {"dataset steel_plate_cn",
                                                                   "dataset aluminium_sheet_cn"}
+
+
+def test_a_spreadsheet_bom_states_a_lognormal_spread_in_a_gsd_column(tmp_path):
+    from pcf.bom.readers import read_bom
+    from pcf.errors import BomError
+
+    path = tmp_path / "bom.csv"
+    path.write_text("level,id,name,material,mass,qty,GSD\n1,P1,Plate,steel_plate_cn,10,2,1.3\n"
+                    "1,P2,Bar,steel_plate_cn,5,1,\n", encoding="utf-8")
+    lines = {line.id: line for line in read_bom(path).all_lines()}
+    assert (lines["P1"].uncertainty.distribution, lines["P1"].uncertainty.gsd) == ("lognormal", 1.3)
+    assert lines["P2"].uncertainty is None
+    path.write_text("level,id,name,material,mass,qty,GSD\n1,P1,Plate,steel_plate_cn,10,2,0.5\n", encoding="utf-8")
+    with pytest.raises(BomError, match="outside 1-100") as caught:
+        read_bom(path)
+    assert caught.value.row == 2 and caught.value.column == "GSD"
