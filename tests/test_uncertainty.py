@@ -176,6 +176,9 @@ def test_a_variant_paired_with_itself_differs_by_zero_in_every_draw(tiny_backgro
     assert np.all(delta < 0)
     assert paired.probability_lower("lighter crate", "base") == 1.0
     assert np.median(delta) == pytest.approx(-5 * 0.3, rel=0.05)
+    # the three variants have the same line keys: the base's paired draws are its draws run alone
+    alone = footprint_monte_carlo(graph, fg, tiny_background, method, solution.supply, iterations=200, seed=4)
+    np.testing.assert_array_equal(paired.totals("base"), alone.draws.total)
 
 
 def test_pedigree_tables_are_the_published_values():
