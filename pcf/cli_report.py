@@ -32,6 +32,9 @@ def _add_engine_options(parser) -> None:
     add_engine_options(parser, lci_data=True)
     add_instruments_option(parser)
     add_intake_options(parser)
+    from .cli_uncertainty import add_options as uncertainty_options
+
+    uncertainty_options(parser)  # --uncertainty N --seed S --pedigree SET (docs/uncertainty.md)
 
 
 def audited_from_args(args, *, progress=None, background=None, **engine_options):
@@ -44,6 +47,9 @@ def audited_from_args(args, *, progress=None, background=None, **engine_options)
 
     supported = _engine_parameters()
     options = {name: getattr(args, name, None) for name in ENGINE_ARGS if name in supported}
+    from .cli_uncertainty import engine_kwargs
+
+    options.update(engine_kwargs(args))  # a Monte Carlo when --uncertainty N was given
     options.update(engine_options)
     if options.get("method") == "AR6":
         options.pop("method")  # the default: recorded as not given

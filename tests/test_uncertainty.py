@@ -22,7 +22,12 @@ from pcf.solve import solve
 from pcf.uncertainty.background import uncertain_background
 from pcf.uncertainty.distributions import Z95, empty_params
 from pcf.uncertainty.foreground import foreground_spreads
-from pcf.uncertainty.montecarlo import ForegroundModel, compute, key_columns, sample_background
+from pcf.uncertainty.montecarlo import (
+    ForegroundModel,
+    compute,
+    key_columns,
+    sample_background,
+)
 from pcf.uncertainty.paired import VariantInput, paired_monte_carlo
 from pcf.uncertainty.pedigree import CIROTH2016, ECOINVENT3, pedigree_variance
 from pcf.uncertainty.reference import bw2calc_monte_carlo
@@ -56,7 +61,7 @@ def test_without_distributions_every_draw_is_the_static_result(tiny_background):
 
 def test_seeded_runs_reproduce_exactly(tiny_background):
     graph, fg, method, solution = compiled(BASE, tiny_background)
-    run = lambda seed: footprint_monte_carlo(graph, fg, tiny_background, method, solution.supply,  # noqa: E731
+    run = lambda seed: footprint_monte_carlo(graph, fg, tiny_background, method, solution.supply,
                                              iterations=50, seed=seed).draws.total
     first, again, other = run(11), run(11), run(12)
     assert np.array_equal(first, again)
@@ -68,7 +73,7 @@ def test_small_spreads_mean_converges_to_the_static_result(tiny_background):
     total (lognormal bias exp(sigma^2/2) - 1 < 1e-5 here; standard error of the mean < 2e-4)."""
     graph, fg, method, solution = compiled(BASE, tiny_background)
     ub = uncertain_background(tiny_background)
-    tight = lambda p: np.where(p["uncertainty_type"] == 2, p["scale"] * 0.01, p["scale"])  # noqa: E731
+    tight = lambda p: np.where(p["uncertainty_type"] == 2, p["scale"] * 0.01, p["scale"])
     ub.tech_params["scale"] = tight(ub.tech_params)
     ub.bio_params["scale"] = tight(ub.bio_params)
     spreads = foreground_spreads(graph)
@@ -171,6 +176,9 @@ def test_a_variant_paired_with_itself_differs_by_zero_in_every_draw(tiny_backgro
     assert np.all(delta < 0)
     assert paired.probability_lower("lighter crate", "base") == 1.0
     assert np.median(delta) == pytest.approx(-5 * 0.3, rel=0.05)
+    # the three variants have the same line keys: the base's paired draws are its draws run alone
+    alone = footprint_monte_carlo(graph, fg, tiny_background, method, solution.supply, iterations=200, seed=4)
+    np.testing.assert_array_equal(paired.totals("base"), alone.draws.total)
 
 
 def test_pedigree_tables_are_the_published_values():
@@ -330,3 +338,43 @@ def test_a_monte_carlo_run_reaches_the_json_report_workbook_and_pact_comment(tin
     comment = to_pact_v3(result, ExportOptions())["comment"]
     assert "Monte Carlo (60 iterations, seed 2" in comment
     assert "Data quality ratings weighted by contribution" in comment
+
+
+def test_cli_footprint_with_uncertainty_writes_the_draws_statistics(tmp_path):
+    """`pcf footprint BOM --uncertainty 30 --seed 5 --json OUT` on a two-line BOM over the shipped data."""
+    import json
+
+    from pcf import cli
+
+    bom = tmp_path / "two.yaml"
+    bom.write_text("machine: {id: T2, name: Two lines}\n"
+                   "items:\n"
+                   "  - {kind: component, id: plate, dataset: steel_plate_cn, quantity: 10, unit: kg,\n"
+                   "     uncertainty: {distribution: uniform, range: [9, 11]}}\n"
+                   "  - {kind: component, id: sheet, dataset: aluminium_sheet_cn, quantity: 2, unit: kg}\n",
+                   encoding="utf-8")
+    out = tmp_path / "r.json"
+    assert cli.main(["footprint", str(bom), "--uncertainty", "30", "--seed", "5", "--json", str(out)]) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    mc = doc["uncertainty"]
+    assert (mc["iterations"], mc["seed"], mc["pedigree"]) == (30, 5, "ecoinvent3")
+    assert mc["static_total_kg_co2e"] == pytest.approx(doc["total_kg_co2e"])
+    assert mc["spread_sources"]["foreground"] == {"user": 1, "pedigree": 1}
+    assert {r["input"] for r in mc["sensitivity"]["inputs"]} >= {"dataset steel_plate_cn",
+                                                                  "dataset aluminium_sheet_cn"}
+
+
+def test_a_spreadsheet_bom_states_a_lognormal_spread_in_a_gsd_column(tmp_path):
+    from pcf.bom.readers import read_bom
+    from pcf.errors import BomError
+
+    path = tmp_path / "bom.csv"
+    path.write_text("level,id,name,material,mass,qty,GSD\n1,P1,Plate,steel_plate_cn,10,2,1.3\n"
+                    "1,P2,Bar,steel_plate_cn,5,1,\n", encoding="utf-8")
+    lines = {line.id: line for line in read_bom(path).all_lines()}
+    assert (lines["P1"].uncertainty.distribution, lines["P1"].uncertainty.gsd) == ("lognormal", 1.3)
+    assert lines["P2"].uncertainty is None
+    path.write_text("level,id,name,material,mass,qty,GSD\n1,P1,Plate,steel_plate_cn,10,2,0.5\n", encoding="utf-8")
+    with pytest.raises(BomError, match="outside 1-100") as caught:
+        read_bom(path)
+    assert caught.value.row == 2 and caught.value.column == "GSD"

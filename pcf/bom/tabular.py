@@ -430,6 +430,13 @@ class _Context:
         if data_type:
             line["data_type"] = "primary" if _norm(data_type) in ("primary", "p", "yes", "true", "1", "primär",
                                                                  "一次", "实测", "measured") else "secondary"
+        gsd = self.num(rec, "uncertainty_gsd", row, table)
+        if gsd is not None:  # a lognormal spread of the line's quantity (docs/uncertainty.md)
+            if not 1.0 <= gsd <= 100.0:
+                raise BomError(f"geometric standard deviation {gsd:g} is outside 1-100", file=self.file, row=row,
+                               column=table.headers.get("uncertainty_gsd", "uncertainty_gsd"),
+                               expected="a GSD of at least 1 (1 = no spread), e.g. 1.2")
+            line["uncertainty"] = {"distribution": "lognormal", "gsd": gsd}
         if not line["id"]:
             raise BomError("empty id", file=self.file, row=row, column=table.headers.get("id", "id"),
                            expected="an id (item or part number) on every line")

@@ -39,8 +39,10 @@ def paragraphs(mc) -> list[str]:
     return [
         f"Uncertainty (Monte Carlo, {mc.iterations:,} iterations, seed {mc.seed}, reproducible): median "
         f"{t['median']:,.1f} kg CO2e, mean {t['mean']:,.1f} kg CO2e, 95 % interval {t['p2_5']:,.1f} to "
-        f"{t['p97_5']:,.1f} kg CO2e per machine (the static CFP is {mc.static_total:,.1f} kg CO2e: lognormal "
-        "spreads put the mean above the median). Every exchange carries a distribution: the source's stated range "
+        f"{t['p97_5']:,.1f} kg CO2e per machine; the static CFP is {mc.static_total:,.1f} kg CO2e"
+        + (" (below the median: each lognormal input's mean lies above its median, the static value, and stated "
+           "ranges whose geometric middle lies above the central value move the draws up)"
+           if mc.static_total < t["median"] else "") + ". Every exchange carries a distribution: the source's stated range "
         f"where one is given, otherwise the pedigree approach ('{mc.pedigree}' factors; Weidema et al. 2013, "
         "ecoinvent report 1(v3); Ciroth et al. 2016, Int J LCA 21:1338) on the dataset's data-quality ratings; "
         "estimated masses carry the estimate's spread and BOM lines their stated spread. A dataset is drawn once "

@@ -20,11 +20,30 @@ import numpy as np
 import pandas as pd
 
 from .._brightway import bw_processing as bwp
-from ..data.background import BACKGROUND_ID_OFFSET, FLOW_ID_OFFSET, Background, _exchange_arrays, _indices
+from ..data.background import (
+    BACKGROUND_ID_OFFSET,
+    FLOW_ID_OFFSET,
+    Background,
+    _exchange_arrays,
+    _indices,
+)
 from ..data.tables import lci_data_dir
 from ..errors import DataError
-from .distributions import PARAMS_DTYPE, Z95, as_stats_arrays, empty_params, lognormal_params, spread_row
-from .pedigree import BASIC_VARIANCE, INDICATORS, RATING_COLUMNS, basic_kind, pedigree_variances
+from .distributions import (
+    PARAMS_DTYPE,
+    Z95,
+    as_stats_arrays,
+    empty_params,
+    lognormal_params,
+    spread_row,
+)
+from .pedigree import (
+    BASIC_VARIANCE,
+    INDICATORS,
+    RATING_COLUMNS,
+    basic_kind,
+    pedigree_variances,
+)
 
 RANGE_COLUMNS = ("dataset", "kind", "input", "low", "high", "basis")
 

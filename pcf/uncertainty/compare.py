@@ -16,8 +16,8 @@ from .run import DEFAULT_SEED
 
 def static_supply(graph, fg) -> np.ndarray:
     """Pieces of every foreground node per machine: the piece counts propagated from the machine down."""
-    from .foreground import ForegroundSpreads
     from .distributions import empty_params
+    from .foreground import ForegroundSpreads
 
     edges = np.array([e[2] for e in graph.edges], dtype=np.float64)
     spreads = ForegroundSpreads(empty_params(edges), tuple(str(i) for i in range(len(edges))),

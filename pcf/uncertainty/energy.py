@@ -11,8 +11,8 @@ sampling; Saltelli et al. 2010, Comput Phys Commun 181:259, as implemented in SA
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 import pandas as pd

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..bom.models import Assembly, AssemblyRef, Component, DatasetAmount, PackagingItem, Part, TransportLeg
+from ..bom.models import (
+    Assembly,
+    AssemblyRef,
+    Component,
+    DatasetAmount,
+    PackagingItem,
+    Part,
+    TransportLeg,
+)
 from ..graph import ProductGraph
 from .distributions import PARAMS_DTYPE, empty_params, lognormal_params, spread_row
 from .pedigree import BASIC_VARIANCE, pedigree_variance

@@ -196,7 +196,7 @@ def _fixed_point(rhs: np.ndarray, inputs: np.ndarray, in_rows: np.ndarray, to_co
 
 def _lu_each(rhs: np.ndarray, inputs: np.ndarray, in_rows: np.ndarray, to_col) -> np.ndarray:
     """One sparse LU per iteration (loops too strong for the fixed point to converge)."""
-    k, n_rhs, m = rhs.shape
+    k, _, m = rhs.shape
     in_cols = to_col.indices
     out = np.empty_like(rhs)
     for i in range(k):
@@ -232,7 +232,7 @@ class ForegroundModel:
 
     @classmethod
     def build(cls, graph: ProductGraph, fg: ForegroundArrays, spreads: ForegroundSpreads,
-              static_supply: np.ndarray) -> "ForegroundModel":
+              static_supply: np.ndarray) -> ForegroundModel:
         position = {node: i for i, node in enumerate(graph.order)}
         n = len(graph.order)
         parent = np.array([position[e[0]] for e in graph.edges], dtype=np.int64)
@@ -297,9 +297,17 @@ def normals(seed: int, iterations: int, n_keys: int):
         yield start, rng.standard_normal((size, n_keys))
 
 
+def all_normals(seed: int, iterations: int, n_keys: int) -> np.ndarray:
+    """Every chunk of `normals` at once (iterations, n_keys): drawn once and shared by the variants of a run."""
+    return np.concatenate([z for _, z in normals(seed, iterations, n_keys)]) if iterations else \
+        np.zeros((0, n_keys))
+
+
 def compute(model: ForegroundModel, bg: BackgroundDraws, columns: dict[str, int], seed: int,
-            iterations: int) -> Draws:
-    """Every iteration's total, stages and sampled inputs for one variant (background draws shared)."""
+            iterations: int, z_all: np.ndarray | None = None) -> Draws:
+    """Every iteration's total, stages and sampled inputs for one variant (background draws shared).
+
+    z_all: the run's standard normals (`all_normals`), when several variants share them; else drawn here."""
     e_unc = np.nonzero(uncertain(model.edge_params))[0]
     l_unc = np.nonzero(uncertain(model.link_params))[0]
     e_cols = np.array([columns[model.edge_keys[i]] for i in e_unc], dtype=np.int64)
@@ -322,7 +330,9 @@ def compute(model: ForegroundModel, bg: BackgroundDraws, columns: dict[str, int]
     total_all = np.empty(iterations)
     by_stage = np.empty((iterations, len(model.stages)))
     multiplier = np.empty((iterations, len(l_unc)))
-    for start, z in normals(seed, iterations, len(columns)):
+    chunks = (normals(seed, iterations, len(columns)) if z_all is None else
+              ((start, z_all[start:start + CHUNK]) for start in range(0, iterations, CHUNK)))
+    for start, z in chunks:
         stop = start + z.shape[0]
         edge_values = None
         if len(e_unc):

@@ -19,7 +19,7 @@ from ..graph import ProductGraph
 from ..matrices import ForegroundArrays
 from ..methods import Method
 from .background import uncertain_background
-from .montecarlo import Draws, compute, key_columns, sample_background
+from .montecarlo import Draws, all_normals, compute, key_columns, sample_background
 from .run import DEFAULT_SEED, needed_datasets, prepare_variant, supplier_spreads
 from .summary import describe
 
@@ -78,6 +78,7 @@ def paired_monte_carlo(variants: list[VariantInput], method: Method, *, iteratio
     """Draw every variant from the same inputs (see module docstring)."""
     models = [prepare_variant(v.graph, v.fg, v.supply, pedigree=pedigree) for v in variants]
     columns = key_columns(models)
+    z_all = all_normals(seed, iterations, len(columns))  # the same normals as each variant would draw alone
     groups: dict[str, list[int]] = {}
     for k, v in enumerate(variants):  # variants on the same background share its draws
         groups.setdefault(v.background.content_hash or str(id(v.background)), []).append(k)
@@ -91,5 +92,5 @@ def paired_monte_carlo(variants: list[VariantInput], method: Method, *, iteratio
         bg = sample_background(ub, background, method, needed_datasets([models[k] for k in members]),
                                iterations=iterations, seed=seed)
         for k in members:
-            draws[k] = compute(models[k], bg, columns, seed, iterations)
+            draws[k] = compute(models[k], bg, columns, seed, iterations, z_all)
     return PairedResult(tuple(v.name for v in variants), tuple(draws), iterations, seed, pedigree)

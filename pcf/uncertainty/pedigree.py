@@ -71,7 +71,7 @@ def pedigree_variance(scores: dict[str, float | None], pedigree: str = "ecoinven
     return total
 
 
-def pedigree_variances(ratings: "np.ndarray", pedigree: str = "ecoinvent3") -> np.ndarray:
+def pedigree_variances(ratings: np.ndarray, pedigree: str = "ecoinvent3") -> np.ndarray:
     """Vectorised `pedigree_variance`: ratings (n, 5) in INDICATORS order, NaN = missing."""
     table = PEDIGREE_SETS[pedigree]
     scores = np.where(np.isnan(ratings), MISSING_SCORE, np.clip(np.rint(ratings), 1, 5)).astype(np.int64) - 1
