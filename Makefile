@@ -27,6 +27,7 @@ test: $(STAMP)
 benchmark: $(STAMP)
 	$(PY) benchmarks/bench_engine.py
 	$(PY) benchmarks/bench_compare.py
+	$(PY) benchmarks/bench_web.py
 
 clean-venv:
 	rm -rf $(VENV)
