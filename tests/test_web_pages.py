@@ -220,3 +220,15 @@ def test_an_oversized_body_is_refused_before_it_is_read(loaded, tmp_path, monkey
         streamed = client.post("/login", content=chunks(),
                                headers={"Content-Type": "application/x-www-form-urlencoded"})
         assert streamed.status_code == 413
+
+
+def test_a_spreadsheet_bom(web):
+    """An ERP export (xlsx) is computed like a YAML BOM; the lines to check carry their spreadsheet row."""
+    client, service, _calc, _tmp = web
+    csrf = sign_in(client, service)
+    xlsx = DEMO_BOM.with_name("formation_grading_machine_erp.xlsx")
+    state = upload(client, csrf, xlsx.name, xlsx.read_bytes(), allow_gaps="on")
+    assert state["status"] == "done", state
+    stored = service.result(int(state["next"].rsplit("/", 1)[1]))
+    assert stored["run"]["filename"] == xlsx.name and stored["total_kg_co2e"] > 0
+    assert all(isinstance(p["row"], int) and p["row"] >= 2 for p in stored["run"]["problems"])
