@@ -28,6 +28,7 @@ benchmark: $(STAMP)
 	$(PY) benchmarks/bench_engine.py
 	$(PY) benchmarks/bench_compare.py
 	$(PY) benchmarks/bench_uncertainty.py --no-synthetic-paired
+	$(PY) benchmarks/bench_web.py
 
 clean-venv:
 	rm -rf $(VENV)

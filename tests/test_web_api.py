@@ -180,6 +180,9 @@ def test_pagination_is_consistent(api, examples):
     assert query["status"] == "Active" and query["limit"] == "1"
     again = [client.get(link.replace("http://testserver", ""), headers=headers).json() for _ in range(2)]
     assert again[0] == again[1]
+    # limit=0: no footprint, and a link to the first page
+    none = client.get(f"{LIST}?limit=0", headers=headers)
+    assert none.json() == {"data": []} and "offset=0" in none.headers["link"]
 
 
 @needs_spec

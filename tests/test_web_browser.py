@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from web_support import DEMO_BOM, DRIVE_V1, PASSWORD, SMALL_BOM, Server, loaded, make_app, require, sign_in  # noqa: F401
+from web_support import DEMO_BOM, DRIVE_V1, DRIVE_V2, PASSWORD, SMALL_BOM, Server, loaded, make_app, require, sign_in  # noqa: F401
 
 CHROMIUM = os.environ.get("PCF_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -94,11 +94,19 @@ def test_upload_see_the_result_download_the_report(loaded, tmp_path):  # noqa: F
         page.goto(f"{server.url}/compare?a={result_id}&b={other}")
         expect(page.locator("#compare-delta")).to_be_visible()
         page.screenshot(path=str(shots / "web_compare.png"), full_page=True)
+        # a new version of the shared module (the drive housing 1 -> 2 kg), then recompute every model
         page.goto(server.url + "/library")
         expect(page.locator("h1")).to_have_text("Machine library")
+        page.fill("form[action='/modules'] input[name=name]", "DRIVE")
+        page.fill("form[action='/modules'] textarea[name=content]", DRIVE_V2)
+        page.click("form[action='/modules'] button[type=submit]")
+        expect(page.locator("body")).to_contain_text("v2")
         page.click("#recompute")
         page.wait_for_url(re.compile(r"/recomputes/\d+$"), timeout=60_000)
         expect(page.locator("h1")).to_contain_text("Recompute")
+        run = service.recompute(int(page.url.rsplit("/", 1)[1]))
+        moves = {e["model"]: e["diff"]["total"]["delta"] for e in run["summary"]}
+        assert moves["small_machine"] > 0 and moves["formation_grading_machine"] == 0
         page.screenshot(path=str(shots / "web_recompute.png"), full_page=True)
         page.goto(server.url + "/library")
         page.screenshot(path=str(shots / "web_library.png"), full_page=True)

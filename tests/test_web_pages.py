@@ -201,3 +201,34 @@ def test_compute_a_stored_model_with_options(web):
     bad = client.post(f"/models/{vid}/compute", data={"csrf_token": csrf, "grid": "../../etc"})
     assert bad.status_code == 400 and "unknown factory electricity dataset" in bad.text
     assert json.loads(json.dumps(calc.grids()))
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(loaded, tmp_path, monkeypatch):  # noqa: F811
+    """The body limit ($PCF_MAX_INPUT_MB + 256 KB of form) answers 413 by Content-Length, and while streaming."""
+    monkeypatch.setenv("PCF_MAX_INPUT_MB", "0.01")
+    app = make_app(f"sqlite:///{tmp_path}/store.sqlite", loaded, tmp_path)
+    with TestClient(app) as client:
+        big = b"x" * (400 * 1024)
+        response = client.post("/upload", content=big, headers={"Content-Type": "application/octet-stream"})
+        assert response.status_code == 413 and "larger than" in response.text
+        assert response.headers["x-frame-options"] == "DENY"
+
+        def chunks():  # no Content-Length: counted while it streams
+            for _ in range(40):
+                yield b"y" * (16 * 1024)
+
+        streamed = client.post("/login", content=chunks(),
+                               headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert streamed.status_code == 413
+
+
+def test_a_spreadsheet_bom(web):
+    """An ERP export (xlsx) is computed like a YAML BOM; the lines to check carry their spreadsheet row."""
+    client, service, _calc, _tmp = web
+    csrf = sign_in(client, service)
+    xlsx = DEMO_BOM.with_name("formation_grading_machine_erp.xlsx")
+    state = upload(client, csrf, xlsx.name, xlsx.read_bytes(), allow_gaps="on")
+    assert state["status"] == "done", state
+    stored = service.result(int(state["next"].rsplit("/", 1)[1]))
+    assert stored["run"]["filename"] == xlsx.name and stored["total_kg_co2e"] > 0
+    assert all(isinstance(p["row"], int) and p["row"] >= 2 for p in stored["run"]["problems"])

@@ -158,3 +158,26 @@ def test_the_whole_flow_on_postgresql(postgres_url, loaded, tmp_path):  # noqa: 
         listed = client.get("/3/footprints", headers=headers).json()["data"]
         assert [f["id"] for f in listed] == [stored["footprint"]["id"]]
         assert json.loads(json.dumps(listed[0]))["pcf"]["declaredUnitOfMeasurement"] == "piece"
+
+
+def test_serve_commands_create_accounts(tmp_path, monkeypatch, capsys):
+    """`pcf serve --add-user / --add-client` on the default store (./pcf-results.sqlite) create hashed accounts."""
+    from pcf.cli import main
+    from pcf.web.db import open_database
+    from pcf.web.service import WebService
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PCF_STORE", raising=False)
+    monkeypatch.delenv("PCF_DATABASE_URL", raising=False)
+    monkeypatch.setenv("PCF_WEB_PASSWORD", "correct horse battery staple")
+    assert main(["serve", "--add-user", "carol", "--add-client", "ERP"]) == 0
+    out = capsys.readouterr().out
+    client_id = out.split("client_id ")[1].split()[0]
+    secret = out.split("client_secret ")[1].split()[0]
+    service = WebService(open_database(f"sqlite:///{tmp_path / 'pcf-results.sqlite'}"), tmp_path / "files")
+    assert service.login("carol", "correct horse battery staple") is not None
+    assert service.login("carol", "wrong password here") is None
+    assert service.authenticate_client(client_id, secret).name == "ERP"
+    monkeypatch.setenv("PCF_WEB_PASSWORD", "short")
+    assert main(["serve", "--add-user", "dave"]) == 2  # a user error: one line, exit status 2
+    assert "password too short" in capsys.readouterr().err

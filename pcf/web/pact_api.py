@@ -290,9 +290,9 @@ def router(service: WebService) -> APIRouter:
         chosen = [document for _seq, document in service.footprint_documents() if matches(document, criteria)]
         data = chosen[offset:offset + page]
         headers = {}
-        if offset + page < len(chosen):
+        if offset + page < len(chosen):  # limit=0 returns none; its link asks for a page of DEFAULT_PAGE
             pairs = [(k, v) for k, v in request.query_params.multi_items() if k.lower() not in ("limit", "offset")]
-            pairs += [("limit", str(page)), ("offset", str(offset + page))]
+            pairs += [("limit", str(page or DEFAULT_PAGE)), ("offset", str(offset + page))]
             host = request.headers.get("host") or request.url.netloc
             headers["Link"] = f'<{request.url.scheme}://{host}/3/footprints?{urlencode(pairs)}>; rel="next"'
         return JSONResponse({"data": data}, headers=headers)

@@ -17,6 +17,7 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 from ..bom.readers import max_input_bytes
 from ..errors import PcfError
@@ -114,7 +115,8 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
         form = await request.form(max_files=0, max_fields=5)
         if not same(form.get("csrf_token"), request.cookies.get(LOGIN_COOKIE)):
             raise HTTPException(403, "the form's CSRF token is missing or wrong: reload the page")
-        outcome = service.login(str(form.get("username", ""))[:80], str(form.get("password", ""))[:200])
+        outcome = await run_in_threadpool(service.login, str(form.get("username", ""))[:80],
+                                          str(form.get("password", ""))[:200])  # scrypt: off the event loop
         if outcome is None:
             token = new_token()
             response = render(request, "login.html", None, status=401, csrf=token,
@@ -156,14 +158,18 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
         if len(content) > limit:
             return home(request, session, status=413, error=f"{filename}: larger than {limit // 2 ** 20} MB "
                         "(PCF_MAX_INPUT_MB)")
-        try:
+
+        def store_and_start() -> str:  # database, file and the row-by-row check: on a worker thread
             options = options_of(form)
             name = check_name(form.get("model") or _model_name(filename), "model")
             digest = service.put_file(content, filename)
-            _model_id, number = service.add_model_version(name, digest, filename, user=session.username,
-                                                          note=str(form.get("note") or "")[:500] or None)
-            version = next(v for v in service.model_versions(_model_id) if v["version"] == number)
-            job = start(session, digest=digest, filename=filename, options=options, version=version)
+            model_id, number = service.add_model_version(name, digest, filename, user=session.username,
+                                                         note=str(form.get("note") or "")[:500] or None)
+            version = next(v for v in service.model_versions(model_id) if v["version"] == number)
+            return start(session, digest=digest, filename=filename, options=options, version=version)
+
+        try:
+            job = await run_in_threadpool(store_and_start)
         except PcfError as exc:
             return home(request, session, error=exc.describe(), status=400)
         return RedirectResponse(f"/jobs/{job}", status_code=303)
@@ -172,10 +178,14 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
     async def compute_model(version_id: int, request: Request):
         session = user(request)
         form = await form_of(request, session)
-        try:
+
+        def start_version() -> str:
             version = service.model_version(version_id)
-            job = start(session, digest=version["file_sha256"], filename=version["filename"],
-                        options=options_of(form), version=version)
+            return start(session, digest=version["file_sha256"], filename=version["filename"],
+                         options=options_of(form), version=version)
+
+        try:
+            job = await run_in_threadpool(start_version)
         except PcfError as exc:
             return home(request, session, error=exc.describe(), status=400)
         return RedirectResponse(f"/jobs/{job}", status_code=303)
@@ -291,8 +301,8 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
         try:
             name = check_name(str(form.get("name") or ""), "module")
             _check_module(name, text)
-            version = service.add_module_version(name, text, user=session.username,
-                                                 note=str(form.get("note") or "")[:500] or None)
+            version = await run_in_threadpool(service.add_module_version, name, text, user=session.username,
+                                              note=str(form.get("note") or "")[:500] or None)
         except PcfError as exc:
             return library(request, error=exc.describe())
         service.log(session.username, "module", f"{name} v{version} stored")

@@ -86,6 +86,7 @@ class WebService:
         self.files_dir = Path(files_dir).resolve()
         self.files_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._key = secrets.token_bytes(32)  # this process's key for remembered secret checks
+        self._dummy = hash_secret(secrets.token_urlsafe(16))  # checked for unknown names
         self._verified: dict[str, tuple[float, threading.Lock]] = {}  # proof -> (valid until, its check's lock)
         self._verified_lock = threading.Lock()
 
@@ -108,7 +109,7 @@ class WebService:
             row = conn.execute(select(db.users.c.id, db.users.c.password_hash)
                                .where(db.users.c.username == username)).first()
         if row is None:
-            verify_secret(password, hash_secret("x" * 12))  # the same work for an unknown name
+            verify_secret(password, self._dummy)  # the same work for an unknown name as for a wrong password
             return None
         if not verify_secret(password, row.password_hash):
             return None
@@ -154,7 +155,7 @@ class WebService:
         with self.engine.connect() as conn:
             row = conn.execute(select(db.clients).where(db.clients.c.client_id == client_id)).first()
         if row is None:
-            verify_secret(secret, hash_secret("x" * 12))
+            verify_secret(secret, self._dummy)
             return None
         proof = hmac.new(self._key, f"{row.secret_hash}\0{secret}".encode(), "sha256").hexdigest()
         with self._verified_lock:
