@@ -421,7 +421,7 @@ class CorpusAccuracy:
         return f"{self.count('correct', origin)} of {n} ({parts})"
 
 
-def corpus_accuracy(mapper: "Mapper", path: str | Path) -> CorpusAccuracy:
+def corpus_accuracy(mapper: Mapper, path: str | Path) -> CorpusAccuracy:
     """Map every row of a corpus CSV (columns text, kinds, expected[, origin]; kinds `material` = as a part's
     material, anything else = as a component line) and classify the outcome (see CorpusAccuracy)."""
     path = Path(path)
@@ -462,8 +462,10 @@ def corpus_markdown(accuracy: CorpusAccuracy, corpus_name: str) -> list[str]:
     lines = ["", "## Accuracy on the mapping corpus", "",
              f"`{corpus_name}`: {accuracy.total()} descriptions with the dataset they should map to (or `AMBIGUOUS`, "
              "`EXCLUDE`, `UNMAPPED` for texts that have no dataset and no fair stand-in), each with its source. "
-             "`real` rows were read in public EPDs/PEPs, material declarations, LCA and recycling tables and open "
-             "machine BOMs (title and address in the file); `synthetic` rows are ERP-style lines written for the "
+             "`real` rows were copied from public material tables (a product manual's disposal table, a material "
+             "declaration sheet, a PCR appendix, an EPD data set, electronics and e-waste composition tables, "
+             "plastics makers' product lists, a GRI materials disclosure) and open machine BOMs (title and address "
+             "in the file); `synthetic` rows are ERP-style lines written for the "
              "corpus and labelled as such. `wrong` means mapped to another dataset (silently wrong), `ambiguous` "
              "flagged where one dataset was expected, `unmapped` left out where one was expected. The vocabulary "
              "was extended from what this corpus showed missing, so the figures are in-sample (see "
