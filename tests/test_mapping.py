@@ -763,3 +763,12 @@ def test_strict_refuses_an_ambiguous_line_even_when_a_proxy_models_it(tiny_backg
     with pytest.raises(MappingError, match="several materials or a catch-all: 'steel and aluminium'") as info:
         pcf.footprint(system, background=tiny_background, mapping=list_mapper[1], strict=True)
     assert info.value.row == 9
+
+
+def test_the_report_names_the_share_of_ambiguous_proxies(tiny_background, list_mapper):
+    from pcf.report.content import build_content
+
+    result = pcf.footprint(with_lines({"kind": "part", "id": "X1", "material": "steel; aluminium", "mass_kg": 0.1}),
+                           background=tiny_background, mapping=list_mapper[1])
+    text = str(build_content(result))
+    assert "ambiguous BOM lines modelled with a conservative proxy" in text
