@@ -92,12 +92,16 @@ def candidate_intensities(background: Background, keys) -> dict[str, float]:
     return out
 
 
-def conservative(match: Match, background: Background) -> Match:
+def conservative(match: Match, background: Background, cache: dict | None = None) -> Match:
     """An ambiguous match resolved to its highest-emitting per-kg candidate (method `ambiguous`, proxy), or the
-    match unchanged when none of its candidates is a per-kg dataset of the background."""
+    match unchanged when none of its candidates is a per-kg dataset of the background. cache: candidates ->
+    intensities, shared by the lines of one BOM."""
     if not match.ambiguous or not match.candidates:
         return match
-    intensity = candidate_intensities(background, match.candidates)
+    cache = {} if cache is None else cache
+    if match.candidates not in cache:
+        cache[match.candidates] = candidate_intensities(background, match.candidates)
+    intensity = cache[match.candidates]
     if not intensity:
         return match
     worst = max(intensity, key=intensity.get)
@@ -114,6 +118,7 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
     estimator = estimator or MassEstimator()
     pieces = _pieces_per_machine(system)
     rows: list[dict] = []
+    seen: dict = {}  # candidates of ambiguous lines -> their kg CO2e/kg
 
     def record(line, kind, text, match: Match | None, status, modelled, mass_kg=None, reason="", estimate="",
                mass_check=None):
@@ -170,7 +175,7 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
         if isinstance(item, Part):
             return take_part(item)
         if isinstance(item, Component):
-            match = conservative(mapper.match(item.dataset), background)
+            match = conservative(mapper.match(item.dataset), background, seen)
             mass = component_mass(item, parent_id)
             if item.excluded or match.method == "excluded":
                 record(item, "component", item.dataset, match, "excluded", False, mass,
@@ -190,7 +195,8 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
         return item
 
     def take_part(item: Part):
-        match = conservative(mapper.match(item.material, kinds=MATERIAL_KINDS, country=item.country), background)
+        match = conservative(mapper.match(item.material, kinds=MATERIAL_KINDS, country=item.country), background,
+                             seen)
         n = pieces.get(item.id, 0.0)
         mass, estimate, est_text = item.mass_kg, None, ""
         if mass is None and match.mapped:
@@ -234,7 +240,7 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
     def take_dataset_line(item, kind: str, parent_id, mass_kg=None):
         match = mapper.match(item.dataset)
         if kind == "packaging":  # a packaging catch-all ("packing material") takes its highest-emitting candidate
-            match = conservative(match, background)
+            match = conservative(match, background, seen)
         if item.excluded or match.method == "excluded":
             record(item, kind, item.dataset, match, "excluded", False, mass_kg,
                    reason=item.excluded or match.note or "excluded by the mapping table")

@@ -59,6 +59,13 @@ def _singulars(norm: str) -> list[str]:
     return [norm[:-1]] + ([norm[:-2]] if norm.endswith("es") else [])
 
 
+def _head(norm: str) -> str:
+    """The part of a description before its first purpose clause or sentence end (see _TRAILER)."""
+    found = _TRAILER.search(norm)
+    head = norm[:found.start()] if found else norm
+    return head if len(re.findall(r"[^\W\d_]", head)) >= 3 else norm  # "nr. 5 lager": too short to be the head
+
+
 def normalise(text: str) -> str:
     """NFKC (full-width -> ASCII), lower case, trademark symbols removed, whitespace collapsed."""
     text = unicodedata.normalize("NFKC", _SYMBOLS.sub("", str(text))).lower()
@@ -107,6 +114,9 @@ _SURFACE = re.compile(r"[\s-]*(plated|plating|coated|coating|finish|finished|bes
                       r"|reinforced|filled|verstärkt|gefüllt)(?![0-9a-z])")
 # the same separators for splitting a text into its listed items ("钢和铝" -> 钢, 铝)
 _LIST_SPLIT = re.compile(r"[,;/&+()\[\]、，；（）]|[和及与或]|(?<![0-9a-z])(?:and|or|und|oder)(?![0-9a-z])")
+# where a description stops naming the line and starts saying what it is for or what it touches: "M3 stainless
+# screws are used to attach the stepper motor", "Barb hose fitting. This barb connects ... the pressure sensor"
+_TRAILER = re.compile(r"\.\s|\s(?:used to|used for|is used|are used|for|to attach|für|zur|zum)\s|用于|用来")
 FASTENER = "fastener"  # kind of rows that name a fastener, not its material: they decide only when no other row matches
 _REGION_SUFFIX = re.compile(r"_(cn|na|eu|global|us|de)$")
 
@@ -254,8 +264,8 @@ class Mapper:
             return self._ambiguous(raw, [rule])
         if rule is None:
             # among the patterns found in the text: a specific (non-proxy) one before a generic word, then the longest
-            spans = [(m.span(), c) for pattern, c in self._contains_re if allowed(c)
-                     for m in [pattern.search(norm)] if m]
+            # only the head of a description names the line ("... screws are used to attach the stepper motor")
+            spans = self._spans(_head(norm), allowed)
             # a pattern inside a longer one found at the same place does not count: "hydraulic motor" is not a
             # "motor", "glass wool" not "glass", "PA66-GF35" not "PA66"
             spans = [(span, c) for span, c in spans
@@ -295,6 +305,10 @@ class Mapper:
                 return Match(raw, dataset, "excluded" if dataset == EXCLUDE else "fuzzy", round(ratio, 3),
                              rule=label, note=f"closest to '{label}'")
         return Match(raw, None, "unmapped", 0.0, note="no key, table pattern or close name")
+
+    def _spans(self, text: str, allowed) -> list[tuple[tuple[int, int], MappingRule]]:
+        """Where each allowed `contains` pattern occurs in `text` (first occurrence)."""
+        return [(m.span(), c) for pattern, c in self._contains_re if allowed(c) for m in [pattern.search(text)] if m]
 
     def _listed_exact(self, norm: str, allowed) -> list[MappingRule]:
         """The exact material rules of a text that is a list of whole items ("钢和铝": 钢, 铝), when every item is an
@@ -421,7 +435,7 @@ class CorpusAccuracy:
         return f"{self.count('correct', origin)} of {n} ({parts})"
 
 
-def corpus_accuracy(mapper: "Mapper", path: str | Path) -> CorpusAccuracy:
+def corpus_accuracy(mapper: Mapper, path: str | Path) -> CorpusAccuracy:
     """Map every row of a corpus CSV (columns text, kinds, expected[, origin]; kinds `material` = as a part's
     material, anything else = as a component line) and classify the outcome (see CorpusAccuracy)."""
     path = Path(path)
@@ -462,14 +476,17 @@ def corpus_markdown(accuracy: CorpusAccuracy, corpus_name: str) -> list[str]:
     lines = ["", "## Accuracy on the mapping corpus", "",
              f"`{corpus_name}`: {accuracy.total()} descriptions with the dataset they should map to (or `AMBIGUOUS`, "
              "`EXCLUDE`, `UNMAPPED` for texts that have no dataset and no fair stand-in), each with its source. "
-             "`real` rows were read in public EPDs/PEPs, material declarations, LCA and recycling tables and open "
-             "machine BOMs (title and address in the file); `synthetic` rows are ERP-style lines written for the "
+             "`real` rows were copied from public material tables (a product manual's disposal table, a material "
+             "declaration sheet, a PCR appendix, an EPD data set, electronics and e-waste composition tables, "
+             "plastics makers' product lists, a GRI materials disclosure) and open machine BOMs (title and address "
+             "in the file); `holdout` rows were copied the same way from further open BOMs after the vocabulary "
+             "was last changed, and measure it out of sample; `synthetic` rows are ERP-style lines written for the "
              "corpus and labelled as such. `wrong` means mapped to another dataset (silently wrong), `ambiguous` "
              "flagged where one dataset was expected, `unmapped` left out where one was expected. The vocabulary "
-             "was extended from what this corpus showed missing, so the figures are in-sample (see "
+             "was extended from what the `real` and `synthetic` rows showed missing, so their figures are in-sample (see "
              "lci_data/mapping/README.md#mapping-corpora).", "",
              "| rows | lines | correct | wrong | ambiguous | unmapped |", "| --- | --- | --- | --- | --- | --- |"]
-    for label, origin in (("all", None), ("real", "real"), ("synthetic", "synthetic")):
+    for label, origin in (("all", None), ("real", "real"), ("holdout", "holdout"), ("synthetic", "synthetic")):
         if accuracy.total(origin):
             lines.append(f"| {label} | {accuracy.total(origin)} | "
                          + " | ".join(f"{accuracy.share(o, origin):.1%}" for o in CORPUS_OUTCOMES) + " |")

@@ -314,6 +314,9 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
         f"Emissions from spend-based (EEIO) factors anywhere in the supply chain: "
         f"{pct(coverage.get('spend_based_share'))}",
         f"Emissions from sources that give only CO2e: {pct(coverage.get('aggregated_co2e_share'))}",
+        *([f"Emissions of ambiguous BOM lines modelled with a conservative proxy (their highest-emitting candidate, "
+           f"rated 5 in the DQRs above): {pct(dq.get('ambiguous_proxy_share'))}"]
+          if dq.get("ambiguous_proxy_share") else []),
         "GWP basis of the CFP (gas flows are characterised with " + str(result.method) + "; figures given only "
         "as CO2e keep the GWP set of their source): " + _basis_text(result),
         f"Background data: lci_data content hash {str(versions.get('lci_data_hash', ''))[:16]}, packs "
