@@ -166,9 +166,10 @@ def _alternatives(args, result, background=None) -> list[dict]:
     background = background or _background_from_args(args)
     try:
         checks = load_reference_checks(getattr(args, "lci_data", None))
-    except DataError:  # an lci_data folder without reference checks: the report says none were passed
+        return alternative_factors(result.by_dataset, background, get_method(background.tables, args.method),
+                                   checks)
+    except DataError:  # an lci_data folder without (valid) reference checks: the report says none were passed
         return []
-    return alternative_factors(result.by_dataset, background, get_method(background.tables, args.method), checks)
 
 
 def _comparison_from_args(args, scenarios, background):
