@@ -210,22 +210,26 @@ def test_energy_parameters_are_drawn_once_for_both_designs_and_get_sobol_indices
     from pcf.uncertainty.energy import energy_uncertainty
 
     config = read_config("bill_of_materials/energy/compare_one_machine.yaml")
-    embodied = {"baseline": 20000.0, "candidate": 22000.0}
+    embodied = {key: 20000.0 for key in config.designs()} | {"candidate": 22000.0}
     first = energy_uncertainty(config, embodied, iterations=12, seed=3, sobol_samples=4)
     again = energy_uncertainty(config, embodied, iterations=12, seed=3, sobol_samples=4)
     assert np.array_equal(first.net_t_co2e, again.net_t_co2e)
     assert 0.0 <= first.probability_candidate_lower <= 1.0
     assert set(first.sobol["label"]) == set(first.labels)
     # draw 0 by hand: every parameter set to its drawn value, then one comparison of both designs
-    from pcf.energy.sensitivity import varied
+    from pcf.energy.sensitivity import resolved, varied
     from pcf.uncertainty.energy import _integers
 
+    # the numeric parameters are drawn; categorical ones (baseline type, protocol) stay at the configuration's own
+    numeric = [q for q in (resolved(config, p) for p in config.sensitivity)
+               if not isinstance(q.low, str) and q.low != q.high]
+    assert len(numeric) == len(first.labels) < len(config.sensitivity)
     rng = np.random.default_rng([3, 16])
-    low = np.array([p.low for p in config.sensitivity])
-    high = np.array([p.high for p in config.sensitivity])
+    low = np.array([p.low for p in numeric])
+    high = np.array([p.high for p in numeric])
     row = low + (high - low) * rng.random((12, len(low)))[0]
     cfg, emb = config, dict(embodied)
-    for p, value, whole in zip(config.sensitivity, row, _integers(config, config.sensitivity)):
+    for p, value, whole in zip(numeric, row, _integers(config, numeric)):
         cfg, emb = varied(cfg, emb, p.path, int(round(value)) if whole else float(value))
     assert first.net_t_co2e[0] == pytest.approx(compare(cfg, emb).line_savings.net_lifetime_kg_co2e / 1000, rel=1e-12)
 
@@ -330,7 +334,7 @@ def test_a_monte_carlo_run_reaches_the_json_report_workbook_and_pact_comment(tin
     assert sum(mc["total_kg_co2e"]["histogram"]["counts"]) == 60
     assert set(mc["by_stage"]) <= set(result.by_stage.index)
     assert mc["sensitivity"]["drivers"]
-    section = next(s for s in build_content(result).sections if s.id == "sensitivity")
+    section = next(s for s in build_content(result).sections if s.id == "uncertainty")
     assert any("Monte Carlo, 60 iterations, seed 2" in p for p in section.paragraphs)
     assert any("drive 90 %" in t.caption for t in section.tables)
     book = load_workbook(write_workbook(result, tmp_path / "r.xlsx"))

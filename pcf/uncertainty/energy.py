@@ -71,7 +71,12 @@ def energy_uncertainty(config, embodied: Mapping[str, float], *, iterations: int
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import sobol as sobol_sample
 
-    parameters = tuple(config.sensitivity)
+    from ..energy.sensitivity import resolved
+
+    # categorical dimensions (baseline type, protocol: low/high are names) and zero-width ranges are held at the
+    # configuration's own value; the Monte Carlo and Sobol' indices cover the numeric parameters
+    parameters = tuple(q for q in (resolved(config, p) for p in config.sensitivity)
+                       if not isinstance(q.low, str) and not isinstance(q.high, str) and q.low != q.high)
     labels = tuple(p.label or p.path for p in parameters)
     low = np.array([p.low for p in parameters], dtype=np.float64)
     high = np.array([p.high for p in parameters], dtype=np.float64)
