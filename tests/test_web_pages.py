@@ -232,3 +232,25 @@ def test_a_spreadsheet_bom(web):
     stored = service.result(int(state["next"].rsplit("/", 1)[1]))
     assert stored["run"]["filename"] == xlsx.name and stored["total_kg_co2e"] > 0
     assert all(isinstance(p["row"], int) and p["row"] >= 2 for p in stored["run"]["problems"])
+
+
+def test_design_variants_of_a_result(web):
+    """A scenario file on a stored result gives the numbers of `pcf compare` on the same BOM and background."""
+    from pcf.compare import compare, load_scenarios
+    from pcf.engine import prepare
+
+    client, service, calc, _tmp = web
+    csrf = sign_in(client, service)
+    result_id = next(r["id"] for r in service.results() if r["filename"] == "formation_grading_machine.yaml")
+    scenario = DEMO_BOM.parent / "scenarios" / "frame_material.yaml"
+    page = client.post(f"/results/{result_id}/variants", data={"csrf_token": csrf},
+                       files={"file": (scenario.name, scenario.read_bytes())})
+    assert page.status_code == 200, page.text[-1500:]
+    system, _intake, background, _notes = prepare(DEMO_BOM, calc.background)
+    expected = compare(system, load_scenarios(scenario), background=background).totals()
+    for name, row in expected.iterrows():
+        assert f"<td>{name}</td><td class=\"num\">{row['total_kg_co2e']:,.1f}</td>" in page.text.replace("&#34;", '"')
+    broken = client.post(f"/results/{result_id}/variants", data={"csrf_token": csrf},
+                         files={"file": ("bad.yaml", b"schema_version: 1\nvariants: [{name: x, edits: "
+                                                     b"[{op: remove, match: {id: nowhere}}]}]\n")})
+    assert broken.status_code == 400 and "bad.yaml" in broken.text

@@ -262,6 +262,36 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
         service.log(session.username, "download", f"{kind} of result {result_id}", result_id)
         return FileResponse(target, media_type=media, filename=f"{stem}-{name}")
 
+    @r.post("/results/{result_id}/variants", response_class=HTMLResponse)
+    async def variants(result_id: int, request: Request):
+        """Design variants of a result's BOM from an uploaded scenario file (as `pcf compare --scenarios`)."""
+        session = user(request)
+        form = await form_of(request, session)
+        upload = form.get("file")
+        if upload is None or not getattr(upload, "filename", None):
+            raise HTTPException(400, "choose a scenario file (.yaml or .json)")
+        content = await upload.read(max_input_bytes() + 1)
+        if len(content) > max_input_bytes():
+            raise HTTPException(413, "scenario file larger than PCF_MAX_INPUT_MB")
+        name = Path(upload.filename).name[:200]
+
+        def run():
+            digest = service.put_file(content, name)
+            return calc.variants(result_id, digest, name)
+
+        try:
+            comparison = await run_in_threadpool(run)
+        except PcfError as exc:
+            return render(request, "variants.html", session, status=400, error=exc.describe(), stored=None,
+                          result_id=result_id)
+        service.log(session.username, "design variants", f"{name} on result {result_id}", result_id)
+        totals = comparison.totals().reset_index().to_dict("records")
+        stages = comparison.breakdown("stage")
+        modules = comparison.breakdown("module").head(12)
+        return render(request, "variants.html", session, error=None, result_id=result_id, scenario=name,
+                      comparison=comparison, totals=totals, stages=stages, modules=modules,
+                      changes=comparison.top_changes(5).to_dict("records"))
+
     @r.get("/compare", response_class=HTMLResponse)
     def compare_page(request: Request, a: int | None = None, b: int | None = None):
         session = user(request)
