@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import PcfError
+from .sankey import flows_of
 from .service import ServiceError, WebService
 
 METHODS = ("AR6", "AR5")
@@ -190,7 +191,7 @@ class Calculator:
                              "dataset": "", "reason": exc.describe()})
         result_id = self.service.save_result(result, file_sha256=digest, filename=filename, options=options,
                                              modules=used, model_version_id=model_version_id, footprint=footprint,
-                                             user=user, problems=problems,
+                                             user=user, problems=problems, flows=flows_of(result.lines),
                                              recompute_id=recompute_id)
         if stale and footprint is not None:
             self.service.deprecate_footprints(stale, user=user)

@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from ..bom.readers import max_input_bytes
 from ..errors import PcfError
 from .compute import Calculator, ComputeError, compare_documents
+from .sankey import sankey
 from .security import new_token, same
 from .service import ServiceError, Session, WebService, check_name
 
@@ -220,7 +221,9 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
         hotspots = bars([(f"{d['dataset']}", d["kg_co2e"]) for d in datasets])
         modules = bars(sorted(doc["by_module"].items(), key=lambda kv: -abs(kv[1]))[:12])
         audit = (doc.get("data_versions") or {}).get("audit") or {}
+        flow = sankey(stored["run"]["flows"], label=lambda k: STAGES.get(k, k)) if stored["run"] else None
         return render(request, "result.html", session, stored=stored, doc=doc, stages=stages, hotspots=hotspots,
+                      flow=flow,
                       modules=modules, datasets=datasets, audit=audit,
                       others=[x for x in service.results(limit=50) if x["id"] != result_id])
 
