@@ -64,12 +64,13 @@ def main() -> None:
     print(f"background loaded (once per process) in {time.perf_counter() - started:.2f} s")
     app = make_app(args.store or f"sqlite:///{tmp}/store.sqlite", loaded, tmp)
     service = app.state.service
-    service.add_user("bench", PASSWORD)
+    user = f"bench-{os.getpid()}-{int(time.time())}"
+    service.add_user(user, PASSWORD)
     client_id, secret = service.add_client("bench")
     with Server(app) as server, httpx.Client(base_url=server.url, timeout=120) as http:
         page = http.get("/login")
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        http.post("/login", data={"username": "bench", "password": PASSWORD, "csrf_token": token})
+        http.post("/login", data={"username": user, "password": PASSWORD, "csrf_token": token})
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', http.get("/").text).group(1)
         first = upload_to_result(http, csrf)
         times = [upload_to_result(http, csrf) for _ in range(args.repeat)]

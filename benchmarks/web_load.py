@@ -111,12 +111,17 @@ async def run_load(base_url: str, client_id: str, secret: str, *, clients: int =
     token, and a BOM) makes client i also upload that BOM and compute it (its job id is kept in `jobs`)."""
     auth = "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
     run = LoadRun()
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as http:
-        started = time.perf_counter()
-        await asyncio.gather(*(_client(n, http, run, auth, requests, (uploads or [None] * clients)[n]
-                                       if n < len(uploads or []) else None) for n in range(clients)))
-        run.seconds = time.perf_counter() - started
+    uploads = list(uploads or [])
+
+    async def one(number: int) -> None:
+        # a connection (pool) per client: one pool shared by 50 clients costs the load generator more time than
+        # the server spends answering (httpx scans its pool on every request)
+        async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
+            await _client(number, http, run, auth, requests, uploads[number] if number < len(uploads) else None)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(n) for n in range(clients)))
+    run.seconds = time.perf_counter() - started
     return run
 
 

@@ -83,6 +83,12 @@ def test_upload_see_the_result_download_the_report(loaded, tmp_path):  # noqa: F
         with page.expect_download() as info:
             page.click("#dl-pact")
         assert stored["footprint"]["id"] in Path(info.value.path()).read_text(encoding="utf-8")
+        # design variants of this result from a scenario file (as `pcf compare --scenarios`)
+        page.set_input_files("#variants-form input[type=file]",
+                             str(DEMO_BOM.parent / "scenarios" / "frame_material.yaml"))
+        page.click("#variants-form button[type=submit]")
+        expect(page.locator("#variant-totals")).to_be_visible(timeout=60_000)
+        page.screenshot(path=str(shots / "web_variants.png"), full_page=True)
         # a second design: the small machine with the shared module; compare the two
         page.goto(server.url + "/")
         small = tmp_path / "small_machine.yaml"

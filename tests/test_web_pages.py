@@ -70,6 +70,7 @@ def test_demo_bom_result_equals_the_engine(web):
     assert page.status_code == 200
     expected = footprint(DEMO_BOM, background=calc.background)
     shown = float(re.search(r'<span id="total">([\d,.]+)</span>', page.text).group(1).replace(",", ""))
+    assert 'id="sankey"' in page.text and page.text.count('class="flow"') >= 8
     assert shown == pytest.approx(expected.total_kg_co2e, abs=0.05)
     stored = service.result(int(state["next"].rsplit("/", 1)[1]))
     assert stored["total_kg_co2e"] == pytest.approx(expected.total_kg_co2e, rel=1e-9)
@@ -232,3 +233,45 @@ def test_a_spreadsheet_bom(web):
     stored = service.result(int(state["next"].rsplit("/", 1)[1]))
     assert stored["run"]["filename"] == xlsx.name and stored["total_kg_co2e"] > 0
     assert all(isinstance(p["row"], int) and p["row"] >= 2 for p in stored["run"]["problems"])
+
+
+def test_design_variants_of_a_result(web):
+    """A scenario file on a stored result gives the numbers of `pcf compare` on the same BOM and background."""
+    from pcf.compare import compare, load_scenarios
+    from pcf.engine import prepare
+
+    client, service, calc, _tmp = web
+    csrf = sign_in(client, service)
+    result_id = next(r["id"] for r in service.results() if r["filename"] == "formation_grading_machine.yaml")
+    scenario = DEMO_BOM.parent / "scenarios" / "frame_material.yaml"
+    page = client.post(f"/results/{result_id}/variants", data={"csrf_token": csrf},
+                       files={"file": (scenario.name, scenario.read_bytes())})
+    assert page.status_code == 200, page.text[-1500:]
+    system, _intake, background, _notes = prepare(DEMO_BOM, calc.background)
+    expected = compare(system, load_scenarios(scenario), background=background).totals()
+    for name, row in expected.iterrows():
+        assert f"<td>{name}</td><td class=\"num\">{row['total_kg_co2e']:,.1f}</td>" in page.text.replace("&#34;", '"')
+    broken = client.post(f"/results/{result_id}/variants", data={"csrf_token": csrf},
+                         files={"file": ("bad.yaml", b"schema_version: 1\nvariants: [{name: x, edits: "
+                                                     b"[{op: remove, match: {id: nowhere}}]}]\n")})
+    assert broken.status_code == 400 and "bad.yaml" in broken.text
+
+
+def test_sankey_flows_add_up():
+    """Every node's incoming and outgoing links add up to its height; the stage column is the positive total."""
+    from pcf.web.sankey import sankey
+
+    flows = [["raw_material_acquisition", "frame", "steel", 60.0], ["raw_material_acquisition", "drive", "al", 30.0],
+             ["production", "frame", "electricity", 10.0], ["production", "drive", "credit", -5.0]]
+    chart = sankey(flows, height=200)
+    scale = (200 - 6 * 2) / 100.0  # three nodes in the fullest column, 6 px gaps; 100 kg of positive flows
+    assert chart["total"] == 100.0
+    heights = {(n["col"], n["name"]): n["h"] for n in chart["nodes"]}
+    assert heights[(0, "raw_material_acquisition")] == pytest.approx(90 * scale)
+    assert heights[(1, "frame")] == pytest.approx(70 * scale) and heights[(2, "al")] == pytest.approx(30 * scale)
+    for node in chart["nodes"]:
+        if node["col"] < 2:
+            assert node["out"] - node["y"] == pytest.approx(node["h"])  # everything leaving
+        if node["col"] > 0:
+            assert node["in"] - node["y"] == pytest.approx(node["h"])  # everything arriving
+    assert len(chart["links"]) == 3 + 3 and sankey([["p", "m", "d", -1.0]]) is None

@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import PcfError
+from .sankey import flows_of
 from .service import ServiceError, WebService
 
 METHODS = ("AR6", "AR5")
@@ -190,7 +191,7 @@ class Calculator:
                              "dataset": "", "reason": exc.describe()})
         result_id = self.service.save_result(result, file_sha256=digest, filename=filename, options=options,
                                              modules=used, model_version_id=model_version_id, footprint=footprint,
-                                             user=user, problems=problems,
+                                             user=user, problems=problems, flows=flows_of(result.lines),
                                              recompute_id=recompute_id)
         if stale and footprint is not None:
             self.service.deprecate_footprints(stale, user=user)
@@ -256,6 +257,28 @@ class Calculator:
                                "run 'recompute all' for a current result")
         self.remember(result_id, result)
         return result
+
+    def variants(self, result_id: int, scenario_digest: str, scenario_name: str):
+        """`pcf compare` of a saved result's BOM (its stored input, module versions and options) with the variants of
+        a scenario file: a `pcf.compare.Comparison` (kg CO2e per machine, side by side)."""
+        from ..compare import compare, load_scenarios
+        from ..engine import prepare
+
+        stored = self.service.result(result_id)
+        run = stored["run"]
+        if run is None:
+            raise ServiceError(f"result {result_id} was not computed by the web application (no stored input)")
+        pins = {m["name"]: m["version"] for m in run["modules"]}
+        path, _used = self.compose(run["file_sha256"], run["filename"], pins)
+        scenario_path = self.service.materialize(scenario_digest)
+        try:
+            scenarios = load_scenarios(scenario_path)
+            system, _intake, background, _notes = prepare(path, self.background)
+            return compare(system, scenarios, background=background, method=run["options"].get("method", "AR6"),
+                           grid=run["options"].get("grid"))
+        except PcfError as exc:
+            message = _rename(_rename(exc.describe(), scenario_path, scenario_name), path, run["filename"])
+            raise ComputeError(message) from None
 
     def recompute_all(self, *, user: str | None, progress=None) -> int:
         """Recompute the newest version of every stored model with the newest shared modules and the data loaded

@@ -86,6 +86,7 @@ runs = Table(
     Column("file_sha256", String(64), nullable=False), Column("filename", Text, nullable=False),
     Column("options", Text, nullable=False), Column("modules", Text, nullable=False),
     Column("problems", Text, nullable=False),  # JSON: intake lines not modelled as given, row by row
+    Column("flows", Text, nullable=False),  # JSON: [stage, module, dataset, kg CO2e] for the Sankey diagram
     Column("recompute_id", Integer), Column("created_by", Text), Column("created_at", Text, nullable=False))
 recomputes = Table("web_recomputes", metadata, Column("id", Integer, primary_key=True, autoincrement=True),
                    Column("created_at", Text, nullable=False), Column("created_by", Text),

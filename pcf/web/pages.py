@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from ..bom.readers import max_input_bytes
 from ..errors import PcfError
 from .compute import Calculator, ComputeError, compare_documents
+from .sankey import sankey
 from .security import new_token, same
 from .service import ServiceError, Session, WebService, check_name
 
@@ -220,7 +221,9 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
         hotspots = bars([(f"{d['dataset']}", d["kg_co2e"]) for d in datasets])
         modules = bars(sorted(doc["by_module"].items(), key=lambda kv: -abs(kv[1]))[:12])
         audit = (doc.get("data_versions") or {}).get("audit") or {}
+        flow = sankey(stored["run"]["flows"], label=lambda k: STAGES.get(k, k)) if stored["run"] else None
         return render(request, "result.html", session, stored=stored, doc=doc, stages=stages, hotspots=hotspots,
+                      flow=flow,
                       modules=modules, datasets=datasets, audit=audit,
                       others=[x for x in service.results(limit=50) if x["id"] != result_id])
 
@@ -261,6 +264,36 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
                     raise HTTPException(409, exc.describe()) from None
         service.log(session.username, "download", f"{kind} of result {result_id}", result_id)
         return FileResponse(target, media_type=media, filename=f"{stem}-{name}")
+
+    @r.post("/results/{result_id}/variants", response_class=HTMLResponse)
+    async def variants(result_id: int, request: Request):
+        """Design variants of a result's BOM from an uploaded scenario file (as `pcf compare --scenarios`)."""
+        session = user(request)
+        form = await form_of(request, session)
+        upload = form.get("file")
+        if upload is None or not getattr(upload, "filename", None):
+            raise HTTPException(400, "choose a scenario file (.yaml or .json)")
+        content = await upload.read(max_input_bytes() + 1)
+        if len(content) > max_input_bytes():
+            raise HTTPException(413, "scenario file larger than PCF_MAX_INPUT_MB")
+        name = Path(upload.filename).name[:200]
+
+        def run():
+            digest = service.put_file(content, name)
+            return calc.variants(result_id, digest, name)
+
+        try:
+            comparison = await run_in_threadpool(run)
+        except PcfError as exc:
+            return render(request, "variants.html", session, status=400, error=exc.describe(), stored=None,
+                          result_id=result_id)
+        service.log(session.username, "design variants", f"{name} on result {result_id}", result_id)
+        totals = comparison.totals().reset_index().to_dict("records")
+        stages = comparison.breakdown("stage")
+        modules = comparison.breakdown("module").head(12)
+        return render(request, "variants.html", session, error=None, result_id=result_id, scenario=name,
+                      comparison=comparison, totals=totals, stages=stages, modules=modules,
+                      changes=comparison.top_changes(5).to_dict("records"))
 
     @r.get("/compare", response_class=HTMLResponse)
     def compare_page(request: Request, a: int | None = None, b: int | None = None):

@@ -345,7 +345,8 @@ class WebService:
     # ------------------------------------------------------------------------------------------- results
     def save_result(self, result, *, file_sha256: str, filename: str, options: dict, modules: list[dict],
                     model_version_id: int | None, footprint: dict | None, user: str | None,
-                    problems: list[dict] | None = None, recompute_id: int | None = None,
+                    problems: list[dict] | None = None, flows: list | None = None,
+                    recompute_id: int | None = None,
                     label: str | None = None) -> int:
         """One transaction: the result (results store row and breakdowns), the web run record, its PACT
         footprint (the previous footprint of the same model and options is marked Deprecated) and a log line."""
@@ -359,6 +360,7 @@ class WebService:
                                                  file_sha256=file_sha256, filename=Path(filename).name[:200],
                                                  options=json.dumps(options, sort_keys=True),
                                                  modules=json.dumps(modules), problems=json.dumps(problems or []),
+                                                 flows=json.dumps(flows or []),
                                                  recompute_id=recompute_id,
                                                  created_by=user, created_at=db.now()))
             if footprint is not None:
@@ -404,7 +406,8 @@ class WebService:
         out["document"] = json.loads(out["document"])
         out["run"] = None if run is None else {**dict(run._mapping), "options": json.loads(run.options),
                                                "modules": json.loads(run.modules),
-                                               "problems": json.loads(run.problems)}
+                                               "problems": json.loads(run.problems),
+                                               "flows": json.loads(run.flows)}
         out["footprint"] = None if pf is None else {"id": pf.id, "status": pf.status,
                                                     "document": json.loads(pf.document)}
         out["log"] = [dict(r._mapping) for r in log]
