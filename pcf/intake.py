@@ -92,12 +92,18 @@ def candidate_intensities(background: Background, keys) -> dict[str, float]:
     return out
 
 
-def conservative(match: Match, background: Background, cache: dict | None = None) -> Match:
+def conservative(match: Match, background: Background, cache: dict | None = None, *, country: str | None = None,
+                 regional: dict | None = None) -> Match:
     """An ambiguous match resolved to its highest-emitting per-kg candidate (method `ambiguous`, proxy), or the
     match unchanged when none of its candidates is a per-kg dataset of the background. cache: candidates ->
-    intensities, shared by the lines of one BOM."""
+    intensities, shared by the lines of one BOM; country and regional (`Mapper.regional`): a line's supplier
+    country puts its candidates in their regional twins first (as a mapped grade would be)."""
     if not match.ambiguous or not match.candidates:
         return match
+    if country and regional:
+        twins = [regional.get((c, str(country).strip().upper()), (c, ""))[0] for c in match.candidates]
+        match = replace(match, candidates=tuple(dict.fromkeys(t if background.has(t) else c
+                                                              for t, c in zip(twins, match.candidates))))
     cache = {} if cache is None else cache
     if match.candidates not in cache:
         cache[match.candidates] = candidate_intensities(background, match.candidates)
@@ -196,7 +202,7 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
 
     def take_part(item: Part):
         match = conservative(mapper.match(item.material, kinds=MATERIAL_KINDS, country=item.country), background,
-                             seen)
+                             seen, country=item.country, regional=mapper.regional)
         n = pieces.get(item.id, 0.0)
         mass, estimate, est_text = item.mass_kg, None, ""
         if mass is None and match.mapped:

@@ -786,3 +786,18 @@ def test_only_the_head_of_a_description_names_the_line(shipped_mapper):
         == "unmapped"
     assert shipped_mapper.match("Cable for motor 4G1.5").dataset == "cable_power"
     assert shipped_mapper.match("Nr. 5 Kugellager 6205").dataset == "bearing"  # a too-short head is no head
+
+
+def test_an_ambiguous_line_of_a_supplier_country_compares_the_regional_twins():
+    from pcf.data.background import default_background
+    from pcf.intake import candidate_intensities, conservative
+
+    bg = default_background()
+    mapper = Mapper.create(bg)
+    found = mapper.match("Stahl/Alu", kinds=("material", "packaging"), country="CN")
+    assert found.ambiguous
+    chosen = conservative(found, bg, country="CN", regional=mapper.regional)
+    assert chosen.method == "ambiguous" and chosen.proxy and all(c.endswith("_cn") for c in chosen.candidates)
+    intensity = candidate_intensities(bg, chosen.candidates)
+    assert chosen.dataset == max(intensity, key=intensity.get)
+    assert conservative(found, bg).dataset in found.candidates  # without a country: the generic candidates
