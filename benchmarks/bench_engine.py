@@ -41,7 +41,7 @@ def run_pcf(path: str, repeat: int) -> dict:
     best: dict = {}
     for _ in range(repeat):
         t = {}
-        gc.disable()  # as pcf.engine.footprint does while it runs (see its _collector_paused)
+        gc.disable()  # as pcf.engine.footprint does while it runs (see _collector_paused)
         t0 = time.perf_counter()
         system = read_bom(path)
         t["read+validate"] = time.perf_counter() - t0
@@ -76,9 +76,9 @@ def run_pcf(path: str, repeat: int) -> dict:
 
 
 def run_engine(path: str, repeat: int) -> dict:
-    """`pcf.engine.footprint(path)` as the CLI runs it, alone in its process: wall and CPU time, peak memory."""
+    """`pcf.engine.footprint_file(path)` (= `pcf.footprint`), alone in its process: wall and CPU time, peak memory."""
     from pcf.data.background import default_background
-    from pcf.engine import footprint
+    from pcf.engine import footprint_file as footprint
 
     bg = default_background()
     best: dict = {}
@@ -187,7 +187,7 @@ def main() -> None:
                         "contributions", "end-to-end"):
                 print(f"  pcf {key:<28} {p[key]:8.3f} s")
             e = _subprocess("engine", path, args.repeat)
-            print(f"  pcf.engine.footprint(path)       {e['wall']:8.3f} s wall, {e['cpu']:.3f} s CPU; peak RSS "
+            print(f"  pcf.footprint(path) end to end   {e['wall']:8.3f} s wall, {e['cpu']:.3f} s CPU; peak RSS "
                   f"{e['peak_rss_mb']:.0f} MB (alone in its process)")
             print(f"  (once per process: lci_data validation + cached background {p['background load']:.3f} s)")
             if not args.no_brightway:

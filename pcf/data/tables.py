@@ -293,7 +293,11 @@ def tables_from_frames(
         datasets["aircraft"] = datasets["aircraft"].map(lambda v: str(v).strip().lower() in ("true", "1", "yes"))
     if exchanges.empty:
         exchanges = pd.DataFrame(columns=["dataset", "kind", "input", "amount", "unit", "comment", "pack"])
-    for record in exchanges.itertuples(index=False):
+    # checked as arrays; the first offending row (in file order) is then named by the loop below
+    bad = (~exchanges["dataset"].isin(datasets.index)
+           | ((exchanges["kind"] == "biosphere") & ~exchanges["input"].isin(flows.index))
+           | ((exchanges["kind"] == "technosphere") & ~exchanges["input"].isin(datasets.index)))
+    for record in exchanges[bad.to_numpy(dtype=bool)].itertuples(index=False):
         row = getattr(record, "_row", None) if hasattr(record, "_row") else None
         pack = getattr(record, "pack", where)
         if record.dataset not in datasets.index:
