@@ -60,7 +60,7 @@ def test_security_headers(web):
 
 def test_demo_bom_result_equals_the_engine(web):
     """The web result of the demo BOM is the engine's footprint with the same background, stage by stage."""
-    from pcf.engine import footprint
+    from pcf.engine import footprint_file as footprint
 
     client, service, calc, _tmp = web
     csrf = sign_in(client, service)
@@ -275,3 +275,20 @@ def test_sankey_flows_add_up():
         if node["col"] > 0:
             assert node["in"] - node["y"] == pytest.approx(node["h"])  # everything arriving
     assert len(chart["links"]) == 3 + 3 and sankey([["p", "m", "d", -1.0]]) is None
+
+
+def test_refused_uploads_and_modules_name_what_was_expected():
+    """An upload of another file type is a ServiceError; a shared module whose assembly id is not its name is a
+    ComputeError; both say what was expected."""
+    from pcf.web.compute import ComputeError
+    from pcf.web.pages import _check_module
+    from pcf.web.service import ServiceError, _suffix, check_name
+
+    with pytest.raises(ServiceError, match="unsupported file type '.txt'") as info:
+        _suffix("bom.txt")
+    assert ".xlsx" in info.value.expected
+    with pytest.raises(ServiceError, match="invalid model name"):
+        check_name("../etc/passwd", "model")
+    with pytest.raises(ComputeError, match="is not the module's name") as info:
+        _check_module("drive", "kind: assembly\nid: motor\nchildren: []\n")
+    assert info.value.expected == "id: drive"
