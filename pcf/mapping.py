@@ -262,6 +262,10 @@ class Mapper:
             rule = None
         if rule is not None and rule.dataset == AMBIGUOUS:
             return self._ambiguous(raw, [rule])
+        if rule is None and _head(norm) != norm:  # a catch-all heading a description: "Polyamide 6 & 66 for ..."
+            head_rule = self._exact.get(_head(norm))
+            if head_rule is not None and head_rule.dataset == AMBIGUOUS and allowed(head_rule):
+                return self._ambiguous(raw, [head_rule])
         if rule is None:
             # among the patterns found in the text: a specific (non-proxy) one before a generic word, then the longest
             # only the head of a description names the line ("... screws are used to attach the stepper motor")
