@@ -75,3 +75,17 @@ def test_pdf_without_weasyprint_is_a_report_error(monkeypatch):
     with pytest.raises(ReportError, match="PDF output needs WeasyPrint") as info:
         render_pdf("<html></html>")
     assert "pip install weasyprint" in info.value.expected
+
+
+def test_an_invalid_name_in_the_web_app_is_a_service_error():
+    service = pytest.importorskip("pcf.web.service", reason="the web app (pcf/web, issue 17) is not in this tree")
+    with pytest.raises(service.ServiceError, match="invalid project name"):
+        service.check_name("", "project")
+
+
+def test_a_shared_module_that_is_not_an_assembly_is_a_compute_error():
+    pages = pytest.importorskip("pcf.web.pages", reason="the web app (pcf/web, issue 17) is not in this tree")
+    from pcf.web.compute import ComputeError
+
+    with pytest.raises(ComputeError, match="a module must be one assembly"):
+        pages._check_module("frame", "kind: part\nid: frame\n")
