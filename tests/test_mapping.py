@@ -356,7 +356,7 @@ def shipped_mapper():
 @pytest.mark.parametrize("text, dataset, proxy", [
     ("Electronic circuit > 10 cm2", "pcb_assembly", False), ("printed circuit board", "pcb_assembly", False),
     ("Cartonboard", "cartonboard", False), ("Paper", "paper", False), ("Impregnation resin", "epoxy", True),
-    ("Paint", "epoxy", True), ("UP Polyester", "plastic_engineering_proxy", True),
+    ("Paint", "epoxy", True), ("UP Polyester", "up_resin", True),
     ("PPS", "plastic_engineering_proxy", True), ("PAA", "pa66_gf30", True), ("Ferrous alloys", "steel_hot_rolled", True),
     ("PA Polyamide", "pa6", True), ("Polyamide", "pa6", True), ("Polybutylene terephthalate", "pet", True),
     ("Wooden boxes and planks", "plywood", True), ("Nitrile rubber", "rubber_nbr", False),
