@@ -2,7 +2,8 @@
 
 A BOM line named `=HYPERLINK(...)` or `@SUM(...)` must reach a CSV or workbook as the text it is. CSV fields that
 start with =, +, -, @, a tab or a carriage return get a leading apostrophe (the OWASP CSV-injection rule); the
-workbook writer stores such cells as literal strings instead (pcf.report.excel).
+workbook writers store such cells as literal strings instead (`put_cell`: the report's workbook, the design and
+energy comparators' workbooks).
 """
 
 from __future__ import annotations
@@ -27,3 +28,13 @@ def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = out[column].map(csv_safe)
     out.columns = [csv_safe(str(c)) for c in out.columns]
     return out
+
+
+def put_cell(ws, row: int, column: int, value):
+    """Write `value` into cell (row, column) of an openpyxl worksheet as data, never a live formula: text that starts
+    like a formula (FORMULA_STARTS, or anything openpyxl takes for one) is stored as the literal string."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and (value.startswith(FORMULA_STARTS) or cell.data_type == "f"):
+        cell.value = value
+        cell.data_type = "s"
+    return cell

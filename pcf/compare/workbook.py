@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..safe_text import FORMULA_STARTS
+from ..safe_text import put_cell
 
 __all__ = ["write_workbook"]
 
@@ -29,11 +29,7 @@ def _value(value):
 
 
 def _put(ws, row: int, column: int, value) -> None:
-    value = _value(value)
-    cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and (value.startswith(FORMULA_STARTS) or cell.data_type == "f"):
-        cell.value = value
-        cell.data_type = "s"  # literal text, never a live formula
+    put_cell(ws, row, column, _value(value))
 
 
 def _sheet(wb, title: str, frame: pd.DataFrame, note: str = "") -> None:

@@ -16,6 +16,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from ..safe_text import put_cell
 from .balance import BREAKDOWN
 from .figures import baselines_table, saving_by_use, unit_table
 from .plant import comparison_plant
@@ -36,9 +37,7 @@ def _value(value):
 
 
 def _put(ws, row: int, column: int, value) -> None:
-    cell = ws.cell(row=row, column=column, value=_value(value))
-    if cell.data_type == "f":  # openpyxl took the text for a formula: store it as the literal string
-        cell.data_type = "s"
+    put_cell(ws, row, column, _value(value))
 
 
 def _frame(ws, frame: pd.DataFrame, start: int = 1) -> int:

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..results import electricity_by_stage
+from ..safe_text import put_cell
 from ..labels import STAGE_LABELS
 from .charts import display_name, display_names
 from .content import SECTIONS
@@ -47,10 +48,7 @@ def _cell(value):
 
 def _put(ws, row: int, column: int, value):
     """Write data (never a formula): text that starts like a formula (=, +, -, @) stays text in Excel."""
-    cell = ws.cell(row=row, column=column, value=_cell(value))
-    if cell.data_type == "f":  # openpyxl took the text for a formula; store it as the literal string
-        cell.data_type = "s"
-    return cell
+    return put_cell(ws, row, column, _cell(value))
 
 
 def _write_frame(ws, frame: pd.DataFrame, *, start_row: int = 1) -> int:
