@@ -67,7 +67,7 @@ def run(args) -> int:
             base = compile_base(system, background, method=args.method, grid=args.grid)
             comparison = compare(base, scenarios, reference=args.reference, verify=args.verify)
             step(f"paired Monte Carlo ({args.uncertainty} iterations)")
-            paired = comparison_monte_carlo(base, comparison, iterations=args.uncertainty, seed=args.seed,
+            paired = comparison_monte_carlo(base, scenarios, iterations=args.uncertainty, seed=args.seed,
                                             pedigree=args.pedigree)
         else:
             comparison = compare(system, scenarios, background=background, method=args.method, grid=args.grid,

@@ -382,3 +382,48 @@ def test_a_spreadsheet_bom_states_a_lognormal_spread_in_a_gsd_column(tmp_path):
     with pytest.raises(BomError, match="outside 1-100") as caught:
         read_bom(path)
     assert caught.value.row == 2 and caught.value.column == "GSD"
+
+
+def _compare_base(tiny_background, spread_on_ref: bool):
+    from test_compare import BOM
+
+    from pcf.compare import compile_base
+
+    data = copy.deepcopy(BOM)
+    if spread_on_ref:  # an uncertain piece count: supplies are drawn per iteration
+        data["items"][2]["uncertainty"] = {"distribution": "lognormal", "gsd": 1.3}
+    return compile_base(model_from_data(data), tiny_background)
+
+
+@pytest.mark.parametrize("spread_on_ref", [False, True])
+def test_fast_paired_path_equals_the_slow_path_draw_for_draw(tiny_background, spread_on_ref):
+    """The design comparator's fast paired path (the base drawn once, each variant only where it differs) gives
+    every variant the draws of its graph rebuilt and drawn in full (the slow path), within 1e-9 relative."""
+    from test_compare import EDITS
+
+    from pcf.compare import Variant, compare
+    from pcf.uncertainty.compare import comparison_monte_carlo, variant_inputs
+
+    base = _compare_base(tiny_background, spread_on_ref)
+    variants = [Variant.model_validate({"name": name, "edits": edits}) for name, edits in sorted(EDITS.items())]
+    variants.append(Variant.model_validate({"name": "identity", "edits": []}))
+    comparison = compare(base, variants)
+    fast = comparison_monte_carlo(base, variants, iterations=60, seed=5)
+    slow = paired_monte_carlo(variant_inputs(base, comparison), base.method, iterations=60, seed=5)
+    assert fast.names == slow.names
+    for name in fast.names:
+        np.testing.assert_allclose(fast.totals(name), slow.totals(name), rtol=1e-9, err_msg=name)
+        f, s = fast.draws[fast.names.index(name)], slow.draws[slow.names.index(name)]
+        np.testing.assert_allclose(f.total_with_removals, s.total_with_removals, rtol=1e-9, err_msg=name)
+        for k, stage in enumerate(f.stages):
+            if stage in s.stages:
+                np.testing.assert_allclose(f.by_stage[:, k], s.by_stage[:, s.stages.index(stage)], rtol=1e-9,
+                                           atol=1e-9 * np.abs(s.total).max(), err_msg=f"{name} {stage}")
+    # a variant that changes nothing is the base in every draw; lines a variant leaves alone cancel exactly
+    assert np.all(fast.delta("identity", "base") == 0.0)
+    assert np.all(fast.delta("base", "base") == 0.0)
+    # the packaging swap leaves the frame, motor and subassembly lines alone: only the packaging stage moves
+    k = fast.draws[0].stages.index("packaging")
+    swap = fast.draws[fast.names.index("swap packaging")]
+    others = [j for j in range(len(swap.stages)) if j != k]
+    np.testing.assert_array_equal(swap.by_stage[:, others], fast.draws[0].by_stage[:, others])
