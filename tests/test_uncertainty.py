@@ -427,3 +427,59 @@ def test_fast_paired_path_equals_the_slow_path_draw_for_draw(tiny_background, sp
     swap = fast.draws[fast.names.index("swap packaging")]
     others = [j for j in range(len(swap.stages)) if j != k]
     np.testing.assert_array_equal(swap.by_stage[:, others], fast.draws[0].by_stage[:, others])
+
+
+def test_sobol_indices_of_scenario_parameters_hand_checked(tiny_background):
+    """F2's mass = $a (a range 1..9 kg): the CFP is linear in a (STEEL kg CO2e per kg); $b sets the motors' mass
+    per piece, which the per-piece motor dataset does not use: the CFP does not depend on it. So S1(a) = ST(a) = 1
+    and S1(b) = ST(b) = 0 (exactly 0 for ST: every pair of points differing in b alone gives the same CFP); the
+    mean CFP is the base's with F2 at the middle of its range, 5 kg, and the standard deviation STEEL x 8 / sqrt(12)."""
+    from test_compare import STEEL
+
+    from pcf.compare import ScenarioFile
+    from pcf.uncertainty.sobol import scenario_sobol
+
+    base = _compare_base(tiny_background, False)
+    scenarios = ScenarioFile.model_validate({
+        "parameters": {"a": {"range": {"start": 1, "stop": 9, "step": 4}, "unit": "kg"},
+                       "b": {"values": [1, 2, 4, 8]}},
+        "variants": [{"name": "F2 {a} kg, motor {b} kg", "edits": [
+            {"op": "set", "match": {"ids": ["F2"]}, "values": {"mass_kg": "$a"}},
+            {"op": "set", "match": {"ids": ["MOTOR"]}, "values": {"mass_kg": "$b"}}]},
+            {"name": "fixed", "edits": [{"op": "scale", "match": {"ids": ["F1"]}, "factors": {"mass_kg": 0.5}}]}]})
+    [result] = scenario_sobol(base, scenarios, samples=256, seed=1)
+    assert result.evaluations == 256 * (2 + 2)
+    rows = result.table.set_index("parameter")
+    assert rows.at["a", "S1"] == pytest.approx(1.0, abs=0.05)
+    assert rows.at["a", "ST"] == pytest.approx(1.0, abs=0.05)
+    assert abs(rows.at["b", "S1"]) < 0.02
+    assert rows.at["b", "ST"] == 0.0
+    assert (rows.at["a", "sampled"], rows.at["b", "sampled"]) == ("uniform", "one of the values")
+    base_total = base.result.total_kg_co2e
+    assert result.mean_kg_co2e == pytest.approx(base_total + (5 - 5) * STEEL, rel=0.01)
+    assert result.sd_kg_co2e == pytest.approx(STEEL * 8 / math.sqrt(12), rel=0.03)
+
+
+def test_cli_compare_with_uncertainty_and_sobol_writes_json_markdown_and_workbook(tmp_path):
+    import json
+
+    from openpyxl import load_workbook
+
+    from pcf.cli import main
+
+    out = tmp_path / "c.json"
+    code = main(["compare", "bill_of_materials/formation_grading_machine.yaml", "--scenarios",
+                 "bill_of_materials/scenarios/frame_material.yaml", "--uncertainty", "40", "--sobol",
+                 "--sobol-samples", "8", "--json", str(out), "--markdown", str(tmp_path / "c.md"),
+                 "--xlsx", str(tmp_path / "c.xlsx")])
+    assert code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["uncertainty"]["iterations"] == 40
+    [sobol] = data["sobol"]  # one variant spec uses al_mass_factor (values 0.4, 0.5)
+    assert sobol["parameters"][0]["parameter"] == "al_mass_factor"
+    assert sobol["evaluations"] == 8 * 3
+    # one parameter: it explains all the variance
+    assert sobol["parameters"][0]["ST"] == pytest.approx(1.0, abs=0.3)
+    text = (tmp_path / "c.md").read_text(encoding="utf-8")
+    assert "## Uncertainty of the comparison" in text and "## Sobol' indices of the parameters" in text
+    assert {"Paired Monte Carlo", "Sobol indices"} <= set(load_workbook(tmp_path / "c.xlsx").sheetnames)
