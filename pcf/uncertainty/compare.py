@@ -18,7 +18,7 @@ and drawn in full, as the comparator rebuilds it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -30,9 +30,17 @@ from ..matrices import compile_foreground
 from .background import uncertain_background
 from .distributions import empty_params
 from .foreground import ForegroundSpreads, spreads_of
-from .montecarlo import Draws, ForegroundModel, all_normals, compute, key_columns, sample_background
+from .montecarlo import (
+    Draws,
+    ForegroundModel,
+    all_normals,
+    compute,
+    edge_levels,
+    key_columns,
+    sample_background,
+)
 from .paired import PairedResult, VariantInput
-from .run import DEFAULT_SEED, needed_datasets, prepare_variant, supplier_spreads
+from .run import DEFAULT_SEED, needed_datasets, prepare_variant, supplier_spreads, supplier_spreads_of
 
 
 def static_supply(graph, fg) -> np.ndarray:
@@ -65,7 +73,7 @@ class _Plan:
     or, when the patch cannot express it, its whole model."""
 
     name: str
-    system: object
+    lines: tuple  # the BOM lines the variant rebuilt (all of its lines when rebuilt in full)
     replaced: ForegroundModel | None = None  # base edges, the replaced base links
     affected: ForegroundModel | None = None  # the variant's edges, its links in their place
     full: ForegroundModel | None = None
@@ -99,10 +107,11 @@ def _plan(base: CompiledBase, m0: ForegroundModel, variant: Variant, *, pedigree
     if patch is None:  # rebuilt in full, as the comparator does
         graph = build_graph(draft.system, bg, grid=grid, family=base.family)
         fg = compile_foreground(graph, bg)
-        return _Plan(variant.name, draft.system,
+        return _Plan(variant.name, tuple(draft.system.all_lines()),
                      full=prepare_variant(graph, fg, static_supply(graph, fg), pedigree=pedigree))
     fragment = patch.fragment
-    lines = {line.id: line for line in draft.system.all_lines()}
+    ids = dict.fromkeys([e[3] for e in fragment.edges] + [link.line_id for link in fragment.links])
+    lines = {i: line for i in ids if (line := draft.line(i)) is not None}
     spreads = spreads_of(fragment.edges, fragment.links, lines, pedigree=pedigree)
 
     # the variant's edges: the base's kept, the fragment's added (node positions from the patch)
@@ -115,9 +124,8 @@ def _plan(base: CompiledBase, m0: ForegroundModel, variant: Variant, *, pedigree
                    ) + spreads.edge_keys
     n = patch.n_nodes
     if patch.structure_changed:
-        supply = ForegroundModel.of_arrays(n, (parent, child, pieces), e_params, e_keys, _no_links(),
-                                           empty_params(np.zeros(0)), (), m0.stages, np.zeros(n)
-                                           ).supply(pieces[None, :])[0]
+        supply = replace(m0, n_nodes=n, edge_parent=parent, edge_child=child,
+                         levels=edge_levels(n, parent, child)).supply(pieces[None, :])[0]  # static supply
         dropped = np.zeros(0, dtype=np.int64) if keep_e is None else np.nonzero(~keep_e)[0]
         starts = set(m0.edge_child[dropped].tolist()) | set(patch.new_edges[1].tolist())
         moved = _descendants(starts, np.concatenate([m0.edge_parent, parent]), np.concatenate([m0.edge_child, child]))
@@ -148,21 +156,17 @@ def _plan(base: CompiledBase, m0: ForegroundModel, variant: Variant, *, pedigree
     l_params = np.concatenate([m0.link_params[kept_touched], spreads.link_params])
     l_keys = tuple(m0.link_keys[k] for k in kept_touched) + spreads.link_keys
     if not len(replaced) and not len(links["parent"]):
-        return _Plan(variant.name, draft.system)
+        return _Plan(variant.name, tuple(lines.values()))
     affected = ForegroundModel.of_arrays(n, (parent, child, pieces), e_params, e_keys, links, l_params, l_keys,
                                          stages, supply)
     base_links = {"parent": m0.link_parent[replaced], "dataset": m0.link_dataset[replaced],
                   "grid": m0.link_grid[replaced], "stage": m0.link_stage[replaced],
                   "amount": m0.link_static[replaced]}
-    before = ForegroundModel.of_arrays(m0.n_nodes, (m0.edge_parent, m0.edge_child, m0.edge_static), m0.edge_params,
-                                       m0.edge_keys, base_links, m0.link_params[replaced],
-                                       tuple(m0.link_keys[k] for k in replaced), stages, m0.static_supply)
-    return _Plan(variant.name, draft.system, replaced=before, affected=affected)
-
-
-def _no_links() -> dict:
-    empty = np.zeros(0, dtype=np.int64)
-    return {"parent": empty, "dataset": empty, "grid": empty, "stage": empty, "amount": np.zeros(0)}
+    before = replace(m0, link_parent=base_links["parent"], link_dataset=base_links["dataset"],
+                     link_grid=base_links["grid"], link_params=m0.link_params[replaced],
+                     link_keys=tuple(m0.link_keys[k] for k in replaced), link_stage=base_links["stage"],
+                     stages=stages, link_static=base_links["amount"])  # the base's edges (and levels) as they are
+    return _Plan(variant.name, tuple(lines.values()), replaced=before, affected=affected)
 
 
 def _variants(scenarios) -> tuple[tuple[Variant, ...], str | None]:
@@ -208,8 +212,8 @@ def comparison_monte_carlo(base: CompiledBase, scenarios: ScenarioFile | list[Va
     columns = key_columns(models)
     z_all = all_normals(seed, iterations, len(columns))
     spreads = supplier_spreads(base.system)
-    for p in plans:
-        spreads.update(supplier_spreads(p.system))
+    for p in plans:  # the lines a variant leaves alone are the base's
+        spreads.update(supplier_spreads_of(p.lines))
     ub = uncertain_background(base.background, pedigree=pedigree, supplier_spreads=spreads)
     bg = sample_background(ub, base.background, base.method, needed_datasets(models), iterations=iterations,
                            seed=seed)

@@ -254,8 +254,10 @@ class ForegroundModel:
         """A model from arrays (node positions, not names): edges = (parent, child, pieces); links: parent,
         dataset, grid, stage (index into `stages`), amount. Used for the lines a design variant changes."""
         parent, child, pieces = (np.asarray(a) for a in edges)
+        # the levels serve drawn piece counts only (exact counts: the static supply is used as it is)
+        levels = edge_levels(n_nodes, parent, child) if uncertain(edge_params).any() else ()
         return cls(n_nodes, parent.astype(np.int64), child.astype(np.int64), edge_params, tuple(edge_keys),
-                   edge_levels(n_nodes, parent, child), links["parent"].astype(np.int64),
+                   levels, links["parent"].astype(np.int64),
                    links["dataset"].astype(np.int64), links["grid"].astype(np.int64), link_params, tuple(link_keys),
                    links["stage"].astype(np.int64), stages, np.asarray(static_supply, dtype=np.float64),
                    pieces.astype(np.float64), links["amount"].astype(np.float64))
