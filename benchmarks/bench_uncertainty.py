@@ -4,7 +4,7 @@ iterations on the design comparator's fast path (each variant drawn only where i
 seconds and iterations per second. Not a test: figures only (docs/performance.md).
 
     .venv/bin/python benchmarks/bench_uncertainty.py [--lines 10000] [--iterations 1000] [--variants 100]
-        [--no-synthetic-paired] [--slow]
+        [--no-synthetic-paired] [--structural] [--slow]
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ def main() -> None:
     parser.add_argument("--variants", type=int, default=100)
     parser.add_argument("--no-synthetic-paired", action="store_true",
                         help="pair only the demo machine's variants")
+    parser.add_argument("--structural", action="store_true",
+                        help="variants double an assembly's count (the supplies below it change) instead of scaling "
+                             "a part's mass")
     parser.add_argument("--slow", action="store_true",
                         help="also run the slow paired path (every variant's graph rebuilt and drawn in full: minutes "
                              "for the synthetic BOM) and print its largest difference to the fast path")
@@ -70,7 +73,8 @@ def main() -> None:
         t0 = time.perf_counter()
         base = compile_base(base_system, bg)
         compiled_s = time.perf_counter() - t0
-        variants = scaled_variants(base_system.model_dump(mode="json", exclude_none=True), args.variants - 1)
+        variants = scaled_variants(base_system.model_dump(mode="json", exclude_none=True), args.variants - 1,
+                                   kind="assembly" if args.structural else "part")
         t0 = time.perf_counter()
         paired = comparison_monte_carlo(base, variants, iterations=n, seed=0)
         seconds = time.perf_counter() - t0
@@ -95,21 +99,24 @@ def main() -> None:
                   f"{build:.2f} s building the graphs; largest relative difference to the fast path {worst:.1e}")
 
 
-def scaled_variants(data: dict, count: int):
-    """`count` design variants of the comparator, each scaling the mass of one more part by 0.8."""
+def scaled_variants(data: dict, count: int, kind: str = "part"):
+    """`count` design variants of the comparator, each scaling the mass of one more part by 0.8 (kind "part": the
+    foreground's structure unchanged) or the count of one more assembly by 2 (kind "assembly": its supplies
+    change, so every link below it is drawn again)."""
     from pcf.compare import Variant
 
-    parts = []
+    found = []
 
     def walk(items):
         for item in items:
-            if item.get("kind") == "part" and item.get("mass_kg"):
-                parts.append(item["id"])
+            if item.get("kind") == kind and (kind != "part" or item.get("mass_kg")):
+                found.append(item["id"])
             walk(item.get("children", []))
 
     walk(data["items"])
+    field, factor = ("mass_kg", 0.8) if kind == "part" else ("quantity", 2.0)
     return [Variant.model_validate({"name": f"v{k}", "edits": [
-        {"op": "scale", "match": {"ids": [parts[k % len(parts)]]}, "factors": {"mass_kg": 0.8}}]})
+        {"op": "scale", "match": {"ids": [found[k % len(found)]]}, "factors": {field: factor}}]})
         for k in range(count)]
 
 
