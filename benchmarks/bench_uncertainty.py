@@ -41,12 +41,12 @@ def main() -> None:
     args = parser.parse_args()
 
     from pcf.bom import model_from_data, read_bom
+    from pcf.compare import compile_base
     from pcf.data.background import default_background
     from pcf.intake import resolve
     from pcf.mapping import Mapper
     from pcf.methods import get_method
     from pcf.synthetic import synthetic_bom
-    from pcf.compare import compile_base
     from pcf.uncertainty.compare import comparison_monte_carlo
     from pcf.uncertainty.run import footprint_monte_carlo
 

@@ -40,7 +40,13 @@ from .montecarlo import (
     sample_background,
 )
 from .paired import PairedResult, VariantInput
-from .run import DEFAULT_SEED, needed_datasets, prepare_variant, supplier_spreads, supplier_spreads_of
+from .run import (
+    DEFAULT_SEED,
+    needed_datasets,
+    prepare_variant,
+    supplier_spreads,
+    supplier_spreads_of,
+)
 
 
 def static_supply(graph, fg) -> np.ndarray:
