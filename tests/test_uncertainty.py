@@ -483,3 +483,18 @@ def test_cli_compare_with_uncertainty_and_sobol_writes_json_markdown_and_workboo
     text = (tmp_path / "c.md").read_text(encoding="utf-8")
     assert "## Uncertainty of the comparison" in text and "## Sobol' indices of the parameters" in text
     assert {"Paired Monte Carlo", "Sobol indices"} <= set(load_workbook(tmp_path / "c.xlsx").sheetnames)
+
+
+def test_an_asymmetric_stated_range_keeps_the_static_value_as_its_median():
+    """steel emits 2 kg CO2 per kg with a stated range [1, 8] (geometric middle 2.83): the draws' median is the
+    static 2, their width the range's: 2.5 / 97.5 percentiles 2 / sqrt(8) and 2 x sqrt(8)."""
+    exchanges = [("steel", "biosphere", "co2_fossil", 2.0), ("aluminium", "biosphere", "co2_fossil", 8.0)]
+    background = compile_background(make_tables(exchanges), use_disk_cache=False)
+    ranges = pd.DataFrame([{"dataset": "steel", "kind": "biosphere", "input": "co2_fossil", "low": 1.0, "high": 8.0,
+                            "basis": "test", "file": "t", "row": 2}])
+    method = get_method(background.tables, "AR6")
+    bg = sample_background(uncertain_background(background, ranges=ranges), background, method,
+                           [background.index("steel")], iterations=20000, seed=2)
+    steel = bg.score[:, list(bg.datasets).index(background.index("steel"))]
+    assert np.median(steel) == pytest.approx(2.0, rel=0.02)
+    assert np.percentile(steel, [2.5, 97.5]) == pytest.approx([2 / math.sqrt(8), 2 * math.sqrt(8)], rel=0.05)
