@@ -49,7 +49,7 @@ def _sampling(scenarios: ScenarioFile, name: str) -> tuple[str, float, float, li
     if p.range is not None:
         return "uniform", float(p.range.start), float(p.range.stop), None
     values = [float(v) for v in p.all_values()]
-    return "one of the values", min(values), max(values), values
+    return f"one of {', '.join(f'{v:g}' for v in values)}", min(values), max(values), values
 
 
 def scenario_sobol(base: CompiledBase, scenarios: ScenarioFile, *, samples: int = SOBOL_BASE_SAMPLES,
