@@ -35,6 +35,12 @@ def register(subparsers) -> None:
     from .cli_uncertainty import add_options as uncertainty_options
 
     uncertainty_options(cp)
+    cp.add_argument("--sobol", action="store_true",
+                    help="Sobol' indices (SALib) of each variant's CFP over its scenario parameters' ranges, evaluated on "
+                         "the fast path; docs/uncertainty.md")
+    cp.add_argument("--sobol-samples", type=positive_int, default=64, metavar="N",
+                    help="base samples N of the Sobol' (Saltelli) sample: N x (k + 2) evaluations for k parameters "
+                         "(default 64; a power of 2)")
     cp.set_defaults(handler=run)
 
 
@@ -59,16 +65,23 @@ def run(args) -> int:
         step("reading the BOM")
         system, background = load_system(args.bom, background)
         step("compiling the base and evaluating the variants")
-        paired = None
-        if getattr(args, "uncertainty", None):  # paired Monte Carlo: the base compiled here, shared with it
+        paired, sobol = None, None
+        if getattr(args, "uncertainty", None) or getattr(args, "sobol", False):  # the base shared with them
             from .compare.evaluation import compile_base
-            from .uncertainty.compare import comparison_monte_carlo
 
             base = compile_base(system, background, method=args.method, grid=args.grid)
             comparison = compare(base, scenarios, reference=args.reference, verify=args.verify)
-            step(f"paired Monte Carlo ({args.uncertainty} iterations)")
-            paired = comparison_monte_carlo(base, comparison, iterations=args.uncertainty, seed=args.seed,
-                                            pedigree=args.pedigree)
+            if args.uncertainty:
+                from .uncertainty.compare import comparison_monte_carlo
+
+                step(f"paired Monte Carlo ({args.uncertainty} iterations)")
+                paired = comparison_monte_carlo(base, scenarios, iterations=args.uncertainty, seed=args.seed,
+                                                pedigree=args.pedigree)
+            if args.sobol:
+                from .uncertainty.sobol import scenario_sobol
+
+                step(f"Sobol' indices of the parameters (N = {args.sobol_samples})")
+                sobol = scenario_sobol(base, scenarios, samples=args.sobol_samples, seed=args.seed)
         else:
             comparison = compare(system, scenarios, background=background, method=args.method, grid=args.grid,
                                  reference=args.reference, verify=args.verify)
@@ -77,22 +90,35 @@ def run(args) -> int:
         from .cli_uncertainty import print_paired
 
         print_paired(paired, comparison.reference, console)
+    if sobol is not None:
+        from .cli_uncertainty import print_sobol
+
+        print_sobol(sobol, console)
     if args.json_out:
         path = comparison.write_json(args.json_out, top=args.top)
-        if paired is not None:
+        if paired is not None or sobol is not None:
             from .cli_uncertainty import add_to_json
 
-            add_to_json(path, paired.to_dict(comparison.reference))
+            if paired is not None:
+                add_to_json(path, paired.to_dict(comparison.reference))
+            if sobol is not None:
+                add_to_json(path, [r.to_dict() for r in sobol], key="sobol")
         console.print(f"comparison written to [bold]{path}[/]")
     if args.markdown:
         path = Path(args.markdown)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(comparison.to_markdown(top=args.top), encoding="utf-8")
+        text = comparison.to_markdown(top=args.top)
+        if paired is not None or sobol:
+            from .uncertainty.compare_tables import markdown
+
+            text = text.rstrip("\n") + "\n\n" + markdown(paired, sobol, comparison.reference)
+        path.write_text(text, encoding="utf-8")
         console.print(f"report section written to [bold]{path}[/]")
     if args.xlsx:
         from .compare.workbook import write_workbook
+        from .uncertainty.compare_tables import sheets
 
-        path = write_workbook(comparison, args.xlsx, top=args.top)
+        path = write_workbook(comparison, args.xlsx, top=args.top, extra=sheets(paired, sobol, comparison.reference))
         console.print(f"workbook written to [bold]{path}[/]")
     if args.chart:
         from .report.charts import write_comparison_chart

@@ -71,14 +71,14 @@ def print_paired(paired, reference: str, console) -> None:
     console.print(table)
 
 
-def add_to_json(path, document: dict) -> None:
-    """Add the paired Monte Carlo under `uncertainty` to a written comparison document."""
+def add_to_json(path, document, key: str = "uncertainty") -> None:
+    """Add the paired Monte Carlo (under `uncertainty`) or the Sobol' indices (`sobol`) to a written document."""
     import json
     from pathlib import Path
 
     path = Path(path)
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["uncertainty"] = document
+    data[key] = document
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
 
 
@@ -95,3 +95,23 @@ def print_energy(mc, console) -> None:
     for row in mc.sobol.itertuples():
         table.add_row(row.label, f"{row.S1:.2f} +- {row.S1_conf:.2f}", f"{row.ST:.2f} +- {row.ST_conf:.2f}")
     console.print(table)
+
+
+def print_sobol(results, console) -> None:
+    """Sobol' indices of the design comparator's scenario parameters, one table per variant spec."""
+    from .uncertainty.compare_tables import SOBOL_NOTE
+
+    if not results:
+        console.print("no variant uses a parameter with more than one value: no Sobol' indices", highlight=False)
+        return
+    for r in results:
+        table = Table(title=f"Sobol' indices of the CFP of '{r.variant}' ({r.evaluations} evaluations; mean "
+                            f"{r.mean_kg_co2e:,.1f}, sd {r.sd_kg_co2e:,.1f} kg CO2e per machine)")
+        for col in ("parameter", "range", "first order S1", "total ST"):
+            table.add_column(col, justify="left" if col in ("parameter", "range") else "right")
+        for row in r.table.itertuples():
+            unit = f" {row.unit}" if row.unit else ""
+            table.add_row(row.parameter, f"{row.low:g} to {row.high:g}{unit} ({row.sampled})",
+                          f"{row.S1:.2f} +- {row.S1_conf:.2f}", f"{row.ST:.2f} +- {row.ST_conf:.2f}")
+        console.print(table)
+    console.print(SOBOL_NOTE, highlight=False)

@@ -290,3 +290,76 @@ def test_a_machine_error_is_labelled_as_the_machine(tmp_path):
     with pytest.raises(BomError, match="machine 'M': required field missing") as info:
         read_bom(path)
     assert info.value.column == "machine.name" and info.value.row == 2  # the line of the machine mapping
+
+
+# -- uncertainty (docs/uncertainty.md) -------------------------------------------------------------------------
+def test_bad_uncertainty_csv_rows_name_file_row_and_column(tmp_path, tiny_background):
+    from pcf.uncertainty.background import load_stated_ranges, uncertain_background
+
+    pack = tmp_path / "packs" / "p"
+    pack.mkdir(parents=True)
+    head = "dataset,kind,input,low,high,basis\n"
+    for row, message, column in [("steel,biosphere,co2_fossil,a,4,x", "are not numbers", "low"),
+                                 ("steel,biosphere,co2_fossil,4,1,x", "is not a positive interval", "low"),
+                                 ("steel,air,co2_fossil,1,4,x", "kind 'air'", "kind")]:
+        (pack / "uncertainty.csv").write_text(head + row + "\n", encoding="utf-8")
+        with pytest.raises(DataError, match=message) as info:
+            load_stated_ranges(["p"], root=tmp_path)
+        assert info.value.row == 2 and info.value.column == column and info.value.file.endswith("uncertainty.csv")
+    (pack / "uncertainty.csv").write_text("dataset,kind,input,low\nsteel,biosphere,co2_fossil,1\n", encoding="utf-8")
+    with pytest.raises(DataError, match="missing column 'high'"):
+        load_stated_ranges(["p"], root=tmp_path)
+    # steel emits 2 kg CO2 per kg (conftest): a range that does not contain it, or names no exchange, is refused
+    for low, high, dataset, message in [(3.0, 6.0, "steel", "does not contain the exchange's amount 2"),
+                                        (1.0, 4.0, "steel", "which has no such exchange")]:
+        flow = "co2_fossil" if message.startswith("does") else "co2_luc"
+        (pack / "uncertainty.csv").write_text(f"{head}{dataset},biosphere,{flow},{low},{high},x\n", encoding="utf-8")
+        ranges = load_stated_ranges(["p"], root=tmp_path)
+        with pytest.raises(DataError, match=message) as info:
+            uncertain_background(tiny_background, ranges=ranges)
+        assert info.value.row == 2 and info.value.column in ("low", "input")
+
+
+def test_a_triangular_spread_must_contain_the_stated_value(tiny_background):
+    from pcf.graph import build_graph
+    from pcf.uncertainty.foreground import foreground_spreads
+
+    data = bad(**{"items.0.children.0.uncertainty": {"distribution": "triangular", "range": [5.0, 9.0]}})  # P1: 3 kg
+    graph = build_graph(model_from_data(data), tiny_background)
+    with pytest.raises(BomError, match=r"triangular range \[5, 9\] does not contain the stated value") as info:
+        foreground_spreads(graph)
+    assert info.value.expected == "a range around the stated value (the mode)"
+
+
+def test_a_bad_gsd_in_a_spreadsheet_names_row_and_column(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_text("level,id,name,material,mass,qty,GSD\n1,P1,Plate,steel,10,2,150\n", encoding="utf-8")
+    with pytest.raises(BomError, match="geometric standard deviation 150 is outside 1-100") as info:
+        read_bom(path)
+    assert (info.value.row, info.value.column) == (2, "GSD")
+
+
+def test_an_unsolvable_background_draw_is_a_solve_error(tiny_background):
+    """grid_a needs truck transport and the truck grid_a electricity (conftest): with both at 1 per unit the loop
+    never ends and I - T is singular."""
+    import dataclasses
+
+    import numpy as np
+
+    from pcf.errors import SolveError
+    from pcf.methods import get_method
+    from pcf.uncertainty.background import uncertain_background
+    from pcf.uncertainty.montecarlo import sample_background
+
+    ub = uncertain_background(tiny_background)
+    index = tiny_background.index
+    loop = np.zeros(len(ub.tech_data), dtype=bool)
+    rows, cols = ub.tech_indices["row"] - ub.tech_indices["row"].min(), ub.tech_indices["col"] - ub.tech_indices[
+        "col"].min()
+    for a, b in (("truck", "grid_a"), ("grid_a", "truck")):
+        loop |= (rows == index(a)) & (cols == index(b))
+    assert loop.sum() == 2
+    broken = dataclasses.replace(ub, tech_data=np.where(loop, 1.0, ub.tech_data))
+    with pytest.raises(SolveError, match="a Monte Carlo draw of the background is singular"):
+        sample_background(broken, tiny_background, get_method(tiny_background.tables, "AR6"),
+                          [index("grid_a")], iterations=2, seed=0, with_distributions=False)

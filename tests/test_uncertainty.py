@@ -382,3 +382,119 @@ def test_a_spreadsheet_bom_states_a_lognormal_spread_in_a_gsd_column(tmp_path):
     with pytest.raises(BomError, match="outside 1-100") as caught:
         read_bom(path)
     assert caught.value.row == 2 and caught.value.column == "GSD"
+
+
+def _compare_base(tiny_background, spread_on_ref: bool):
+    from test_compare import BOM
+
+    from pcf.compare import compile_base
+
+    data = copy.deepcopy(BOM)
+    if spread_on_ref:  # an uncertain piece count: supplies are drawn per iteration
+        data["items"][2]["uncertainty"] = {"distribution": "lognormal", "gsd": 1.3}
+    return compile_base(model_from_data(data), tiny_background)
+
+
+@pytest.mark.parametrize("spread_on_ref", [False, True])
+def test_fast_paired_path_equals_the_slow_path_draw_for_draw(tiny_background, spread_on_ref):
+    """The design comparator's fast paired path (the base drawn once, each variant only where it differs) gives
+    every variant the draws of its graph rebuilt and drawn in full (the slow path), within 1e-9 relative."""
+    from test_compare import EDITS
+
+    from pcf.compare import Variant, compare
+    from pcf.uncertainty.compare import comparison_monte_carlo, variant_inputs
+
+    base = _compare_base(tiny_background, spread_on_ref)
+    variants = [Variant.model_validate({"name": name, "edits": edits}) for name, edits in sorted(EDITS.items())]
+    variants.append(Variant.model_validate({"name": "identity", "edits": []}))
+    comparison = compare(base, variants)
+    fast = comparison_monte_carlo(base, variants, iterations=60, seed=5)
+    slow = paired_monte_carlo(variant_inputs(base, comparison), base.method, iterations=60, seed=5)
+    assert fast.names == slow.names
+    for name in fast.names:
+        np.testing.assert_allclose(fast.totals(name), slow.totals(name), rtol=1e-9, err_msg=name)
+        f, s = fast.draws[fast.names.index(name)], slow.draws[slow.names.index(name)]
+        np.testing.assert_allclose(f.total_with_removals, s.total_with_removals, rtol=1e-9, err_msg=name)
+        for k, stage in enumerate(f.stages):
+            if stage in s.stages:
+                np.testing.assert_allclose(f.by_stage[:, k], s.by_stage[:, s.stages.index(stage)], rtol=1e-9,
+                                           atol=1e-9 * np.abs(s.total).max(), err_msg=f"{name} {stage}")
+    # a variant that changes nothing is the base in every draw; lines a variant leaves alone cancel exactly
+    assert np.all(fast.delta("identity", "base") == 0.0)
+    assert np.all(fast.delta("base", "base") == 0.0)
+    # the packaging swap leaves the frame, motor and subassembly lines alone: only the packaging stage moves
+    k = fast.draws[0].stages.index("packaging")
+    swap = fast.draws[fast.names.index("swap packaging")]
+    others = [j for j in range(len(swap.stages)) if j != k]
+    np.testing.assert_array_equal(swap.by_stage[:, others], fast.draws[0].by_stage[:, others])
+
+
+def test_sobol_indices_of_scenario_parameters_hand_checked(tiny_background):
+    """F2's mass = $a (a range 1..9 kg): the CFP is linear in a (STEEL kg CO2e per kg); $b sets the motors' mass
+    per piece, which the per-piece motor dataset does not use: the CFP does not depend on it. So S1(a) = ST(a) = 1
+    and S1(b) = ST(b) = 0 (exactly 0 for ST: every pair of points differing in b alone gives the same CFP); the
+    mean CFP is the base's with F2 at the middle of its range, 5 kg, and the standard deviation STEEL x 8 / sqrt(12)."""
+    from test_compare import STEEL
+
+    from pcf.compare import ScenarioFile
+    from pcf.uncertainty.sobol import scenario_sobol
+
+    base = _compare_base(tiny_background, False)
+    scenarios = ScenarioFile.model_validate({
+        "parameters": {"a": {"range": {"start": 1, "stop": 9, "step": 4}, "unit": "kg"},
+                       "b": {"values": [1, 2, 4, 8]}},
+        "variants": [{"name": "F2 {a} kg, motor {b} kg", "edits": [
+            {"op": "set", "match": {"ids": ["F2"]}, "values": {"mass_kg": "$a"}},
+            {"op": "set", "match": {"ids": ["MOTOR"]}, "values": {"mass_kg": "$b"}}]},
+            {"name": "fixed", "edits": [{"op": "scale", "match": {"ids": ["F1"]}, "factors": {"mass_kg": 0.5}}]}]})
+    [result] = scenario_sobol(base, scenarios, samples=256, seed=1)
+    assert result.evaluations == 256 * (2 + 2)
+    rows = result.table.set_index("parameter")
+    assert rows.at["a", "S1"] == pytest.approx(1.0, abs=0.05)
+    assert rows.at["a", "ST"] == pytest.approx(1.0, abs=0.05)
+    assert abs(rows.at["b", "S1"]) < 0.02
+    assert rows.at["b", "ST"] == 0.0
+    assert (rows.at["a", "sampled"], rows.at["b", "sampled"]) == ("uniform", "one of 1, 2, 4, 8")
+    base_total = base.result.total_kg_co2e
+    assert result.mean_kg_co2e == pytest.approx(base_total + (5 - 5) * STEEL, rel=0.01)
+    assert result.sd_kg_co2e == pytest.approx(STEEL * 8 / math.sqrt(12), rel=0.03)
+
+
+def test_cli_compare_with_uncertainty_and_sobol_writes_json_markdown_and_workbook(tmp_path):
+    import json
+
+    from openpyxl import load_workbook
+
+    from pcf.cli import main
+
+    out = tmp_path / "c.json"
+    code = main(["compare", "bill_of_materials/formation_grading_machine.yaml", "--scenarios",
+                 "bill_of_materials/scenarios/frame_material.yaml", "--uncertainty", "40", "--sobol",
+                 "--sobol-samples", "8", "--json", str(out), "--markdown", str(tmp_path / "c.md"),
+                 "--xlsx", str(tmp_path / "c.xlsx")])
+    assert code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["uncertainty"]["iterations"] == 40
+    [sobol] = data["sobol"]  # one variant spec uses al_mass_factor (values 0.4, 0.5)
+    assert sobol["parameters"][0]["parameter"] == "al_mass_factor"
+    assert sobol["evaluations"] == 8 * 3
+    # one parameter: it explains all the variance
+    assert sobol["parameters"][0]["ST"] == pytest.approx(1.0, abs=0.3)
+    text = (tmp_path / "c.md").read_text(encoding="utf-8")
+    assert "## Uncertainty of the comparison" in text and "## Sobol' indices of the parameters" in text
+    assert {"Paired Monte Carlo", "Sobol indices"} <= set(load_workbook(tmp_path / "c.xlsx").sheetnames)
+
+
+def test_an_asymmetric_stated_range_keeps_the_static_value_as_its_median():
+    """steel emits 2 kg CO2 per kg with a stated range [1, 8] (geometric middle 2.83): the draws' median is the
+    static 2, their width the range's: 2.5 / 97.5 percentiles 2 / sqrt(8) and 2 x sqrt(8)."""
+    exchanges = [("steel", "biosphere", "co2_fossil", 2.0), ("aluminium", "biosphere", "co2_fossil", 8.0)]
+    background = compile_background(make_tables(exchanges), use_disk_cache=False)
+    ranges = pd.DataFrame([{"dataset": "steel", "kind": "biosphere", "input": "co2_fossil", "low": 1.0, "high": 8.0,
+                            "basis": "test", "file": "t", "row": 2}])
+    method = get_method(background.tables, "AR6")
+    bg = sample_background(uncertain_background(background, ranges=ranges), background, method,
+                           [background.index("steel")], iterations=20000, seed=2)
+    steel = bg.score[:, list(bg.datasets).index(background.index("steel"))]
+    assert np.median(steel) == pytest.approx(2.0, rel=0.02)
+    assert np.percentile(steel, [2.5, 97.5]) == pytest.approx([2 / math.sqrt(8), 2 * math.sqrt(8)], rel=0.05)

@@ -116,6 +116,7 @@ class _Patch:
     codes: dict[str, _Codes]
     line_dataset: dict[str, str]
     structure_changed: bool
+    fragment: object = None  # the GraphFragment of the lines rebuilt (its edges and links, for the Monte Carlo)
 
     @classmethod
     def identity(cls, base: CompiledBase) -> "_Patch":
@@ -211,6 +212,7 @@ def _patch(base: CompiledBase, draft: _Draft) -> _Patch:
         codes=codes,
         line_dataset={link.line_id: link.dataset for link in links},
         structure_changed=structure_changed,
+        fragment=fragment,
     )
 
 
@@ -308,3 +310,13 @@ def _full(base: CompiledBase, draft: _Draft, grid: str) -> VariantResult:
         line_dataset=dict(zip(lines["line_id"], lines["dataset"])), mass_kg=float(graph.mass.total_kg),
         packaging_kg=float(graph.mass.packaging_kg), electricity=grid, evaluation="rebuilt", system=draft.system,
     )
+
+
+def variant_patch(base: CompiledBase, variant: Variant, *, file: str | None = None):
+    """(draft, patch) of a variant as `evaluate` computes them; patch is None when the variant cannot be patched
+    into the base's order (it is then rebuilt in full). Used by the paired Monte Carlo (pcf.uncertainty)."""
+    draft = _draft(base, variant, file)
+    try:
+        return draft, _patch(base, draft)
+    except _NotPatchable:
+        return draft, None

@@ -309,6 +309,29 @@ class ScenarioFile(_Model):
         return tuple(out)
 
 
+    def varying(self, spec: VariantSpec) -> list[str]:
+        """The parameters `spec` uses that take more than one value (sorted)."""
+        return sorted(p for p in _references(spec.edits)
+                      if p in self.parameters and len(self.parameters[p].all_values()) > 1)
+
+    def variant_with(self, spec: VariantSpec, values: dict[str, float], name: str) -> Variant:
+        """`spec` as one concrete variant with its parameters at `values` (any numbers, not only the listed ones:
+        the Sobol' sample of pcf.uncertainty.sobol); a parameter not in `values` takes its first value."""
+        used = sorted(_references(spec.edits))
+        unknown = [p for p in used if p not in self.parameters]
+        if unknown:
+            raise ScenarioError(f"variant '{spec.name}' uses undefined parameter(s) {', '.join(unknown)}",
+                                file=self.source_file, row=spec.source_row)
+        chosen = {p: float(values[p]) if p in values else self.parameters[p].all_values()[0] for p in used}
+        edits = _substitute(spec.edits, chosen)
+        try:
+            return Variant.model_validate({"name": name, "description": spec.description, "parameters": chosen,
+                                           "edits": edits, "source_row": spec.source_row})
+        except ValidationError as exc:
+            raise _scenario_error(exc, {"edits": edits}, self.source_file, spec.source_row,
+                                  f"variant '{name}'") from None
+
+
 def _references(data) -> set[str]:
     if isinstance(data, dict):
         return set().union(*(_references(v) for v in data.values())) if data else set()

@@ -1,7 +1,8 @@
 """The comparison as an Excel workbook (openpyxl): one sheet per table, numbers as numbers, text never a formula.
 
 Sheets: About (scope, units, reference), Totals, By stage, By module, Top changes, and, when present, Break-even,
-Programme totals, Programme items, Programme break-even, Plausibility (flags) and Plausibility bands. Text that
+Programme totals, Programme items, Programme break-even, Plausibility (flags), Plausibility bands, Paired Monte
+Carlo and Sobol indices. Text that
 a spreadsheet would run as a formula (=, +, -, @ ...; `pcf.safe_text.FORMULA_STARTS`) is stored as a literal
 string.
 """
@@ -55,8 +56,9 @@ def _flat(frame: pd.DataFrame, index_name: str) -> pd.DataFrame:
     return out.rename_axis(index_name).reset_index()
 
 
-def write_workbook(comparison, path: str | Path, *, top: int = 10) -> Path:
-    """Write every table of `comparison` (a pcf.compare.Comparison) to an .xlsx workbook at `path`."""
+def write_workbook(comparison, path: str | Path, *, top: int = 10, extra=()) -> Path:
+    """Write every table of `comparison` (a pcf.compare.Comparison) to an .xlsx workbook at `path`; extra:
+    further (title, table, note) sheets (the paired Monte Carlo and Sobol' indices, pcf.uncertainty)."""
     from openpyxl import Workbook
 
     path = Path(path)
@@ -104,5 +106,7 @@ def write_workbook(comparison, path: str | Path, *, top: int = 10) -> Path:
         _sheet(wb, "Plausibility", flags, "Your own figures whose implied kg CO2e per kg is outside the plausible band")
         _sheet(wb, "Plausibility bands", band_table(),
                "kg CO2e per kg, cradle to gate: [lowest published / 2, highest published x 2]")
+    for title, frame, note in extra:
+        _sheet(wb, title, frame, note)
     wb.save(path)
     return path

@@ -2,8 +2,10 @@
 
 Each exchange of the unit-process background gets, in this order of precedence:
 1. the user's spread of a supplier figure (`supplier:<line>` datasets; a BOM `uncertainty` on the figure);
-2. the source's stated range (`lci_data/packs/<pack>/uncertainty.csv`: dataset, kind, input, low, high, basis),
-   read as the 2.5 and 97.5 percentiles of a lognormal (docs/lci_data_format.md);
+2. the source's stated range (`lci_data/packs/<pack>/uncertainty.csv`: dataset, kind, input, low, high, basis): a
+   lognormal whose median is the exchange's static amount (the ecoinvent convention, so the static result is the
+   result of every input at its median) and whose sigma is the range's width read as a 95 % interval,
+   ln(high / low) / (2 x 1.96) (docs/lci_data_format.md, docs/uncertainty.md);
 3. the pedigree approach (`pedigree.py`): basic variance by kind of flow plus the dataset's five ratings.
 Production exchanges (the diagonal) are exact. The vectors are in the order of `data.background`'s unit-process
 datapackage, so bw2calc with `use_distributions=True` draws exactly what `BackgroundSampler` draws.
@@ -151,8 +153,12 @@ def uncertain_background(background: Background, *, pedigree: str = "ecoinvent3"
                             file=r.file, row=r.row, column="input", expected="an exchange of the dataset")
         sigma = (math.log(r.high) - math.log(r.low)) / (2 * Z95)
         for i in hit:
-            params[i] = lognormal_params(np.array([values[i]]), np.array([sigma]),
-                                         math.sqrt(r.low * r.high) / abs(values[i]))[0]
+            if not r.low <= abs(values[i]) <= r.high:
+                raise DataError(f"the stated range [{r.low:g}, {r.high:g}] of '{r.dataset}' {r.kind} '{r.input}' "
+                                f"does not contain the exchange's amount {abs(values[i]):g}", file=r.file, row=r.row,
+                                column="low", expected="low <= the amount in exchanges.csv <= high")
+            # median = the static amount (the ecoinvent convention), spread = the range's width (docs/uncertainty.md)
+            params[i] = lognormal_params(np.array([values[i]]), np.array([sigma]))[0]
             source[i] = "range"
     for key, (spread, stated) in (supplier_spreads or {}).items():
         if key not in index:

@@ -69,25 +69,33 @@ def foreground_spreads(graph: ProductGraph, *, estimates: dict[str, str] | None 
                        pedigree: str = "ecoinvent3") -> ForegroundSpreads:
     """Rows for every edge and link of `graph`. estimates: {line id: 'dimensions' | 'typical'} of estimated
     masses (from the intake report); an estimated mass of unknown method counts as 'typical'."""
-    lines = {line.id: line for line in graph.system.all_lines()}
+    return spreads_of(graph.edges, graph.links, {line.id: line for line in graph.system.all_lines()},
+                      estimates=estimates, pedigree=pedigree)
+
+
+def spreads_of(edges, links, lines: dict, *, estimates: dict[str, str] | None = None,
+               pedigree: str = "ecoinvent3") -> ForegroundSpreads:
+    """Rows for `edges` (parent, child, pieces, line id) and `links` of a graph or of a fragment of one (the
+    lines a design variant rebuilt): the rows and keys of a line depend on the line alone, so a fragment's rows
+    are the rows the variant's whole graph would give those lines. lines: {line id: BOM line}."""
     estimates = estimates or {}
-    edge_params = empty_params(np.array([e[2] for e in graph.edges], dtype=np.float64)).astype(PARAMS_DTYPE)
+    edge_params = empty_params(np.array([e[2] for e in edges], dtype=np.float64)).astype(PARAMS_DTYPE)
     edge_keys = []
-    for k, (parent, child, quantity, line_id) in enumerate(graph.edges):
+    for k, (parent, child, quantity, line_id) in enumerate(edges):
         line = lines.get(line_id)
         spread = getattr(line, "uncertainty", None) if isinstance(line, (Assembly, AssemblyRef)) else None
         if spread is not None:
             edge_params[k] = spread_row(quantity, spread, stated_value(line), where=line.where)[0]
         edge_keys.append(f"edge|{line_id}|{child}")
     link_keys, sources = [], []
-    n_links = len(graph.links)
+    n_links = len(links)
     sigma = np.zeros(n_links)
     user: dict[int, np.ndarray] = {}
     seen: dict[str, int] = {}
     pedigree_sigma = {(kind, dtype): math.sqrt(BASIC_VARIANCE[kind] + pedigree_variance(
         DATA_TYPE_SCORES.get(dtype, DATA_TYPE_SCORES["secondary"]), pedigree))
         for kind in ("transport", "demand") for dtype in (*DATA_TYPE_SCORES, "other")}
-    for k, link in enumerate(graph.links):
+    for k, link in enumerate(links):
         line = lines.get(link.line_id)
         spread = getattr(line, "uncertainty", None)
         n = seen.get(link.line_id, 0)
@@ -104,7 +112,7 @@ def foreground_spreads(graph: ProductGraph, *, estimates: dict[str, str] | None 
             dtype = link.data_type if link.data_type in DATA_TYPE_SCORES else "other"
             sigma[k] = pedigree_sigma[(kind, dtype)]
             sources.append("pedigree")
-    amounts = np.array([link.amount for link in graph.links], dtype=np.float64)
+    amounts = np.array([link.amount for link in links], dtype=np.float64)
     link_params = lognormal_params(amounts, sigma).astype(PARAMS_DTYPE)
     for k, row in user.items():
         link_params[k] = row[0]

@@ -237,11 +237,7 @@ class ForegroundModel:
         n = len(graph.order)
         parent = np.array([position[e[0]] for e in graph.edges], dtype=np.int64)
         child = np.array([position[e[1]] for e in graph.edges], dtype=np.int64)
-        level = np.zeros(n, dtype=np.int64)
-        for p, c in sorted(zip(parent.tolist(), child.tolist())):  # order is topological: parents first
-            level[c] = max(level[c], level[p] + 1)
-        edge_level = level[parent] if len(parent) else np.zeros(0, dtype=np.int64)
-        levels = tuple(np.nonzero(edge_level == k)[0] for k in np.unique(edge_level))
+        levels = edge_levels(n, parent, child)
         stage_names = [link.stage for link in graph.links]
         stages = tuple(s for s in STAGES) + tuple(sorted(set(stage_names) - set(STAGES)))
         stage_index = {s: i for i, s in enumerate(stages)}
@@ -250,6 +246,21 @@ class ForegroundModel:
                    np.array([stage_index[s] for s in stage_names], dtype=np.int64), stages,
                    np.asarray(static_supply, dtype=np.float64),
                    np.array([e[2] for e in graph.edges], dtype=np.float64), np.asarray(fg.link_amount, dtype=np.float64))
+
+    @classmethod
+    def of_arrays(cls, n_nodes: int, edges: tuple, edge_params: np.ndarray, edge_keys: tuple, links: dict,
+                  link_params: np.ndarray, link_keys: tuple, stages: tuple[str, ...],
+                  static_supply: np.ndarray) -> ForegroundModel:
+        """A model from arrays (node positions, not names): edges = (parent, child, pieces); links: parent,
+        dataset, grid, stage (index into `stages`), amount. Used for the lines a design variant changes."""
+        parent, child, pieces = (np.asarray(a) for a in edges)
+        # the levels serve drawn piece counts only (exact counts: the static supply is used as it is)
+        levels = edge_levels(n_nodes, parent, child) if uncertain(edge_params).any() else ()
+        return cls(n_nodes, parent.astype(np.int64), child.astype(np.int64), edge_params, tuple(edge_keys),
+                   levels, links["parent"].astype(np.int64),
+                   links["dataset"].astype(np.int64), links["grid"].astype(np.int64), link_params, tuple(link_keys),
+                   links["stage"].astype(np.int64), stages, np.asarray(static_supply, dtype=np.float64),
+                   pieces.astype(np.float64), links["amount"].astype(np.float64))
 
     def uncertain_keys(self) -> set[str]:
         return ({k for k, u in zip(self.edge_keys, uncertain(self.edge_params)) if u}
@@ -267,6 +278,15 @@ class ForegroundModel:
                                     shape=(self.n_nodes, len(edges)))
             s += (scatter @ contrib.T).T
         return s
+
+
+def edge_levels(n: int, parent: np.ndarray, child: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Edge indices grouped by their parent's depth (node positions topological: every parent before its child)."""
+    level = np.zeros(n, dtype=np.int64)
+    for p, c in sorted(zip(np.asarray(parent).tolist(), np.asarray(child).tolist())):
+        level[c] = max(level[c], level[p] + 1)
+    edge_level = level[parent] if len(parent) else np.zeros(0, dtype=np.int64)
+    return tuple(np.nonzero(edge_level == k)[0] for k in np.unique(edge_level))
 
 
 @dataclass(frozen=True)

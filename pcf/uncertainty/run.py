@@ -72,10 +72,16 @@ class UncertaintyResult:
         }
 
 
-def supplier_spreads(graph: ProductGraph) -> dict:
-    """{supplier:<line id>: (Spread, stated kg CO2e per unit or None)} of supplier figures with a spread."""
+def supplier_spreads(graph) -> dict:
+    """{supplier:<line id>: (Spread, stated kg CO2e per unit or None)} of supplier figures with a spread, in a
+    ProductGraph's system or a ProductSystem."""
+    return supplier_spreads_of(getattr(graph, "system", graph).all_lines())
+
+
+def supplier_spreads_of(lines) -> dict:
+    """As `supplier_spreads`, over some BOM lines."""
     out = {}
-    for line in graph.system.all_lines():
+    for line in lines:
         fp = getattr(line, "supplier_footprint", None) if isinstance(line, Component) else None
         if fp is not None and fp.uncertainty is not None:
             out[f"supplier:{line.id}"] = (fp.uncertainty, fp.kg_co2e_per_unit)
