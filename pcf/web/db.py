@@ -113,6 +113,11 @@ audit_log = Table(
     "web_audit_log", metadata, Column("id", Integer, primary_key=True, autoincrement=True),
     Column("at", Text, nullable=False), Column("actor", Text, nullable=False), Column("action", Text, nullable=False),
     Column("result_id", Integer), Column("detail", Text, nullable=False))
+# ---- migration 2: the delivery to the customer of a run (outside the cradle-to-gate PCF)
+deliveries = Table(
+    "web_deliveries", metadata, Column("result_id", Integer, ForeignKey("results.id", ondelete="CASCADE"),
+                                       primary_key=True),
+    Column("figure", Text, nullable=False))  # JSON: pcf.web.customer.delivery_figure
 Index("ix_web_runs_model_version", runs.c.model_version_id)
 Index("ix_web_footprints_result", footprints.c.result_id)
 
@@ -131,6 +136,11 @@ def _v1(conn: Connection) -> None:
         conn.execute(meta.insert().values(key="schema_version", value=str(STORE_SCHEMA_VERSION)))
 
 
+def _v2(conn: Connection) -> None:
+    """The delivery figure of a run (customer-specific option, outside the PCF)."""
+    metadata.create_all(conn, tables=[deliveries], checkfirst=True)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -139,7 +149,8 @@ class Migration:
 
 
 # append new migrations at the end with the next number; never edit one that was released
-MIGRATIONS = (Migration(1, "results store tables and the web application's tables", _v1),)
+MIGRATIONS = (Migration(1, "results store tables and the web application's tables", _v1),
+              Migration(2, "delivery to the customer of a run (outside the cradle-to-gate PCF)", _v2))
 
 
 def now() -> str:

@@ -88,11 +88,11 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
              problems: list | None = None):
         return render(request, "home.html", session, status=status, error=error, problems=problems or [],
                       models=service.models(), latest=service.latest_model_versions(),
-                      results=service.results(limit=10), grids=calc.grids(), max_mb=max_input_bytes() // 2 ** 20)
+                      results=service.results(limit=10), grids=calc.grids(),
+                      transports=calc.transports(), max_mb=max_input_bytes() // 2 ** 20)
 
     def options_of(form) -> dict:
-        return calc.options(grid=(form.get("grid") or None), method=form.get("method") or "AR6",
-                            allow_gaps=form.get("allow_gaps") == "on")
+        return calc.form_options(form)
 
     def start(session: Session, *, digest: str, filename: str, options: dict, version: dict) -> str:
         path, _used = calc.compose(digest, filename)
@@ -221,9 +221,13 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
         hotspots = bars([(f"{d['dataset']}", d["kg_co2e"]) for d in datasets])
         modules = bars(sorted(doc["by_module"].items(), key=lambda kv: -abs(kv[1]))[:12])
         audit = (doc.get("data_versions") or {}).get("audit") or {}
+        from ..electricity_claims import claim_of, claim_statement
+
+        claim = claim_of(doc["functional_unit"])
+        electricity = {"claim": claim, "statement": claim_statement(doc["functional_unit"])}
         flow = sankey(stored["run"]["flows"], label=lambda k: STAGES.get(k, k)) if stored["run"] else None
         return render(request, "result.html", session, stored=stored, doc=doc, stages=stages, hotspots=hotspots,
-                      flow=flow,
+                      flow=flow, electricity=electricity, delivery=stored.get("delivery"),
                       modules=modules, datasets=datasets, audit=audit,
                       others=[x for x in service.results(limit=50) if x["id"] != result_id])
 
@@ -255,6 +259,10 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
 
                         folder.mkdir(parents=True, exist_ok=True)
                         write_workbook(result, folder / ".partial.xlsx")
+                        if stored.get("delivery"):
+                            from .customer import add_delivery_sheet
+
+                            add_delivery_sheet(folder / ".partial.xlsx", stored["delivery"])
                         (folder / ".partial.xlsx").replace(target)
                     else:
                         from ..report import write_report

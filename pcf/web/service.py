@@ -347,7 +347,7 @@ class WebService:
                     model_version_id: int | None, footprint: dict | None, user: str | None,
                     problems: list[dict] | None = None, flows: list | None = None,
                     recompute_id: int | None = None,
-                    label: str | None = None) -> int:
+                    label: str | None = None, delivery: dict | None = None) -> int:
         """One transaction: the result (results store row and breakdowns), the web run record, its PACT
         footprint (the previous footprint of the same model and options is marked Deprecated) and a log line."""
         record = result_record(result, label=label)
@@ -363,6 +363,8 @@ class WebService:
                                                  flows=json.dumps(flows or []),
                                                  recompute_id=recompute_id,
                                                  created_by=user, created_at=db.now()))
+            if delivery is not None:
+                conn.execute(db.deliveries.insert().values(result_id=result_id, figure=json.dumps(delivery)))
             if footprint is not None:
                 try:
                     with conn.begin_nested():
@@ -400,6 +402,8 @@ class WebService:
                               .where(db.footprints.c.result_id == result_id)).first()
             log = conn.execute(select(db.audit_log).where(db.audit_log.c.result_id == result_id)
                                .order_by(db.audit_log.c.id)).all()
+            delivery = conn.execute(select(db.deliveries.c.figure)
+                                    .where(db.deliveries.c.result_id == result_id)).scalar()
         out = dict(row._mapping)
         if hashlib.sha256(out["document"].encode()).hexdigest() != out["document_sha256"]:
             raise ServiceError(f"result {result_id} was altered in the store (document hash mismatch)")
@@ -411,6 +415,7 @@ class WebService:
         out["footprint"] = None if pf is None else {"id": pf.id, "status": pf.status,
                                                     "document": json.loads(pf.document)}
         out["log"] = [dict(r._mapping) for r in log]
+        out["delivery"] = None if delivery is None else json.loads(delivery)
         return out
 
     def results(self, *, limit: int = 200, model_version_ids: list[int] | None = None) -> list[dict]:
