@@ -100,6 +100,32 @@ def test_upload_see_the_result_download_the_report(loaded, tmp_path):  # noqa: F
         page.goto(f"{server.url}/compare?a={result_id}&b={other}")
         expect(page.locator("#compare-delta")).to_be_visible()
         page.screenshot(path=str(shots / "web_compare.png"), full_page=True)
+        # customer-specific options: a green-electricity certificate at final assembly and the delivery
+        page.goto(server.url + "/")
+        page.set_input_files("#upload-form input[type=file]", str(DEMO_BOM))
+        page.fill("#upload-form input[name=model]", "demo for a customer")
+        page.click("#green-electricity summary")
+        page.select_option("#upload-form select[name=inst_type]", "green_certificate")
+        page.select_option("#upload-form select[name=inst_scheme]", "GEC")
+        page.select_option("#upload-form select[name=inst_dataset]", "electricity_cn_wind_footprint_2024")
+        page.fill("#upload-form input[name=inst_share]", "100")
+        page.fill("#upload-form input[name=inst_mwh]", "500")
+        page.fill("#upload-form input[name=inst_vintage]", "2024")
+        page.click("#delivery summary")
+        page.fill("#upload-form input[name=delivery_destination]", "Debrecen, HU")
+        page.fill("#upload-form input[name=delivery_km]", "9000")
+        page.select_option("#upload-form select[name=delivery_mode]", "transport_container_ship_average")
+        page.screenshot(path=str(shots / "web_options.png"), full_page=True)
+        page.click("#upload-form button[type=submit]")
+        page.wait_for_url(re.compile(r"/results/\d+$"), timeout=60_000)
+        green = service.result(int(page.url.rsplit("/", 1)[1]))
+        claim = green["document"]["functional_unit"]["factory_electricity_claim"]
+        assert claim["basis"] == "market-based" and green["total_kg_co2e"] < stored["total_kg_co2e"]
+        expect(page.locator("#location-total")).to_have_text(f"{claim['location_based_total_kg_co2e']:,.1f}")
+        delivery = green["delivery"]
+        assert delivery["tkm"] == pytest.approx(delivery["shipped_kg"] / 1000 * 9000)
+        expect(page.locator("#delivery-total")).to_have_text(f"{delivery['kg_co2e']:,.1f}")
+        page.locator("#delivery-figure").screenshot(path=str(shots / "web_delivery.png"))
         # a new version of the shared module (the drive housing 1 -> 2 kg), then recompute every model
         page.goto(server.url + "/library")
         expect(page.locator("h1")).to_have_text("Machine library")
