@@ -118,6 +118,24 @@ deliveries = Table(
     "web_deliveries", metadata, Column("result_id", Integer, ForeignKey("results.id", ondelete="CASCADE"),
                                        primary_key=True),
     Column("figure", Text, nullable=False))  # JSON: pcf.web.customer.delivery_figure
+# ---- migration 3: API partners (where to send events, with pcf's credentials at their system) and the answers
+# sent to the PCF requests received (RequestCreated events)
+partners = Table(
+    "web_partners", metadata, Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(120), nullable=False, unique=True),
+    # the API client of this pcf that the partner uses to call us (its RequestCreated events come with it)
+    Column("api_client_id", String(80), ForeignKey("web_api_clients.client_id", ondelete="CASCADE"),
+           nullable=False, unique=True),
+    Column("base_url", Text, nullable=False),  # the partner's host system: {base_url}/auth/token, /3/events
+    Column("client_id", Text, nullable=False), Column("client_secret", Text, nullable=False),
+    Column("created_at", Text, nullable=False))
+answers = Table(
+    "web_event_answers", metadata, Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("request_seq", Integer, ForeignKey("web_events.seq", ondelete="CASCADE"), nullable=False),
+    Column("type", Text, nullable=False), Column("body", Text, nullable=False),
+    Column("status", String(16), nullable=False),  # sent | failed
+    Column("detail", Text, nullable=False), Column("sent_at", Text, nullable=False), Column("sent_by", Text))
+Index("ix_web_event_answers_request", answers.c.request_seq)
 Index("ix_web_runs_model_version", runs.c.model_version_id)
 Index("ix_web_footprints_result", footprints.c.result_id)
 
@@ -141,6 +159,11 @@ def _v2(conn: Connection) -> None:
     metadata.create_all(conn, tables=[deliveries], checkfirst=True)
 
 
+def _v3(conn: Connection) -> None:
+    """API partners and the answers sent to their PCF requests."""
+    metadata.create_all(conn, tables=[partners, answers], checkfirst=True)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -150,7 +173,8 @@ class Migration:
 
 # append new migrations at the end with the next number; never edit one that was released
 MIGRATIONS = (Migration(1, "results store tables and the web application's tables", _v1),
-              Migration(2, "delivery to the customer of a run (outside the cradle-to-gate PCF)", _v2))
+              Migration(2, "delivery to the customer of a run (outside the cradle-to-gate PCF)", _v2),
+              Migration(3, "API partners and the answers sent to their PCF requests", _v3))
 
 
 def now() -> str:

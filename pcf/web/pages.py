@@ -320,6 +320,84 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
         return render(request, "history.html", session, results=service.results(limit=200),
                       log=service.audit_log(200), events=service.events(50))
 
+    # ------------------------------------------------------------------------------------------- PCF requests
+    def candidates(request_row: dict) -> list[dict]:
+        """Stored footprints with whether each meets the request's criteria (matching ones first)."""
+        from .pact_api import ApiError, list_criteria, matches
+
+        data = request_row["body"].get("data") or {}
+        pairs = [(k, str(v)) for k, values in data.items() if k != "comment"
+                 for v in (values if isinstance(values, list) else [values])]
+        try:
+            criteria = list_criteria(pairs)[0]
+        except ApiError:
+            criteria = None
+        documents = [d for _seq, d in service.footprint_documents()]
+        rows = [{"id": d["id"], "name": d.get("productNameCompany", ""), "status": d.get("status"),
+                 "pcf": (d.get("pcf") or {}).get("pcfExcludingBiogenicUptake"),
+                 "unit": (d.get("pcf") or {}).get("declaredUnitOfMeasurement"),
+                 "matches": criteria is not None and matches(d, criteria)} for d in documents]
+        return sorted(rows, key=lambda x: not x["matches"])[:200]
+
+    @r.get("/requests", response_class=HTMLResponse)
+    def requests_page(request: Request, error: str | None = None, status: int = 200):
+        session = user(request)
+        received = service.requests()
+        for row in received:
+            row["candidates"] = [] if row["answered"] else candidates(row)
+            row["partner_row"] = service.partner_of(row["client_id"])
+        return render(request, "requests.html", session, status=status, requests=received, error=error)
+
+    async def answer(request: Request, seq: int, make) -> Response:
+        from .events_out import send
+
+        session = user(request)
+        form = await form_of(request, session)
+        row = service.event(seq)
+        if row is None or not row["type"].endswith(".RequestCreatedEvent.3"):
+            raise HTTPException(404, "no such PCF request")
+        if any(a["status"] == "sent" for r in service.requests() if r["seq"] == seq for a in r["answers"]):
+            return requests_page(request, error=f"request {seq} is answered already (one answer per request)",
+                                 status=409)
+        partner = service.partner_of(row["client_id"])
+        if partner is None:
+            return requests_page(request, error=f"no API partner is configured for client {row['client_id']}: "
+                                 "add one (pcf serve --add-partner) to send its answer", status=409)
+        source = f"//{request.headers.get('host') or request.url.netloc}/3/events"
+        try:
+            event = make(form, row["body"], source)
+        except PcfError as exc:
+            return requests_page(request, error=exc.describe(), status=400)
+        try:
+            detail = await run_in_threadpool(send, partner, event)
+            state = "sent"
+        except PcfError as exc:
+            detail, state = exc.describe(), "failed"
+        service.record_answer(seq, event, status=state, detail=detail, user=session.username)
+        if state == "failed":
+            return requests_page(request, error=f"not delivered: {detail} (try again later)", status=502)
+        return RedirectResponse("/requests", status_code=303)
+
+    @r.post("/requests/{seq}/fulfil")
+    async def fulfil(seq: int, request: Request):
+        from .events_out import fulfilled_event
+
+        def make(form, request_event, source):
+            chosen = [str(v) for v in form.getlist("pf")][:40]
+            documents = [service.footprint_document(pf_id) for pf_id in chosen]
+            if any(d is None for d in documents):
+                raise ServiceError("a chosen footprint is not stored")
+            return fulfilled_event(request_event, documents, source)
+
+        return await answer(request, seq, make)
+
+    @r.post("/requests/{seq}/reject")
+    async def reject(seq: int, request: Request):
+        from .events_out import rejected_event
+
+        return await answer(request, seq, lambda form, request_event, source: rejected_event(
+            request_event, str(form.get("code") or ""), str(form.get("message") or ""), source))
+
     # ------------------------------------------------------------------------------------------- library
     @r.get("/library", response_class=HTMLResponse)
     def library(request: Request, error: str | None = None):

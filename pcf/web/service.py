@@ -511,6 +511,67 @@ class WebService:
         except IntegrityError:
             return False
 
+    def event(self, seq: int) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(db.events).where(db.events.c.seq == seq)).first()
+        return None if row is None else {**dict(row._mapping), "body": json.loads(row.body)}
+
+    # ------------------------------------------------------------------------------------------- partners
+    def add_partner(self, name: str, *, api_client_id: str, base_url: str, client_id: str,
+                    client_secret: str) -> int:
+        """An API partner: the API client of this pcf it calls us with, and its host system (base URL) with the
+        OAuth2 client credentials pcf uses there to send it events. The partner's secret must be usable, so it is
+        stored as given (protect the database like the partner's credentials)."""
+        name = check_name(name, "partner")
+        if not re.fullmatch(r"https?://[A-Za-z0-9.\-]+(:\d{1,5})?(/[A-Za-z0-9._~/\-]*)?", base_url or ""):
+            raise ServiceError(f"invalid partner base URL '{(base_url or '')[:80]}'",
+                               expected="http(s)://host[:port][/path] (no query)")
+        if not client_id or not client_secret:
+            raise ServiceError("the partner's client_id and client_secret are required")
+        with self.engine.begin() as conn:
+            if conn.execute(select(db.clients.c.id).where(db.clients.c.client_id == api_client_id)).first() is None:
+                raise ServiceError(f"no API client '{api_client_id[:80]}'", expected="a client of pcf serve "
+                                   "--add-client")
+            try:
+                with conn.begin_nested():
+                    new = conn.execute(db.partners.insert().values(
+                        name=name, api_client_id=api_client_id, base_url=base_url.rstrip("/"),
+                        client_id=client_id, client_secret=client_secret, created_at=db.now()))
+            except IntegrityError:
+                raise ServiceError(f"partner '{name}' or API client '{api_client_id}' has a partner already") \
+                    from None
+            self._log(conn, None, "partner added", None, f"{name}: {base_url} (API client {api_client_id})")
+        return int(new.inserted_primary_key[0])
+
+    def partner_of(self, api_client_id: str) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(db.partners).where(db.partners.c.api_client_id == api_client_id)).first()
+        return None if row is None else dict(row._mapping)
+
+    def requests(self, limit: int = 200) -> list[dict]:
+        """Received PCF requests (RequestCreated events), newest first, each with its partner and answers."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(db.events).where(db.events.c.type.like("%.RequestCreatedEvent.%"))
+                                .order_by(db.events.c.seq.desc()).limit(limit)).all()
+            answers = conn.execute(select(db.answers).order_by(db.answers.c.id)).all()
+            partners = {r.api_client_id: r.name for r in conn.execute(select(db.partners.c.api_client_id,
+                                                                               db.partners.c.name))}
+        by_request: dict[int, list] = {}
+        for answer in answers:
+            by_request.setdefault(answer.request_seq, []).append({**dict(answer._mapping),
+                                                                  "body": json.loads(answer.body)})
+        return [{**dict(r._mapping), "body": json.loads(r.body), "partner": partners.get(r.client_id),
+                 "answers": by_request.get(r.seq, []),
+                 "answered": any(a["status"] == "sent" for a in by_request.get(r.seq, []))} for r in rows]
+
+    def record_answer(self, request_seq: int, event: dict, *, status: str, detail: str, user: str | None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(db.answers.insert().values(request_seq=request_seq, type=event["type"],
+                                                    body=json.dumps(event, ensure_ascii=False), status=status,
+                                                    detail=detail[:2000], sent_at=db.now(), sent_by=user))
+            self._log(conn, user, f"event {status}", None,
+                      f"{event['type'].split('.')[-2]} {event['id']} for request {request_seq}: {detail}")
+
     def events(self, limit: int = 100) -> list[dict]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(db.events).order_by(db.events.c.seq.desc()).limit(limit)).all()
