@@ -31,6 +31,11 @@ def register(subparsers) -> None:
     sp.add_argument("--secure-cookies", action="store_true", help="mark cookies Secure (serve behind HTTPS)")
     sp.add_argument("--add-user", metavar="NAME", help="create a web user (password from $PCF_WEB_PASSWORD or asked)")
     sp.add_argument("--add-client", metavar="NAME", help="create a PACT API client and print its id and secret")
+    sp.add_argument("--access-company", metavar="URN", action="append", default=[],
+                    help="with --add-client: limit the client to footprints with this companyId (repeatable)")
+    sp.add_argument("--access-product", metavar="URN", action="append", default=[],
+                    help="with --add-client: limit the client to footprints with this productId (repeatable); "
+                         "without --access-*: every footprint")
     sp.add_argument("--add-partner", metavar="NAME", help="configure an API partner (the requester of PCFs that "
                     "--partner-client calls us as) so pcf can send it events; its base URL is --partner-url, pcf's "
                     "client credentials at its /auth/token come from $PCF_PARTNER_CLIENT_ID and "
@@ -72,7 +77,8 @@ def _serve(args) -> int:
             service.add_user(args.add_user, password)
             console.print(f"user [bold]{args.add_user}[/] created")
         if args.add_client:
-            client_id, secret = service.add_client(args.add_client)
+            client_id, secret = service.add_client(args.add_client, companies=tuple(args.access_company),
+                                                   products=tuple(args.access_product))
             console.print(f"client_id {client_id}\nclient_secret {secret}\n(the secret is shown only now; "
                           "it is stored hashed)", highlight=False)
         if args.add_partner:

@@ -136,6 +136,12 @@ answers = Table(
     Column("status", String(16), nullable=False),  # sent | failed
     Column("detail", Text, nullable=False), Column("sent_at", Text, nullable=False), Column("sent_by", Text))
 Index("ix_web_event_answers_request", answers.c.request_seq)
+# ---- migration 4: per-client access to footprints (a client with no row sees every footprint)
+client_access = Table(
+    "web_client_access", metadata,
+    Column("client_id", String(80), ForeignKey("web_api_clients.client_id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(16), primary_key=True),  # company | product: matched against companyIds / productIds
+    Column("value", String(500), primary_key=True))  # a URN, lower case (PACT ids match case-insensitively)
 Index("ix_web_runs_model_version", runs.c.model_version_id)
 Index("ix_web_footprints_result", footprints.c.result_id)
 
@@ -164,6 +170,11 @@ def _v3(conn: Connection) -> None:
     metadata.create_all(conn, tables=[partners, answers], checkfirst=True)
 
 
+def _v4(conn: Connection) -> None:
+    """Per-client access to footprints."""
+    metadata.create_all(conn, tables=[client_access], checkfirst=True)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -174,7 +185,8 @@ class Migration:
 # append new migrations at the end with the next number; never edit one that was released
 MIGRATIONS = (Migration(1, "results store tables and the web application's tables", _v1),
               Migration(2, "delivery to the customer of a run (outside the cradle-to-gate PCF)", _v2),
-              Migration(3, "API partners and the answers sent to their PCF requests", _v3))
+              Migration(3, "API partners and the answers sent to their PCF requests", _v3),
+              Migration(4, "per-client access to footprints (companies / product ids)", _v4))
 
 
 def now() -> str:

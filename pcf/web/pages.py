@@ -323,7 +323,7 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
     # ------------------------------------------------------------------------------------------- PCF requests
     def candidates(request_row: dict) -> list[dict]:
         """Stored footprints with whether each meets the request's criteria (matching ones first)."""
-        from .pact_api import ApiError, list_criteria, matches
+        from .pact_api import ApiError, list_criteria, matches, visible
 
         data = request_row["body"].get("data") or {}
         pairs = [(k, str(v)) for k, values in data.items() if k != "comment"
@@ -332,7 +332,8 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
             criteria = list_criteria(pairs)[0]
         except ApiError:
             criteria = None
-        documents = [d for _seq, d in service.footprint_documents()]
+        access = service.client_access(request_row["client_id"])
+        documents = [d for _seq, d in service.footprint_documents() if visible(d, access)]
         rows = [{"id": d["id"], "name": d.get("productNameCompany", ""), "status": d.get("status"),
                  "pcf": (d.get("pcf") or {}).get("pcfExcludingBiogenicUptake"),
                  "unit": (d.get("pcf") or {}).get("declaredUnitOfMeasurement"),
@@ -384,9 +385,14 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
 
         def make(form, request_event, source):
             chosen = [str(v) for v in form.getlist("pf")][:40]
+            from .pact_api import visible
+
             documents = [service.footprint_document(pf_id) for pf_id in chosen]
             if any(d is None for d in documents):
                 raise ServiceError("a chosen footprint is not stored")
+            access = service.client_access(service.event(seq)["client_id"])
+            if not all(visible(d, access) for d in documents):
+                raise ServiceError("a chosen footprint is not one this requester's API client may see")
             return fulfilled_event(request_event, documents, source)
 
         return await answer(request, seq, make)

@@ -136,17 +136,41 @@ class WebService:
         with self.engine.begin() as conn:
             conn.execute(db.sessions.delete().where(db.sessions.c.token_sha256 == token_digest(token)))
 
-    def add_client(self, name: str, scopes: tuple[str, ...] = SCOPES) -> tuple[str, str]:
-        """A new API client; returns (client_id, secret). The secret is shown once and stored only hashed."""
+    def add_client(self, name: str, scopes: tuple[str, ...] = SCOPES, *, companies: tuple[str, ...] = (),
+                   products: tuple[str, ...] = ()) -> tuple[str, str]:
+        """A new API client; returns (client_id, secret). The secret is shown once and stored only hashed.
+        companies / products: URNs; when any is given, the client sees only the footprints with one of those
+        companyIds or productIds (matched case-insensitively); none given: every footprint."""
         name = check_name(name, "client")
         unknown = set(scopes) - set(SCOPES)
         if unknown:
             raise ServiceError(f"unknown scope(s) {sorted(unknown)}", expected=f"some of {list(SCOPES)}")
+        rules = {("company", c.strip().lower()) for c in companies} | {("product", p.strip().lower())
+                                                                       for p in products}
+        for _kind, value in rules:
+            if not re.fullmatch(r"urn:[a-z0-9][a-z0-9-]{0,31}:\S{1,460}", value):
+                raise ServiceError(f"'{value[:60]}' is not a URN", expected="urn:NID:... (a PACT company or "
+                                   "product id)")
         client_id, secret = f"pcf-{new_token(9)}", new_token(32)
         with self.engine.begin() as conn:
             conn.execute(db.clients.insert().values(client_id=client_id, secret_hash=hash_secret(secret), name=name,
                                                     scopes=" ".join(scopes), created_at=db.now()))
+            if rules:
+                conn.execute(db.client_access.insert(), [{"client_id": client_id, "kind": kind, "value": value}
+                                                         for kind, value in sorted(rules)])
         return client_id, secret
+
+    def client_access(self, client_id: str) -> dict | None:
+        """{"company": set, "product": set} of URNs (lower case) a client is limited to; None: every footprint."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(db.client_access.c.kind, db.client_access.c.value)
+                                .where(db.client_access.c.client_id == client_id)).all()
+        if not rows:
+            return None
+        out: dict = {"company": set(), "product": set()}
+        for row in rows:
+            out[row.kind].add(row.value)
+        return out
 
     def authenticate_client(self, client_id: str, secret: str) -> Client | None:
         """The client when the secret matches its scrypt hash. A match is remembered for VERIFIED_SECONDS (as an
