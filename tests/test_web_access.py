@@ -85,5 +85,7 @@ def test_a_client_sees_only_the_footprints_it_is_granted(loaded, footprints, tmp
                     _check(response, 403, GET)
             unknown = client.get(f"{LIST}/{uuid.uuid4()}", headers=headers)
             assert unknown.status_code == 404 and unknown.json()["code"] == "NotFound"
-    with pytest.raises(Exception, match="is not a URN"):
+    from pcf.web.service import ServiceError
+
+    with pytest.raises(ServiceError, match="is not a URN"):
         service.add_client("bad", companies=("maker-a",))

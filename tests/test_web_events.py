@@ -140,6 +140,24 @@ def test_an_answer_that_cannot_be_delivered_is_recorded_and_leaves_the_request_o
         response = engineer.post(f"/requests/{lone}/reject", data={"csrf_token": csrf, "code": "NotFound",
                                                                    "message": "x"})
         assert response.status_code == 409 and "no API partner is configured" in response.text
-    with pytest.raises(Exception, match="invalid partner base URL"):
+    from pcf.web.service import ServiceError
+
+    with pytest.raises(ServiceError, match="invalid partner base URL"):
         a_service.add_partner("Bad", api_client_id=lone_id, base_url="file:///etc/passwd", client_id="x",
                               client_secret="y")
+
+
+def test_answers_that_cannot_be_made_are_refused():
+    from pcf.web.events_out import EventSendError, fulfilled_event, rejected_event, send
+
+    request = _request_event(["urn:pact:example:product:y"])
+    with pytest.raises(EventSendError, match="at least one footprint"):
+        fulfilled_event(request, [], "//a/3/events")
+    with pytest.raises(EventSendError, match="unknown error code"):
+        rejected_event(request, "TokenExpired", "x", "//a/3/events")
+    with pytest.raises(EventSendError, match="give the requester a reason"):
+        rejected_event(request, "NotFound", "  ", "//a/3/events")
+    event = rejected_event(request, "NotFound", "no such product", "//a/3/events")
+    assert event["data"]["requestEventId"] == request["id"] and event["type"].endswith("RequestRejectedEvent.3")
+    with pytest.raises(EventSendError, match="cannot reach http://127.0.0.1:9/auth/token"):
+        send({"base_url": "http://127.0.0.1:9", "client_id": "x", "client_secret": "y"}, event)

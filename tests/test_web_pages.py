@@ -375,3 +375,26 @@ def test_green_electricity_and_delivery_options(web):
                                        "inst_dataset": "electricity_cn_wind_footprint_2024"},
                       files={"file": ("g.yaml", GREEN_BOM.encode())})
     assert bad.status_code == 400 and "MWh" in bad.text
+
+
+def test_customer_options_name_the_field():
+    from pcf.web.customer import OptionError, delivery_option, instrument_option, shipped_mass
+
+    wind = ["electricity_cn_wind_footprint_2024"]
+    with pytest.raises(OptionError, match="at most 40,000 km") as info:
+        delivery_option({"delivery_km": "-5"}, ["transport_truck_average"])
+    assert info.value.column == "delivery_km"
+    with pytest.raises(OptionError, match="name the destination"):
+        delivery_option({"delivery_km": "10", "delivery_mode": "transport_truck_average"},
+                        ["transport_truck_average"])
+    assert delivery_option({}, []) is None and instrument_option({}, wind) is None
+    with pytest.raises(OptionError, match="needs its scheme"):
+        instrument_option({"inst_type": "green_certificate", "inst_dataset": wind[0], "inst_share": "50",
+                           "inst_mwh": "10", "inst_vintage": "2024", "inst_technology": "wind"}, wind)
+    with pytest.raises(OptionError, match="share"):
+        instrument_option({"inst_type": "ppa", "inst_dataset": wind[0], "inst_share": "150", "inst_mwh": "10",
+                           "inst_vintage": "2024", "inst_technology": "wind"}, wind)
+    # shipped mass: declared + packaging, declared including packaging, or rolled up + packaging
+    assert shipped_mass({"declared_kg": 100, "packaging_kg": 20})[0] == 120
+    assert shipped_mass({"declared_kg": 100, "packaging_kg": 20, "declared_includes_packaging": True})[0] == 100
+    assert shipped_mass({"declared_kg": None, "rolled_up_kg": 90, "packaging_kg": 20})[0] == 110
