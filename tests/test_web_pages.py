@@ -367,6 +367,18 @@ def test_green_electricity_and_delivery_options(web):
     sheet = load_workbook(tmp / "wb.xlsx")["Delivery (outside PCF)"]
     assert [r[1].value for r in sheet.iter_rows() if r[0].value == "delivery emissions"] == \
         [pytest.approx(256.0 * 0.01977, rel=1e-9)]
+    # the stored model again with other options (the home page's "with options" form): 100 km by an average HGV,
+    # 3.2 t*km x 0.12522 kg CO2e/t*km (AR5: DESNZ 2025 0.10012 + 0.00002 + 0.00149 + 0.02359 well-to-tank)
+    version = next(v for v in service.latest_model_versions() if v["name"] == "green model")
+    assert 'id="model-form"' in client.get("/").text
+    response = client.post("/models/compute", follow_redirects=False, data={
+        "csrf_token": csrf, "version_id": str(version["id"]), "method": "AR5", "delivery_destination": "Leipzig, DE",
+        "delivery_km": "100", "delivery_mode": "transport_truck_average"})
+    again = wait_job(client, response.headers["location"])
+    by_truck = service.result(int(again["next"].rsplit("/", 1)[1]))
+    assert by_truck["delivery"]["kg_co2e"] == pytest.approx(3.2 * 0.12522, rel=1e-9)
+    assert by_truck["document"]["functional_unit"]["factory_electricity_claim"]["basis"] == "location-based"
+    assert client.post("/models/compute", data={"csrf_token": csrf, "version_id": "x"}).status_code == 400
     # bad options name the field
     bad = client.post("/upload", data={"csrf_token": csrf, "delivery_km": "12", "delivery_mode": "steel"},
                       files={"file": ("g.yaml", GREEN_BOM.encode())})

@@ -175,11 +175,23 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
             return home(request, session, error=exc.describe(), status=400)
         return RedirectResponse(f"/jobs/{job}", status_code=303)
 
+    @r.post("/models/compute")
+    async def compute_chosen_model(request: Request):
+        """A stored model chosen in the form (version_id) with the form's options."""
+        session = user(request)
+        form = await form_of(request, session)
+        raw = str(form.get("version_id") or "")
+        if not raw.isdigit():
+            return home(request, session, error="choose a stored machine model", status=400)
+        return await compute_version(int(raw), form, session, request)
+
     @r.post("/models/{version_id}/compute")
     async def compute_model(version_id: int, request: Request):
         session = user(request)
         form = await form_of(request, session)
+        return await compute_version(version_id, form, session, request)
 
+    async def compute_version(version_id: int, form, session: Session, request: Request):
         def start_version() -> str:
             version = service.model_version(version_id)
             return start(session, digest=version["file_sha256"], filename=version["filename"],
