@@ -100,6 +100,32 @@ def test_upload_see_the_result_download_the_report(loaded, tmp_path):  # noqa: F
         page.goto(f"{server.url}/compare?a={result_id}&b={other}")
         expect(page.locator("#compare-delta")).to_be_visible()
         page.screenshot(path=str(shots / "web_compare.png"), full_page=True)
+        # customer-specific options: a green-electricity certificate at final assembly and the delivery
+        page.goto(server.url + "/")
+        page.set_input_files("#upload-form input[type=file]", str(DEMO_BOM))
+        page.fill("#upload-form input[name=model]", "demo for a customer")
+        page.click("#green-electricity summary")
+        page.select_option("#upload-form select[name=inst_type]", "green_certificate")
+        page.select_option("#upload-form select[name=inst_scheme]", "GEC")
+        page.select_option("#upload-form select[name=inst_dataset]", "electricity_cn_wind_footprint_2024")
+        page.fill("#upload-form input[name=inst_share]", "100")
+        page.fill("#upload-form input[name=inst_mwh]", "500")
+        page.fill("#upload-form input[name=inst_vintage]", "2024")
+        page.click("#delivery summary")
+        page.fill("#upload-form input[name=delivery_destination]", "Debrecen, HU")
+        page.fill("#upload-form input[name=delivery_km]", "9000")
+        page.select_option("#upload-form select[name=delivery_mode]", "transport_container_ship_average")
+        page.screenshot(path=str(shots / "web_options.png"), full_page=True)
+        page.click("#upload-form button[type=submit]")
+        page.wait_for_url(re.compile(r"/results/\d+$"), timeout=60_000)
+        green = service.result(int(page.url.rsplit("/", 1)[1]))
+        claim = green["document"]["functional_unit"]["factory_electricity_claim"]
+        assert claim["basis"] == "market-based" and green["total_kg_co2e"] < stored["total_kg_co2e"]
+        expect(page.locator("#location-total")).to_have_text(f"{claim['location_based_total_kg_co2e']:,.1f}")
+        delivery = green["delivery"]
+        assert delivery["tkm"] == pytest.approx(delivery["shipped_kg"] / 1000 * 9000)
+        expect(page.locator("#delivery-total")).to_have_text(f"{delivery['kg_co2e']:,.1f}")
+        page.locator("#delivery-figure").screenshot(path=str(shots / "web_delivery.png"))
         # a new version of the shared module (the drive housing 1 -> 2 kg), then recompute every model
         page.goto(server.url + "/library")
         expect(page.locator("h1")).to_have_text("Machine library")
@@ -119,5 +145,36 @@ def test_upload_see_the_result_download_the_report(loaded, tmp_path):  # noqa: F
         page.goto(server.url + "/history")
         expect(page.locator("h1")).to_have_text("History")
         page.screenshot(path=str(shots / "web_history.png"), full_page=True)
+        # a PCF request from a customer's system, fulfilled on the PCF requests page (the partner's events endpoint
+        # is this server itself here: the answer arrives as a RequestFulfilled event)
+        import datetime as _dt
+        import json
+        import uuid
+
+        import httpx
+
+        erp_id, erp_secret = service.add_client("Customer ERP")
+        own_id, own_secret = service.add_client("loopback events", ("events:write",))
+        service.add_partner("Customer ERP", api_client_id=erp_id, base_url=server.url, client_id=own_id,
+                            client_secret=own_secret)
+        token = httpx.post(f"{server.url}/auth/token", data={"grant_type": "client_credentials"},
+                           auth=(erp_id, erp_secret)).json()["access_token"]
+        wanted = stored["footprint"]["document"]
+        event = {"type": "org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3", "specversion": "1.0",
+                 "id": str(uuid.uuid4()), "source": "//erp.customer.example/3/events",
+                 "time": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                 "data": {"productId": wanted["productIds"], "comment": "PCF of the FG-256P for our 2026 tender"}}
+        posted = httpx.post(f"{server.url}/3/events", content=json.dumps(event),
+                            headers={"Authorization": f"Bearer {token}",
+                                     "Content-Type": "application/cloudevents+json"})
+        assert posted.status_code == 200
+        page.goto(server.url + "/requests")
+        expect(page.locator("h1")).to_have_text("PCF requests")
+        page.screenshot(path=str(shots / "web_requests.png"), full_page=True)
+        page.locator(f"form.fulfil input[value='{wanted['id']}']").check()
+        page.click("form.fulfil button[type=submit]")
+        expect(page.locator("section.request h2").first).to_contain_text("answered")
+        answer = [e for e in service.events(10) if e["type"].endswith("RequestFulfilledEvent.3")]
+        assert len(answer) == 1 and json.loads(answer[0]["body"])["data"]["requestEventId"] == event["id"]
         browser.close()
     assert errors == []  # no script error and no blocked resource (the CSP allows only the app's own files)

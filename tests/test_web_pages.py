@@ -292,3 +292,121 @@ def test_refused_uploads_and_modules_name_what_was_expected():
     with pytest.raises(ComputeError, match="is not the module's name") as info:
         _check_module("drive", "kind: assembly\nid: motor\nchildren: []\n")
     assert info.value.expected == "id: drive"
+
+
+# a machine with factory electricity and packaging, for the customer-specific options (hand-computed below):
+# 2 kg steel + 1,000 kWh at the maker's factory (China grid 0.5777, wind 0.0324 kg CO2e/kWh, lci_data MEE 2024),
+# 30 kg plywood crate; no declared mass, so the shipped mass is 2 + 30 = 32 kg.
+GREEN_BOM = """\
+schema_version: 1
+machine: {id: green-1, name: Green test machine, manufacturer: Example Maker Co., country: CN, reference_year: 2024}
+factory: {electricity: electricity_cn_footprint_2024, country: CN}
+items:
+  - {kind: part, id: frame, name: frame, material: steel_hot_rolled, mass_kg: 2.0, quantity: 1}
+energy:
+  - {kind: energy, id: assembly, dataset: electricity_factory, amount: 1000, unit: kWh}
+packaging:
+  - {kind: packaging, id: crate, name: plywood crate, dataset: plywood, mass_kg: 30, quantity: 1}
+"""
+
+
+def test_green_electricity_and_delivery_options(web):
+    """Green electricity (a certificate for 1,200 of 2,000 MWh: share 60 %) makes the result market-based with the
+    location-based figure beside it; the delivery (32 kg x 8,000 km by container ship = 256 t*km x 0.01977 kg
+    CO2e/t*km, AR5: DESNZ 2025 0.01592 + 0.00001 + 0.00019 tank-to-wheel + 0.00365 well-to-tank) is shown beside
+    the PCF and never added to it or to the PACT footprint."""
+    from openpyxl import load_workbook
+
+    from pcf.engine import footprint_file
+    from pcf.pact import ExportOptions, to_pact_v3
+
+    client, service, calc, tmp = web
+    csrf = sign_in(client, service)
+    fields = {"method": "AR5", "inst_type": "green_certificate", "inst_scheme": "GEC",
+              "inst_dataset": "electricity_cn_wind_footprint_2024", "inst_mwh": "1200",
+              "inst_consumption_mwh": "2000", "inst_vintage": "2024", "inst_tracking": "China Green Certificate "
+              "Trading Platform", "inst_certificates": "GEC-2024-000123", "inst_retired_for": "Example Maker Co.",
+              "inst_exclusive": "on", "inst_market_country": "CN", "delivery_destination": "Debrecen, HU",
+              "delivery_km": "8000", "delivery_mode": "transport_container_ship_average"}
+    state = upload(client, csrf, "green.yaml", GREEN_BOM.encode(), model="green model", **fields)
+    assert state["status"] == "done", state
+    result_id = int(state["next"].rsplit("/", 1)[1])
+    stored = service.result(result_id)
+    claim = stored["document"]["functional_unit"]["factory_electricity_claim"]
+    assert claim["basis"] == "market-based" and claim["instruments"][0]["share"] == pytest.approx(0.6)
+    # location-based minus market-based = 1,000 kWh x 60 % x (0.5777 - 0.0324)
+    assert claim["location_based_total_kg_co2e"] - stored["total_kg_co2e"] == pytest.approx(327.18, abs=0.01)
+    # the same figures as the engine given the same instruments file (as `pcf footprint --instruments`)
+    options = stored["run"]["options"]
+    assert options["instruments"]["instruments"][0]["technology"] == "wind"  # from the dataset
+    path = tmp / "green.yaml"
+    path.write_text(GREEN_BOM)
+    instruments = tmp / "instruments.json"
+    instruments.write_text(json.dumps(options["instruments"]))
+    engine = footprint_file(path, background=calc.background, method="AR5", instruments=instruments)
+    assert stored["total_kg_co2e"] == pytest.approx(engine.total_kg_co2e, rel=1e-12)
+    # delivery: by hand
+    delivery = stored["delivery"]
+    assert delivery["shipped_kg"] == pytest.approx(32.0) and delivery["tkm"] == pytest.approx(256.0)
+    assert delivery["kg_co2e_per_tkm"] == pytest.approx(0.01977, rel=1e-9)
+    assert delivery["kg_co2e"] == pytest.approx(256.0 * 0.01977, rel=1e-9)
+    # not in the PCF: the stored total is the engine's, and the PACT pcf values are those exported without it
+    footprint = stored["footprint"]["document"]
+    plain = to_pact_v3(engine, ExportOptions())
+    assert footprint["pcf"]["pcfExcludingBiogenicUptake"] == plain["pcf"]["pcfExcludingBiogenicUptake"]
+    assert "Not included in this PCF (outside the cradle-to-gate boundary): delivery to the customer in " \
+           "Debrecen, HU" in footprint["comment"]
+    page = client.get(f"/results/{result_id}").text
+    assert "delivery to the customer (outside the cradle-to-gate PCF)" in page
+    assert re.search(r'id="delivery-total">5\.1<', page)
+    location = float(re.search(r'id="location-total">([\d,.]+)<', page).group(1).replace(",", ""))
+    assert location == pytest.approx(claim["location_based_total_kg_co2e"], abs=0.05)
+    workbook = client.get(f"/results/{result_id}/download/workbook.xlsx")
+    assert workbook.status_code == 200
+    (tmp / "wb.xlsx").write_bytes(workbook.content)
+    sheet = load_workbook(tmp / "wb.xlsx")["Delivery (outside PCF)"]
+    assert [r[1].value for r in sheet.iter_rows() if r[0].value == "delivery emissions"] == \
+        [pytest.approx(256.0 * 0.01977, rel=1e-9)]
+    # the stored model again with other options (the home page's "with options" form): 100 km by an average HGV,
+    # 3.2 t*km x 0.12522 kg CO2e/t*km (AR5: DESNZ 2025 0.10012 + 0.00002 + 0.00149 + 0.02359 well-to-tank)
+    version = next(v for v in service.latest_model_versions() if v["name"] == "green model")
+    assert 'id="model-form"' in client.get("/").text
+    response = client.post("/models/compute", follow_redirects=False, data={
+        "csrf_token": csrf, "version_id": str(version["id"]), "method": "AR5", "delivery_destination": "Leipzig, DE",
+        "delivery_km": "100", "delivery_mode": "transport_truck_average"})
+    again = wait_job(client, response.headers["location"])
+    by_truck = service.result(int(again["next"].rsplit("/", 1)[1]))
+    assert by_truck["delivery"]["kg_co2e"] == pytest.approx(3.2 * 0.12522, rel=1e-9)
+    assert by_truck["document"]["functional_unit"]["factory_electricity_claim"]["basis"] == "location-based"
+    assert client.post("/models/compute", data={"csrf_token": csrf, "version_id": "x"}).status_code == 400
+    # bad options name the field
+    bad = client.post("/upload", data={"csrf_token": csrf, "delivery_km": "12", "delivery_mode": "steel"},
+                      files={"file": ("g.yaml", GREEN_BOM.encode())})
+    assert bad.status_code == 400 and "unknown transport dataset" in bad.text
+    bad = client.post("/upload", data={"csrf_token": csrf, "inst_type": "ppa", "inst_share": "60",
+                                       "inst_dataset": "electricity_cn_wind_footprint_2024"},
+                      files={"file": ("g.yaml", GREEN_BOM.encode())})
+    assert bad.status_code == 400 and "MWh" in bad.text
+
+
+def test_customer_options_name_the_field():
+    from pcf.web.customer import OptionError, delivery_option, instrument_option, shipped_mass
+
+    wind = ["electricity_cn_wind_footprint_2024"]
+    with pytest.raises(OptionError, match="at most 40,000 km") as info:
+        delivery_option({"delivery_km": "-5"}, ["transport_truck_average"])
+    assert info.value.column == "delivery_km"
+    with pytest.raises(OptionError, match="name the destination"):
+        delivery_option({"delivery_km": "10", "delivery_mode": "transport_truck_average"},
+                        ["transport_truck_average"])
+    assert delivery_option({}, []) is None and instrument_option({}, wind) is None
+    with pytest.raises(OptionError, match="needs its scheme"):
+        instrument_option({"inst_type": "green_certificate", "inst_dataset": wind[0], "inst_share": "50",
+                           "inst_mwh": "10", "inst_vintage": "2024", "inst_technology": "wind"}, wind)
+    with pytest.raises(OptionError, match="share"):
+        instrument_option({"inst_type": "ppa", "inst_dataset": wind[0], "inst_share": "150", "inst_mwh": "10",
+                           "inst_vintage": "2024", "inst_technology": "wind"}, wind)
+    # shipped mass: declared + packaging, declared including packaging, or rolled up + packaging
+    assert shipped_mass({"declared_kg": 100, "packaging_kg": 20})[0] == 120
+    assert shipped_mass({"declared_kg": 100, "packaging_kg": 20, "declared_includes_packaging": True})[0] == 100
+    assert shipped_mass({"declared_kg": None, "rolled_up_kg": 90, "packaging_kg": 20})[0] == 110

@@ -181,3 +181,28 @@ def test_serve_commands_create_accounts(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PCF_WEB_PASSWORD", "short")
     assert main(["serve", "--add-user", "dave"]) == 2  # a user error: one line, exit status 2
     assert "password too short" in capsys.readouterr().err
+
+
+def test_serve_commands_limit_a_client_and_add_a_partner(tmp_path, monkeypatch, capsys):
+    """`pcf serve --add-client NAME --access-company URN` limits the client; `--add-partner` ties it to the
+    requester's host system with pcf's credentials there (from the environment, never the command line)."""
+    from pcf.cli import main
+    from pcf.web.db import open_database
+    from pcf.web.service import WebService
+
+    store = f"sqlite:///{tmp_path / 's.sqlite'}"
+    assert main(["serve", "--store", store, "--add-client", "Customer B", "--access-company",
+                 "urn:pact:company:Maker", "--access-product", "urn:pact:product:fg-256p"]) == 0
+    client_id = capsys.readouterr().out.split("client_id ")[1].split()[0]
+    monkeypatch.setenv("PCF_PARTNER_CLIENT_ID", "pcf-at-b")
+    monkeypatch.setenv("PCF_PARTNER_CLIENT_SECRET", "their secret for us")
+    assert main(["serve", "--store", store, "--add-partner", "Customer B", "--partner-client", client_id,
+                 "--partner-url", "https://pcf.customer-b.example"]) == 0
+    service = WebService(open_database(store), tmp_path / "files")
+    assert service.client_access(client_id) == {"company": {"urn:pact:company:maker"},
+                                                "product": {"urn:pact:product:fg-256p"}}
+    partner = service.partner_of(client_id)
+    assert partner["base_url"] == "https://pcf.customer-b.example" and partner["client_id"] == "pcf-at-b"
+    assert main(["serve", "--store", store, "--add-partner", "Other", "--partner-client", "nobody",
+                 "--partner-url", "https://x.example"]) == 2
+    assert "no API client 'nobody'" in capsys.readouterr().err

@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import PcfError
+from .customer import delivery_figure, delivery_note, delivery_option, instrument_option
 from .sankey import flows_of
 from .service import ServiceError, WebService
 
@@ -78,6 +79,43 @@ class Calculator:
         category = self.background.tables.datasets["category"]
         return sorted(k for k in self.background.keys if category.get(k) == "electricity"
                       and k != "electricity_factory")
+
+    def transports(self) -> list[tuple[str, str]]:
+        """(key, name) of the transport datasets per t*km a user may choose for the delivery to the customer."""
+        datasets = self.background.tables.datasets
+        return sorted((k, str(datasets.loc[k, "name"])) for k in self.background.keys
+                      if datasets.loc[k, "category"] == "transport" and datasets.loc[k, "unit"] == "tkm")
+
+    def form_options(self, form) -> dict:
+        """Checked options from a compute form: grid, GWP set, gaps, green electricity, delivery."""
+        from ..electricity_claims import generation_technology
+
+        out = self.options(grid=(form.get("grid") or None), method=form.get("method") or "AR6",
+                           allow_gaps=form.get("allow_gaps") == "on")
+        instruments = instrument_option(form, self.grids(),
+                                        lambda key: generation_technology(self.background, key))
+        if instruments:
+            out["instruments"] = instruments
+        delivery = delivery_option(form, [k for k, _name in self.transports()])
+        if delivery:
+            out["delivery"] = delivery
+        return out
+
+    def engine_options(self, options: dict) -> dict:
+        """The engine's keyword options of a run's options: the instruments as a file under the store's files
+        folder (content-addressed, recorded with its sha256 in the audit trail); the delivery is not the engine's
+        (outside the cradle-to-gate boundary)."""
+        out = {k: v for k, v in options.items() if k not in ("instruments", "delivery")}
+        if options.get("instruments"):
+            content = json.dumps(options["instruments"], sort_keys=True, indent=1).encode("utf-8")
+            out["instruments"] = self.service.materialize(self.service.put_file(content, "instruments.json"))
+        return out
+
+    def delivery(self, options: dict, document: dict) -> dict | None:
+        """The delivery figure of a run's options (None without a delivery), with the data loaded now."""
+        if not options.get("delivery"):
+            return None
+        return delivery_figure(options["delivery"], document, self.background, options.get("method", "AR6"))
 
     def options(self, *, grid: str | None = None, method: str = "AR6", allow_gaps: bool = False) -> dict:
         """Checked engine options as recorded with a run ({} for the defaults)."""
@@ -154,7 +192,8 @@ class Calculator:
         files as `pcf footprint` does (hashed once per process)."""
         from ..audit import audited_footprint
 
-        result = audited_footprint(path, background=self.background, progress=progress, **options)
+        result = audited_footprint(path, background=self.background, progress=progress,
+                                   **self.engine_options(options))
         versions = dict(result.data_versions)
         versions["audit"] = {**versions["audit"], "lci_data": self.lci_block}
         return dataclasses.replace(result, data_versions=versions)
@@ -175,6 +214,9 @@ class Calculator:
         step("saving the result and its PACT footprint")
         previous = self.service.previous_result(model_id, options) if model_id is not None else None
         owner = {} if result.functional_unit.get("manufacturer") or not self.company else {"company_name": self.company}
+        delivery = self.delivery(options, {"mass": dict(result.mass)})
+        if delivery:  # outside the PCF: named in the comment only, never in the pcf values
+            owner["comment"] = delivery_note(delivery)
         problems = intake_problems(result.intake)
         stale: list[str] = []
         try:
@@ -192,7 +234,7 @@ class Calculator:
         result_id = self.service.save_result(result, file_sha256=digest, filename=filename, options=options,
                                              modules=used, model_version_id=model_version_id, footprint=footprint,
                                              user=user, problems=problems, flows=flows_of(result.lines),
-                                             recompute_id=recompute_id)
+                                             recompute_id=recompute_id, delivery=delivery)
         if stale and footprint is not None:
             self.service.deprecate_footprints(stale, user=user)
         self.remember(result_id, result)
@@ -274,6 +316,12 @@ class Calculator:
         try:
             scenarios = load_scenarios(scenario_path)
             system, _intake, background, _notes = prepare(path, self.background)
+            instruments = self.engine_options(run["options"]).get("instruments")
+            if instruments is not None:  # the result's green electricity applies to its variants too
+                from ..electricity_claims import read_instruments
+
+                system = system.model_copy(update={"factory": system.factory.model_copy(
+                    update=read_instruments(instruments))})
             return compare(system, scenarios, background=background, method=run["options"].get("method", "AR6"),
                            grid=run["options"].get("grid"))
         except PcfError as exc:

@@ -113,6 +113,35 @@ audit_log = Table(
     "web_audit_log", metadata, Column("id", Integer, primary_key=True, autoincrement=True),
     Column("at", Text, nullable=False), Column("actor", Text, nullable=False), Column("action", Text, nullable=False),
     Column("result_id", Integer), Column("detail", Text, nullable=False))
+# ---- migration 2: the delivery to the customer of a run (outside the cradle-to-gate PCF)
+deliveries = Table(
+    "web_deliveries", metadata, Column("result_id", Integer, ForeignKey("results.id", ondelete="CASCADE"),
+                                       primary_key=True),
+    Column("figure", Text, nullable=False))  # JSON: pcf.web.customer.delivery_figure
+# ---- migration 3: API partners (where to send events, with pcf's credentials at their system) and the answers
+# sent to the PCF requests received (RequestCreated events)
+partners = Table(
+    "web_partners", metadata, Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(120), nullable=False, unique=True),
+    # the API client of this pcf that the partner uses to call us (its RequestCreated events come with it)
+    Column("api_client_id", String(80), ForeignKey("web_api_clients.client_id", ondelete="CASCADE"),
+           nullable=False, unique=True),
+    Column("base_url", Text, nullable=False),  # the partner's host system: {base_url}/auth/token, /3/events
+    Column("client_id", Text, nullable=False), Column("client_secret", Text, nullable=False),
+    Column("created_at", Text, nullable=False))
+answers = Table(
+    "web_event_answers", metadata, Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("request_seq", Integer, ForeignKey("web_events.seq", ondelete="CASCADE"), nullable=False),
+    Column("type", Text, nullable=False), Column("body", Text, nullable=False),
+    Column("status", String(16), nullable=False),  # sent | failed
+    Column("detail", Text, nullable=False), Column("sent_at", Text, nullable=False), Column("sent_by", Text))
+Index("ix_web_event_answers_request", answers.c.request_seq)
+# ---- migration 4: per-client access to footprints (a client with no row sees every footprint)
+client_access = Table(
+    "web_client_access", metadata,
+    Column("client_id", String(80), ForeignKey("web_api_clients.client_id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(16), primary_key=True),  # company | product: matched against companyIds / productIds
+    Column("value", String(500), primary_key=True))  # a URN, lower case (PACT ids match case-insensitively)
 Index("ix_web_runs_model_version", runs.c.model_version_id)
 Index("ix_web_footprints_result", footprints.c.result_id)
 
@@ -131,6 +160,21 @@ def _v1(conn: Connection) -> None:
         conn.execute(meta.insert().values(key="schema_version", value=str(STORE_SCHEMA_VERSION)))
 
 
+def _v2(conn: Connection) -> None:
+    """The delivery figure of a run (customer-specific option, outside the PCF)."""
+    metadata.create_all(conn, tables=[deliveries], checkfirst=True)
+
+
+def _v3(conn: Connection) -> None:
+    """API partners and the answers sent to their PCF requests."""
+    metadata.create_all(conn, tables=[partners, answers], checkfirst=True)
+
+
+def _v4(conn: Connection) -> None:
+    """Per-client access to footprints."""
+    metadata.create_all(conn, tables=[client_access], checkfirst=True)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -139,7 +183,10 @@ class Migration:
 
 
 # append new migrations at the end with the next number; never edit one that was released
-MIGRATIONS = (Migration(1, "results store tables and the web application's tables", _v1),)
+MIGRATIONS = (Migration(1, "results store tables and the web application's tables", _v1),
+              Migration(2, "delivery to the customer of a run (outside the cradle-to-gate PCF)", _v2),
+              Migration(3, "API partners and the answers sent to their PCF requests", _v3),
+              Migration(4, "per-client access to footprints (companies / product ids)", _v4))
 
 
 def now() -> str:

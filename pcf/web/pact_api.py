@@ -120,6 +120,15 @@ def matches(document: dict, criteria: dict) -> bool:
     return True
 
 
+def visible(document: dict, access: dict | None) -> bool:
+    """Whether a client limited to `access` ({"company", "product"} URN sets; None: all) may see a footprint: one
+    of its companyIds or productIds is among them (case-insensitive)."""
+    if access is None:
+        return True
+    return bool(_lower(document.get("companyIds")) & access["company"]
+                or _lower(document.get("productIds")) & access["product"])
+
+
 def list_criteria(query: list[tuple[str, str]]) -> tuple[dict, int | None, int]:
     """(criteria, limit, offset) from a query string's pairs; parameter names are case-insensitive (as in the
     specification's example); `x-...` parameters of other hosts are ignored; anything else is a BadRequest."""
@@ -284,10 +293,12 @@ def router(service: WebService) -> APIRouter:
 
     @api.get("/3/footprints")
     def list_footprints(request: Request):
-        client_of(request, "footprint:list")
+        client = client_of(request, "footprint:list")
         criteria, limit, offset = list_criteria(list(request.query_params.multi_items()))
         page = min(limit if limit is not None else DEFAULT_PAGE, MAX_PAGE)
-        chosen = [document for _seq, document in service.footprint_documents() if matches(document, criteria)]
+        access = service.client_access(client.client_id)
+        chosen = [document for _seq, document in service.footprint_documents()
+                  if visible(document, access) and matches(document, criteria)]
         data = chosen[offset:offset + page]
         headers = {}
         if offset + page < len(chosen):  # limit=0 returns none; its link asks for a page of DEFAULT_PAGE
@@ -299,7 +310,7 @@ def router(service: WebService) -> APIRouter:
 
     @api.get("/3/footprints/{pf_id}")
     def get_footprint(pf_id: str, request: Request):
-        client_of(request, "footprint:read")
+        client = client_of(request, "footprint:read")
         try:
             key = str(uuid.UUID(pf_id))
         except ValueError:
@@ -307,6 +318,10 @@ def router(service: WebService) -> APIRouter:
         document = service.footprint_document(key)
         if document is None:
             raise ApiError(404, "NotFound", "The requested footprint could not be found.")
+        if not visible(document, service.client_access(client.client_id)):
+            # the specification: "If it determines that a data recipient is not allowed to access the requested
+            # ProductFootprint, the host system MUST return a 403 Forbidden response."
+            raise ApiError(403, "AccessDenied", "this client is not granted access to the requested footprint")
         return JSONResponse({"data": document})
 
     @api.post("/3/events")

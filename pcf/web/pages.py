@@ -88,11 +88,11 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
              problems: list | None = None):
         return render(request, "home.html", session, status=status, error=error, problems=problems or [],
                       models=service.models(), latest=service.latest_model_versions(),
-                      results=service.results(limit=10), grids=calc.grids(), max_mb=max_input_bytes() // 2 ** 20)
+                      results=service.results(limit=10), grids=calc.grids(),
+                      transports=calc.transports(), max_mb=max_input_bytes() // 2 ** 20)
 
     def options_of(form) -> dict:
-        return calc.options(grid=(form.get("grid") or None), method=form.get("method") or "AR6",
-                            allow_gaps=form.get("allow_gaps") == "on")
+        return calc.form_options(form)
 
     def start(session: Session, *, digest: str, filename: str, options: dict, version: dict) -> str:
         path, _used = calc.compose(digest, filename)
@@ -175,11 +175,23 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
             return home(request, session, error=exc.describe(), status=400)
         return RedirectResponse(f"/jobs/{job}", status_code=303)
 
+    @r.post("/models/compute")
+    async def compute_chosen_model(request: Request):
+        """A stored model chosen in the form (version_id) with the form's options."""
+        session = user(request)
+        form = await form_of(request, session)
+        raw = str(form.get("version_id") or "")
+        if not raw.isdigit():
+            return home(request, session, error="choose a stored machine model", status=400)
+        return await compute_version(int(raw), form, session, request)
+
     @r.post("/models/{version_id}/compute")
     async def compute_model(version_id: int, request: Request):
         session = user(request)
         form = await form_of(request, session)
+        return await compute_version(version_id, form, session, request)
 
+    async def compute_version(version_id: int, form, session: Session, request: Request):
         def start_version() -> str:
             version = service.model_version(version_id)
             return start(session, digest=version["file_sha256"], filename=version["filename"],
@@ -221,9 +233,13 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
         hotspots = bars([(f"{d['dataset']}", d["kg_co2e"]) for d in datasets])
         modules = bars(sorted(doc["by_module"].items(), key=lambda kv: -abs(kv[1]))[:12])
         audit = (doc.get("data_versions") or {}).get("audit") or {}
+        from ..electricity_claims import claim_of, claim_statement
+
+        claim = claim_of(doc["functional_unit"])
+        electricity = {"claim": claim, "statement": claim_statement(doc["functional_unit"])}
         flow = sankey(stored["run"]["flows"], label=lambda k: STAGES.get(k, k)) if stored["run"] else None
         return render(request, "result.html", session, stored=stored, doc=doc, stages=stages, hotspots=hotspots,
-                      flow=flow,
+                      flow=flow, electricity=electricity, delivery=stored.get("delivery"),
                       modules=modules, datasets=datasets, audit=audit,
                       others=[x for x in service.results(limit=50) if x["id"] != result_id])
 
@@ -255,6 +271,10 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
 
                         folder.mkdir(parents=True, exist_ok=True)
                         write_workbook(result, folder / ".partial.xlsx")
+                        if stored.get("delivery"):
+                            from .customer import add_delivery_sheet
+
+                            add_delivery_sheet(folder / ".partial.xlsx", stored["delivery"])
                         (folder / ".partial.xlsx").replace(target)
                     else:
                         from ..report import write_report
@@ -311,6 +331,90 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
         session = user(request)
         return render(request, "history.html", session, results=service.results(limit=200),
                       log=service.audit_log(200), events=service.events(50))
+
+    # ------------------------------------------------------------------------------------------- PCF requests
+    def candidates(request_row: dict) -> list[dict]:
+        """Stored footprints with whether each meets the request's criteria (matching ones first)."""
+        from .pact_api import ApiError, list_criteria, matches, visible
+
+        data = request_row["body"].get("data") or {}
+        pairs = [(k, str(v)) for k, values in data.items() if k != "comment"
+                 for v in (values if isinstance(values, list) else [values])]
+        try:
+            criteria = list_criteria(pairs)[0]
+        except ApiError:
+            criteria = None
+        access = service.client_access(request_row["client_id"])
+        documents = [d for _seq, d in service.footprint_documents() if visible(d, access)]
+        rows = [{"id": d["id"], "name": d.get("productNameCompany", ""), "status": d.get("status"),
+                 "pcf": (d.get("pcf") or {}).get("pcfExcludingBiogenicUptake"),
+                 "unit": (d.get("pcf") or {}).get("declaredUnitOfMeasurement"),
+                 "matches": criteria is not None and matches(d, criteria)} for d in documents]
+        return sorted(rows, key=lambda x: not x["matches"])[:200]
+
+    @r.get("/requests", response_class=HTMLResponse)
+    def requests_page(request: Request, error: str | None = None, status: int = 200):
+        session = user(request)
+        received = service.requests()
+        for row in received:
+            row["candidates"] = [] if row["answered"] else candidates(row)
+            row["partner_row"] = service.partner_of(row["client_id"])
+        return render(request, "requests.html", session, status=status, requests=received, error=error)
+
+    async def answer(request: Request, seq: int, make) -> Response:
+        from .events_out import send
+
+        session = user(request)
+        form = await form_of(request, session)
+        row = service.event(seq)
+        if row is None or not row["type"].endswith(".RequestCreatedEvent.3"):
+            raise HTTPException(404, "no such PCF request")
+        if any(a["status"] == "sent" for r in service.requests() if r["seq"] == seq for a in r["answers"]):
+            return requests_page(request, error=f"request {seq} is answered already (one answer per request)",
+                                 status=409)
+        partner = service.partner_of(row["client_id"])
+        if partner is None:
+            return requests_page(request, error=f"no API partner is configured for client {row['client_id']}: "
+                                 "add one (pcf serve --add-partner) to send its answer", status=409)
+        source = f"//{request.headers.get('host') or request.url.netloc}/3/events"
+        try:
+            event = make(form, row["body"], source)
+        except PcfError as exc:
+            return requests_page(request, error=exc.describe(), status=400)
+        try:
+            detail = await run_in_threadpool(send, partner, event)
+            state = "sent"
+        except PcfError as exc:
+            detail, state = exc.describe(), "failed"
+        service.record_answer(seq, event, status=state, detail=detail, user=session.username)
+        if state == "failed":
+            return requests_page(request, error=f"not delivered: {detail} (try again later)", status=502)
+        return RedirectResponse("/requests", status_code=303)
+
+    @r.post("/requests/{seq}/fulfil")
+    async def fulfil(seq: int, request: Request):
+        from .events_out import fulfilled_event
+
+        def make(form, request_event, source):
+            chosen = [str(v) for v in form.getlist("pf")][:40]
+            from .pact_api import visible
+
+            documents = [service.footprint_document(pf_id) for pf_id in chosen]
+            if any(d is None for d in documents):
+                raise ServiceError("a chosen footprint is not stored")
+            access = service.client_access(service.event(seq)["client_id"])
+            if not all(visible(d, access) for d in documents):
+                raise ServiceError("a chosen footprint is not one this requester's API client may see")
+            return fulfilled_event(request_event, documents, source)
+
+        return await answer(request, seq, make)
+
+    @r.post("/requests/{seq}/reject")
+    async def reject(seq: int, request: Request):
+        from .events_out import rejected_event
+
+        return await answer(request, seq, lambda form, request_event, source: rejected_event(
+            request_event, str(form.get("code") or ""), str(form.get("message") or ""), source))
 
     # ------------------------------------------------------------------------------------------- library
     @r.get("/library", response_class=HTMLResponse)

@@ -136,17 +136,41 @@ class WebService:
         with self.engine.begin() as conn:
             conn.execute(db.sessions.delete().where(db.sessions.c.token_sha256 == token_digest(token)))
 
-    def add_client(self, name: str, scopes: tuple[str, ...] = SCOPES) -> tuple[str, str]:
-        """A new API client; returns (client_id, secret). The secret is shown once and stored only hashed."""
+    def add_client(self, name: str, scopes: tuple[str, ...] = SCOPES, *, companies: tuple[str, ...] = (),
+                   products: tuple[str, ...] = ()) -> tuple[str, str]:
+        """A new API client; returns (client_id, secret). The secret is shown once and stored only hashed.
+        companies / products: URNs; when any is given, the client sees only the footprints with one of those
+        companyIds or productIds (matched case-insensitively); none given: every footprint."""
         name = check_name(name, "client")
         unknown = set(scopes) - set(SCOPES)
         if unknown:
             raise ServiceError(f"unknown scope(s) {sorted(unknown)}", expected=f"some of {list(SCOPES)}")
+        rules = {("company", c.strip().lower()) for c in companies} | {("product", p.strip().lower())
+                                                                       for p in products}
+        for _kind, value in rules:
+            if not re.fullmatch(r"urn:[a-z0-9][a-z0-9-]{0,31}:\S{1,460}", value):
+                raise ServiceError(f"'{value[:60]}' is not a URN", expected="urn:NID:... (a PACT company or "
+                                   "product id)")
         client_id, secret = f"pcf-{new_token(9)}", new_token(32)
         with self.engine.begin() as conn:
             conn.execute(db.clients.insert().values(client_id=client_id, secret_hash=hash_secret(secret), name=name,
                                                     scopes=" ".join(scopes), created_at=db.now()))
+            if rules:
+                conn.execute(db.client_access.insert(), [{"client_id": client_id, "kind": kind, "value": value}
+                                                         for kind, value in sorted(rules)])
         return client_id, secret
+
+    def client_access(self, client_id: str) -> dict | None:
+        """{"company": set, "product": set} of URNs (lower case) a client is limited to; None: every footprint."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(db.client_access.c.kind, db.client_access.c.value)
+                                .where(db.client_access.c.client_id == client_id)).all()
+        if not rows:
+            return None
+        out: dict = {"company": set(), "product": set()}
+        for row in rows:
+            out[row.kind].add(row.value)
+        return out
 
     def authenticate_client(self, client_id: str, secret: str) -> Client | None:
         """The client when the secret matches its scrypt hash. A match is remembered for VERIFIED_SECONDS (as an
@@ -347,7 +371,7 @@ class WebService:
                     model_version_id: int | None, footprint: dict | None, user: str | None,
                     problems: list[dict] | None = None, flows: list | None = None,
                     recompute_id: int | None = None,
-                    label: str | None = None) -> int:
+                    label: str | None = None, delivery: dict | None = None) -> int:
         """One transaction: the result (results store row and breakdowns), the web run record, its PACT
         footprint (the previous footprint of the same model and options is marked Deprecated) and a log line."""
         record = result_record(result, label=label)
@@ -363,6 +387,8 @@ class WebService:
                                                  flows=json.dumps(flows or []),
                                                  recompute_id=recompute_id,
                                                  created_by=user, created_at=db.now()))
+            if delivery is not None:
+                conn.execute(db.deliveries.insert().values(result_id=result_id, figure=json.dumps(delivery)))
             if footprint is not None:
                 try:
                     with conn.begin_nested():
@@ -400,6 +426,8 @@ class WebService:
                               .where(db.footprints.c.result_id == result_id)).first()
             log = conn.execute(select(db.audit_log).where(db.audit_log.c.result_id == result_id)
                                .order_by(db.audit_log.c.id)).all()
+            delivery = conn.execute(select(db.deliveries.c.figure)
+                                    .where(db.deliveries.c.result_id == result_id)).scalar()
         out = dict(row._mapping)
         if hashlib.sha256(out["document"].encode()).hexdigest() != out["document_sha256"]:
             raise ServiceError(f"result {result_id} was altered in the store (document hash mismatch)")
@@ -411,6 +439,7 @@ class WebService:
         out["footprint"] = None if pf is None else {"id": pf.id, "status": pf.status,
                                                     "document": json.loads(pf.document)}
         out["log"] = [dict(r._mapping) for r in log]
+        out["delivery"] = None if delivery is None else json.loads(delivery)
         return out
 
     def results(self, *, limit: int = 200, model_version_ids: list[int] | None = None) -> list[dict]:
@@ -505,6 +534,67 @@ class WebService:
             return True
         except IntegrityError:
             return False
+
+    def event(self, seq: int) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(db.events).where(db.events.c.seq == seq)).first()
+        return None if row is None else {**dict(row._mapping), "body": json.loads(row.body)}
+
+    # ------------------------------------------------------------------------------------------- partners
+    def add_partner(self, name: str, *, api_client_id: str, base_url: str, client_id: str,
+                    client_secret: str) -> int:
+        """An API partner: the API client of this pcf it calls us with, and its host system (base URL) with the
+        OAuth2 client credentials pcf uses there to send it events. The partner's secret must be usable, so it is
+        stored as given (protect the database like the partner's credentials)."""
+        name = check_name(name, "partner")
+        if not re.fullmatch(r"https?://[A-Za-z0-9.\-]+(:\d{1,5})?(/[A-Za-z0-9._~/\-]*)?", base_url or ""):
+            raise ServiceError(f"invalid partner base URL '{(base_url or '')[:80]}'",
+                               expected="http(s)://host[:port][/path] (no query)")
+        if not client_id or not client_secret:
+            raise ServiceError("the partner's client_id and client_secret are required")
+        with self.engine.begin() as conn:
+            if conn.execute(select(db.clients.c.id).where(db.clients.c.client_id == api_client_id)).first() is None:
+                raise ServiceError(f"no API client '{api_client_id[:80]}'", expected="a client of pcf serve "
+                                   "--add-client")
+            try:
+                with conn.begin_nested():
+                    new = conn.execute(db.partners.insert().values(
+                        name=name, api_client_id=api_client_id, base_url=base_url.rstrip("/"),
+                        client_id=client_id, client_secret=client_secret, created_at=db.now()))
+            except IntegrityError:
+                raise ServiceError(f"partner '{name}' or API client '{api_client_id}' has a partner already") \
+                    from None
+            self._log(conn, None, "partner added", None, f"{name}: {base_url} (API client {api_client_id})")
+        return int(new.inserted_primary_key[0])
+
+    def partner_of(self, api_client_id: str) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(db.partners).where(db.partners.c.api_client_id == api_client_id)).first()
+        return None if row is None else dict(row._mapping)
+
+    def requests(self, limit: int = 200) -> list[dict]:
+        """Received PCF requests (RequestCreated events), newest first, each with its partner and answers."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(db.events).where(db.events.c.type.like("%.RequestCreatedEvent.%"))
+                                .order_by(db.events.c.seq.desc()).limit(limit)).all()
+            answers = conn.execute(select(db.answers).order_by(db.answers.c.id)).all()
+            partners = {r.api_client_id: r.name for r in conn.execute(select(db.partners.c.api_client_id,
+                                                                               db.partners.c.name))}
+        by_request: dict[int, list] = {}
+        for answer in answers:
+            by_request.setdefault(answer.request_seq, []).append({**dict(answer._mapping),
+                                                                  "body": json.loads(answer.body)})
+        return [{**dict(r._mapping), "body": json.loads(r.body), "partner": partners.get(r.client_id),
+                 "answers": by_request.get(r.seq, []),
+                 "answered": any(a["status"] == "sent" for a in by_request.get(r.seq, []))} for r in rows]
+
+    def record_answer(self, request_seq: int, event: dict, *, status: str, detail: str, user: str | None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(db.answers.insert().values(request_seq=request_seq, type=event["type"],
+                                                    body=json.dumps(event, ensure_ascii=False), status=status,
+                                                    detail=detail[:2000], sent_at=db.now(), sent_by=user))
+            self._log(conn, user, f"event {status}", None,
+                      f"{event['type'].split('.')[-2]} {event['id']} for request {request_seq}: {detail}")
 
     def events(self, limit: int = 100) -> list[dict]:
         with self.engine.connect() as conn:
