@@ -394,8 +394,9 @@ def _check_options(audit: dict) -> tuple[Check, dict]:
             options[name] = CutoffCriteria(**value)
         else:
             options[name] = value
+    shipped = _shipped_tables() if audit.get("shipped_tables") else {}  # hashed once, not once per table
     for name, digest in (audit.get("shipped_tables") or {}).items():
-        now = _shipped_tables().get(name)
+        now = shipped.get(name)
         if now != digest:
             ok = False
             details.append(f"{name}: changed since the result was made (sha256 recorded {_short(digest)}, "
