@@ -181,3 +181,23 @@ def test_verification_ignores_the_cache(cache, data, monkeypatch):
     calls = _counting_validation(monkeypatch)
     load_lci_tables(data, use_cache=False)
     assert "datasets.csv" in calls
+
+
+def test_the_key_covers_every_byte_the_packs_asked_for_and_the_validating_code(tmp_path, monkeypatch):
+    from pcf.data import tables_cache
+
+    files = [("flows.csv", b"key,name\nco2,CO2\n"), ("packs/a/datasets.csv", b"key\nx\n")]
+    key = tables_cache.cache_key(files, ())
+    assert key == tables_cache.cache_key(list(files), ())  # deterministic
+    assert tables_cache.cache_key([files[0], ("packs/a/datasets.csv", b"key\ny\n")], ()) != key  # one byte
+    assert tables_cache.cache_key([files[0], ("packs/b/datasets.csv", files[1][1])], ()) != key  # another file
+    assert tables_cache.cache_key(files[:1], ()) != key  # a file less
+    assert tables_cache.cache_key(files, ("open_ceda",)) != key  # other optional packs
+    code = tmp_path / "tables.py"
+    code.write_text("# the validating code\n")
+    monkeypatch.setattr(tables_cache, "_VALIDATOR_SOURCES", (code,))
+    before = tables_cache.cache_key(files, ())
+    code.write_text("# the validating code, changed\n")
+    assert tables_cache.cache_key(files, ()) != before  # a change of the validators validates again
+    code.unlink()
+    assert tables_cache.cache_key(files, ()) is None  # code that cannot be read: nothing is cached
