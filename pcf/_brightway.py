@@ -13,31 +13,12 @@ import contextlib
 import io
 import os
 import sys
-import tempfile
 import warnings
 from pathlib import Path
 
 import numpy as np
 
-
-def cache_dir() -> Path:
-    """pcf's cache folder: $PCF_CACHE_DIR, else a per-user folder in the system temp directory.
-
-    Created private (0700); a folder owned by another user is refused and one that others may write to is made
-    private, so that no one else can plant a cache file pcf would read.
-    """
-    from .errors import DataError
-
-    configured = os.environ.get("PCF_CACHE_DIR")
-    path = Path(configured) if configured else Path(tempfile.gettempdir()) / f"pcf-cache-{os.getuid()}"
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    status = path.stat()
-    if status.st_uid != os.getuid():
-        raise DataError("the cache folder belongs to another user", file=str(path),
-                        expected="a folder you own (set PCF_CACHE_DIR)")
-    if status.st_mode & 0o077:
-        path.chmod(0o700)
-    return path
+from .data.cache import cache_dir
 
 
 def matplotlib_config_dir() -> Path:

@@ -224,8 +224,8 @@ def audited_footprint(
 
     lci_data: the lci_data folder (default: $PCF_LCI_DATA or the shipped one); packs: optional packs to load;
     background: an already compiled Background (e.g. from another Brightway database) - then the audit records
-    its content hash only and `verify` needs the same background passed in; use_disk_cache: False solves the
-    background afresh (as `verify` does); options: grid, method, solver and the other keyword options of `pcf.engine.footprint_file` (mapping, aliases, cutoff ...), recorded as given.
+    its content hash only and `verify` needs the same background passed in; use_disk_cache: False validates the
+    lci_data files and solves the background afresh, ignoring both disk caches (as `verify` does); options: grid, method, solver and the other keyword options of `pcf.engine.footprint_file` (mapping, aliases, cutoff ...), recorded as given.
     """
     from .data.background import compile_background
     from .data.tables import lci_data_dir, load_lci_tables
@@ -241,7 +241,7 @@ def audited_footprint(
     lci_block: dict[str, Any]
     if background is None:
         root = Path(lci_data) if lci_data is not None else lci_data_dir()
-        tables = load_lci_tables(root, optional_packs=tuple(packs))
+        tables = load_lci_tables(root, optional_packs=tuple(packs), use_cache=use_disk_cache)
         background = compile_background(tables, use_disk_cache=use_disk_cache)
         manifest = lci_data_manifest(root, tables.packs)
         lci_block = {"root": str(root.resolve()), "packs": list(tables.packs), "optional_packs": list(packs),
@@ -394,8 +394,9 @@ def _check_options(audit: dict) -> tuple[Check, dict]:
             options[name] = CutoffCriteria(**value)
         else:
             options[name] = value
+    shipped = _shipped_tables() if audit.get("shipped_tables") else {}  # hashed once, not once per table
     for name, digest in (audit.get("shipped_tables") or {}).items():
-        now = _shipped_tables().get(name)
+        now = shipped.get(name)
         if now != digest:
             ok = False
             details.append(f"{name}: changed since the result was made (sha256 recorded {_short(digest)}, "

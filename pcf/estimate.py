@@ -47,8 +47,12 @@ class TypicalRange:
     basis: str
 
 
+@lru_cache(maxsize=4096)
 def _singular_token(keyword: str) -> re.Pattern:
-    """`keyword` as a whole token, without a plural ending (an ASCII letter or digit may not touch either end)."""
+    """`keyword` as a whole token, without a plural ending (an ASCII letter or digit may not touch either end).
+
+    Compiled once per keyword; callers search it only in texts that contain the keyword literally (its other parts
+    match no characters)."""
     left = r"(?<![0-9a-z])" if keyword[:1].isascii() and keyword[:1].isalnum() else ""
     right = r"(?![0-9a-z])" if keyword[-1:].isascii() and keyword[-1:].isalnum() else ""
     return re.compile(left + re.escape(keyword) + right)
@@ -111,6 +115,7 @@ class MassEstimator:
         self.densities = _densities(str(base / "densities.csv"))
         self.typical = _typical(str(base / "typical_masses.csv"))
         self.ranges = _ranges(str(base / "typical_ranges.csv"))
+        self._range_of: dict[tuple[str, str | None], TypicalRange | None] = {}  # see typical_range
 
     def mass_check(self, *, dataset: str | None, text: str, mass_kg: float, dimensions_mm=None) -> str | None:
         """Why `mass_kg` (per piece, as given in the BOM) is implausible for the line, or None."""
@@ -126,16 +131,26 @@ class MassEstimator:
                 return (f"{mass_kg:.4g} kg per piece is {mass_kg / solid:.3g} x a solid block of its "
                         f"{length:g} x {width:g} x {thickness:g} mm envelope in {dataset} ({solid:.4g} kg at "
                         f"{density:g} kg/m3, {source}): {hint}")
-        norm = normalise(text)
-        # a keyword counts in the singular only: "screws", "cable ties" are lots of many pieces, not one piece
-        found = next((r for r in self.ranges if r.match == "keyword" and _singular_token(r.key).search(norm)), None)
-        found = found or next((r for r in self.ranges if r.match == "dataset" and r.key == dataset), None)
+        found = self.typical_range(text, dataset)
         if found is None or found.low_kg <= mass_kg <= found.high_kg:
             return None
         hint = "a gram value entered in kg, or a total entered per piece?" if mass_kg > found.high_kg else \
             "a kg value entered in g?"
         return (f"{mass_kg:.4g} kg per piece is far outside the typical {_mass(found.low_kg)} to "
                 f"{_mass(found.high_kg)} of '{found.key}' ({found.basis}): {hint}")
+
+    def typical_range(self, text: str, dataset: str | None) -> TypicalRange | None:
+        """The typical range of a line: by the longest keyword found in its text as a whole singular token (a
+        keyword counts in the singular only: "screws", "cable ties" are lots of many pieces, not one piece), else
+        by its dataset; worked out once per distinct (text, dataset)."""
+        norm = normalise(text)
+        key = (norm, dataset)
+        if key not in self._range_of:
+            found = next((r for r in self.ranges if r.match == "keyword" and r.key in norm
+                          and _singular_token(r.key).search(norm)), None)
+            self._range_of[key] = found or next((r for r in self.ranges if r.match == "dataset"
+                                                 and r.key == dataset), None)
+        return self._range_of[key]
 
     def estimate(self, *, dataset: str | None, name: str, dimensions_mm=None) -> MassEstimate | None:
         if dimensions_mm and dataset in self.densities:
@@ -146,6 +161,6 @@ class MassEstimator:
                                 f"{length:g} x {width:g} x {thickness:g} mm envelope x {density:g} kg/m3 ({source})")
         text = normalise(name)
         for keyword, mass, source in self.typical:  # longest keyword first, as a whole token
-            if keyword and _token_pattern(keyword).search(text):
+            if keyword and keyword in text and _token_pattern(keyword).search(text):
                 return MassEstimate(mass, "typical", f"typical mass of '{keyword}' ({source})")
         return None

@@ -157,14 +157,20 @@ class LciTables:
         return self.datasets.loc[key]
 
 
-def _read_csv(path: Path) -> list[dict]:
+def _read_bytes(path: Path) -> bytes:
     if not path.exists():
         raise DataError("file not found", file=str(path), expected="every pack to have sources.csv and datasets.csv")
+    return path.read_bytes()
+
+
+def _read_csv(path: Path, data: bytes | None = None) -> list[dict]:
+    """The rows of a CSV file (`data`: its bytes, when already read)."""
+    data = _read_bytes(path) if data is None else data
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            return list(csv.DictReader(handle))
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DataError(f"not UTF-8 ({exc.reason})", file=str(path)) from None
+    return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
 def _validate_rows(path: Path, rows: list[dict], model: type[BaseModel]) -> list[BaseModel]:
@@ -192,17 +198,72 @@ def _check_pack_names(root: Path, names) -> None:
                         expected="one of " + (", ".join(known) or "no packs: the folder is empty"))
 
 
-def load_lci_tables(root: str | Path | None = None, *, optional_packs: tuple[str, ...] = ()) -> LciTables:
-    """Read and validate every pack of an lci_data folder (optional packs only when named)."""
+def _lci_files(root: Path, optional_packs: tuple[str, ...]) -> tuple[dict[str, bytes], list[str]]:
+    """The bytes of every file the tables are read from, by path relative to `root` in reading order, and the packs
+    to load (sorted; an optional pack only when named; a folder without datasets.csv is not a pack)."""
+    files = {"flows.csv": _read_bytes(root / "flows.csv")}
+    for method_path in sorted((root / "methods").glob("*.csv")):
+        files[f"methods/{method_path.name}"] = _read_bytes(method_path)
+    packs = []
+    packs_dir = root / "packs"  # a missing folder is reported after flows.csv and methods/ are checked
+    for pack_dir in sorted(p for p in packs_dir.iterdir() if p.is_dir()) if packs_dir.is_dir() else ():
+        meta_path = pack_dir / "pack.yaml"
+        meta = {}
+        if meta_path.exists():
+            files[f"packs/{pack_dir.name}/pack.yaml"] = meta_path.read_bytes()
+            meta = yaml.safe_load(files[f"packs/{pack_dir.name}/pack.yaml"].decode("utf-8"))
+        if meta.get("optional") and pack_dir.name not in optional_packs:
+            continue
+        if not (pack_dir / "datasets.csv").exists():
+            continue
+        packs.append(pack_dir.name)
+        for name in ("sources.csv", "datasets.csv", "exchanges.csv"):
+            if name != "exchanges.csv" or (pack_dir / name).exists():
+                files[f"packs/{pack_dir.name}/{name}"] = _read_bytes(pack_dir / name)
+    return files, packs
+
+
+def load_lci_tables(root: str | Path | None = None, *, optional_packs: tuple[str, ...] = (),
+                    use_cache: bool = True) -> LciTables:
+    """Read and validate every pack of an lci_data folder (optional packs only when named).
+
+    use_cache: reuse the tables validated earlier from the very same file bytes (pcf/data/tables_cache.py; a
+    changed byte in any file read is validated again); False validates the files whatever the cache holds.
+    """
     root = Path(root) if root is not None else lci_data_dir()
     _check_pack_names(root, optional_packs)
+    files, packs = _lci_files(root, tuple(optional_packs))
+    key = None
+    if use_cache:
+        from . import tables_cache
+
+        key = tables_cache.cache_key(list(files.items()), tuple(optional_packs))
+        cached = tables_cache.read_entry(key) if key else None
+        if cached is not None and cached["packs"] != tuple(packs):
+            tables_cache.discard(key, f"packs {cached['packs']}, the files give {tuple(packs)}")
+        elif cached is not None:
+            try:
+                return _checked_tables(**{k: cached[k] for k in ("flows", "datasets", "exchanges", "sources",
+                                                                 "methods")},
+                                       origin=str(root), packs=tuple(packs), known_hash=cached["content_hash"])
+            except DataError as exc:  # only an altered entry can fail: validated tables were stored
+                tables_cache.discard(key, exc.describe())
+    frames, methods = _validated_frames(root, files, packs)
+    tables = _checked_tables(**frames, methods=methods, origin=str(root), packs=tuple(packs))
+    if key:
+        tables_cache.write_entry(key, frames, methods, tables.packs, tables.content_hash)
+    return tables
+
+
+def _validated_frames(root: Path, files: dict[str, bytes], packs: list[str]) -> tuple[dict, dict]:
+    """Every row validated with pydantic: the frames of flows, datasets, exchanges and sources, and the methods."""
     flows_path = root / "flows.csv"
-    flows = _validate_rows(flows_path, _read_csv(flows_path), FlowRecord)
+    flows = _validate_rows(flows_path, _read_csv(flows_path, files["flows.csv"]), FlowRecord)
     methods: dict[str, pd.Series] = {}
-    for method_path in sorted((root / "methods").glob("*.csv")):
-        rows = _read_csv(method_path)
+    for relative in (name for name in files if name.startswith("methods/")):
+        method_path = root / relative
         factors = {}
-        for number, row in enumerate(rows, start=2):
+        for number, row in enumerate(_read_csv(method_path, files[relative]), start=2):
             try:
                 factors[row["flow_key"].strip()] = float(row["factor"])
             except (KeyError, ValueError, AttributeError):
@@ -210,43 +271,38 @@ def load_lci_tables(root: str | Path | None = None, *, optional_packs: tuple[str
                                 expected="columns flow_key, factor with a number") from None
         methods[method_path.stem] = pd.Series(factors, dtype="float64")
 
-    datasets, exchanges, sources, packs = [], [], [], []
-    for pack_dir in sorted(p for p in (root / "packs").iterdir() if p.is_dir()):
-        meta_path = pack_dir / "pack.yaml"
-        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
-        if meta.get("optional") and pack_dir.name not in optional_packs:
-            continue
-        if not (pack_dir / "datasets.csv").exists():
-            continue
-        packs.append(pack_dir.name)
-        pack_sources = _validate_rows(pack_dir / "sources.csv", _read_csv(pack_dir / "sources.csv"), SourceRecord)
+    if not (root / "packs").is_dir():
+        raise DataError("the packs/ folder is missing", file=str(root / "packs"),
+                        expected="an lci_data folder with flows.csv, methods/ and packs/")
+    datasets, exchanges, sources = [], [], []
+    for pack in packs:
+        pack_dir = root / "packs" / pack
+
+        def rows(name: str) -> list[dict]:
+            return _read_csv(pack_dir / name, files[f"packs/{pack}/{name}"])
+
+        pack_sources = _validate_rows(pack_dir / "sources.csv", rows("sources.csv"), SourceRecord)
         for s in pack_sources:
-            sources.append({**s.model_dump(), "pack": pack_dir.name})
+            sources.append({**s.model_dump(), "pack": pack})
         known_sources = {s.source_id: s for s in pack_sources}
         ds_path = pack_dir / "datasets.csv"
-        for number, record in enumerate(_validate_rows(ds_path, _read_csv(ds_path), DatasetRecord), start=2):
+        for number, record in enumerate(_validate_rows(ds_path, rows("datasets.csv"), DatasetRecord), start=2):
             if record.source_id not in known_sources:
                 raise DataError(f"source '{record.source_id}' is not in sources.csv", file=str(ds_path),
                                 row=number, column="source_id")
             src = known_sources[record.source_id]
-            datasets.append({**record.model_dump(), "pack": pack_dir.name, "_row": number,
+            datasets.append({**record.model_dump(), "pack": pack, "_row": number,
                              "source_title": src.title, "source_url": src.url, "licence": src.licence,
                              "source_attribution": src.attribution, "source_kind": src.kind,
                              "source_read_at": src.read_at})
-        ex_path = pack_dir / "exchanges.csv"
-        if ex_path.exists():
-            for number, record in enumerate(_validate_rows(ex_path, _read_csv(ex_path), ExchangeRecord), start=2):
-                exchanges.append({**record.model_dump(), "pack": pack_dir.name, "_row": number})
-
-    return tables_from_frames(
-        flows=pd.DataFrame([f.model_dump() for f in flows]),
-        datasets=pd.DataFrame(datasets),
-        exchanges=pd.DataFrame(exchanges),
-        sources=pd.DataFrame(sources),
-        methods=methods,
-        origin=str(root),
-        packs=tuple(packs),
-    )
+        if f"packs/{pack}/exchanges.csv" in files:
+            ex_path = pack_dir / "exchanges.csv"
+            for number, record in enumerate(_validate_rows(ex_path, rows("exchanges.csv"), ExchangeRecord),
+                                            start=2):
+                exchanges.append({**record.model_dump(), "pack": pack, "_row": number})
+    frames = {"flows": pd.DataFrame([f.model_dump() for f in flows]), "datasets": pd.DataFrame(datasets),
+              "exchanges": pd.DataFrame(exchanges), "sources": pd.DataFrame(sources)}
+    return frames, methods
 
 
 def tables_from_frames(
@@ -260,6 +316,13 @@ def tables_from_frames(
     packs: tuple[str, ...] = (),
 ) -> LciTables:
     """Check the cross-references of background tables and return them with their content hash."""
+    return _checked_tables(flows=flows, datasets=datasets, exchanges=exchanges, sources=sources, methods=methods,
+                           origin=origin, packs=packs)
+
+
+def _checked_tables(*, flows, datasets, exchanges, sources, methods, origin, packs, known_hash: str | None = None):
+    """`tables_from_frames`; known_hash: the content hash these frames were stored with by the tables cache
+    (recorded when they were validated), so that it is not computed again."""
     where = origin
     flows = flows.set_index("key", drop=False)
     if flows.index.duplicated().any():
@@ -322,7 +385,7 @@ def tables_from_frames(
         origin=origin,
         packs=packs,
     )
-    return LciTables(**{**tables.__dict__, "content_hash": content_hash(tables)})
+    return LciTables(**{**tables.__dict__, "content_hash": known_hash or content_hash(tables)})
 
 
 def content_hash(tables: LciTables) -> str:
