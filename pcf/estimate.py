@@ -63,47 +63,39 @@ def _mass(kg: float) -> str:
     return f"{kg * 1000:.4g} g" if kg < 1 else f"{kg:.4g} kg"
 
 
-@lru_cache(maxsize=2)
-def _ranges(path: str) -> tuple[TypicalRange, ...]:
-    rows = []
+def _rows(path: str, make) -> list:
+    """`make(row)` for every row of the CSV table at `path` (none when it does not exist); rows that lack a column
+    or hold a non-number where one is needed are skipped."""
+    out = []
     p = Path(path)
     if p.exists():
         with p.open(encoding="utf-8-sig", newline="") as handle:
             for row in csv.DictReader(handle):
                 try:
-                    rows.append(TypicalRange(row["match"].strip(), normalise(row["key"]) if row["match"].strip()
-                                             == "keyword" else row["key"].strip(), float(row["low_kg"]),
-                                             float(row["high_kg"]), (row.get("basis") or "").strip()))
-                except (KeyError, ValueError):
-                    continue
-    return tuple(sorted(rows, key=lambda r: -len(r.key)))
-
-
-@lru_cache(maxsize=2)
-def _densities(path: str) -> dict[str, tuple[float, str]]:
-    out = {}
-    p = Path(path)
-    if p.exists():
-        with p.open(encoding="utf-8-sig", newline="") as handle:
-            for row in csv.DictReader(handle):
-                try:
-                    out[row["dataset"].strip()] = (float(row["density_kg_m3"]), (row.get("source") or "").strip())
+                    out.append(make(row))
                 except (KeyError, ValueError):
                     continue
     return out
 
 
 @lru_cache(maxsize=2)
+def _ranges(path: str) -> tuple[TypicalRange, ...]:
+    rows = _rows(path, lambda row: TypicalRange(
+        row["match"].strip(), normalise(row["key"]) if row["match"].strip() == "keyword" else row["key"].strip(),
+        float(row["low_kg"]), float(row["high_kg"]), (row.get("basis") or "").strip()))
+    return tuple(sorted(rows, key=lambda r: -len(r.key)))
+
+
+@lru_cache(maxsize=2)
+def _densities(path: str) -> dict[str, tuple[float, str]]:
+    return dict(_rows(path, lambda row: (row["dataset"].strip(),
+                                         (float(row["density_kg_m3"]), (row.get("source") or "").strip()))))
+
+
+@lru_cache(maxsize=2)
 def _typical(path: str) -> tuple[tuple[str, float, str], ...]:
-    rows = []
-    p = Path(path)
-    if p.exists():
-        with p.open(encoding="utf-8-sig", newline="") as handle:
-            for row in csv.DictReader(handle):
-                try:
-                    rows.append((normalise(row["keyword"]), float(row["mass_kg"]), (row.get("source") or "").strip()))
-                except (KeyError, ValueError):
-                    continue
+    rows = _rows(path, lambda row: (normalise(row["keyword"]), float(row["mass_kg"]),
+                                    (row.get("source") or "").strip()))
     return tuple(sorted(rows, key=lambda r: -len(r[0])))
 
 

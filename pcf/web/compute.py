@@ -278,6 +278,16 @@ class Calculator:
             while len(self._results) > self._cache_size:
                 self._results.popitem(last=False)
 
+    def _stored_input(self, result_id: int):
+        """(stored result, its run record, the BOM file composed from its stored input and module versions)."""
+        stored = self.service.result(result_id)
+        run = stored["run"]
+        if run is None:
+            raise ServiceError(f"result {result_id} was not computed by the web application (no stored input)")
+        pins = {m["name"]: m["version"] for m in run["modules"]}
+        path, _used = self.compose(run["file_sha256"], run["filename"], pins)
+        return stored, run, path
+
     def result_object(self, result_id: int):
         """The Result of a saved result (for the report, workbook and PACT writers): from the process's cache, else
         recomputed from the stored input, options and module versions and checked against the stored numbers."""
@@ -285,12 +295,7 @@ class Calculator:
             cached = self._results.get(result_id)
         if cached is not None:
             return cached
-        stored = self.service.result(result_id)
-        run = stored["run"]
-        if run is None:
-            raise ServiceError(f"result {result_id} was not computed by the web application (no stored input)")
-        pins = {m["name"]: m["version"] for m in run["modules"]}
-        path, _used = self.compose(run["file_sha256"], run["filename"], pins)
+        stored, run, path = self._stored_input(result_id)
         result = self.footprint(path, run["options"])
         moved = compare_documents(stored["document"], result.to_dict())
         if abs(moved["total"]["delta"]) > 1e-6 * max(1.0, abs(moved["total"]["old"])):
@@ -306,12 +311,7 @@ class Calculator:
         from ..compare import compare, load_scenarios
         from ..engine import prepare
 
-        stored = self.service.result(result_id)
-        run = stored["run"]
-        if run is None:
-            raise ServiceError(f"result {result_id} was not computed by the web application (no stored input)")
-        pins = {m["name"]: m["version"] for m in run["modules"]}
-        path, _used = self.compose(run["file_sha256"], run["filename"], pins)
+        stored, run, path = self._stored_input(result_id)
         scenario_path = self.service.materialize(scenario_digest)
         try:
             scenarios = load_scenarios(scenario_path)
