@@ -308,3 +308,17 @@ def test_a_bad_scenario_file_stops_the_report_before_anything_is_written(tmp_pat
     bad.write_text("schema_version: 1\nvariants: [{name: x, edits: [{op: explode}]}]\n", encoding="utf-8")
     assert run_cli(["report", str(EXAMPLE_BOM), "--out", str(tmp_path / "r"), "--scenarios", str(bad)]) == 2
     assert not (tmp_path / "r").exists()
+
+
+def test_workbook_readme_total_names_the_gwp_shares_not_a_bare_set(result, tmp_path):
+    """The README's total is not all AR6 (sources giving CO2e on another or an unknown basis): it gives the share."""
+    book = load_workbook(write_workbook(result, tmp_path / "gwp.xlsx"))
+    line = next(r[0] for r in book["README"].iter_rows(values_only=True) if str(r[0]).startswith("Total:"))
+    total = result.total_kg_co2e
+    ar6 = float(result.by_gwp_basis.get("AR6", 0.0))
+    assert 0 < ar6 < total  # the demo machine mixes bases, so a bare "(AR6)" would overstate it
+    assert f"{total:,.3f} kg CO2e" in line
+    assert f"for {ar6 / total:.1%} of the CFP" in line
+    for basis, kg in result.by_gwp_basis.items():
+        if kg / total >= 0.001:
+            assert f"{kg / total:.1%}" in line, basis

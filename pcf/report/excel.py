@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..results import electricity_by_stage
+from ..results import electricity_by_stage, gwp_disclosure
 from ..safe_text import put_cell
 from ..labels import STAGE_LABELS
 from .charts import display_name, display_names
@@ -192,7 +192,7 @@ def write_workbook(result, path: str | Path, *, supplements=()) -> Path:
     fu = result.functional_unit
     for line in (
         f"Machine: {fu.get('model')} ({fu.get('machine_id')}); declared unit: 1 piece; cradle to gate.",
-        f"Total: {total:,.3f} kg CO2e per machine (excluding biogenic uptake), {result.method}.",
+        f"Total: {total:,.3f} kg CO2e per machine (excluding biogenic uptake); GWP: {gwp_disclosure(result)['line']}.",
         "Sheets: Summary; Inputs = BOM lines as read; Mapping = what each line became and why; Lines = each "
         "line's link to a background dataset (kg_co2e = amount x (factor of its dataset + factory kWh per unit x "
         "factor of the grid of the site doing the work), a live formula on the Datasets sheet's factor column; "
