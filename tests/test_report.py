@@ -322,3 +322,17 @@ def test_workbook_readme_total_names_the_gwp_shares_not_a_bare_set(result, tmp_p
     for basis, kg in result.by_gwp_basis.items():
         if kg / total >= 0.001:
             assert f"{kg / total:.1%}" in line, basis
+
+
+def test_cutoff_section_gives_the_exempted_emissions_of_the_pact_export(result, parsed):
+    """The report states the same exempted estimate (kg and %) as the PACT file's exemptedEmissionsPercent."""
+    from pcf.pact import exempted_emissions
+
+    exempted = exempted_emissions(result)
+    gap_kg = result.mass["declared_kg"] - result.mass["rolled_up_kg"] if "rolled_up_kg" in result.mass else None
+    assert exempted["kg_co2e"] == pytest.approx(exempted["gap_kg"] * exempted["intensity_kg_co2e_per_kg"], rel=1e-12)
+    if gap_kg is not None:
+        assert exempted["gap_kg"] == pytest.approx(gap_kg, rel=1e-9)
+    pct = 100 * exempted["kg_co2e"] / (result.total_kg_co2e + exempted["kg_co2e"])
+    text = " ".join(parsed.sections["cut-off"]["text"])
+    assert f"{exempted['kg_co2e']:,.1f} kg CO2e, {pct:.2f} % of the CFP" in text

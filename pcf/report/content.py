@@ -275,6 +275,14 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
         caption="Every item left out of the model", numeric=(3, 4, 5, 6)))
     for violation in cutoff.get("violations") or []:
         s.bullets.append(f"Criteria not met: {violation}")
+    from ..pact import exempted_emissions  # the figure the PACT export gives as exemptedEmissionsPercent
+
+    exempted = exempted_emissions(result)
+    if exempted["kg_co2e"] > 0:
+        s.bullets.append(
+            f"Emissions left out of the CFP, estimated (the PACT export's exemptedEmissionsPercent): "
+            f"{kg(exempted['kg_co2e'])} kg CO2e, {exempted['percent']:.2f} % of the CFP plus them; "
+            f"{exempted['description']}.")
     by_status = cutoff.get("by_status") or []
     if by_status:
         s.tables.append(Table(["status", "lines", "mass kg", "mass share", "kg CO2e", "emission share"],
