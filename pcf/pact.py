@@ -348,7 +348,7 @@ def _period(result, options: ExportOptions) -> tuple[_dt.datetime, _dt.datetime]
 def exempted_emissions(result) -> dict[str, Any]:
     """Emissions left out of the PCF, estimated: excluded lines + the declared-mass gap, in kg and % of the PCF.
 
-    Excluded lines are estimated by the cut-off assessment (their mass x the BOM's average kg CO2e per kg of
+    Excluded lines are estimated by the cut-off assessment (mostly their mass x the BOM's average kg CO2e per kg of
     modelled parts and components). The declared-mass gap (declared mass - rolled-up BOM mass) holds the excluded
     lines' mass (they are taken out of the BOM); the rest of it, if positive, is estimated at the same average:
     exempted kg = sum(excluded lines' kg) + max(gap kg - excluded kg of mass, 0) x average;

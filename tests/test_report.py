@@ -145,6 +145,9 @@ def test_every_excluded_line_is_listed(tiny_background, tmp_path):
     parser.feed(render_html(result))
     text = " ".join(parser.sections["cut-off"]["text"])
     assert "cable" in text and "below the cut-off (10 g)" in text
+    # each left-out line names how its emissions were estimated (the BOM average or an ambiguous line's candidate)
+    exclusion = next(e for e in result.coverage["cutoff"]["exclusions"] if e["line_id"] == "cable")
+    assert exclusion["estimate_basis"] and exclusion["estimate_basis"] in text
 
 
 def test_workbook_has_every_table_and_its_sums_match(result, tmp_path):

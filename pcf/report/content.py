@@ -260,18 +260,22 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
             f"lines left out together stay below {pct(criteria.get('total_share'))} of the estimated emissions "
             "(PAS 2050 materiality threshold: 1 %). The emissions of lines left out are estimated with the "
             f"average intensity of the modelled parts and components "
-            f"({cutoff.get('estimate_basis_kg_co2e_per_kg', 0.0):.2f} kg CO2e per kg). "
+            f"({cutoff.get('estimate_basis_kg_co2e_per_kg', 0.0):.2f} kg CO2e per kg), an ambiguous line left out "
+            "with the highest intensity of its candidate datasets where one is known (each line's basis in the "
+            "table). "
             + ("The criteria are met." if cutoff.get("criteria_met", True) else "The criteria are NOT met."))
     else:
         s.paragraphs.append("No cut-off was applied: every line of the BOM is modelled.")
     exclusions = cutoff.get("exclusions") or []
     s.tables.append(Table(
-        ["line", "status", "reason", "mass kg / machine", "mass share", "est. kg CO2e", "est. share", "within criteria"],
+        ["line", "status", "reason", "mass kg / machine", "mass share", "est. kg CO2e", "est. share", "estimate basis",
+         "within criteria"],
         [[str(e.get("line_id")), str(e.get("status")), str(e.get("reason") or ""),
           "-" if e.get("mass_kg_per_machine") is None else kg(e["mass_kg_per_machine"], 2),
           pct(e.get("mass_share")), "-" if e.get("kg_co2e") is None else kg(e["kg_co2e"], 2),
-          pct(e.get("emission_share")), "yes" if e.get("within_criteria") else "no"] for e in exclusions]
-        or [["(none)", "", "every BOM line is modelled", "", "", "", "", ""]],
+          pct(e.get("emission_share")), str(e.get("estimate_basis") or "-"),
+          "yes" if e.get("within_criteria") else "no"] for e in exclusions]
+        or [["(none)", "", "every BOM line is modelled", "", "", "", "", "", ""]],
         caption="Every item left out of the model", numeric=(3, 4, 5, 6)))
     for violation in cutoff.get("violations") or []:
         s.bullets.append(f"Criteria not met: {violation}")
