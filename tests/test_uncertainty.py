@@ -337,6 +337,13 @@ def test_a_monte_carlo_run_reaches_the_json_report_workbook_and_pact_comment(tin
     section = next(s for s in build_content(result).sections if s.id == "uncertainty")
     assert any("Monte Carlo, 60 iterations, seed 2" in p for p in section.paragraphs)
     assert any("drive 90 %" in t.caption for t in section.tables)
+    from pcf.labels import STAGE_LABELS
+
+    stats = next(t for t in section.tables if t.caption == "kg CO2e per machine")
+    stage_rows = {row[0]: row for row in stats.rows[1:]}  # the stages carry the report's own stage names
+    assert set(stage_rows) == {STAGE_LABELS[s] for s in mc["by_stage"]}
+    for stage, values in mc["by_stage"].items():
+        assert stage_rows[STAGE_LABELS[stage]][3] == f"{values['median']:,.1f}"
     book = load_workbook(write_workbook(result, tmp_path / "r.xlsx"))
     assert {"Uncertainty", "MC histogram", "Sensitivity"} <= set(book.sheetnames)
     comment = to_pact_v3(result, ExportOptions())["comment"]

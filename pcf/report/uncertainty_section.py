@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-STAGE_NAMES = {"raw_material_acquisition": "raw materials", "production": "production", "packaging": "packaging",
-               "upstream_transport": "inbound transport"}
+from ..labels import STAGE_LABELS
+
+STAGE_NAMES = STAGE_LABELS  # the stage names of the rest of the report (results-stage, boundary)
 
 
 def statistics_rows(mc) -> list[list]:
