@@ -153,6 +153,17 @@ def electricity_supply(system: ProductSystem, background: Background, *, grid: s
     return system, background, ElectricitySupply(location, basis, location_grid, claim, tuple(warnings))
 
 
+def supply_basis(system: ProductSystem, background: Background, supply: str) -> str:
+    """The basis label (BASES) of a factory supplied by the dataset `supply` (a design variant's grid): the rules of
+    `electricity_supply`, without building the market supply (SUPPLY_KEY: the instruments' supply)."""
+    factory = system.factory
+    if supply == SUPPLY_KEY and factory.instruments:
+        return MARKET
+    if generation_technology(background, supply):
+        return GENERATION_NO_INSTRUMENT if factory.electricity_basis == "location" else MARKET_UNDOCUMENTED
+    return MARKET_UNDOCUMENTED if factory.electricity_basis == "market" else LOCATION
+
+
 def _name(background: Background, key: str | None) -> str | None:
     return None if key is None or not background.has(key) else str(background.tables.datasets.loc[key, "name"])
 

@@ -339,6 +339,16 @@ def test_shipped_green_electricity_lowers_the_footprint(shipped_base):
     totals = comparison.totals()
     assert totals.at["wind PPA", "delta_kg_co2e"] < 0
     assert comparison.deltas("stage").at["packaging", "wind PPA"] == pytest.approx(0.0, abs=1e-9)
+    # a "wind PPA" without a documented instrument is not a market-based claim, and the comparison says so
+    from pcf.electricity_claims import LOCATION, MARKET_UNDOCUMENTED
+
+    assert totals.at["base", "electricity_basis"] == LOCATION
+    assert totals.at["Jiangsu provincial grid 2023 (CO2 only)", "electricity_basis"] == LOCATION
+    for name in ("wind PPA", "on-site solar PV", "hydropower certificates"):
+        assert totals.at[name, "electricity_basis"] == MARKET_UNDOCUMENTED
+    variants = load_scenarios(ROOT / "bill_of_materials/scenarios/electricity.yaml").expand()
+    full = rebuild(shipped_base, next(v for v in variants if v.name == "wind PPA"))  # the full path labels it too
+    assert full.electricity_basis == MARKET_UNDOCUMENTED
 
 
 def test_cli_compare_writes_tables_json_markdown_and_chart(tmp_path, capsys):

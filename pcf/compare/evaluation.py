@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..bom.models import AssemblyRef, ProductSystem
 from ..data.background import Background
-from ..electricity_claims import electricity_supply
+from ..electricity_claims import electricity_supply, supply_basis
 from ..errors import PcfError, SolveError
 from ..graph import build_fragment, build_graph
 from ..matrices import compile_foreground
@@ -264,6 +264,7 @@ def _evaluate_arrays(base: CompiledBase, patch: _Patch, *, name: str, descriptio
         by_module=parts.by_module.to_series(), by_dataset=by_dataset, by_material=parts.by_material.to_series(),
         by_line=parts.by_line.to_series(), line_dataset=patch.line_dataset, mass_kg=mass,
         packaging_kg=packaging, electricity=grid, evaluation=evaluation, system=system, seconds=seconds,
+        electricity_basis=supply_basis(system, base.background, grid),
     )
 
 
@@ -309,6 +310,7 @@ def _full(base: CompiledBase, draft: _Draft, grid: str) -> VariantResult:
         by_material=result.by_material, by_line=lines.groupby("line_id", sort=False)["kg_co2e"].sum(),
         line_dataset=dict(zip(lines["line_id"], lines["dataset"])), mass_kg=float(graph.mass.total_kg),
         packaging_kg=float(graph.mass.packaging_kg), electricity=grid, evaluation="rebuilt", system=draft.system,
+        electricity_basis=supply_basis(draft.system, bg, grid),
     )
 
 

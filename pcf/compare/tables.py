@@ -62,7 +62,7 @@ class Comparison:
                 "delta_pct_of_packaging": 100.0 * delta / ref_packaging if ref_packaging else float("nan"),
                 "biogenic_removals_kg_co2e": r.biogenic_removals_kg_co2e, "mass_kg": r.mass_kg,
                 "delta_mass_kg": r.mass_kg - ref.mass_kg, "packaging_kg": r.packaging_kg,
-                "electricity": r.electricity, "evaluation": r.evaluation,
+                "electricity": r.electricity, "electricity_basis": r.electricity_basis, "evaluation": r.evaluation,
             })
         return pd.DataFrame(rows).set_index("variant")
 
@@ -198,7 +198,9 @@ class Comparison:
                         "delta % of packaging", "mass kg", "electricity"],
             "rows": [[str(name), f"{row['total_kg_co2e']:,.1f}", f"{row['delta_kg_co2e']:+,.1f}",
                       _pct(row["delta_pct"]), f"{row['packaging_kg_co2e']:,.1f}",
-                      _pct(row["delta_pct_of_packaging"]), f"{row['mass_kg']:,.1f}", str(row["electricity"])]
+                      _pct(row["delta_pct_of_packaging"]), f"{row['mass_kg']:,.1f}",
+                      f"{row['electricity']} ({row['electricity_basis']})" if row["electricity_basis"]
+                      else str(row["electricity"])]
                      for name, row in self.totals().iterrows()],
             "numeric": [1, 2, 3, 4, 5, 6]}]
         for by, title in (("stage", "By life-cycle stage"), ("module", "By module")):

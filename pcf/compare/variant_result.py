@@ -30,9 +30,10 @@ class VariantResult:
     evaluation: str  # base | patched (supply reused) | resolved (foreground re-solved) | rebuilt (full pipeline)
     system: ProductSystem
     seconds: float = 0.0
+    electricity_basis: str = ""  # the factory electricity's basis label (pcf.electricity_claims.BASES)
 
     def summary(self) -> dict:
         return {"name": self.name, "description": self.description, "parameters": self.parameters,
                 "total_kg_co2e": self.total_kg_co2e, "biogenic_removals_kg_co2e": self.biogenic_removals_kg_co2e,
                 "mass_kg": self.mass_kg, "packaging_kg": self.packaging_kg, "electricity": self.electricity,
-                "evaluation": self.evaluation}
+                "electricity_basis": self.electricity_basis, "evaluation": self.evaluation}
