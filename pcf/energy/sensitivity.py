@@ -73,11 +73,17 @@ def varied(config: ComparisonConfig, embodied: Mapping[str, float], path: str,
     except KeyError as exc:
         raise EnergyError(f"sensitivity parameter '{path}': no such configuration field ({exc.args[0]})",
                           column="sensitivity", expected="a dotted path such as candidate.charge_path_efficiency")
+    return _revalidated(data, embodied, path, f"{value:g}")
+
+
+def _revalidated(data: dict, embodied: dict[str, float], path: str,
+                 shown: str) -> tuple[ComparisonConfig, dict[str, float]]:
+    """The configuration `data` with one parameter changed, validated again; an invalid value is an EnergyError."""
     try:
         return ComparisonConfig.model_validate(data), embodied
     except ValidationError as exc:
         problems = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
-        raise EnergyError(f"sensitivity parameter '{path}' = {value:g} is not a valid input: {problems}",
+        raise EnergyError(f"sensitivity parameter '{path}' = {shown} is not a valid input: {problems}",
                           column="sensitivity") from None
 
 
@@ -103,12 +109,7 @@ def _varied_choice(config: ComparisonConfig, embodied: dict[str, float], path: s
     else:
         raise EnergyError(f"sensitivity parameter '{path}' takes numbers, not the name '{value}'",
                           column="sensitivity", expected="names only for 'baseline' and '<design>.protocol'")
-    try:
-        return ComparisonConfig.model_validate(data), embodied
-    except ValidationError as exc:
-        problems = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
-        raise EnergyError(f"sensitivity parameter '{path}' = {value} is not a valid input: {problems}",
-                          column="sensitivity") from None
+    return _revalidated(data, embodied, path, value)
 
 
 def history_range(config: ComparisonConfig) -> tuple[float, float, str]:
