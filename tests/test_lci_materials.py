@@ -15,6 +15,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 LCI = REPO / "lci_data"
 PACKS = ("materials", "components", "processes", "epa_spend")
+INPUT_ONLY_PACKS = ("plastics_packaging",)  # packs whose datasets the PACKS may use as inputs
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 EXTERNAL_KEYS = {"electricity_factory", "natural_gas_combusted", "diesel_combusted", "transport_truck_average"}
 ALLOWED_UNITS = {"kg", "kWh", "MJ", "m3", "litre", "tkm", "m", "m2", "piece", "USD2022"}
@@ -51,6 +52,9 @@ ENERGY = {t: read(LCI / "packs" / "energy" / f"{t}.csv") for t in ("datasets", "
 @pytest.fixture(scope="module")
 def datasets(packs) -> dict[str, dict]:
     out = {d["key"]: d for d in ENERGY["datasets"]}
+    # input-only packs: components use the plastics pack's regional resins (cables: pvc_cn)
+    for name in INPUT_ONLY_PACKS:
+        out.update({d["key"]: d for d in read(LCI / "packs" / name / "datasets.csv")})
     out.update({d["key"]: d for pack in packs.values() for d in pack["datasets"]})
     return out
 

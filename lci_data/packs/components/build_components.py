@@ -80,6 +80,23 @@ def process_kwh() -> dict[str, float]:
     return out
 
 
+# Cables: the insulation and sheath are PVC resin of the Chinese production mix (pvc_cn, An et al. 2022, mostly the
+# calcium-carbide / coal route). The cable datasets are GLO, but the shipped example machines and pcf's main users are
+# Chinese-built machines whose cables come from Chinese cable makers; a cable of European make is over-stated by
+# (5.42 - 1.9) kg CO2e per kg of PVC (PlasticsEurope ethylene-route PVC, plastic_pvc) and can be entered as copper_wire
+# + plastic_pvc lines instead.
+CABLE_PVC_NOTE = ("PVC is pvc_cn (Chinese production-mix PVC resin, An et al. 2022, 5.42 kg CO2e/kg, mostly carbide "
+                  "route): the default for the Chinese-built machines pcf ships; for a cable of European make enter "
+                  "copper_wire + plastic_pvc (PlasticsEurope ethylene route, 1.9) lines instead. Resin only: "
+                  "plasticiser and compounding not included.")
+
+# Motor laminations are non-oriented (NO) electrical steel. No NO figure could be read (see README), so the CN
+# cold-rolled coil stands in; the grain-oriented dataset is used only for transformer cores.
+NO_STEEL_NOTE = ("non-oriented (NO) electrical steel, for which no producer figure was reached (thyssenkrupp "
+                 "powercore, voestalpine isovac, Baowu/Shougang, JFE, POSCO searched); CN cold-rolled coil (GB/T 51366, "
+                 "2.53) stands in, not the grain-oriented dataset (3.7), because NO laminations skip the decarburising "
+                 "and multi-day high-temperature box anneal of GO steel")
+
 # key: (unit, name, [(dataset, amount, comment)], notes)
 COMPOSITIONS = {
     "servo_drive": ("piece", "Servo drive 1.5 kW, single axis (ASSUMED 2.0 kg)", [
@@ -100,7 +117,7 @@ COMPOSITIONS = {
     ], "ASSUMED 0.4 kg compact PLC CPU (boards, plastic housing). I/O modules: enter per module with the same "
        "recipe scaled by mass. Spend alternative: spend_naics_335314 x price."),
     "electric_motor": ("kg", "Electric motor (AC induction / servo motor, low voltage), per kg", [
-        ("steel_cold_rolled_cn", 0.50, "electrical-steel laminations 50 % (electrical steel proxy: CN cold-rolled steel)"),
+        ("steel_cold_rolled_cn", 0.50, "NO electrical-steel laminations 50 % (proxy: CN cold-rolled steel)"),
         ("copper_wire", 0.15, "copper winding 15 %"),
         ("aluminium_cast", 0.20, "die-cast aluminium frame, end shields, rotor cage 20 %"),
         ("steel_bar_cn", 0.12, "shaft, fasteners 12 %"),
@@ -109,20 +126,20 @@ COMPOSITIONS = {
     ], "ASSUMED composition of a small (0.75-7.5 kW) aluminium-frame motor; cast-iron frames replace the aluminium "
        "with cast_iron. Permanent-magnet servo motors contain NdFeB magnets (not modelled - rare-earth oxide refining "
        "is carbon-intensive; add separately). Winding, stacking and assembly energy not included. Steel semis are "
-       "the CN (GB/T 51366) datasets; electrical steel is proxied by CN cold-rolled steel until an electrical-steel "
-       "dataset exists; aluminium_cast is the USLCI secondary casting (North American, proxy). For large "
+       "the CN (GB/T 51366) datasets; the laminations are " + NO_STEEL_NOTE + "; aluminium_cast is the USLCI "
+       "secondary casting (North American, proxy). For large "
        "(> 100 kW) induction machines use electric_motor_induction_large (ABB EPD composition)."),
     "cable_power": ("kg", "Power cable, PVC-insulated copper, multi-core (e.g. 3G2.5 - 5G16), per kg", [
         ("copper_wire", 0.55, "copper conductor 55 %"),
-        ("plastic_pvc", 0.45, "PVC insulation + sheath 45 %"),
+        ("pvc_cn", 0.45, "PVC insulation + sheath 45 % (Chinese PVC production mix, mostly carbide route)"),
     ], "ASSUMED 55 % copper: a 3 x 2.5 mm2 conductor set holds 3 x 2.5 mm2 x 1 m x 8.96 g/cm3 = 67.2 g copper per m; "
        "power cables >= 2.5 mm2 are typically half copper by mass, larger sections more. Extrusion energy not "
-       "included. Use the cable's datasheet copper number (kg/km) where known."),
+       "included. Use the cable's datasheet copper number (kg/km) where known. " + CABLE_PVC_NOTE),
     "cable_signal": ("kg", "Control/signal cable, shielded, PVC, small sections (0.25-1 mm2), per kg", [
         ("copper_wire", 0.35, "copper conductors + braid shield 35 %"),
-        ("plastic_pvc", 0.65, "PVC insulation + sheath 65 %"),
+        ("pvc_cn", 0.65, "PVC insulation + sheath 65 % (Chinese PVC production mix, mostly carbide route)"),
     ], "ASSUMED 35 % copper: small conductors carry proportionally more insulation; a tinned-copper braid adds copper. "
-       "Extrusion energy not included."),
+       "Extrusion energy not included. " + CABLE_PVC_NOTE),
     "pneumatic_cylinder": ("kg", "Pneumatic cylinder (ISO 15552 / compact, aluminium barrel), per kg", [
         ("aluminium_extrusion", 0.55, "profile barrel, heads 55 %"),
         ("stainless_steel_304", 0.10, "piston rod 10 %"),
@@ -151,18 +168,23 @@ COMPOSITIONS = {
     ], "ASSUMED: rings and rolling elements of 100Cr6 (hot-rolled bar as proxy); cage/seals ignored."),
     "fan": ("kg", "Axial/cooling fan with motor (AC/EC), per kg", [
         ("aluminium_cast", 0.35, "die-cast housing/hub 35 %"),
-        ("steel_cold_rolled_cn", 0.25, "motor laminations, guard 25 % (electrical steel proxy for the laminations)"),
+        ("steel_cold_rolled_cn", 0.25, "motor laminations (NO electrical steel, proxy: CN cold-rolled), guard 25 %"),
         ("copper_wire", 0.12, "winding 12 %"),
         ("plastic_engineering_proxy", 0.25, "impeller, parts 25 %"),
         ("pcb_assembly", 0.03, "EC electronics 3 %"),
-    ], "ASSUMED composition of a small axial fan (cabinet/heat-sink fan). Assembly not included."),
+    ], "ASSUMED composition of a small axial fan (cabinet/heat-sink fan). Assembly not included. The motor "
+       "laminations are " + NO_STEEL_NOTE + "."),
     "transformer": ("kg", "Low-voltage dry-type control / isolation transformer, per kg", [
-        ("steel_cold_rolled_cn", 0.60, "laminations 60 % (electrical steel proxy: CN cold-rolled steel)"),
+        ("electrical_steel_go", 0.60, "core laminations 60 % (grain-oriented electrical steel, thyssenkrupp "
+                                       "conventional route)"),
         ("copper_wire", 0.30, "windings 30 %"),
         ("steel_hot_rolled_cn", 0.05, "frame, brackets 5 %"),
         ("plastic_engineering_proxy", 0.05, "bobbins, insulation, varnish 5 %"),
     ], "ASSUMED composition of a dry-type LV transformer (0.1-10 kVA). Aluminium-wound types: replace copper by "
-       "aluminium. Winding/varnish curing energy not included."),
+       "aluminium. Winding/varnish curing energy not included. The core is grain-oriented electrical steel "
+       "(electrical_steel_go: one European producer's figure, 3.7 kg CO2/kg; no Chinese GO figure was reached). "
+       "Small control transformers with stamped E-I cores are often non-oriented steel, for which no dataset "
+       "exists: GO is then a conservative stand-in."),
 }
 
 
@@ -223,7 +245,7 @@ def add_gap_components(p: Pack) -> None:
 # ABB Environmental Product Declaration 'AC machine type AMA 450, 1600 kW power' (ABB Industry Oy, Helsinki), table
 # 'Material for the product': kg per product (wooden packing 60 kg excluded as packaging).
 ABB_AMA450_KG = {  # material: (kg per product, dataset, comment)
-    "Electrical steel": (2500.0, "steel_cold_rolled_cn", "electrical steel proxy: CN cold-rolled steel"),
+    "Electrical steel": (2500.0, "steel_cold_rolled_cn", "NO electrical steel, proxy: CN cold-rolled steel"),
     "Other steel": (2350.0, "steel_plate_cn", "frame, shaft, structural steel as CN plate"),
     "Cast iron": (50.0, "cast_iron", "cast iron"),
     "Aluminium": (120.0, "aluminium_primary_global", "aluminium as global primary ingot (semi processing not "
@@ -261,8 +283,8 @@ def add_large_motor(p: Pack) -> None:
                                 for m, (kg, d, _) in ABB_AMA450_KG.items())
                     + " (wooden packing 60 kg excluded). Material production only: lamination stamping, winding, "
                       "impregnation, machining and assembly energy NOT included (completeness 4; typically a few "
-                      "% of a motor's cradle-to-gate GWP). Electrical steel is proxied by CN cold-rolled steel "
-                      "until an electrical-steel dataset exists (relink). Small aluminium-frame motors "
+                      "% of a motor's cradle-to-gate GWP). The electrical steel is " + NO_STEEL_NOTE
+                    + ". Small aluminium-frame motors "
                       "(0.75-7.5 kW) have much more aluminium: use electric_motor.")
     for m, (kg, d, c) in ABB_AMA450_KG.items():
         p.tech("electric_motor_induction_large", d, kg / total, "kg", f"{m} {fmt(kg)} kg / {fmt(total)} kg ({c})")

@@ -1,0 +1,109 @@
+"""Components pack (issue 10 item 5): compositions recomputed by hand from their inputs' factors, the electrical
+steel and PVC each component uses, and the price basis of every spend-based component.
+
+The expected values are the composition arithmetic written out (share x input factor), with the inputs' factors
+taken from the compiled background; the composition shares are the ones cited in the pack's build script.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from pcf.data.background import default_background
+from pcf.methods import get_method
+
+LCI = Path(__file__).resolve().parents[1] / "lci_data"
+COMPONENTS = LCI / "packs" / "components"
+GRID = "electricity_cn_footprint_2024"
+
+
+def _read(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def gwp():
+    bg = default_background()
+    factors = get_method(bg.tables).factors_for(bg.flow_keys)
+    cumulative = bg.cumulative_with_grid(GRID)
+    return lambda key: float(cumulative[bg.index(key)] @ factors)
+
+
+@pytest.fixture(scope="module")
+def exchanges() -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for e in _read(COMPONENTS / "exchanges.csv"):
+        out.setdefault(e["dataset"], {})[e["input"]] = out.get(e["dataset"], {}).get(e["input"], 0.0) + float(
+            e["amount"])
+    return out
+
+
+def test_cables_use_chinese_pvc_by_hand(gwp, exchanges):
+    cu, pvc = gwp("copper_wire"), gwp("pvc_cn")
+    assert pvc == pytest.approx(5.42)  # An et al. 2022, Chinese PVC production mix
+    # power cable: 55 % copper conductor + 45 % PVC insulation and sheath
+    assert exchanges["cable_power"] == pytest.approx({"copper_wire": 0.55, "pvc_cn": 0.45})
+    assert gwp("cable_power") == pytest.approx(0.55 * cu + 0.45 * 5.42, rel=1e-9)
+    # control cable: 35 % copper (conductors + braid) + 65 % PVC
+    assert exchanges["cable_signal"] == pytest.approx({"copper_wire": 0.35, "pvc_cn": 0.65})
+    assert gwp("cable_signal") == pytest.approx(0.35 * cu + 0.65 * 5.42, rel=1e-9)
+    assert "plastic_pvc" not in exchanges["cable_power"] and "plastic_pvc" not in exchanges["cable_signal"]
+
+
+def test_transformer_core_is_grain_oriented_electrical_steel_by_hand(gwp, exchanges):
+    assert exchanges["transformer"] == pytest.approx({"electrical_steel_go": 0.60, "copper_wire": 0.30,
+                                                      "steel_hot_rolled_cn": 0.05,
+                                                      "plastic_engineering_proxy": 0.05})
+    expected = (0.60 * 3.7 + 0.30 * gwp("copper_wire") + 0.05 * gwp("steel_hot_rolled_cn")
+                + 0.05 * gwp("plastic_engineering_proxy"))
+    assert gwp("electrical_steel_go") == pytest.approx(3.7)
+    assert gwp("transformer") == pytest.approx(expected, rel=1e-9)
+
+
+def test_motor_laminations_are_not_the_grain_oriented_dataset(exchanges):
+    """No non-oriented electrical-steel figure was reached: motors keep the CN cold-rolled stand-in (named as such),
+    never the grain-oriented dataset (box-annealed GO steel would over-state a motor)."""
+    for key in ("electric_motor", "fan", "electric_motor_induction_large"):
+        assert "electrical_steel_go" not in exchanges[key], key
+        assert "steel_cold_rolled_cn" in exchanges[key], key
+    comments = {(e["dataset"], e["input"]): e["comment"] for e in _read(COMPONENTS / "exchanges.csv")}
+    assert "NO electrical-steel laminations" in comments[("electric_motor", "steel_cold_rolled_cn")]
+    assert "proxy" in comments[("fan", "steel_cold_rolled_cn")]
+
+
+def test_every_spend_based_component_states_its_price_basis_and_range():
+    """A component that links to an input-output (spend) dataset names its assumed price and a low-high range in
+    its notes, and carries the same range in uncertainty.csv (item 7)."""
+    spend_keys = {d["key"] for name in ("epa_spend", "open_ceda")
+                  for d in _read(LCI / "packs" / name / "datasets.csv")}
+    datasets = {d["key"]: d for d in _read(COMPONENTS / "datasets.csv")}
+    ranges = {(u["dataset"], u["input"]): (float(u["low"]), float(u["high"]))
+              for u in _read(COMPONENTS / "uncertainty.csv")}
+    spend_links = [e for e in _read(COMPONENTS / "exchanges.csv") if e["input"] in spend_keys]
+    assert len(spend_links) == 5
+    for e in spend_links:
+        d = datasets[e["dataset"]]
+        assert "Price basis" in d["notes"] and "ASSUMED range" in d["notes"], e["dataset"]
+        low, high = ranges[(e["dataset"], e["input"])]
+        assert low < float(e["amount"]) < high, e["dataset"]
+        assert f"range {low:g}-{high:g}" in e["comment"], e["dataset"]
+        assert d["dq_reliability"] == "5", e["dataset"]
+
+
+def test_spend_based_components_count_in_the_spend_based_share():
+    bg = default_background()
+    factors = get_method(bg.tables).factors_for(bg.flow_keys)
+    spend = bg.cumulative_with_grid(GRID, spend_only=True)
+    total = bg.cumulative_with_grid(GRID)
+    for key in ("pcb_assembly", "power_electronics_module", "hmi_panel", "sensor", "pneumatic_valve"):
+        i = bg.index(key)
+        assert float(spend[i] @ factors) == pytest.approx(float(total[i] @ factors), rel=1e-9), key
+    # a component that uses a spend-based board carries that board's share (servo drive: 0.5 kg PCBA + 0.1 kg module)
+    i = bg.index("servo_drive")
+    expected = 0.5 * float(total[bg.index("pcb_assembly")] @ factors) + 0.1 * float(
+        total[bg.index("power_electronics_module")] @ factors)
+    assert float(spend[i] @ factors) == pytest.approx(expected, rel=1e-9)
