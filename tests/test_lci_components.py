@@ -107,3 +107,20 @@ def test_spend_based_components_count_in_the_spend_based_share():
     expected = 0.5 * float(total[bg.index("pcb_assembly")] @ factors) + 0.1 * float(
         total[bg.index("power_electronics_module")] @ factors)
     assert float(spend[i] @ factors) == pytest.approx(expected, rel=1e-9)
+
+
+def test_a_board_by_area_needs_a_per_area_figure():
+    """pcb_assembly is per kg: a board entered in cm2 is refused naming the unit; with the supplier's own figure per
+    cm2 the area line is accepted (200 cm2 x 0.003 kg CO2e/cm2 = 0.6 kg)."""
+    import pcf
+    from pcf.bom import model_from_data
+    from pcf.errors import UnitError
+
+    line = {"kind": "component", "id": "PCB-1", "dataset": "pcb_assembly", "quantity": 200, "unit": "cm2"}
+    machine = {"id": "M1", "name": "test", "country": "CN", "reference_year": 2026}
+    with pytest.raises(UnitError, match="cannot convert 'cm2'"):
+        pcf.footprint(model_from_data({"machine": machine, "items": [line]}), background=default_background())
+    line["supplier_footprint"] = {"kg_co2e_per_unit": 0.003, "source": "supplier PCF per cm2",
+                                  "reference_period_start": "2025-01-01", "reference_period_end": "2025-12-31"}
+    result = pcf.footprint(model_from_data({"machine": machine, "items": [line]}), background=default_background())
+    assert result.total_kg_co2e == pytest.approx(200 * 0.003)
