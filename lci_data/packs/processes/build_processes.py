@@ -220,7 +220,8 @@ def add_modelled_processes(p: Pack) -> None:
               dq=(4, 3, 3, 4, 4), gwp_basis="AR6",
               notes=f"Bottom-up model. Arc 40 A x {fmt(volts)} V (conventional load voltage U2 = 80 + 0.4 x I2 of IEC "
                     f"60974-1 for plasma cutting) = {fmt(amps * volts / 1000)} kW / 0.85 power-source efficiency "
-                    f"(minimum for three-phase DC power sources, Regulation (EU) 2019/1784) = {fmt(plasma_kw)} kW; compressed air 175 L/min (mid of 150-200) = "
+                    f"(minimum for three-phase DC power sources, Regulation (EU) 2019/1784) = {fmt(plasma_kw)} kW; "
+                    f"compressed air 175 L/min (mid of 150-200) = "
                     f"{fmt(air_m3_h)} m3/h x 0.11 kWh/m3 (ASSUMPTION, screw compressor at 7 bar) = {fmt(air_kw)} kW. "
                     f"Speed: 4.0 m/min maximum x 0.75 for a quality cut (ASSUMPTION) = {fmt(plasma_speed)} m/min. "
                     f"({fmt(plasma_kw)} + {fmt(air_kw)}) kW / ({fmt(plasma_speed)} x 60 m/h) = {fmt(plasma_kwh_m)} "
@@ -257,7 +258,8 @@ def add_modelled_processes(p: Pack) -> None:
                       "130-160 A, 19-22 V, travel 45-50 cm/min, CO2 15-20 L/min",
               dq=(4, 3, 3, 3, 4), gwp_basis="AR6",
               notes=f"Bottom-up model. Arc 145 A x 20.5 V (mid values) = {fmt(mig_a * mig_v / 1000)} kW / 0.85 power-"
-                    f"source efficiency (minimum for three-phase DC power sources, Regulation (EU) 2019/1784); travel 47.5 cm/min -> {fmt(mig_min_per_m)} min/m -> "
+                    f"source efficiency (minimum for three-phase DC power sources, Regulation (EU) 2019/1784); travel "
+                    f"47.5 cm/min -> {fmt(mig_min_per_m)} min/m -> "
                     f"{fmt(mig_kwh_m)} kWh per m. Wire: 4 mm leg fillet (ASSUMPTION) = 0.5 x 4 x 4 = 8 mm2 x 1 m = 8 "
                     f"cm3 x 7.85 g/cm3 = {fmt(weld_g_m)} g weld metal / 0.95 deposition efficiency = "
                     f"{fmt(wire_kg_m * 1000)} g wire per m (as cold-rolled steel: no wire dataset). Shielding gas: "
@@ -285,7 +287,8 @@ def add_modelled_processes(p: Pack) -> None:
               dq=(4, 3, 3, 4, 4), gwp_basis="AR6",
               notes=f"Bottom-up model. Arc 130 A x {fmt(tig_v)} V (IEC 60974-1 conventional load voltage 10 + 0.04 x "
                     f"130 A) = {fmt(tig_a * tig_v / 1000)} kW / 0.85 "
-                    f"(minimum for three-phase DC power sources, Regulation (EU) 2019/1784); 30 cm/min -> {fmt(tig_min_per_m)} min/m -> {fmt(tig_kwh_m)} kWh per m. Filler: "
+                    f"(minimum for three-phase DC power sources, Regulation (EU) 2019/1784); 30 cm/min -> "
+                    f"{fmt(tig_min_per_m)} min/m -> {fmt(tig_kwh_m)} kWh per m. Filler: "
                     f"3 mm leg fillet (ASSUMPTION) = 4.5 mm2 x 7.9 g/cm3 = {fmt(filler_kg_m * 1000)} g/m stainless "
                     f"rod (as stainless_steel_304). Argon 7 L/min x {fmt(tig_min_per_m)} min = "
                     f"{fmt(ar_l_min * tig_min_per_m)} L/m: inert, no direct emission; its air-separation energy is NOT "
