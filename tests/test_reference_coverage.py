@@ -19,7 +19,7 @@ EXAMPLES = sorted((ROOT / "bill_of_materials").glob("*.yaml"))
 # Datasets still without an independent published value (issue 10 is open for them): process energies (kWh per
 # unit) for which no second, independent measured value could be read. The component compositions have spend-based
 # upper checks (Open CEDA China) and, for steel parts, the crude-steel floor.
-KNOWN_GAPS = {"anodising", "laser_cutting", "machining", "welding_mig", "welding_tig"}
+KNOWN_GAPS = {"anodising", "laser_cutting", "machining"}
 
 
 @pytest.fixture(scope="module")

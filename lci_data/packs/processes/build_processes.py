@@ -38,7 +38,8 @@ P = {
 STEEL_DENSITY_G_CM3 = 7.85          # carbon steel (brief)
 STAINLESS_DENSITY_G_CM3 = 7.9       # austenitic stainless
 CO2_DENSITY_KG_M3 = 1.842           # CO2 gas at 20 degC, 1 atm (physical constant)
-ARC_SOURCE_EFFICIENCY = 0.85        # ASSUMPTION: inverter welding/plasma power source, mains -> arc
+ARC_SOURCE_EFFICIENCY = 0.85        # mains -> arc: minimum power-source efficiency of three-phase DC welding/cutting
+                                    # power sources, Commission Regulation (EU) 2019/1784 Annex II (source eu_2019_1784)
 COMPRESSED_AIR_KWH_PER_M3 = 0.11    # ASSUMPTION: screw compressor ~6.5 kW per m3/min free air at 7 bar
 
 # Sources of the bottom-up models. Each row names the PRIMARY publication (title/publisher/year/url/kind); where the
@@ -121,6 +122,25 @@ WEB_SOURCES = [
      "https://4ming.de/en/forming-handbook/energy-costs-punching", "https://4ming.de/en/forming-handbook/energy-costs-"
      "punching", "web page quoting an unnamed primary (its reference 67); the Kalla/Twomey/Overcash UPLCI 'MC1 "
      "Brake forming' document was found but its figures were not reachable - sheet_bending is rated reliability 5"),
+    ("eu_2019_1784", "government", "Commission Regulation (EU) 2019/1784 laying down ecodesign requirements for welding "
+     "equipment, Annex II: minimum power-source efficiency 85 % for three-phase power sources with DC output (80 % for "
+     "single-phase DC and for AC output); maximum idle-state power 50 W", "European Commission (OJ L 272, 25.10.2019, "
+     "p. 121-135)", "2019", "https://eur-lex.europa.eu/eli/reg/2019/1784/oj",
+     "https://maintenanceandengineering.com/2020/08/10/eco-friendly-welding-regulations-take-effect-from-2021",
+     "EU law; the efficiency values were read in a trade summary of the Annex II table "
+     "(the EUR-Lex page itself was reached, its annex text not); used as the mains-to-arc efficiency of welding and "
+     "plasma power sources (it replaces pcf's former assumption of the same value)"),
+    ("jbt_50182_1999", "standard", "JB/T 50182-1999 Energy consumption grading of box-type multipurpose heat treatment "
+     "furnaces (xiangshi duoyong rechuli lu nenghao fendeng), Table 1 'comparable unit consumption' in kWh per tonne of "
+     "accepted heat-treated parts (converted weight), grades 1-3 by rated power of the heating chamber",
+     "China State Bureau of Machinery Industry (drafted by the Fifth Design and Research Institute of the former Ministry "
+     "of Machinery and Electronics Industry and the Energy Conservation Centre of the Ministry of Machinery Industry)",
+     "1999", "https://std.samr.gov.cn/ (JB/T 50182-1999, machinery industry standard, replaces ZB J01 032-89)",
+     "https://www.renrendoc.com/p-803281.html",
+     "Chinese machinery-industry standard; Table 1 (kWh/t): heating chamber < 45 kW: grade 1 <= 540, grade 2 540-680, "
+     "grade 3 680-840; 45-75 kW: <= 480, 480-630, 630-760; > 75 kW: <= 440, 440-560, 560-700; a furnace above grade 3 "
+     "is out of grade. The total counts furnace heat-up, work heating, holding, waiting, soot burn-off, the atmosphere "
+     "generator and the furnace's auxiliaries. Read in a document-sharing copy of the standard's text."),
 ]
 
 
@@ -200,7 +220,8 @@ def add_modelled_processes(p: Pack) -> None:
               dq=(4, 3, 3, 4, 4), gwp_basis="AR6",
               notes=f"Bottom-up model. Arc 40 A x {fmt(volts)} V (conventional load voltage U2 = 80 + 0.4 x I2 of IEC "
                     f"60974-1 for plasma cutting) = {fmt(amps * volts / 1000)} kW / 0.85 power-source efficiency "
-                    f"(ASSUMPTION) = {fmt(plasma_kw)} kW; compressed air 175 L/min (mid of 150-200) = "
+                    f"(minimum for three-phase DC power sources, Regulation (EU) 2019/1784) = {fmt(plasma_kw)} kW; "
+                    f"compressed air 175 L/min (mid of 150-200) = "
                     f"{fmt(air_m3_h)} m3/h x 0.11 kWh/m3 (ASSUMPTION, screw compressor at 7 bar) = {fmt(air_kw)} kW. "
                     f"Speed: 4.0 m/min maximum x 0.75 for a quality cut (ASSUMPTION) = {fmt(plasma_speed)} m/min. "
                     f"({fmt(plasma_kw)} + {fmt(air_kw)}) kW / ({fmt(plasma_speed)} x 60 m/h) = {fmt(plasma_kwh_m)} "
@@ -237,7 +258,8 @@ def add_modelled_processes(p: Pack) -> None:
                       "130-160 A, 19-22 V, travel 45-50 cm/min, CO2 15-20 L/min",
               dq=(4, 3, 3, 3, 4), gwp_basis="AR6",
               notes=f"Bottom-up model. Arc 145 A x 20.5 V (mid values) = {fmt(mig_a * mig_v / 1000)} kW / 0.85 power-"
-                    f"source efficiency (ASSUMPTION); travel 47.5 cm/min -> {fmt(mig_min_per_m)} min/m -> "
+                    f"source efficiency (minimum for three-phase DC power sources, Regulation (EU) 2019/1784); travel "
+                    f"47.5 cm/min -> {fmt(mig_min_per_m)} min/m -> "
                     f"{fmt(mig_kwh_m)} kWh per m. Wire: 4 mm leg fillet (ASSUMPTION) = 0.5 x 4 x 4 = 8 mm2 x 1 m = 8 "
                     f"cm3 x 7.85 g/cm3 = {fmt(weld_g_m)} g weld metal / 0.95 deposition efficiency = "
                     f"{fmt(wire_kg_m * 1000)} g wire per m (as cold-rolled steel: no wire dataset). Shielding gas: "
@@ -265,7 +287,8 @@ def add_modelled_processes(p: Pack) -> None:
               dq=(4, 3, 3, 4, 4), gwp_basis="AR6",
               notes=f"Bottom-up model. Arc 130 A x {fmt(tig_v)} V (IEC 60974-1 conventional load voltage 10 + 0.04 x "
                     f"130 A) = {fmt(tig_a * tig_v / 1000)} kW / 0.85 "
-                    f"(ASSUMPTION); 30 cm/min -> {fmt(tig_min_per_m)} min/m -> {fmt(tig_kwh_m)} kWh per m. Filler: "
+                    f"(minimum for three-phase DC power sources, Regulation (EU) 2019/1784); 30 cm/min -> "
+                    f"{fmt(tig_min_per_m)} min/m -> {fmt(tig_kwh_m)} kWh per m. Filler: "
                     f"3 mm leg fillet (ASSUMPTION) = 4.5 mm2 x 7.9 g/cm3 = {fmt(filler_kg_m * 1000)} g/m stainless "
                     f"rod (as stainless_steel_304). Argon 7 L/min x {fmt(tig_min_per_m)} min = "
                     f"{fmt(ar_l_min * tig_min_per_m)} L/m: inert, no direct emission; its air-separation energy is NOT "
@@ -299,18 +322,34 @@ def add_modelled_processes(p: Pack) -> None:
            f"{fmt(dc_kwh_m2)} kWh DC / 0.9 + {fmt(dc_kwh_m2)} / 3 (cooling)")
 
     # --- heat treatment (per kg, one furnace cycle) -----------------------------------------------------------------
-    ht_kwh_kg = 25.0 * 8.0 / 200.0
+    # JB/T 50182-1999 Table 1, heating chamber 45-75 kW (a mid-size batch furnace), grade 2 = 480-630 kWh per tonne of
+    # accepted parts (converted weight): the middle of the three graded classes, taken at its midpoint.
+    grade2_low, grade2_high = 480.0, 630.0
+    ht_kwh_kg = (grade2_low + grade2_high) / 2.0 / 1000.0
     p.dataset("heat_treatment", "Heat treatment of steel in an electric batch furnace, per kg and per furnace cycle "
-              "(e.g. tempering, stress relieving, normalising)", category="process", unit="kg", geography="CZ",
-              year=2021, source_id="jst_tempering_furnace",
-              locator="retort tempering furnace 600 x 900 mm, load 200 kg, average input ~25 kW, cycle time 8 h",
-              dq=(4, 3, 2, 4, 5), gwp_basis="AR6",
-              notes=f"Reliability 5 (consultancy blog only). 25 kW x 8 h / 200 kg = {fmt(ht_kwh_kg)} kWh per kg per cycle (electric retort furnace). The same "
-                    "page states a furnace without retort needs ~30 % less (0.7 kWh/kg). Through-hardening = "
-                    "hardening + tempering = 2 cycles (enter 2 kg per kg part); protective gas, quench oil and "
-                    "washing are not included. Gas-fired furnaces: convert with the furnace's efficiency and use "
-                    "natural_gas_combusted instead. Continuous belt furnaces at full load need less per kg.")
-    p.tech("heat_treatment", "electricity_factory", ht_kwh_kg, "kWh", "25 kW x 8 h / 200 kg")
+              "(e.g. hardening, normalising, stress relieving, tempering)", category="process", unit="kg",
+              geography="CN", year=1999, source_id="jbt_50182_1999",
+              locator="JB/T 50182-1999 Table 1 'comparable unit consumption' (kWh/t): heating chamber 45-75 kW, grade 2 "
+                      "480-630 kWh/t (grade 1 <= 480, grade 3 630-760; all graded classes together 440-840 kWh/t)",
+              dq=(3, 1, 5, 3, 3), gwp_basis="AR6",
+              notes=f"Electricity of a mid-size electric batch (sealed-quench multipurpose) furnace graded by the Chinese "
+                    f"machinery-industry standard JB/T 50182-1999: heating chamber 45-75 kW, grade 2 (the middle grade) "
+                    f"480-630 kWh per tonne -> midpoint {fmt(ht_kwh_kg * 1000)} kWh/t = {fmt(ht_kwh_kg)} kWh per kg. "
+                    "The standard's figure is the furnace's whole consumption over a statistical period (heat-up, work "
+                    "heating, holding, waiting, soot burn-off, atmosphere generator, auxiliaries) per tonne of accepted "
+                    "parts in 'converted weight' (the standard normalises different processes to a reference process; "
+                    "its conversion coefficients were not read): pcf reads one converted tonne as one tonne through one "
+                    "heating cycle at hardening temperature. Stress relieving (~600 degC) and tempering need less heat per "
+                    "cycle, so the value is on the high side for them. Range of the graded furnaces: 0.44 (grade 1, > 75 "
+                    "kW) to 0.84 (grade 3, < 45 kW) kWh/kg. Through-hardening = hardening + tempering = 2 cycles (enter "
+                    "2 kg per kg part). Protective gas, quench oil and washing are not included. Cross-checks: EC "
+                    "demonstration project EE.-00228-80, continuous 1.2 t/h quench-and-temper line, 0.44 kWh gas per kg "
+                    "per cycle (reference_checks.csv); JST Consultancy (consultancy blog, secondary): small retort "
+                    "tempering furnace 25 kW x 8 h / 200 kg = 1.0 kWh/kg, ~0.7 without retort. Until this revision pcf "
+                    "used the blog's 1.0 kWh/kg. Gas-fired furnaces: use natural_gas_combusted with the furnace's "
+                    "efficiency instead.")
+    p.tech("heat_treatment", "electricity_factory", ht_kwh_kg, "kWh",
+           "JB/T 50182-1999 Table 1, 45-75 kW chamber, grade 2: (480 + 630) / 2 kWh/t / 1000")
 
 
 def main() -> None:
