@@ -168,3 +168,21 @@ def test_remaining_average_plastic_placeholders_are_rated_reliability_5():
     # FR-4 rests on the epoxy placeholder: 0.6 x 1.5349 + 0.4 x 3.35428 = 0.92094 + 1.34171 = 2.26265
     assert int(rows["fr4_laminate"]["dq_reliability"]) == 5
     assert 0.6 * 1.5349 + 0.4 * 3.35428 == pytest.approx(2.26265, rel=1e-5)
+
+
+def test_alumina_ceramic_is_alumina_powder_plus_kiln_firing_gas():
+    # powder: 1 kg USLCI 'Alumina, at plant' (89282); firing: UK Energy Consumption Guide 8 (1990), lowest
+    # china/porcelain firing energy 251 therms per tonne; 1 therm = 100,000 Btu = 29.3071 kWh (gross CV)
+    amounts = {r["input"]: float(r["amount"]) for r in _exchanges("ceramic_alumina")}
+    assert amounts == pytest.approx({"uslci_alumina": 1.0, "natural_gas_combusted": 251 * 29.3071 / 1000})
+    alumina = {r["input"]: float(r["amount"]) for r in _rows(PACKS / "uslci", "exchanges.csv")
+               if r["dataset"] == "uslci_alumina"}
+    # AR6: 1.2247 CO2 + 0.00231259 CH4 x 29.8 + 2.37183e-05 N2O x 273 = 1.2247 + 0.0689 + 0.0065 = 1.3001
+    powder = alumina["co2_fossil"] + alumina["ch4_fossil"] * 29.8 + alumina["n2o"] * 273
+    assert powder == pytest.approx(1.3001, abs=5e-4)
+    # natural_gas_combusted (DESNZ 2025, per kWh gross CV): 0.18259 CO2 + 1e-05 CH4 x 29.8 + 3.396e-07 N2O x 273
+    # + 0.03021 well-to-tank = 0.21319 kg CO2e/kWh; 7.3561 kWh x 0.21319 = 1.5682
+    gas = 0.18259 + 1e-05 * 29.8 + 3.396226415e-07 * 273 + 0.03021
+    assert powder + amounts["natural_gas_combusted"] * gas == pytest.approx(2.868, abs=2e-3)
+    row = next(r for r in _rows(PACK, "datasets.csv") if r["key"] == "ceramic_alumina")
+    assert row["source_id"] == "uk_ecg8_1990" and "Glass" not in row["source_locator"]

@@ -70,6 +70,7 @@ SELECTED = [
     ("41761", "containerboard", "material", (2, 3, 4, 3, 3), f"Containerboard, average production (per kg); FEFCO/Cepi corrugated board 0.49-0.54 kg CO2e/kg cradle-to-grave. USLCI 3x higher: {BIO_CAVEAT}. Not for fossil reporting without correction."),
     ("45593", "corrugated_product", "packaging", (2, 3, 4, 3, 3), f"Corrugated product, average production; FEFCO/Cepi 0.49-0.54 (cradle-to-grave). USLCI much higher: {BIO_CAVEAT}."),
     ("45539", "corrugated_product_recycled", "packaging", (2, 3, 4, 5, 3), "Corrugated product, 100 % recycled; implausibly low vs FEFCO 0.49-0.54 (mill energy of the recycled containerboard is largely cut off: 72 cut-off flows reached). Do not use without review."),
+    ("89282", "alumina", "material", (2, 3, 4, 3, 3), "Alumina (Al2O3), Bayer process, at refinery (US, 2.64 kg bauxite, natural gas, residual fuel oil and 0.109 kWh electricity per kg); the powder of alumina technical ceramics (ceramic_alumina in pack plastics_packaging adds the firing energy). Independent: Australian Aluminium Council, alumina refining 2011, 0.71 t CO2e per t alumina (refinery emissions only, no bauxite mining or chemicals upstream)."),
     ("71046", "hdpe_recycled_pellet", "material", (2, 3, 4, 3, 3), "Post-consumer recycled HDPE pellet (collection, sorting, reprocessing); Hopewell et al. 2009 give 1.4 as a typical recycling order of magnitude. Plausible."),
 ]
 
