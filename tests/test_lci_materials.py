@@ -408,3 +408,47 @@ def test_process_datasets_resting_on_web_pages_only_are_rated_reliability_5(pack
     for d in packs["processes"]["datasets"]:
         if sources[d["source_id"]]["kind"] in {"secondary copy", "assumption"}:
             assert d["dq_reliability"] == "5", d["key"]
+
+
+def test_silver_is_the_silver_institute_midpoint_per_troy_ounce(datasets, exchanges):
+    # Silver Institute (2022, as quoted by BNamericas): Scope 1+2 of its silver-mining members, just over 12 t CO2e per
+    # thousand troy ounces (2018) to over 17 t (2020); midpoint 14.5 t per 1000 oz; 1 troy oz = 31.1034768 g exactly.
+    expected = 14.5e3 / 31.1034768  # = 466.1857 kg CO2e per kg silver
+    assert co2e_ar6("silver", datasets, exchanges) == pytest.approx(expected, rel=1e-5)
+    assert datasets["silver"]["gwp_basis"] == "unknown"
+
+
+def test_agni10_contact_material_is_90_percent_silver_and_10_percent_nickel(datasets, exchanges):
+    # AgNi10 = 10 % Ni by mass: 0.9 x 466.1857 (silver) + 0.1 x 14 (nickel, Wei et al. 2020) = 420.967 kg CO2e/kg
+    expected = 0.9 * 14.5e3 / 31.1034768 + 0.1 * 14.0
+    assert co2e_ar6("silver_nickel_agni10", datasets, exchanges) == pytest.approx(expected, rel=1e-5)
+    inputs = {e["input"]: float(e["amount"]) for e in exchanges["silver_nickel_agni10"]}
+    assert inputs == {"silver": 0.9, "nickel": 0.1}
+
+
+@pytest.mark.parametrize("text, dataset, proxy", [
+    ("Silver", "silver", False), ("Silber", "silver", False), ("Ag", "silver", False), ("银", "silver", False),
+    ("Feinsilber 999", "silver", False), ("白银", "silver", False),
+    ("AgNi10", "silver_nickel_agni10", False), ("AgNi 90/10", "silver_nickel_agni10", False),
+    ("AgNi0.15", "silver_nickel_agni10", True), ("Silver contact rivet", "silver_nickel_agni10", True),
+    ("银触点", "silver_nickel_agni10", True), ("AgSnO2 88/12", "silver_nickel_agni10", True),
+    ("AgCdO", "silver_nickel_agni10", True), ("Neusilber", "brass", True), ("nickel silver", "brass", True),
+])
+def test_the_mapping_picks_the_silver_datasets(text, dataset, proxy):
+    from pcf.data.background import default_background
+    from pcf.mapping import Mapper
+
+    match = Mapper.create(default_background()).match(text)
+    assert (match.dataset, match.method, match.proxy) == (dataset, "table", proxy)
+
+
+@pytest.mark.parametrize("text", ["Aluminium 6063, silver anodised", "铝型材 银白色 氧化", "银色", "silver grey",
+                                  "镀银铜排", "Silver plated copper", "Sn96.5Ag3Cu0.5"])
+def test_silver_as_a_colour_or_a_plating_never_maps_to_silver(text):
+    # silver is ~466 kg CO2e/kg: a colour word or a plating must never turn a part into solid silver
+    from pcf.data.background import default_background
+    from pcf.mapping import Mapper
+
+    match = Mapper.create(default_background()).match(text)
+    assert match.dataset not in {"silver", "silver_nickel_agni10"}
+    assert match.method != "ambiguous"

@@ -103,6 +103,17 @@ def main() -> None:
              year="2020", url="https://doi.org/10.3390/en13215664",
              licence="open access (CC BY 4.0); figures quoted with attribution",
              attribution="Wei et al. 2020, Energies 13:5664, doi:10.3390/en13215664")
+    p.source(source_id="silver_institute_2022", kind="association",
+             read_at="https://www.bnamericas.com/en/analysis/are-silver-miners-turning-a-corner-on-carbon-emissions "
+             "(BNamericas, 22 Aug 2022, quoting the report and the Institute's president)",
+             title="The Silver Institute (2022), report on the greenhouse-gas emissions of its silver-mining member "
+             "companies, Scope 1+2, 2018-2020 (per thousand ounces of silver produced and per tonne of ore)",
+             publisher="The Silver Institute (Washington, DC)", year="2022", url="https://www.silverinstitute.org/",
+             licence="facts quoted with attribution; report (c) The Silver Institute",
+             attribution="The Silver Institute (2022), silver miners' GHG emission intensities, as reported by BNamericas",
+             notes="the report itself was not read (its title and page are not given in the article); figures as quoted "
+             "in the BNamericas article: just over 12 t CO2e per thousand ounces of silver in 2018 (low), over 17 t in "
+             "2020; just over 17 kg CO2e per t of ore in 2019, over 18 kg in 2020")
     p.source(source_id="eu_cbam_defaults_2025", kind="government", read_at="https://cbamdefaults.com/cbam/product/722870", title="EU CBAM default values, Implementing Regulation (EU) 2025/2621 "
              "(country defaults, China)", publisher="European Commission (DG TAXUD)", year="2025",
              url="https://taxation-customs.ec.europa.eu/carbon-border-adjustment-mechanism_en",
@@ -498,6 +509,61 @@ def main() -> None:
                     "2011 data; 2017 update) was found but its GWP figure was not reached. Replaces the AME "
                     "consultancy midpoint 45 kg CO2/kg. GWP set not stated.")
     p.bio("nickel", "co2e_aggregated", 14.0, "14 t CO2-eq per t nickel metal (Wei et al. 2020)")
+
+    # ================================================================ silver and silver contact alloys
+    # Silver Institute (2022): Scope 1+2 GHG intensity of its primary-silver mining members, 'just over 12 t CO2e
+    # per thousand ounces of silver produced' (2018, the low) to 'over 17 t' (2020, COVID year); pcf takes the
+    # midpoint of that published range. 1 troy ounce = 31.1034768 g (exact, by definition of the troy ounce).
+    si_low, si_high = 12.0, 17.0  # t CO2e per 1000 troy oz
+    troy_oz_kg = 0.0311034768
+    silver = (si_low + si_high) / 2 * 1000 / (1000 * troy_oz_kg)  # kg CO2e per kg silver
+    p.dataset("silver", "Silver, refined (primary-silver-mine route, Silver Institute members' Scope 1+2 intensity "
+              "2018-2020)", category="material", unit="kg", geography="GLO", year=2020, source_id="silver_institute_2022",
+              locator=f"Silver Institute 2022 report as quoted by BNamericas (22 Aug 2022): emissions 'hit a low of just "
+                      f"over 12t CO2e per thousand ounces of silver produced in 2018, rising to over 17t in 2020'; "
+                      f"midpoint ({fmt(si_low)} + {fmt(si_high)}) / 2 = {fmt((si_low + si_high) / 2)} t CO2e per 1000 "
+                      f"troy oz / 31.1034768 kg = {fmt(silver)} kg CO2e/kg",
+              dq=(3, 3, 2, 4, 3), gwp_basis="unknown",
+              notes=f"Association figure for the Silver Institute's mining members (mostly primary-silver mines in the "
+                    f"Americas), Scope 1+2 GHG per ounce of silver produced: {fmt(si_low)} t CO2e per 1000 oz in 2018 "
+                    f"(the low) to {fmt(si_high)} t in 2020 (the Silver Institute calls 2020 a COVID anomaly); pcf "
+                    f"takes the midpoint {fmt((si_low + si_high) / 2)} t per 1000 troy oz = {fmt(silver)} kg CO2e/kg "
+                    f"(range {fmt(si_low * 1000 / (1000 * troy_oz_kg))}-{fmt(si_high * 1000 / (1000 * troy_oz_kg))}). "
+                    "Scope: mine and mill (doré) Scope 1+2; Scope 3 (diesel and reagent supply, explosives, refining "
+                    "of doré at third-party refiners, transport) is NOT included, so this is low for primary silver. "
+                    "ROUTE AND ALLOCATION: most mined silver is a by-product of lead-zinc, copper and gold mining. "
+                    "Its footprint depends on the allocation: by mass, by-product silver carries almost "
+                    "nothing (a few kg CO2e/kg, like its host metal); by economic value it carries a share that "
+                    "scales with silver's price (orders of magnitude above base metals per kg), i.e. hundreds of kg "
+                    "CO2e/kg as here. The ecoinvent-based global mix in Nuss & Eckelman 2014 (economic allocation, 2008 prices) "
+                    "is 196 kg CO2e/kg (reference_checks.csv, justified). Recycled silver is much lower. "
+                    "No refined-silver LCA with a stated allocation and Scope 3 was reached. GWP set not "
+                    "stated (unknown). Silver is used in grams per machine (relay and contactor contacts), so the "
+                    "choice moves machine totals little.")
+    p.bio("silver", "co2e_aggregated", silver,
+          f"Silver Institute 2018-2020 midpoint {fmt((si_low + si_high) / 2)} t CO2e per 1000 troy oz")
+
+    # Silver-nickel contact material AgNi10: 90 % Ag + 10 % Ni by mass (the designation gives the nickel content in
+    # mass per cent). Made by powder metallurgy (mixing, pressing,
+    # sintering, extrusion); no published energy figure for that route was reached, so it is not included.
+    agni_ni = 0.10
+    p.dataset("silver_nickel_agni10", "Silver-nickel contact material AgNi10 (90 % Ag, 10 % Ni), metal content only",
+              category="material", unit="kg", geography="GLO", year=2020, source_id="silver_institute_2022",
+              locator=f"composition by designation (AgNi10 = 10 % Ni by mass): {fmt(1 - agni_ni)} kg silver "
+                      f"({fmt(silver)} kg CO2e/kg, Silver Institute) + {fmt(agni_ni)} kg nickel (14 kg CO2e/kg, Wei et "
+                      f"al. 2020) = {fmt((1 - agni_ni) * silver + agni_ni * 14.0)} kg CO2e/kg",
+              dq=(3, 3, 2, 4, 4), gwp_basis="unknown",
+              notes=f"Relay and contactor contact material (AgNi10, also AgNi0.15 fine-grain silver and AgNi20 "
+                    f"differ only in the nickel share). Metal content: {fmt(1 - agni_ni)} kg silver + {fmt(agni_ni)} "
+                    f"kg nickel per kg = {fmt((1 - agni_ni) * silver)} + {fmt(agni_ni * 14.0)} = "
+                    f"{fmt((1 - agni_ni) * silver + agni_ni * 14.0)} kg CO2e/kg; silver is >99 % of it, so the "
+                    "silver route and allocation (see dataset silver) decide the value. The powder-metallurgy "
+                    "processing (powder production, mixing, pressing, sintering, extrusion or cladding) is NOT "
+                    "included: no published energy figure for it was reached. Silver-tin-oxide "
+                    "(AgSnO2 88/12) and silver-cadmium-oxide (AgCdO, obsolete) have no dataset: no tin or cadmium "
+                    "figure from a primary publication was reached.")
+    p.tech("silver_nickel_agni10", "silver", 1 - agni_ni, "kg", "90 % Ag by mass (AgNi10)")
+    p.tech("silver_nickel_agni10", "nickel", agni_ni, "kg", "10 % Ni by mass (AgNi10)")
 
     # ================================================================ plastics (needed by components)
     for key, name, row in (
