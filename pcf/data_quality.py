@@ -14,7 +14,7 @@ import pandas as pd
 
 from .data.background import Background
 from .data.reference_checks import (DEFAULT_BAND, CheckedReference, checks_frame, evaluate_reference_checks,
-                                    load_reference_checks, weak_datasets)
+                                    load_reference_checks, stand_in_datasets, weak_datasets)
 from .data.tables import lci_data_dir
 from .engine import footprint_file as footprint
 from .methods import get_method
@@ -148,6 +148,20 @@ def render_data_quality_markdown(background: Background, bom_paths, *, top: int 
             lines.append(f"| `{key}` | {r['pack']} | `{r['source_id']}` | {r['source_kind']} | {rel} |")
     else:
         lines.append("None.")
+    stand_ins = stand_in_datasets(background.tables)
+    if len(stand_ins):
+        lines += [
+            "",
+            "Also rated reliability 5: default datasets whose source is primary but whose figure stands in for",
+            "something else (another material, an average plastic, a spend factor times an assumed price); their",
+            "notes say what.",
+            "",
+            "| dataset | pack | source | kind | reliability |",
+            "| --- | --- | --- | --- | ---: |",
+        ]
+        for key, r in stand_ins.sort_index().iterrows():
+            rel = int(r["dq_reliability"])
+            lines.append(f"| `{key}` | {r['pack']} | `{r['source_id']}` | {r['source_kind']} | {rel} |")
     return "\n".join(lines) + "\n"
 
 

@@ -186,3 +186,93 @@ def test_alumina_ceramic_is_alumina_powder_plus_kiln_firing_gas():
     assert powder + amounts["natural_gas_combusted"] * gas == pytest.approx(2.868, abs=2e-3)
     row = next(r for r in _rows(PACK, "datasets.csv") if r["key"] == "ceramic_alumina")
     assert row["source_id"] == "uk_ecg8_1990" and "Glass" not in row["source_locator"]
+
+
+# -- moulding compounds (issue 10 item 6): SMC and BMC built from their constituents ----------------------------------
+# Constituent factors (kg CO2e/kg, AR6), each checked against its own source elsewhere: up_resin 2.2827 (USLCI UPR
+# 1.784 + gap fill), glass_fibre 1.5349 (USLCI E-glass), uslci_calcium_carbonate_ground 0.07056 (USLCI 31994).
+UP_RESIN, GLASS, CACO3 = 2.2827, 1.5349, 0.07056
+
+
+def test_smc_is_the_normalised_material_split_of_the_uslci_compression_moulding_inventory():
+    # USLCI 71831 'Compression molding, rigid composites part' per kg of part: resin system 0.17 UPR + 0.034 styrene
+    # + 0.015 co-resin + 0.019 low-profile additive = 0.238; E-glass 0.28; filler 0.22 limestone + 0.24 ATH = 0.46
+    resin, glass, filler = 0.17 + 0.034 + 0.015 + 0.019, 0.28, 0.22 + 0.24
+    total = resin + glass + filler  # 0.978 kg; thickener, release agent, pigment, initiator, in-mould coating left out
+    amounts = {r["input"]: float(r["amount"]) for r in _exchanges("smc")}
+    assert amounts == {
+        "up_resin": pytest.approx(resin / total, abs=1e-6),                        # 0.243354
+        "glass_fibre": pytest.approx(glass / total, abs=1e-6),                     # 0.286299
+        "uslci_calcium_carbonate_ground": pytest.approx(filler / total, abs=1e-6),  # 0.470348
+    }
+    assert sum(amounts.values()) == pytest.approx(1.0, abs=2e-6)
+    # 0.243354 x 2.2827 + 0.286299 x 1.5349 + 0.470348 x 0.07056 = 0.55551 + 0.43944 + 0.03319 = 1.0281
+    assert 0.243354 * UP_RESIN + 0.286299 * GLASS + 0.470348 * CACO3 == pytest.approx(1.0281, abs=1e-4)
+
+
+def test_bmc_is_the_midpoint_of_the_suppliers_composition_ranges():
+    # AI Composites: glass fibre 10-30 % (midpoint 0.20), organic content 18-25 % (midpoint 0.215), rest filler
+    amounts = {r["input"]: float(r["amount"]) for r in _exchanges("bmc")}
+    assert amounts == {"up_resin": 0.215, "glass_fibre": 0.20, "uslci_calcium_carbonate_ground": 0.585}
+    assert amounts["uslci_calcium_carbonate_ground"] == pytest.approx(1 - (10 + 30) / 200 - (18 + 25) / 200)
+    # 0.215 x 2.2827 + 0.20 x 1.5349 + 0.585 x 0.07056 = 0.49078 + 0.30698 + 0.04128 = 0.8390
+    assert 0.215 * UP_RESIN + 0.20 * GLASS + 0.585 * CACO3 == pytest.approx(0.8390, abs=1e-4)
+
+
+@pytest.fixture(scope="module")
+def factors():
+    from pcf.data.background import compile_background
+    from pcf.data.tables import load_lci_tables
+    from pcf.methods import get_method
+
+    bg = compile_background(load_lci_tables(), use_disk_cache=False)
+    factors = get_method(bg.tables).factors_for(bg.flow_keys)  # kg CO2e per kg of each flow (AR6)
+    cumulative = bg.cumulative_with_grid("electricity_cn_footprint_2024") @ factors
+    return {key: float(cumulative[bg.index(key)]) for key in
+            ("up_resin", "glass_fibre", "uslci_calcium_carbonate_ground", "smc", "bmc", "up_gf30")}
+
+
+def test_moulding_compound_factors_match_the_hand_computed_values(factors):
+    assert factors["up_resin"] == pytest.approx(UP_RESIN, abs=1e-4)
+    assert factors["glass_fibre"] == pytest.approx(GLASS, abs=1e-4)
+    assert factors["uslci_calcium_carbonate_ground"] == pytest.approx(CACO3, abs=1e-4)
+    assert factors["smc"] == pytest.approx(1.0281, abs=2e-4)
+    assert factors["bmc"] == pytest.approx(0.8390, abs=2e-4)
+    # filler dilutes: BMC (58.5 % filler) < SMC (47 %) < UP-GF30 (no filler) < UP resin
+    assert factors["bmc"] < factors["smc"] < factors["up_gf30"] < factors["up_resin"]
+
+
+def test_moulding_compounds_have_a_reference_check_of_another_source():
+    checks = [r for r in _rows(PACKS.parent, "reference_checks.csv") if r["dataset"] in {"smc", "bmc"}]
+    assert {r["dataset"] for r in checks} == {"smc", "bmc"}
+    assert all(r["justification"].strip() for r in checks)  # outside the +-30 % band: different scope, stated
+
+
+@pytest.fixture(scope="module")
+def shipped_mapper():
+    from pcf.data.background import default_background
+    from pcf.mapping import Mapper
+
+    return Mapper.create(default_background())
+
+
+@pytest.mark.parametrize("text, dataset", [
+    ("SMC", "smc"), ("sheet moulding compound", "smc"), ("Sheet Molding Compound, grey", "smc"),
+    ("片状模塑料", "smc"), ("Harzmatte", "smc"), ("SMC-Formteil", "smc"), ("SMC模压件", "smc"),
+    ("BMC", "bmc"), ("DMC", "bmc"), ("bulk moulding compound", "bmc"), ("dough moulding compound", "bmc"),
+    ("团状模塑料", "bmc"), ("BMC-Formmasse", "bmc"), ("BMC模压", "bmc"),
+])
+def test_moulding_compound_wording_maps_to_smc_and_bmc(shipped_mapper, text, dataset):
+    match = shipped_mapper.match(text, kinds=("material",))
+    assert (match.dataset, match.method, match.proxy) == (dataset, "table", True)  # US inventories: proxy
+
+
+def test_smc_the_pneumatics_brand_is_not_a_moulding_compound(shipped_mapper):
+    assert shipped_mapper.match("SMC (China), Beijing", kinds=("material",)).dataset != "smc"
+
+
+def test_placeholders_without_a_primary_value_are_listed_as_known_weak_points():
+    page = (PACKS.parents[1] / "docs" / "data_quality.md").read_text(encoding="utf-8")
+    section = page.split("## Known weak points", 1)[1]
+    for key in ("pmma", "ptfe", "peek", "epoxy", "fr4_laminate"):
+        assert f"`{key}`" in section

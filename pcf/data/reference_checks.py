@@ -168,3 +168,12 @@ def weak_datasets(tables) -> pd.DataFrame:
     ds = tables.datasets
     weak = ds[ds["source_kind"].isin(WEAK_SOURCE_KINDS) & (ds["category"] != "placeholder")]
     return weak[["name", "pack", "source_id", "source_kind", "dq_reliability"]]
+
+
+def stand_in_datasets(tables) -> pd.DataFrame:
+    """Default datasets rated reliability 5 although their source is a primary one: the source's figure is for
+    something else (a different material, an average plastic, a spend factor times an assumed price)."""
+    ds = tables.datasets
+    primary = ~ds["source_kind"].isin(WEAK_SOURCE_KINDS) & (ds["category"] != "placeholder")
+    rated = ds[primary & (ds["dq_reliability"] == 5)]
+    return rated[["name", "pack", "source_id", "source_kind", "dq_reliability"]]
