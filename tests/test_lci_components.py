@@ -54,6 +54,50 @@ def test_cables_use_chinese_pvc_by_hand(gwp, exchanges):
     assert "plastic_pvc" not in exchanges["cable_power"] and "plastic_pvc" not in exchanges["cable_signal"]
 
 
+def test_cable_twins_differ_from_the_chinese_base_only_in_the_pvc_by_hand(gwp, exchanges):
+    cu = gwp("copper_wire")
+    pvc_eu, pvc_us = gwp("plastic_pvc"), gwp("pvc")
+    assert pvc_eu == pytest.approx(1.9)  # PlasticsEurope eco-profile (Hopewell et al. 2009 table)
+    assert pvc_us == pytest.approx(1.88, abs=0.01)  # USLCI suspension PVC resin, AR6
+    shares = {"cable_power": (0.55, 0.45), "cable_signal": (0.35, 0.65)}
+    for base, (copper, pvc_share) in shares.items():
+        for suffix, pvc_key, pvc_factor in (("_eu", "plastic_pvc", pvc_eu), ("_us", "pvc", pvc_us)):
+            twin = base + suffix
+            assert exchanges[twin] == pytest.approx({"copper_wire": copper, pvc_key: pvc_share})
+            # the same inputs as the CN base except pvc_cn -> the twin's PVC
+            base_inputs = dict(exchanges[base])
+            base_inputs[pvc_key] = base_inputs.pop("pvc_cn")
+            assert exchanges[twin] == pytest.approx(base_inputs)
+            assert gwp(twin) == pytest.approx(copper * cu + pvc_share * pvc_factor, rel=1e-9)
+            assert gwp(base) - gwp(twin) == pytest.approx(pvc_share * (5.42 - pvc_factor), rel=1e-9)
+
+
+def test_cable_geographies_are_their_origin():
+    rows = {r["key"]: r for r in _read(COMPONENTS / "datasets.csv")}
+    expected = {"cable_power": "CN", "cable_signal": "CN", "cable_power_eu": "RER", "cable_signal_eu": "RER",
+                "cable_power_us": "US", "cable_signal_us": "US"}
+    assert {k: rows[k]["geography"] for k in expected} == expected
+    assert "Chinese-made" in rows["cable_power"]["name"] and "Chinese-made" in rows["cable_signal"]["name"]
+    assert "European-made" in rows["cable_power_eu"]["name"] and "North-American-made" in rows["cable_power_us"]["name"]
+    for key in expected:  # same data-quality ratings as the base: only the PVC differs
+        assert [rows[key][c] for c in rows[key] if c.startswith("dq_")] == \
+            [rows["cable_power"][c] for c in rows["cable_power"] if c.startswith("dq_")]
+
+
+def test_a_cable_line_takes_the_twin_of_its_supplier_country():
+    from pcf.mapping import Mapper
+
+    mapper = Mapper.create(default_background())
+    assert mapper.match("power cable", country="DE").dataset == "cable_power_eu"
+    assert mapper.match("power cable", country="DE").method == "table+regional"
+    assert mapper.match("power cable", country="US").dataset == "cable_power_us"
+    assert mapper.match("power cable", country="CN").dataset == "cable_power"
+    assert mapper.match("power cable").dataset == "cable_power"
+    assert mapper.match("signal cable", country="FR").dataset == "cable_signal_eu"
+    assert mapper.match("signal cable", country="US").dataset == "cable_signal_us"
+    assert mapper.match("cable_power", country="DE").dataset == "cable_power"  # a dataset key is kept as given
+
+
 def test_transformer_core_is_grain_oriented_electrical_steel_by_hand(gwp, exchanges):
     assert exchanges["transformer"] == pytest.approx({"electrical_steel_go": 0.60, "copper_wire": 0.30,
                                                       "steel_hot_rolled_cn": 0.05,

@@ -80,15 +80,26 @@ def process_kwh() -> dict[str, float]:
     return out
 
 
-# Cables: the insulation and sheath are PVC resin of the Chinese production mix (pvc_cn, An et al. 2022, mostly the
-# calcium-carbide / coal route). The cable datasets are GLO, but the shipped example machines and pcf's main users are
-# Chinese-built machines whose cables come from Chinese cable makers; a cable of European make is over-stated by
-# (5.42 - 1.9) kg CO2e per kg of PVC (PlasticsEurope ethylene-route PVC, plastic_pvc) and can be entered as copper_wire
-# + plastic_pvc lines instead.
-CABLE_PVC_NOTE = ("PVC is pvc_cn (Chinese production-mix PVC resin, An et al. 2022, 5.42 kg CO2e/kg, mostly carbide "
-                  "route): the default for the Chinese-built machines pcf ships; for a cable of European make enter "
-                  "copper_wire + plastic_pvc (PlasticsEurope ethylene route, 1.9) lines instead. Resin only: "
-                  "plasticiser and compounding not included.")
+# Cables, one dataset per origin. The base keys cable_power / cable_signal are Chinese-made cables (geography CN):
+# insulation and sheath are PVC resin of the Chinese production mix (pvc_cn, An et al. 2022, mostly the calcium-carbide
+# / coal route), the default for the Chinese-built machines pcf ships. Twins of the same composition differ only in the
+# PVC: _eu (RER) uses the PlasticsEurope eco-profile PVC (plastic_pvc, ethylene route, 1.9) and _us (US) the USLCI
+# suspension PVC resin (pvc, about 1.88). The copper in all of them is copper_wire, a GLOBAL dataset (1.02 kg ICA 2018
+# global copper cathode + rod/drawing energy proxy on the IEA 2024 world grid): no regional copper-semis data exist in
+# this tree. lci_data/mapping/regional.csv sends a line of a European / US supplier to its twin.
+CABLE_PVC_NOTE = ("Chinese-made cable: PVC is pvc_cn (Chinese production-mix PVC resin, An et al. 2022, 5.42 kg "
+                  "CO2e/kg, mostly carbide route), the default for the Chinese-built machines pcf ships. Copper is "
+                  "copper_wire, a global dataset (ICA 2018 global copper cathode + rod/drawing energy proxy on the IEA "
+                  "2024 world grid). Twins differing only in the PVC: %s_eu (European PVC, plastic_pvc) and %s_us "
+                  "(USLCI PVC, pvc); a line of a European or US supplier is sent to them by lci_data/mapping/"
+                  "regional.csv. Resin only: plasticiser and compounding not included.")
+CABLE_GEOGRAPHY = {"cable_power": "CN", "cable_signal": "CN"}
+CABLE_TWINS = {  # suffix: (geography, PVC dataset, PVC description, origin)
+    "_eu": ("RER", "plastic_pvc", "PlasticsEurope eco-profile PVC, ethylene route, 1.9 kg CO2e/kg (Hopewell et al. "
+            "2009 table)", "European-made"),
+    "_us": ("US", "pvc", "USLCI suspension PVC resin (uslci_pvc_resin, about 1.88 kg CO2e/kg AR6)",
+            "North-American-made"),
+}
 
 # Motor laminations are non-oriented (NO) electrical steel. No NO figure could be read (see README), so the CN
 # cold-rolled coil stands in; the grain-oriented dataset is used only for transformer cores.
@@ -129,17 +140,20 @@ COMPOSITIONS = {
        "the CN (GB/T 51366) datasets; the laminations are " + NO_STEEL_NOTE + "; aluminium_cast is the USLCI "
        "secondary casting (North American, proxy). For large "
        "(> 100 kW) induction machines use electric_motor_induction_large (ABB EPD composition)."),
-    "cable_power": ("kg", "Power cable, PVC-insulated copper, multi-core (e.g. 3G2.5 - 5G16), per kg", [
+    "cable_power": ("kg", "Power cable, Chinese-made (Chinese PVC), PVC-insulated copper, multi-core (e.g. 3G2.5 - "
+                    "5G16), per kg", [
         ("copper_wire", 0.55, "copper conductor 55 %"),
         ("pvc_cn", 0.45, "PVC insulation + sheath 45 % (Chinese PVC production mix, mostly carbide route)"),
     ], "ASSUMED 55 % copper: a 3 x 2.5 mm2 conductor set holds 3 x 2.5 mm2 x 1 m x 8.96 g/cm3 = 67.2 g copper per m; "
        "power cables >= 2.5 mm2 are typically half copper by mass, larger sections more. Extrusion energy not "
-       "included. Use the cable's datasheet copper number (kg/km) where known. " + CABLE_PVC_NOTE),
-    "cable_signal": ("kg", "Control/signal cable, shielded, PVC, small sections (0.25-1 mm2), per kg", [
+       "included. Use the cable's datasheet copper number (kg/km) where known. "
+       + CABLE_PVC_NOTE % ("cable_power", "cable_power")),
+    "cable_signal": ("kg", "Control/signal cable, Chinese-made (Chinese PVC), shielded, PVC, small sections "
+                     "(0.25-1 mm2), per kg", [
         ("copper_wire", 0.35, "copper conductors + braid shield 35 %"),
         ("pvc_cn", 0.65, "PVC insulation + sheath 65 % (Chinese PVC production mix, mostly carbide route)"),
     ], "ASSUMED 35 % copper: small conductors carry proportionally more insulation; a tinned-copper braid adds copper. "
-       "Extrusion energy not included. " + CABLE_PVC_NOTE),
+       "Extrusion energy not included. " + CABLE_PVC_NOTE % ("cable_signal", "cable_signal")),
     "pneumatic_cylinder": ("kg", "Pneumatic cylinder (ISO 15552 / compact, aluminium barrel), per kg", [
         ("aluminium_extrusion", 0.55, "profile barrel, heads 55 %"),
         ("stainless_steel_304", 0.10, "piston rod 10 %"),
@@ -188,6 +202,27 @@ COMPOSITIONS = {
 }
 
 
+def cable_twins() -> dict[str, tuple[str, tuple]]:
+    """European and North-American twins of the Chinese-made cables: key -> (geography, composition entry); the
+    composition is the base's, only the PVC differs."""
+    out: dict[str, tuple[str, tuple]] = {}
+    for base in CABLE_GEOGRAPHY:
+        unit, name, parts, why = COMPOSITIONS[base]
+        general = why.split(" Chinese-made cable:")[0]
+        for suffix, (geography, pvc, pvc_text, origin) in CABLE_TWINS.items():
+            key = base + suffix
+            twin_parts = [(pvc, a, c.split(" (Chinese PVC")[0] + f" ({pvc_text})") if d == "pvc_cn" else (d, a, c)
+                          for d, a, c in parts]
+            out[key] = (geography, (unit, name.replace("Chinese-made (Chinese PVC)", f"{origin} ({origin.split('-made')[0]} PVC)"), twin_parts,
+                        f"{general} {origin} twin of {base}: the same composition, only the PVC differs ({pvc}: "
+                        f"{pvc_text}, instead of the Chinese pvc_cn, 5.42). Copper is copper_wire, a global dataset "
+                        "(ICA 2018 global copper cathode + rod/drawing energy proxy on the IEA 2024 world grid); no "
+                        "regional copper-semis data in this tree. Chosen by lci_data/mapping/regional.csv for a line of "
+                        f"a {'European' if suffix == '_eu' else 'US'} supplier mapped to {base}. Resin only: "
+                        "plasticiser and compounding not included."))
+    return out
+
+
 def add_gap_components(p: Pack) -> None:
     p.source(source_id="epa_supply_chain_v1_3", kind="government", title="Supply Chain Greenhouse Gas Emission Factors v1.3 by NAICS-6 "
              "(USEEIO v2.2.22-GHG), kg CO2e per USD2022 (purchaser price, without margins)",
@@ -218,7 +253,9 @@ def add_gap_components(p: Pack) -> None:
         p.tech(key, spend_key, price, "USD2022", f"{fmt(price)} USD2022 per {unit} (ASSUMED price, range "
                f"{fmt(lo)}-{fmt(hi)})")
     kwh = process_kwh()
-    for key, (unit, name, parts, why) in COMPOSITIONS.items():
+    twins = cable_twins()
+    geographies = {**CABLE_GEOGRAPHY, **{k: g for k, (g, _) in twins.items()}}
+    for key, (unit, name, parts, why) in {**COMPOSITIONS, **{k: c for k, (_, c) in twins.items()}}.items():
         per = "per piece" if unit == "piece" else "per kg of component"
         energy = [(d, a) for d, a, _ in parts if d in PROCESS_KWH_INPUTS]
         energy_note = ""
@@ -228,7 +265,7 @@ def add_gap_components(p: Pack) -> None:
                            + "; ".join(f"{d} {fmt(a)} x {fmt(kwh[d])} kWh = {fmt(a * kwh[d])} kWh" for d, a in energy)
                            + " (kWh per unit from the processes pack models).")
         p.dataset(key, f"{name} - modelled from an assumed composition", category="component", unit=unit,
-                  geography="GLO", year=2025, source_id="pcf_assumed_composition",
+                  geography=geographies.get(key, "GLO"), year=2025, source_id="pcf_assumed_composition",
                   locator="assumed composition stated in notes (no cited composition reached)",
                   dq=(4, 4, 3, 4, 5), gwp_basis="AR6",
                   notes=f"Bottom-up model from an ASSUMED composition ({per}): "
