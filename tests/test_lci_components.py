@@ -168,3 +168,21 @@ def test_a_board_by_area_needs_a_per_area_figure():
                                   "reference_period_start": "2025-01-01", "reference_period_end": "2025-12-31"}
     result = pcf.footprint(model_from_data({"machine": machine, "items": [line]}), background=default_background())
     assert result.total_kg_co2e == pytest.approx(200 * 0.003)
+
+
+def test_components_pack_is_what_its_build_script_writes_from_the_current_processes_pack(tmp_path):
+    # The components fold process energies (heat_treatment, machining ...) into their exchanges at build time: a
+    # process change without a rebuild leaves the committed CSVs stale. Rebuild in a copy and compare byte for byte.
+    import shutil
+    import subprocess
+    import sys
+
+    packs = Path(__file__).resolve().parents[1] / "lci_data" / "packs"
+    copy = tmp_path / "repo" / "lci_data" / "packs"
+    for name in ("components", "processes", "materials"):
+        shutil.copytree(packs / name, copy / name)
+    subprocess.run([sys.executable, str(copy / "components" / "build_components.py")], check=True,
+                   capture_output=True, cwd=tmp_path)
+    for name in ("datasets.csv", "exchanges.csv", "sources.csv"):
+        assert (copy / "components" / name).read_bytes() == (packs / "components" / name).read_bytes(), (
+            f"lci_data/packs/components/{name} is stale: run lci_data/packs/components/build_components.py")
