@@ -471,7 +471,15 @@ def main() -> None:
                         f"process as a stated proxy (melting in a gas shaft furnace, rolling, finishing; no published "
                         f"copper rod-casting/drawing energy was reached): 2.19 kWh electricity on "
                         f"electricity_world_iea_2024 (IEA 2024 world average; global dataset) and 0.19488 m3 x {fmt(NG_KWH_PER_M3)} = {fmt(roll_m3 * NG_KWH_PER_M3)} kWh "
-                        "gas. Copper dominates (~4.7 of ~5.5 kg CO2e). dq 4 (modelled).")
+                        "gas. Copper dominates (~4.7 of ~5.5 kg CO2e). dq 4 (modelled). Published copper figure "
+                        "found for one step only: Maschinenfabrik Niehoff (wire-drawing machine maker, EuroWire "
+                        "March 2023, p. 52) states about 210 kWh/t for drawing, annealing and spooling 8 mm rod to "
+                        "2.05 mm wire on its older M 85 + R 500 + S 630 D line (newer lines 12 % and 6 % less), i.e. "
+                        "0.21 kWh/kg, about a tenth of the proxy's 2.19 kWh/kg electricity; no published energy for "
+                        "rod casting and rolling (SCR/Contirod/upcast) or busbar rolling was reached, so the whole "
+                        "proxy is kept rather than combining one copper step with an aluminium remainder. The proxy "
+                        "(2.19 kWh electricity + 2.0 kWh gas per kg) is therefore an upper envelope for the drawing "
+                        "step and of the order of a remelt-cast-roll chain.")
         p.tech(key, "copper_cathode", 1.02, "kg", "1.02 kg cathode per kg product (assumed 2 % loss)")
         p.tech(key, "electricity_world_iea_2024", roll_kwh, "kWh",
                "proxy processing electricity 2.19 kWh/kg (USLCI) on the IEA 2024 world-average grid")
