@@ -453,3 +453,22 @@ def test_silver_as_a_colour_or_a_plating_never_maps_to_silver(text):
     match = Mapper.create(default_background()).match(text)
     assert match.dataset not in {"silver", "silver_nickel_agni10"}
     assert match.method != "ambiguous"
+
+
+def test_copper_semis_are_cathode_plus_gb21350_and_niehoff_processing_energy(datasets, exchanges):
+    # GB 21350-2023 (kgce/t, grade-3 limits): Table 10 CCR wire rod from cathode 66; Table 9 pure-copper flat
+    # products by continuous extrusion, whole process 185. kgce -> kWh at the electricity equivalent value
+    # 0.1229 kgce/kWh (GB/T 2589). Niehoff: drawing + annealing 8 mm -> 2.05 mm about 210 kWh/t.
+    grid = _energy_co2e("electricity_world_iea_2024")
+    cathode = co2e_ar6("copper_cathode", datasets, exchanges)
+    assert cathode == pytest.approx(4.6)  # ICA 2018
+    wire_kwh = 66 / 0.1229 / 1000 + 210 / 1000
+    bus_kwh = 185 / 0.1229 / 1000
+    for key, kwh in (("copper_wire", wire_kwh), ("copper_busbar", bus_kwh)):
+        ins = {e["input"]: float(e["amount"]) for e in exchanges[key]}
+        assert ins == pytest.approx({"copper_cathode": 1.02, "electricity_world_iea_2024": kwh}, rel=1e-5), key
+        got = co2e_ar6(key, datasets, exchanges)
+        assert got == pytest.approx(1.02 * 4.6 + kwh * grid, rel=1e-5), key
+        # semi-finished consistency: above the cathode input, processing well under 1 kg CO2e/kg
+        assert 1.02 * 4.6 < got < 1.02 * 4.6 + 1.0, key
+    assert wire_kwh == pytest.approx(0.747022, rel=1e-5) and bus_kwh == pytest.approx(1.505289, rel=1e-5)
