@@ -489,7 +489,7 @@ def main() -> None:
           "transcription of the standard's tables")
     for key, name, loc, parts, note in (
         ("copper_wire", "Copper wire, drawn and annealed (cathode + CCR wire rod + wire drawing) - modelled",
-         f"{gb}: Table 10, electrical copper wire rod (8 mm), continuous casting and rolling from cathode, grade 3 "
+         f"{gb}: Table 10, electrical copper wire rod, continuous casting and rolling from cathode, grade 3 "
          f"(limit) {fmt(rod_kgce)} kgce/t (grades 1/2: 54/57); Niehoff (EuroWire, March 2023, p. 52): drawing, "
          f"annealing and spooling 8 mm to 2.05 mm about 210 kWh/t",
          ((rod_kwh, f"wire-rod casting and rolling: {fmt(rod_kgce)} kgce/t / {kgce_per_kwh} kgce/kWh = "
