@@ -181,7 +181,8 @@ def resolve(system: ProductSystem, background: Background, mapper: Mapper | None
         if isinstance(item, Part):
             return take_part(item)
         if isinstance(item, Component):
-            match = conservative(mapper.match(item.dataset), background, seen)
+            match = conservative(mapper.match(item.dataset, country=item.country), background, seen,
+                                 country=item.country, regional=mapper.regional)
             mass = component_mass(item, parent_id)
             if item.excluded or match.method == "excluded":
                 record(item, "component", item.dataset, match, "excluded", False, mass,

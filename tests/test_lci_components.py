@@ -186,3 +186,25 @@ def test_components_pack_is_what_its_build_script_writes_from_the_current_proces
     for name in ("datasets.csv", "exchanges.csv", "sources.csv"):
         assert (copy / "components" / name).read_bytes() == (packs / "components" / name).read_bytes(), (
             f"lci_data/packs/components/{name} is stale: run lci_data/packs/components/build_components.py")
+
+
+def test_a_component_line_of_a_bom_takes_the_twin_of_its_supplier_country():
+    """Through the whole intake, not only the mapper: a component line's country chooses the regional twin (2 kg
+    of German power cable = 2 x cable_power_eu), a key written in the BOM is kept."""
+    import pcf
+    from pcf.bom import model_from_data
+
+    bg = default_background()
+    factors = get_method(bg.tables).factors_for(bg.flow_keys)
+    per_kg = {k: float(bg.cumulative_with_grid(GRID)[bg.index(k)] @ factors)
+              for k in ("cable_power", "cable_power_eu", "cable_signal_us")}
+    machine = {"id": "M1", "name": "test", "country": "CN", "reference_year": 2026}
+    lines = [{"kind": "component", "id": "C1", "dataset": "power cable", "quantity": 2, "unit": "kg", "country": "DE"},
+             {"kind": "component", "id": "C2", "dataset": "signal cable", "quantity": 1, "unit": "kg",
+              "country": "US"},
+             {"kind": "component", "id": "C3", "dataset": "cable_power", "quantity": 1, "unit": "kg", "country": "DE"}]
+    result = pcf.footprint(model_from_data({"machine": machine, "factory": {"electricity": GRID}, "items": lines}),
+                           background=bg)
+    # the background's cumulative factors net the tiny biogenic uptake of USLCI PVC, as does this total
+    assert result.total_including_removals_kg_co2e == pytest.approx(
+        2 * per_kg["cable_power_eu"] + per_kg["cable_signal_us"] + per_kg["cable_power"], rel=1e-9)
