@@ -84,6 +84,7 @@ class MappingRule:
     proxy: bool
     note: str
     origin: str  # file the rule came from
+    row: int = 0  # its row in that file (the header is row 1)
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,7 @@ def _read_rules(path: Path) -> list[MappingRule]:
                                    expected="exact or contains")
             rules.append(MappingRule(pattern, dataset, match, (row.get("kind") or "").strip(),
                                      (row.get("proxy") or "").strip().lower() in ("true", "1", "yes"),
-                                     (row.get("note") or "").strip(), str(path)))
+                                     (row.get("note") or "").strip(), str(path), number))
     return rules
 
 
@@ -221,10 +222,12 @@ class Mapper:
         unknown = sorted({r.dataset for r in rules
                           if r.dataset not in (EXCLUDE, AMBIGUOUS) and not background.has(r.dataset)})
         if unknown and user_table:
-            user_unknown = sorted({r.dataset for r in rules if r.origin == str(user_table)} & set(unknown))
+            user_unknown = [r for r in rules if r.origin == str(user_table) and r.dataset in unknown]
             if user_unknown:
-                raise MappingError(f"the mapping table names unknown datasets {user_unknown[:10]}",
-                                   file=str(user_table), expected="keys listed by `pcf data list`")
+                names = sorted({r.dataset for r in user_unknown})
+                raise MappingError(f"the mapping table names unknown datasets {names[:10]}", file=str(user_table),
+                                   row=user_unknown[0].row, column="dataset",
+                                   expected="keys listed by `pcf data list`")
         return mapper
 
     def match(self, text: str | None, kinds: tuple[str, ...] | None = None, country: str | None = None) -> Match:

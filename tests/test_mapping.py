@@ -69,9 +69,10 @@ def test_user_table_wins_over_the_shipped_one(tiny_background, tmp_path):
 
 def test_user_table_with_an_unknown_dataset_is_refused(tiny_background, tmp_path):
     path = tmp_path / "m.csv"
-    path.write_text("pattern,dataset\nfoo,no_such_key\n", encoding="utf-8")
-    with pytest.raises(MappingError, match="unknown datasets"):
+    path.write_text("pattern,dataset\nsteel plate,aluminium\nfoo,no_such_key\n", encoding="utf-8")
+    with pytest.raises(MappingError, match="unknown datasets") as raised:
         Mapper.create(tiny_background, path)
+    assert "row 3, column 'dataset'" in str(raised.value)
 
 
 def test_mapping_table_errors_name_the_row(tiny_background, tmp_path):
