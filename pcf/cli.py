@@ -135,10 +135,7 @@ def _footprint(args) -> int:
 
     with _progress() as step:
         background = default_background(tuple(args.with_pack)) if args.with_pack else None
-        from .cli_uncertainty import engine_kwargs
-
-        result = audited_from_args(args, progress=step, background=background, **intake_kwargs(args),
-                                   **engine_kwargs(args))
+        result = audited_from_args(args, progress=step, background=background)
     print_summary(result, top=args.top)
     if result.uncertainty is not None:
         from .cli_uncertainty import print_uncertainty
