@@ -150,7 +150,8 @@ def register(subparsers) -> None:
 
 
 def _background_from_args(args):
-    """The background the report's footprint uses (`--lci-data`, `--with-pack`); compiled once, then cached."""
+    """The background the report's footprint uses (`--lci-data`, `--with-pack`): its tables read again, its
+    compilation reused (`compile_background` caches by content hash)."""
     from .data.background import compile_background
     from .data.tables import load_lci_tables
 
@@ -158,13 +159,12 @@ def _background_from_args(args):
                                               optional_packs=tuple(getattr(args, "with_pack", ()) or ())))
 
 
-def _alternatives(args, result, background=None) -> list[dict]:
+def _alternatives(args, result, background) -> list[dict]:
     """The next-best source of the five largest factors (lci_data/reference_checks.csv), for the report."""
     from .data.reference_checks import alternative_factors, load_reference_checks
     from .errors import DataError
     from .methods import get_method
 
-    background = background or _background_from_args(args)
     try:
         checks = load_reference_checks(getattr(args, "lci_data", None))
         return alternative_factors(result.by_dataset, background, get_method(background.tables, args.method),
@@ -201,8 +201,7 @@ def _report(args) -> int:
             energy_config = read_config(args.energy)
         result = audited_from_args(args, progress=step)
         comparison = energy = None
-        if scenarios is not None or energy_config is not None:
-            background = _background_from_args(args)
+        background = _background_from_args(args)  # for the alternative values, the variants and the energy
         if scenarios is not None:
             step("evaluating the design variants")
             comparison = _comparison_from_args(args, scenarios, background)
@@ -212,8 +211,7 @@ def _report(args) -> int:
             step("comparing the use-phase energy")
             energy = run(energy_config, background=background, method=args.method)
         step("finding alternative data for the sensitivity analysis")
-        alternatives = _alternatives(args, result, background if scenarios is not None or energy_config is not None
-                                     else None)
+        alternatives = _alternatives(args, result, background)
         step("writing the report")
         files = write_report(result, args.out, pdf=args.pdf, workbook=not args.no_workbook, top=args.top,
                              review=args.review, comparison=comparison, energy=energy, alternatives=alternatives)
