@@ -687,7 +687,7 @@ def _alternative_data_table(result, claim: dict, by_status: list, alternatives: 
                          pct((value - total) / total if total else None)])
 
     location = claim.get("location_based_total_kg_co2e")
-    if claim.get("basis") == "location-based":
+    if claim.get("basis") == LOCATION:
         kwh, factor = claim.get("factory_kwh") or 0.0, claim.get("supply_kg_co2e_per_kwh") or 0.0
         add("Electricity basis", "factory electricity at 0 kg CO2e/kWh (the most any contractual instrument "
             f"could remove: {kg(kwh)} kWh x {factor:.4g})", total - kwh * factor)
