@@ -445,8 +445,7 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
                           [[str(k), kg(r["kg_co2e"]), f"+-{kg(0.1 * r['kg_co2e'])} kg",
                             pct(0.1 * r["kg_co2e"] / total if total else None)] for k, r in top_ds.iterrows()],
                           numeric=(1, 2, 3)))
-    elec = electricity_by_stage(result)
-    if len(elec):
+    if len(elec):  # electricity_by_stage, as in Results by life-cycle stage
         maker = elec[elec["site"] == "maker"]
         others = elec[elec["site"] != "maker"]
         s.bullets.append(
