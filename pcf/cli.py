@@ -135,10 +135,7 @@ def _footprint(args) -> int:
 
     with _progress() as step:
         background = default_background(tuple(args.with_pack)) if args.with_pack else None
-        from .cli_uncertainty import engine_kwargs
-
-        result = audited_from_args(args, progress=step, background=background, **intake_kwargs(args),
-                                   **engine_kwargs(args))
+        result = audited_from_args(args, progress=step, background=background)
     print_summary(result, top=args.top)
     if result.uncertainty is not None:
         from .cli_uncertainty import print_uncertainty
@@ -174,7 +171,7 @@ def print_summary(result, *, top: int = 10) -> None:
                   f"solver: {result.solver}", highlight=False)
     if result.grid and claim["basis"] != LOCATION:
         location = claim.get("location_based_total_kg_co2e")
-        console.print(f"location-based figure beside it: " + (f"{location:,.1f} kg CO2e per machine with "
+        console.print("location-based figure beside it: " + (f"{location:,.1f} kg CO2e per machine with "
                       f"{claim.get('location_grid')}" if location is not None else "not known"), highlight=False)
     head = Table(title="Carbon footprint per machine (ISO 14067 split)", show_lines=False)
     head.add_column("")

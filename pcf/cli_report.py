@@ -6,7 +6,7 @@ Wiring (pcf/cli.py):
     register(sub)                        # in _parser(), after the other sub-commands
     add_save_options(fp)                 # on the `footprint` sub-parser
     # in _footprint(): compute with the audit trail and save when asked
-    result = audited_from_args(args, progress=step, background=background, **intake_kwargs(args))
+    result = audited_from_args(args, progress=step, background=background)
     ...
     save_from_args(args, result)         # after print_summary / --json
 
@@ -24,7 +24,7 @@ from .cli_options import (BOM_HELP, add_engine_options, add_instruments_option, 
 from .cli_options import progress as _progress
 from .errors import PcfError
 
-ENGINE_ARGS = ("grid", "instruments", "method", "solver", "mapping", "aliases", "strict")
+ENGINE_ARGS = ("grid", "instruments", "method", "solver")  # the intake options: cli_options.intake_kwargs
 
 
 def _add_engine_options(parser) -> None:
@@ -40,15 +40,16 @@ def _add_engine_options(parser) -> None:
 def audited_from_args(args, *, progress=None, background=None, **engine_options):
     """Compute the footprint of `args.bom` with the options on `args`, recording the audit trail.
 
-    engine_options: further keyword options of `pcf.engine.footprint_file` (e.g. `**intake_kwargs(args)` of pcf.cli);
-    options left at None or False are not passed (and so not recorded).
+    The options: ENGINE_ARGS, the intake options (`cli_options.intake_kwargs`) and the Monte Carlo ones
+    (`cli_uncertainty.engine_kwargs`); engine_options: further keyword options of `pcf.engine.footprint_file`.
+    Options left at None or False are not passed (and so not recorded).
     """
     from .audit import _engine_parameters, audited_footprint
+    from .cli_uncertainty import engine_kwargs
 
     supported = _engine_parameters()
     options = {name: getattr(args, name, None) for name in ENGINE_ARGS if name in supported}
-    from .cli_uncertainty import engine_kwargs
-
+    options.update(intake_kwargs(args))
     options.update(engine_kwargs(args))  # a Monte Carlo when --uncertainty N was given
     options.update(engine_options)
     if options.get("method") == "AR6":
@@ -149,7 +150,8 @@ def register(subparsers) -> None:
 
 
 def _background_from_args(args):
-    """The background the report's footprint uses (`--lci-data`, `--with-pack`); compiled once, then cached."""
+    """The background the report's footprint uses (`--lci-data`, `--with-pack`): its tables read again, its
+    compilation reused (`compile_background` caches by content hash)."""
     from .data.background import compile_background
     from .data.tables import load_lci_tables
 
@@ -157,13 +159,12 @@ def _background_from_args(args):
                                               optional_packs=tuple(getattr(args, "with_pack", ()) or ())))
 
 
-def _alternatives(args, result, background=None) -> list[dict]:
+def _alternatives(args, result, background) -> list[dict]:
     """The next-best source of the five largest factors (lci_data/reference_checks.csv), for the report."""
     from .data.reference_checks import alternative_factors, load_reference_checks
     from .errors import DataError
     from .methods import get_method
 
-    background = background or _background_from_args(args)
     try:
         checks = load_reference_checks(getattr(args, "lci_data", None))
         return alternative_factors(result.by_dataset, background, get_method(background.tables, args.method),
@@ -198,10 +199,9 @@ def _report(args) -> int:
 
             step("reading the energy configuration")
             energy_config = read_config(args.energy)
-        result = audited_from_args(args, progress=step, **intake_kwargs(args))
+        result = audited_from_args(args, progress=step)
         comparison = energy = None
-        if scenarios is not None or energy_config is not None:
-            background = _background_from_args(args)
+        background = _background_from_args(args)  # for the alternative values, the variants and the energy
         if scenarios is not None:
             step("evaluating the design variants")
             comparison = _comparison_from_args(args, scenarios, background)
@@ -211,8 +211,7 @@ def _report(args) -> int:
             step("comparing the use-phase energy")
             energy = run(energy_config, background=background, method=args.method)
         step("finding alternative data for the sensitivity analysis")
-        alternatives = _alternatives(args, result, background if scenarios is not None or energy_config is not None
-                                     else None)
+        alternatives = _alternatives(args, result, background)
         step("writing the report")
         files = write_report(result, args.out, pdf=args.pdf, workbook=not args.no_workbook, top=args.top,
                              review=args.review, comparison=comparison, energy=energy, alternatives=alternatives)
@@ -253,7 +252,7 @@ def _pact(args) -> int:
     except ValidationError as exc:
         raise PactError("; ".join(e["msg"] for e in exc.errors())) from None
     with _progress() as step:
-        result = audited_from_args(args, progress=step, **intake_kwargs(args))
+        result = audited_from_args(args, progress=step)
     footprint = to_pact_v3(result, options) if args.spec_version == "3" else to_pact_v2(result, options)
     try:
         errors = validate(footprint, major=args.spec_version)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .bom.models import ElectricityInstrument, Factory, ProductSystem
+from .bom.models import Factory, ProductSystem
 from .data.background import Background, compile_background
 from .data.tables import tables_from_frames
 from .errors import MappingError

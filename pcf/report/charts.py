@@ -218,7 +218,8 @@ def boundary_diagram_figure(result):
     transport = float(by_stage.get("upstream_transport", 0.0))
     ax.add_patch(FancyBboxPatch((0.13, 0.66), 0.23, 0.16, boxstyle="round,pad=0.01", facecolor="#e8f0e0",
                                 edgecolor=PALETTE[2]))
-    ax.text(0.245, 0.74, f"Upstream transport\n{transport:,.0f} kg CO2e", ha="center", va="center", fontsize=7.5)
+    ax.text(0.245, 0.74, f"{STAGE_LABELS['upstream_transport']}\n{transport:,.0f} kg CO2e", ha="center",
+            va="center", fontsize=7.5)
     for start, end in ((0.22, 0.245), (0.445, 0.47)):
         ax.annotate("", xy=(end, 0.36), xytext=(start, 0.36), arrowprops={"arrowstyle": "->"})
     ax.add_patch(Rectangle((0.005, 0.08), 0.69, 0.84, fill=False, linestyle="--", edgecolor="black"))

@@ -49,6 +49,8 @@ DQ_INDICATORS = (("dq_technological", "technological representativeness"),
                  ("dq_temporal", "temporal representativeness"),
                  ("dq_completeness", "completeness"),
                  ("dq_reliability", "reliability"))
+DQR_KEYS = {"dq_technological": "technologicalDQR", "dq_geographical": "geographicalDQR",
+            "dq_temporal": "temporalDQR", "dq_completeness": "completenessDQR", "dq_reliability": "reliabilityDQR"}
 ESTIMATE_SPAN = 0.3  # estimated masses: the sensitivity case moves them by +-30 %
 
 
@@ -443,8 +445,7 @@ def build_content(result, *, uncertainty: dict | None = None, review: str | None
                           [[str(k), kg(r["kg_co2e"]), f"+-{kg(0.1 * r['kg_co2e'])} kg",
                             pct(0.1 * r["kg_co2e"] / total if total else None)] for k, r in top_ds.iterrows()],
                           numeric=(1, 2, 3)))
-    elec = electricity_by_stage(result)
-    if len(elec):
+    if len(elec):  # electricity_by_stage, as in Results by life-cycle stage
         maker = elec[elec["site"] == "maker"]
         others = elec[elec["site"] != "maker"]
         s.bullets.append(
@@ -609,23 +610,17 @@ def _rating(value) -> str:
 
 def dq_indicators(result) -> list[tuple[str, str, float | None, float]]:
     """The five data-quality indicators: (column, label, contribution-weighted rating or None, share of the CFP
-    rated). Technological, geographical and temporal are the result's own DQRs (`Result.data_quality`)."""
-    frame = result.by_dataset
+    rated), all as the Result holds them (`Result.data_quality`: ambiguous proxies rated 5, as PACT's DQRs)."""
     dq = result.data_quality or {}
-    weights = frame["kg_co2e"].clip(lower=0.0) if len(frame) else pd.Series(dtype=float)
     out = []
     for column, label in DQ_INDICATORS:
-        if column not in frame or not weights.sum() > 0:
+        key = DQR_KEYS[column]
+        if key not in dq:
             out.append((column, label, None, 0.0))
             continue
-        ratings = pd.to_numeric(frame[column], errors="coerce")
-        rated = weights.where(ratings.notna(), 0.0)
-        value = float((ratings.fillna(0.0) * rated).sum() / rated.sum()) if rated.sum() > 0 else None
-        key = {"dq_technological": "technologicalDQR", "dq_geographical": "geographicalDQR",
-               "dq_temporal": "temporalDQR"}.get(column)
-        if key in dq:
-            value = float(dq[key])
-        out.append((column, label, value, float(rated.sum() / weights.sum())))
+        # technological, geographical and temporal are rated together (lci_data requires all three)
+        unrated = dq.get(key.replace("DQR", "_unrated_share"), dq.get("unrated_share", 0.0))
+        out.append((column, label, float(dq[key]), 1.0 - float(unrated)))
     return out
 
 
@@ -691,7 +686,7 @@ def _alternative_data_table(result, claim: dict, by_status: list, alternatives: 
                          pct((value - total) / total if total else None)])
 
     location = claim.get("location_based_total_kg_co2e")
-    if claim.get("basis") == "location-based":
+    if claim.get("basis") == LOCATION:
         kwh, factor = claim.get("factory_kwh") or 0.0, claim.get("supply_kg_co2e_per_kwh") or 0.0
         add("Electricity basis", "factory electricity at 0 kg CO2e/kWh (the most any contractual instrument "
             f"could remove: {kg(kwh)} kWh x {factor:.4g})", total - kwh * factor)

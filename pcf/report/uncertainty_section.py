@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..labels import STAGE_LABELS
-
-STAGE_NAMES = STAGE_LABELS  # the stage names of the rest of the report (results-stage, boundary)
+from ..labels import STAGE_LABELS  # the stage names of the rest of the report (results-stage, boundary)
 
 
 def statistics_rows(mc) -> list[list]:
@@ -16,7 +14,7 @@ def statistics_rows(mc) -> list[list]:
     t = mc.total
     rows = [["Total (CFP excluding biogenic uptake)", mc.static_total, t["mean"], t["median"], t["p2_5"], t["p97_5"]]]
     for stage, s in mc.by_stage().items():
-        rows.append([STAGE_NAMES.get(stage, stage), None, s["mean"], s["median"], s["p2_5"], s["p97_5"]])
+        rows.append([STAGE_LABELS.get(stage, stage), None, s["mean"], s["median"], s["p2_5"], s["p97_5"]])
     return rows
 
 

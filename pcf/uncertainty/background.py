@@ -117,8 +117,9 @@ def uncertain_background(background: Background, *, pedigree: str = "ecoinvent3"
     """
     tables = background.tables
     keys, flow_keys = list(background.keys), list(background.flow_keys)
-    if ranges is None:
-        ranges = load_stated_ranges([p for p in tables.packs if p != "supplier"])
+    if ranges is None:  # from the lci_data folder the tables were read from (`--lci-data`), else the shipped one
+        root = Path(tables.origin) if Path(tables.origin).is_dir() else None
+        ranges = load_stated_ranges([p for p in tables.packs if p != "supplier"], root)
     (t_rows, t_cols, t_vals), (b_rows, b_cols, b_vals) = _exchange_arrays(tables, keys, flow_keys)
     n = len(keys)
     datasets = tables.datasets.reindex(keys)
