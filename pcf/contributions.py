@@ -20,13 +20,14 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .bom.models import Stage
 from .data.background import Background
-from .data.tables import FACTORY_ELECTRICITY
+from .data.tables import FACTORY_ELECTRICITY, GHG_CLASSES
 from .methods import Method
 from .solve import triangular_solve
 
-CLASSES = ("fossil", "biogenic_emission", "biogenic_removal", "land_use_change", "aggregated")
-STAGES = ("raw_material_acquisition", "production", "packaging", "upstream_transport")
+CLASSES = GHG_CLASSES  # the GHG classes of lci_data's flows
+STAGES = tuple(stage.value for stage in Stage)  # the BOM's life-cycle stages, in report order
 REMOVAL = CLASSES.index("biogenic_removal")
 SHARED_MODULE = "(shared subassembly)"  # a link of the machine's own lines with no module
 # relative tolerance between two computations of one total (contributions vs bw2calc; fast path vs engine)
