@@ -16,7 +16,6 @@ of the line's text, else by dataset; each range states its basis).
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -45,17 +44,6 @@ class TypicalRange:
     low_kg: float
     high_kg: float
     basis: str
-
-
-@lru_cache(maxsize=4096)
-def _singular_token(keyword: str) -> re.Pattern:
-    """`keyword` as a whole token, without a plural ending (an ASCII letter or digit may not touch either end).
-
-    Compiled once per keyword; callers search it only in texts that contain the keyword literally (its other parts
-    match no characters)."""
-    left = r"(?<![0-9a-z])" if keyword[:1].isascii() and keyword[:1].isalnum() else ""
-    right = r"(?![0-9a-z])" if keyword[-1:].isascii() and keyword[-1:].isalnum() else ""
-    return re.compile(left + re.escape(keyword) + right)
 
 
 def _mass(kg: float) -> str:
@@ -139,7 +127,7 @@ class MassEstimator:
         key = (norm, dataset)
         if key not in self._range_of:
             found = next((r for r in self.ranges if r.match == "keyword" and r.key in norm
-                          and _singular_token(r.key).search(norm)), None)
+                          and _token_pattern(r.key, plurals=False).search(norm)), None)
             self._range_of[key] = found or next((r for r in self.ranges if r.match == "dataset"
                                                  and r.key == dataset), None)
         return self._range_of[key]

@@ -38,19 +38,20 @@ PLURAL_MIN_LENGTH = 4  # a one-word pattern of at least this many letters (at it
 
 
 @lru_cache(maxsize=8192)
-def _token_pattern(pattern: str) -> re.Pattern:
+def _token_pattern(pattern: str, plurals: bool = True) -> re.Pattern:
     """`pattern` as a whole token: no letter or digit may touch an ASCII end (CJK text has no word breaks).
 
     Compiled on first use and kept (a mapper tries only the patterns whose text occurs in a description).
 
     A pattern ending in an ASCII word of PLURAL_MIN_LENGTH letters or more, or of several words, also matches with
     `s` or `es` after it (`wooden box` finds `Wooden boxes and planks`, `cable` finds `cables`); short one-word
-    codes (`PC`, `PET`, `nut`) do not.
+    codes (`PC`, `PET`, `nut`) do not. plurals=False: the pattern in the singular only.
     """
     left = r"(?<![0-9a-z])" if pattern[:1].isascii() and pattern[:1].isalnum() else ""
     right = r"(?![0-9a-z])" if pattern[-1:].isascii() and pattern[-1:].isalnum() else ""
     last_word = re.search(r"[a-z]+$", pattern)
-    plural = "(?:e?s)?" if last_word and (len(last_word.group()) >= PLURAL_MIN_LENGTH or " " in pattern) else ""
+    plural = "(?:e?s)?" if plurals and last_word and (len(last_word.group()) >= PLURAL_MIN_LENGTH
+                                                      or " " in pattern) else ""
     return re.compile(left + re.escape(pattern) + plural + right)
 
 
@@ -108,15 +109,14 @@ class Match:
         return self.method == "ambiguous"
 
 
-# what separates the items of a list of materials: "steel, aluminium", "Stahl/Alu", "PE und PP", "钢、铝"
+# what separates the items of a list of materials: "steel, aluminium", "Stahl/Alu", "PE und PP", "钢、铝" (also
+# for splitting a text into its listed items: "钢和铝" -> 钢, 铝)
 _LIST_SEPARATOR = re.compile(r"[,;/&+()\[\]、，；（）]|[和及与或]"
-                             r"|(?<![0-9a-z])(and|or|und|oder)(?![0-9a-z])")
+                             r"|(?<![0-9a-z])(?:and|or|und|oder)(?![0-9a-z])")
 # a material word that names a surface layer or a filler, not a second material: "Steel, zinc plated",
 # "Brass, nickel-plated", "POM glass reinforced"
 _SURFACE = re.compile(r"[\s-]*(plated|plating|coated|coating|finish|finished|beschichtet"
                       r"|reinforced|filled|verstärkt|gefüllt)(?![0-9a-z])")
-# the same separators for splitting a text into its listed items ("钢和铝" -> 钢, 铝)
-_LIST_SPLIT = re.compile(r"[,;/&+()\[\]、，；（）]|[和及与或]|(?<![0-9a-z])(?:and|or|und|oder)(?![0-9a-z])")
 # where a description stops naming the line and starts saying what it is for or what it touches: "M3 stainless
 # screws are used to attach the stepper motor", "Barb hose fitting. This barb connects ... the pressure sensor"
 _TRAILER = re.compile(r"\.\s|\s(?:used to|used for|is used|are used|for|to attach|für|zur|zum)\s|用于|用来")
@@ -325,7 +325,7 @@ class Mapper:
     def _listed_exact(self, norm: str, allowed) -> list[MappingRule]:
         """The exact material rules of a text that is a list of whole items ("钢和铝": 钢, 铝), when every item is an
         exact pattern and they name two or more families; [] otherwise."""
-        items = [part.strip() for part in _LIST_SPLIT.split(norm) if part and part.strip()]
+        items = [part.strip() for part in _LIST_SEPARATOR.split(norm) if part and part.strip()]
         if len(items) < 2:
             return []
         rules = [self._exact.get(item) for item in items]
