@@ -16,11 +16,13 @@ of the line's text, else by dataset; each range states its basis).
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from .data.tables import lci_data_dir
+from .errors import DataError
 from .mapping import _token_pattern, normalise
 
 
@@ -51,39 +53,77 @@ def _mass(kg: float) -> str:
     return f"{kg * 1000:.4g} g" if kg < 1 else f"{kg:.4g} kg"
 
 
-def _rows(path: str, make) -> list:
-    """`make(row)` for every row of the CSV table at `path` (none when it does not exist); rows that lack a column
-    or hold a non-number where one is needed are skipped."""
+class _Cells:
+    """One row of a mapping table; a value that is empty or not a finite number where one is needed raises
+    ValueError and leaves the column's name in `column`."""
+
+    def __init__(self, row: dict):
+        self.row, self.column = row, None
+
+    def text(self, name: str) -> str:
+        self.column = name
+        value = (self.row.get(name) or "").strip()
+        if not value:
+            raise ValueError("empty")
+        return value
+
+    def optional(self, name: str) -> str:
+        return (self.row.get(name) or "").strip()
+
+    def number(self, name: str) -> float:
+        value = float(self.text(name))
+        if not math.isfinite(value):
+            raise ValueError("not a finite number")
+        return value
+
+
+def _rows(path: str, columns: tuple[str, ...], make) -> list:
+    """`make(cells)` for every row of the CSV table at `path` (none when the file does not exist). A missing
+    column, an empty cell, a non-number or a value `make` refuses is a DataError naming the file, row and column:
+    no row is skipped."""
     out = []
     p = Path(path)
-    if p.exists():
-        with p.open(encoding="utf-8-sig", newline="") as handle:
-            for row in csv.DictReader(handle):
-                try:
-                    out.append(make(row))
-                except (KeyError, ValueError):
-                    continue
+    if not p.exists():
+        return out
+    with p.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise DataError(f"lacks the column '{missing[0]}'", file=path, row=1, expected=", ".join(columns))
+        for line, row in enumerate(reader, start=2):
+            cells = _Cells(row)
+            try:
+                out.append(make(cells))
+            except ValueError as exc:
+                raise DataError(f"'{row.get(cells.column) or ''}' is not valid ({exc})", file=path, row=line,
+                                column=cells.column) from None
     return out
 
 
 @lru_cache(maxsize=2)
 def _ranges(path: str) -> tuple[TypicalRange, ...]:
-    rows = _rows(path, lambda row: TypicalRange(
-        row["match"].strip(), normalise(row["key"]) if row["match"].strip() == "keyword" else row["key"].strip(),
-        float(row["low_kg"]), float(row["high_kg"]), (row.get("basis") or "").strip()))
+    def make(cells: _Cells) -> TypicalRange:
+        match = cells.text("match")
+        if match not in ("keyword", "dataset"):
+            raise ValueError("expected keyword or dataset")
+        key = cells.text("key")
+        return TypicalRange(match, normalise(key) if match == "keyword" else key, cells.number("low_kg"),
+                            cells.number("high_kg"), cells.optional("basis"))
+
+    rows = _rows(path, ("match", "key", "low_kg", "high_kg"), make)
     return tuple(sorted(rows, key=lambda r: -len(r.key)))
 
 
 @lru_cache(maxsize=2)
 def _densities(path: str) -> dict[str, tuple[float, str]]:
-    return dict(_rows(path, lambda row: (row["dataset"].strip(),
-                                         (float(row["density_kg_m3"]), (row.get("source") or "").strip()))))
+    return dict(_rows(path, ("dataset", "density_kg_m3"), lambda cells: (
+        cells.text("dataset"), (cells.number("density_kg_m3"), cells.optional("source")))))
 
 
 @lru_cache(maxsize=2)
 def _typical(path: str) -> tuple[tuple[str, float, str], ...]:
-    rows = _rows(path, lambda row: (normalise(row["keyword"]), float(row["mass_kg"]),
-                                    (row.get("source") or "").strip()))
+    rows = _rows(path, ("keyword", "mass_kg"), lambda cells: (
+        normalise(cells.text("keyword")), cells.number("mass_kg"), cells.optional("source")))
     return tuple(sorted(rows, key=lambda r: -len(r[0])))
 
 
