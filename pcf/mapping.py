@@ -173,6 +173,15 @@ def _read_rules(path: Path) -> list[MappingRule]:
     return rules
 
 
+def regional_variant(regional: dict, background: Background, dataset: str, country: str | None):
+    """(regional dataset, note) of `dataset` for a line made in `country` (ISO 3166), where `regional` (read from
+    lci_data/mapping/regional.csv) has one that the background holds; else None."""
+    if not country:
+        return None
+    found = regional.get((dataset, str(country).strip().upper()))
+    return found if found and background.has(found[0]) else None
+
+
 def shipped_table() -> Path:
     return lci_data_dir() / "mapping" / "materials.csv"
 
@@ -243,8 +252,8 @@ class Mapper:
             self._cache[key] = self._match(raw, kinds)
         found = self._cache[key]
         if country and found.method in ("table", "fuzzy"):
-            regional = self.regional.get((found.dataset, str(country).strip().upper()))
-            if regional and self.background.has(regional[0]):
+            regional = regional_variant(self.regional, self.background, found.dataset, country)
+            if regional:
                 return replace(found, dataset=regional[0], method=found.method + "+regional",
                                note=f"{found.note}; regional variant for {country}: {regional[1]}".strip("; "))
         return found
