@@ -72,6 +72,27 @@ def unit_scores(background: Background, method: Method, cumulative: np.ndarray |
     return UnitScores(_frozen(cumulative @ class_matrix(method, background.flow_keys)))
 
 
+def per_kg_scores(background: Background, unit_score: np.ndarray, keys) -> dict[str, float]:
+    """kg CO2e per kg of every per-kg dataset among `keys` (in the order given; other keys are left out):
+    `unit_score` (datasets,) kg CO2e per reference unit of its own inventory, plus its kWh of electricity_factory
+    times the same score of the grid of its geography (as for a material, pcf.electricity)."""
+    from .electricity import resolver
+
+    out = {}
+    for key in dict.fromkeys(keys):
+        if not background.has(key) or background.units.get(key) != "kg":
+            continue
+        i = background.index(key)
+        value = float(unit_score[i])
+        kwh = float(background.factory_electricity_kwh[i])
+        if kwh:
+            home, _ = resolver(background).home_grid(key)
+            if background.has(home):
+                value += kwh * float(unit_score[background.index(home)])
+        out[key] = value
+    return out
+
+
 @dataclass(frozen=True, eq=False)
 class Labels:
     """A label per link as integer codes into `names` (for bincount aggregation)."""
