@@ -260,25 +260,26 @@ def precharacterised_flows(tables: LciTables, flow_keys) -> np.ndarray:
 
 def compile_background(tables: LciTables, *, use_disk_cache: bool = True) -> Background:
     """Compile and solve a background, reusing the cached result for the same content hash."""
-    return _compile_cached(tables.content_hash, _TablesBox(tables), use_disk_cache)
+    return _compile_cached(tables.content_hash, Passenger(tables), use_disk_cache)
 
 
-class _TablesBox:
-    """Carries the tables through lru_cache, which keys on the hash alone."""
+class Passenger:
+    """Objects carried through an lru_cache without being part of its key (all passengers hash and compare equal):
+    the cache keys on the function's other arguments, e.g. a content hash."""
 
-    def __init__(self, tables: LciTables):
-        self.tables = tables
+    def __init__(self, *objects):
+        self.objects = objects
 
     def __hash__(self) -> int:
         return 0
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, _TablesBox)
+        return isinstance(other, Passenger)
 
 
 @lru_cache(maxsize=8)
-def _compile_cached(content_hash: str, box: _TablesBox, use_disk_cache: bool) -> Background:
-    tables = box.tables
+def _compile_cached(content_hash: str, box: Passenger, use_disk_cache: bool) -> Background:
+    (tables,) = box.objects
     keys = tuple(tables.datasets.index)
     flow_keys = tuple(tables.flows.index)
     stem = cache_dir() / f"background-{content_hash[:32]}-v{CACHE_FORMAT}"
