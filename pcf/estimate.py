@@ -137,17 +137,26 @@ class MassEstimator:
         self.ranges = _ranges(str(base / "typical_ranges.csv"))
         self._range_of: dict[tuple[str, str | None], TypicalRange | None] = {}  # see typical_range
 
+    def _solid_block(self, dataset: str | None, dimensions_mm):
+        """(kg, dimensions in mm, density kg/m3, its source) of a solid block of the part's envelope in its
+        material, or None without dimensions or a density for the dataset."""
+        if not dimensions_mm or dataset not in self.densities:
+            return None
+        length, width, thickness = dimensions_mm
+        density, source = self.densities[dataset]
+        return length * width * thickness * 1e-9 * density, (length, width, thickness), density, source
+
     def mass_check(self, *, dataset: str | None, text: str, mass_kg: float, dimensions_mm=None) -> str | None:
         """Why `mass_kg` (per piece, as given in the BOM) is implausible for the line, or None."""
         if mass_kg is None or mass_kg <= 0:
             return None
-        if dimensions_mm and dataset in self.densities:
-            length, width, thickness = dimensions_mm
-            density, source = self.densities[dataset]
-            solid = length * width * thickness * 1e-9 * density
+        block = self._solid_block(dataset, dimensions_mm)
+        if block is not None:
+            solid, (length, width, thickness), density, source = block
             if solid > 0 and not (solid * HOLLOW_FACTOR <= mass_kg <= solid * SOLID_FACTOR):
                 hint = ("more than a solid block can weigh: a gram value entered in kg?" if mass_kg > solid else
-                        "under 0.5 % of a solid block: a kg value entered in g, or the wrong dimensions?")
+                        f"under {HOLLOW_FACTOR * 100:g} % of a solid block: a kg value entered in g, or the wrong "
+                        "dimensions?")
                 return (f"{mass_kg:.4g} kg per piece is {mass_kg / solid:.3g} x a solid block of its "
                         f"{length:g} x {width:g} x {thickness:g} mm envelope in {dataset} ({solid:.4g} kg at "
                         f"{density:g} kg/m3, {source}): {hint}")
@@ -173,11 +182,10 @@ class MassEstimator:
         return self._range_of[key]
 
     def estimate(self, *, dataset: str | None, name: str, dimensions_mm=None) -> MassEstimate | None:
-        if dimensions_mm and dataset in self.densities:
-            length, width, thickness = dimensions_mm
-            density, source = self.densities[dataset]
-            volume_m3 = length * width * thickness * 1e-9
-            return MassEstimate(volume_m3 * density, "dimensions",
+        block = self._solid_block(dataset, dimensions_mm)
+        if block is not None:
+            solid, (length, width, thickness), density, source = block
+            return MassEstimate(solid, "dimensions",
                                 f"{length:g} x {width:g} x {thickness:g} mm envelope x {density:g} kg/m3 ({source})")
         text = normalise(name)
         for keyword, mass, source in self.typical:  # longest keyword first, as a whole token
