@@ -23,7 +23,7 @@ from .coverage import CutoffCriteria
 from .data.background import Background, default_background
 from .electricity_claims import electricity_supply, read_instruments, with_claim
 from .graph import build_graph
-from .intake import resolve
+from .intake import AMBIGUOUS_METHOD, resolve
 from .errors import MappingError, SolveError
 from .mapping import Mapper
 from .supplier import apply_supplier_footprints
@@ -151,7 +151,7 @@ def footprint(
              system.source_file or system.machine.id, result.total_kg_co2e, len(graph.links), len(graph.order),
              solver, time.perf_counter() - started)
     cutoff_report = result.coverage.get("cutoff", {})
-    ambiguous = intake.lines[(intake.lines["status"] == "ambiguous") | (intake.lines["method"] == "ambiguous")]
+    ambiguous = intake.lines[(intake.lines["status"] == "ambiguous") | (intake.lines["method"] == AMBIGUOUS_METHOD)]
     if strict and len(ambiguous):
         first = ambiguous.iloc[0]
         names = ", ".join(f"'{x}'" for x in ambiguous["given"].head(5))
@@ -274,7 +274,7 @@ def ambiguous_proxy_warnings(lines) -> list[str]:
     return [f"line '{row.line_id}' ('{row.given}') is ambiguous: modelled as {row.dataset}, the highest-emitting of "
             f"its candidates ({row.candidates}), a conservative proxy rated with the worst data quality; give the "
             "line one material or a mapping row (--strict refuses it)"
-            for row in lines[lines["method"] == "ambiguous"].itertuples()]
+            for row in lines[lines["method"] == AMBIGUOUS_METHOD].itertuples()]
 
 
 def mass_check_warnings(lines, default_file: str | None = None) -> list[str]:
