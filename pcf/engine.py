@@ -259,12 +259,14 @@ def prepare(bom, background: Background, *, mapping=None, aliases=None, encoding
 def _note_suppliers(intake, background: Background) -> None:
     """Record in the intake report which lines use their supplier's footprint."""
     frame = intake.lines
-    for key in background.keys:
-        if key.startswith("supplier:"):
-            mask = frame["line_id"] == key.split(":", 1)[1]
-            frame.loc[mask, "dataset"] = key
-            frame.loc[mask, "method"] = "supplier"
-            frame.loc[mask, "data_type"] = "primary"
+    line_key = {key.split(":", 1)[1]: key for key in background.keys if key.startswith("supplier:")}
+    if not line_key:
+        return
+    keys = frame["line_id"].map(line_key)  # one pass over the lines, not one per supplier footprint
+    mask = keys.notna()
+    frame.loc[mask, "dataset"] = keys[mask]
+    frame.loc[mask, "method"] = "supplier"
+    frame.loc[mask, "data_type"] = "primary"
 
 
 def ambiguous_proxy_warnings(lines) -> list[str]:
