@@ -272,10 +272,11 @@ def contributions(
     node_unit = triangular_solve(matrix.T.tocsr(), direct, lower=False)
 
     # modules: a top-level child's pieces x its score per piece, plus the machine's own lines by module
-    module_kg: dict = {}
-    for k in np.nonzero(edges.parent == 0)[0]:
-        line_id = edges.line[k]
-        module_kg[line_id] = module_kg.get(line_id, 0.0) + float(edges.amount[k] * node_unit[edges.child[k]])
+    top = np.nonzero(edges.parent == 0)[0]
+    top_lines = Labels.of(edges.line[top].tolist())  # summed in edge order by bincount, as a loop would
+    module_kg: dict = dict(zip(top_lines.names, np.bincount(
+        top_lines.codes, weights=edges.amount[top] * node_unit[edges.child[top]],
+        minlength=len(top_lines.names)).tolist()))
     at_machine = links.parent == 0
     codes = links.module.codes[at_machine]
     sums = np.bincount(codes, weights=link_kg[at_machine], minlength=len(links.module.names))
