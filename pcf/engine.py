@@ -102,8 +102,9 @@ def footprint(
     default: a credit that outweighs the machine is almost always a data error).
 
     Nothing is written. The only files read are the supplier PACT files that BOM lines name
-    (`supplier_footprint.file`) and pcf's shipped mapping tables (the mapping table without a mapper, densities and
-    typical masses for the mass estimates), each once per process.
+    (`supplier_footprint.file`) and pcf's shipped mapping tables (the mapping table and its regional twins when no
+    mapper is given; densities, typical masses and typical ranges for the mass estimates and checks), each once per
+    process.
     uncertainty: Monte Carlo iterations (0: none), drawn reproducibly from `seed` with the `pedigree` factor set
     ('ecoinvent3' or 'ciroth2016'); the draws are in `result.uncertainty` (docs/uncertainty.md).
     """
