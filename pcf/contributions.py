@@ -20,13 +20,14 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .bom.models import Stage
 from .data.background import Background
-from .data.tables import FACTORY_ELECTRICITY
+from .data.tables import FACTORY_ELECTRICITY, GHG_CLASSES
 from .methods import Method
 from .solve import triangular_solve
 
-CLASSES = ("fossil", "biogenic_emission", "biogenic_removal", "land_use_change", "aggregated")
-STAGES = ("raw_material_acquisition", "production", "packaging", "upstream_transport")
+CLASSES = GHG_CLASSES  # the GHG classes of lci_data's flows
+STAGES = tuple(stage.value for stage in Stage)  # the BOM's life-cycle stages, in report order
 REMOVAL = CLASSES.index("biogenic_removal")
 SHARED_MODULE = "(shared subassembly)"  # a link of the machine's own lines with no module
 # relative tolerance between two computations of one total (contributions vs bw2calc; fast path vs engine)
@@ -69,6 +70,27 @@ def unit_scores(background: Background, method: Method, cumulative: np.ndarray |
     """kg CO2e per reference unit of every dataset by class, from its cumulative inventory (kg per unit)."""
     cumulative = background.cumulative if cumulative is None else cumulative
     return UnitScores(_frozen(cumulative @ class_matrix(method, background.flow_keys)))
+
+
+def per_kg_scores(background: Background, unit_score: np.ndarray, keys) -> dict[str, float]:
+    """kg CO2e per kg of every per-kg dataset among `keys` (in the order given; other keys are left out):
+    `unit_score` (datasets,) kg CO2e per reference unit of its own inventory, plus its kWh of electricity_factory
+    times the same score of the grid of its geography (as for a material, pcf.electricity)."""
+    from .electricity import resolver
+
+    out = {}
+    for key in dict.fromkeys(keys):
+        if not background.has(key) or background.units.get(key) != "kg":
+            continue
+        i = background.index(key)
+        value = float(unit_score[i])
+        kwh = float(background.factory_electricity_kwh[i])
+        if kwh:
+            home, _ = resolver(background).home_grid(key)
+            if background.has(home):
+                value += kwh * float(unit_score[background.index(home)])
+        out[key] = value
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -250,10 +272,11 @@ def contributions(
     node_unit = triangular_solve(matrix.T.tocsr(), direct, lower=False)
 
     # modules: a top-level child's pieces x its score per piece, plus the machine's own lines by module
-    module_kg: dict = {}
-    for k in np.nonzero(edges.parent == 0)[0]:
-        line_id = edges.line[k]
-        module_kg[line_id] = module_kg.get(line_id, 0.0) + float(edges.amount[k] * node_unit[edges.child[k]])
+    top = np.nonzero(edges.parent == 0)[0]
+    top_lines = Labels.of(edges.line[top].tolist())  # summed in edge order by bincount, as a loop would
+    module_kg: dict = dict(zip(top_lines.names, np.bincount(
+        top_lines.codes, weights=edges.amount[top] * node_unit[edges.child[top]],
+        minlength=len(top_lines.names)).tolist()))
     at_machine = links.parent == 0
     codes = links.module.codes[at_machine]
     sums = np.bincount(codes, weights=link_kg[at_machine], minlength=len(links.module.names))

@@ -23,7 +23,7 @@ from .coverage import CutoffCriteria
 from .data.background import Background, default_background
 from .electricity_claims import electricity_supply, read_instruments, with_claim
 from .graph import build_graph
-from .intake import resolve
+from .intake import AMBIGUOUS_METHOD, resolve
 from .errors import MappingError, SolveError
 from .mapping import Mapper
 from .supplier import apply_supplier_footprints
@@ -102,8 +102,9 @@ def footprint(
     default: a credit that outweighs the machine is almost always a data error).
 
     Nothing is written. The only files read are the supplier PACT files that BOM lines name
-    (`supplier_footprint.file`) and pcf's shipped mapping tables (the mapping table without a mapper, densities and
-    typical masses for the mass estimates), each once per process.
+    (`supplier_footprint.file`) and pcf's shipped mapping tables (the mapping table and its regional twins when no
+    mapper is given; densities, typical masses and typical ranges for the mass estimates and checks), each once per
+    process.
     uncertainty: Monte Carlo iterations (0: none), drawn reproducibly from `seed` with the `pedigree` factor set
     ('ecoinvent3' or 'ciroth2016'); the draws are in `result.uncertainty` (docs/uncertainty.md).
     """
@@ -151,7 +152,7 @@ def footprint(
              system.source_file or system.machine.id, result.total_kg_co2e, len(graph.links), len(graph.order),
              solver, time.perf_counter() - started)
     cutoff_report = result.coverage.get("cutoff", {})
-    ambiguous = intake.lines[(intake.lines["status"] == "ambiguous") | (intake.lines["method"] == "ambiguous")]
+    ambiguous = intake.lines[(intake.lines["status"] == "ambiguous") | (intake.lines["method"] == AMBIGUOUS_METHOD)]
     if strict and len(ambiguous):
         first = ambiguous.iloc[0]
         names = ", ".join(f"'{x}'" for x in ambiguous["given"].head(5))
@@ -259,12 +260,14 @@ def prepare(bom, background: Background, *, mapping=None, aliases=None, encoding
 def _note_suppliers(intake, background: Background) -> None:
     """Record in the intake report which lines use their supplier's footprint."""
     frame = intake.lines
-    for key in background.keys:
-        if key.startswith("supplier:"):
-            mask = frame["line_id"] == key.split(":", 1)[1]
-            frame.loc[mask, "dataset"] = key
-            frame.loc[mask, "method"] = "supplier"
-            frame.loc[mask, "data_type"] = "primary"
+    line_key = {key.split(":", 1)[1]: key for key in background.keys if key.startswith("supplier:")}
+    if not line_key:
+        return
+    keys = frame["line_id"].map(line_key)  # one pass over the lines, not one per supplier footprint
+    mask = keys.notna()
+    frame.loc[mask, "dataset"] = keys[mask]
+    frame.loc[mask, "method"] = "supplier"
+    frame.loc[mask, "data_type"] = "primary"
 
 
 def ambiguous_proxy_warnings(lines) -> list[str]:
@@ -274,7 +277,7 @@ def ambiguous_proxy_warnings(lines) -> list[str]:
     return [f"line '{row.line_id}' ('{row.given}') is ambiguous: modelled as {row.dataset}, the highest-emitting of "
             f"its candidates ({row.candidates}), a conservative proxy rated with the worst data quality; give the "
             "line one material or a mapping row (--strict refuses it)"
-            for row in lines[lines["method"] == "ambiguous"].itertuples()]
+            for row in lines[lines["method"] == AMBIGUOUS_METHOD].itertuples()]
 
 
 def mass_check_warnings(lines, default_file: str | None = None) -> list[str]:

@@ -16,12 +16,13 @@ of the line's text, else by dataset; each range states its basis).
 from __future__ import annotations
 
 import csv
-import re
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from .data.tables import lci_data_dir
+from .errors import DataError
 from .mapping import _token_pattern, normalise
 
 
@@ -47,55 +48,82 @@ class TypicalRange:
     basis: str
 
 
-@lru_cache(maxsize=4096)
-def _singular_token(keyword: str) -> re.Pattern:
-    """`keyword` as a whole token, without a plural ending (an ASCII letter or digit may not touch either end).
-
-    Compiled once per keyword; callers search it only in texts that contain the keyword literally (its other parts
-    match no characters)."""
-    left = r"(?<![0-9a-z])" if keyword[:1].isascii() and keyword[:1].isalnum() else ""
-    right = r"(?![0-9a-z])" if keyword[-1:].isascii() and keyword[-1:].isalnum() else ""
-    return re.compile(left + re.escape(keyword) + right)
-
-
 def _mass(kg: float) -> str:
     """A mass for a message: grams below 1 kg (0.05 g, 500 g), kg above."""
     return f"{kg * 1000:.4g} g" if kg < 1 else f"{kg:.4g} kg"
 
 
-def _rows(path: str, make) -> list:
-    """`make(row)` for every row of the CSV table at `path` (none when it does not exist); rows that lack a column
-    or hold a non-number where one is needed are skipped."""
+class _Cells:
+    """One row of a mapping table; a value that is empty or not a finite number where one is needed raises
+    ValueError and leaves the column's name in `column`."""
+
+    def __init__(self, row: dict):
+        self.row, self.column = row, None
+
+    def text(self, name: str) -> str:
+        self.column = name
+        value = (self.row.get(name) or "").strip()
+        if not value:
+            raise ValueError("empty")
+        return value
+
+    def optional(self, name: str) -> str:
+        return (self.row.get(name) or "").strip()
+
+    def number(self, name: str) -> float:
+        value = float(self.text(name))
+        if not math.isfinite(value):
+            raise ValueError("not a finite number")
+        return value
+
+
+def _rows(path: str, columns: tuple[str, ...], make) -> list:
+    """`make(cells)` for every row of the CSV table at `path` (none when the file does not exist). A missing
+    column, an empty cell, a non-number or a value `make` refuses is a DataError naming the file, row and column:
+    no row is skipped."""
     out = []
     p = Path(path)
-    if p.exists():
-        with p.open(encoding="utf-8-sig", newline="") as handle:
-            for row in csv.DictReader(handle):
-                try:
-                    out.append(make(row))
-                except (KeyError, ValueError):
-                    continue
+    if not p.exists():
+        return out
+    with p.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise DataError(f"lacks the column '{missing[0]}'", file=path, row=1, expected=", ".join(columns))
+        for line, row in enumerate(reader, start=2):
+            cells = _Cells(row)
+            try:
+                out.append(make(cells))
+            except ValueError as exc:
+                raise DataError(f"'{row.get(cells.column) or ''}' is not valid ({exc})", file=path, row=line,
+                                column=cells.column) from None
     return out
 
 
 @lru_cache(maxsize=2)
 def _ranges(path: str) -> tuple[TypicalRange, ...]:
-    rows = _rows(path, lambda row: TypicalRange(
-        row["match"].strip(), normalise(row["key"]) if row["match"].strip() == "keyword" else row["key"].strip(),
-        float(row["low_kg"]), float(row["high_kg"]), (row.get("basis") or "").strip()))
+    def make(cells: _Cells) -> TypicalRange:
+        match = cells.text("match")
+        if match not in ("keyword", "dataset"):
+            raise ValueError("expected keyword or dataset")
+        key = cells.text("key")
+        return TypicalRange(match, normalise(key) if match == "keyword" else key, cells.number("low_kg"),
+                            cells.number("high_kg"), cells.optional("basis"))
+
+    rows = _rows(path, ("match", "key", "low_kg", "high_kg"), make)
     return tuple(sorted(rows, key=lambda r: -len(r.key)))
 
 
 @lru_cache(maxsize=2)
 def _densities(path: str) -> dict[str, tuple[float, str]]:
-    return dict(_rows(path, lambda row: (row["dataset"].strip(),
-                                         (float(row["density_kg_m3"]), (row.get("source") or "").strip()))))
+    return dict(_rows(path, ("dataset", "density_kg_m3"), lambda cells: (
+        cells.text("dataset"), (cells.number("density_kg_m3"), cells.optional("source")))))
 
 
 @lru_cache(maxsize=2)
 def _typical(path: str) -> tuple[tuple[str, float, str], ...]:
-    rows = _rows(path, lambda row: (normalise(row["keyword"]), float(row["mass_kg"]),
-                                    (row.get("source") or "").strip()))
+    rows = _rows(path, ("keyword", "mass_kg"), lambda cells: (
+        normalise(cells.text("keyword")), cells.number("mass_kg"), cells.optional("source")))
     return tuple(sorted(rows, key=lambda r: -len(r[0])))
 
 
@@ -109,17 +137,26 @@ class MassEstimator:
         self.ranges = _ranges(str(base / "typical_ranges.csv"))
         self._range_of: dict[tuple[str, str | None], TypicalRange | None] = {}  # see typical_range
 
+    def _solid_block(self, dataset: str | None, dimensions_mm):
+        """(kg, dimensions in mm, density kg/m3, its source) of a solid block of the part's envelope in its
+        material, or None without dimensions or a density for the dataset."""
+        if not dimensions_mm or dataset not in self.densities:
+            return None
+        length, width, thickness = dimensions_mm
+        density, source = self.densities[dataset]
+        return length * width * thickness * 1e-9 * density, (length, width, thickness), density, source
+
     def mass_check(self, *, dataset: str | None, text: str, mass_kg: float, dimensions_mm=None) -> str | None:
         """Why `mass_kg` (per piece, as given in the BOM) is implausible for the line, or None."""
         if mass_kg is None or mass_kg <= 0:
             return None
-        if dimensions_mm and dataset in self.densities:
-            length, width, thickness = dimensions_mm
-            density, source = self.densities[dataset]
-            solid = length * width * thickness * 1e-9 * density
+        block = self._solid_block(dataset, dimensions_mm)
+        if block is not None:
+            solid, (length, width, thickness), density, source = block
             if solid > 0 and not (solid * HOLLOW_FACTOR <= mass_kg <= solid * SOLID_FACTOR):
                 hint = ("more than a solid block can weigh: a gram value entered in kg?" if mass_kg > solid else
-                        "under 0.5 % of a solid block: a kg value entered in g, or the wrong dimensions?")
+                        f"under {HOLLOW_FACTOR * 100:g} % of a solid block: a kg value entered in g, or the wrong "
+                        "dimensions?")
                 return (f"{mass_kg:.4g} kg per piece is {mass_kg / solid:.3g} x a solid block of its "
                         f"{length:g} x {width:g} x {thickness:g} mm envelope in {dataset} ({solid:.4g} kg at "
                         f"{density:g} kg/m3, {source}): {hint}")
@@ -139,17 +176,16 @@ class MassEstimator:
         key = (norm, dataset)
         if key not in self._range_of:
             found = next((r for r in self.ranges if r.match == "keyword" and r.key in norm
-                          and _singular_token(r.key).search(norm)), None)
+                          and _token_pattern(r.key, plurals=False).search(norm)), None)
             self._range_of[key] = found or next((r for r in self.ranges if r.match == "dataset"
                                                  and r.key == dataset), None)
         return self._range_of[key]
 
     def estimate(self, *, dataset: str | None, name: str, dimensions_mm=None) -> MassEstimate | None:
-        if dimensions_mm and dataset in self.densities:
-            length, width, thickness = dimensions_mm
-            density, source = self.densities[dataset]
-            volume_m3 = length * width * thickness * 1e-9
-            return MassEstimate(volume_m3 * density, "dimensions",
+        block = self._solid_block(dataset, dimensions_mm)
+        if block is not None:
+            solid, (length, width, thickness), density, source = block
+            return MassEstimate(solid, "dimensions",
                                 f"{length:g} x {width:g} x {thickness:g} mm envelope x {density:g} kg/m3 ({source})")
         text = normalise(name)
         for keyword, mass, source in self.typical:  # longest keyword first, as a whole token

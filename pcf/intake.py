@@ -22,7 +22,7 @@ import pandas as pd
 from .bom.models import Assembly, AssemblyRef, Component, Part, ProcessStep, ProductSystem
 from .data.background import Background
 from .estimate import MassEstimator
-from .mapping import Mapper, Match
+from .mapping import Mapper, Match, regional_variant
 from .units import UnitError, conversion_factor
 
 STATUSES = ("mapped", "proxy", "estimated", "ambiguous", "unmapped", "excluded")
@@ -72,24 +72,14 @@ def _pieces_per_machine(system: ProductSystem) -> dict[str, float]:
 def candidate_intensities(background: Background, keys) -> dict[str, float]:
     """kg CO2e (IPCC AR6 GWP100) per kg of each per-kg dataset among `keys` (its own electricity on the grid of its
     geography, as for a material); other keys are left out."""
-    from .electricity import resolver
+    from .contributions import per_kg_scores
     from .methods import get_method
 
     keys = [k for k in dict.fromkeys(keys) if background.has(k) and background.units.get(k) == "kg"]
     if not keys:
         return {}
     factors = get_method(background.tables).factors_for(background.flow_keys)
-    out = {}
-    for key in keys:
-        i = background.index(key)
-        value = float(background.cumulative[i] @ factors)
-        kwh = float(background.factory_electricity_kwh[i])
-        if kwh:
-            home, _ = resolver(background).home_grid(key)
-            if background.has(home):
-                value += kwh * float(background.cumulative[background.index(home)] @ factors)
-        out[key] = value
-    return out
+    return per_kg_scores(background, background.cumulative @ factors, keys)
 
 
 def conservative(match: Match, background: Background, cache: dict | None = None, *, country: str | None = None,
@@ -101,9 +91,8 @@ def conservative(match: Match, background: Background, cache: dict | None = None
     if not match.ambiguous or not match.candidates:
         return match
     if country and regional:
-        twins = [regional.get((c, str(country).strip().upper()), (c, ""))[0] for c in match.candidates]
-        match = replace(match, candidates=tuple(dict.fromkeys(t if background.has(t) else c
-                                                              for t, c in zip(twins, match.candidates))))
+        twins = [(regional_variant(regional, background, c, country) or (c,))[0] for c in match.candidates]
+        match = replace(match, candidates=tuple(dict.fromkeys(twins)))
     cache = {} if cache is None else cache
     if match.candidates not in cache:
         cache[match.candidates] = candidate_intensities(background, match.candidates)

@@ -38,19 +38,20 @@ PLURAL_MIN_LENGTH = 4  # a one-word pattern of at least this many letters (at it
 
 
 @lru_cache(maxsize=8192)
-def _token_pattern(pattern: str) -> re.Pattern:
+def _token_pattern(pattern: str, plurals: bool = True) -> re.Pattern:
     """`pattern` as a whole token: no letter or digit may touch an ASCII end (CJK text has no word breaks).
 
     Compiled on first use and kept (a mapper tries only the patterns whose text occurs in a description).
 
     A pattern ending in an ASCII word of PLURAL_MIN_LENGTH letters or more, or of several words, also matches with
     `s` or `es` after it (`wooden box` finds `Wooden boxes and planks`, `cable` finds `cables`); short one-word
-    codes (`PC`, `PET`, `nut`) do not.
+    codes (`PC`, `PET`, `nut`) do not. plurals=False: the pattern in the singular only.
     """
     left = r"(?<![0-9a-z])" if pattern[:1].isascii() and pattern[:1].isalnum() else ""
     right = r"(?![0-9a-z])" if pattern[-1:].isascii() and pattern[-1:].isalnum() else ""
     last_word = re.search(r"[a-z]+$", pattern)
-    plural = "(?:e?s)?" if last_word and (len(last_word.group()) >= PLURAL_MIN_LENGTH or " " in pattern) else ""
+    plural = "(?:e?s)?" if plurals and last_word and (len(last_word.group()) >= PLURAL_MIN_LENGTH
+                                                      or " " in pattern) else ""
     return re.compile(left + re.escape(pattern) + plural + right)
 
 
@@ -109,15 +110,14 @@ class Match:
         return self.method == "ambiguous"
 
 
-# what separates the items of a list of materials: "steel, aluminium", "Stahl/Alu", "PE und PP", "钢、铝"
+# what separates the items of a list of materials: "steel, aluminium", "Stahl/Alu", "PE und PP", "钢、铝" (also
+# for splitting a text into its listed items: "钢和铝" -> 钢, 铝)
 _LIST_SEPARATOR = re.compile(r"[,;/&+()\[\]、，；（）]|[和及与或]"
-                             r"|(?<![0-9a-z])(and|or|und|oder)(?![0-9a-z])")
+                             r"|(?<![0-9a-z])(?:and|or|und|oder)(?![0-9a-z])")
 # a material word that names a surface layer or a filler, not a second material: "Steel, zinc plated",
 # "Brass, nickel-plated", "POM glass reinforced"
 _SURFACE = re.compile(r"[\s-]*(plated|plating|coated|coating|finish|finished|beschichtet"
                       r"|reinforced|filled|verstärkt|gefüllt)(?![0-9a-z])")
-# the same separators for splitting a text into its listed items ("钢和铝" -> 钢, 铝)
-_LIST_SPLIT = re.compile(r"[,;/&+()\[\]、，；（）]|[和及与或]|(?<![0-9a-z])(?:and|or|und|oder)(?![0-9a-z])")
 # where a description stops naming the line and starts saying what it is for or what it touches: "M3 stainless
 # screws are used to attach the stepper motor", "Barb hose fitting. This barb connects ... the pressure sensor"
 _TRAILER = re.compile(r"\.\s|\s(?:used to|used for|is used|are used|for|to attach|für|zur|zum)\s|用于|用来")
@@ -172,6 +172,15 @@ def _read_rules(path: Path) -> list[MappingRule]:
                                      (row.get("proxy") or "").strip().lower() in ("true", "1", "yes"),
                                      (row.get("note") or "").strip(), str(path), number))
     return rules
+
+
+def regional_variant(regional: dict, background: Background, dataset: str, country: str | None):
+    """(regional dataset, note) of `dataset` for a line made in `country` (ISO 3166), where `regional` (read from
+    lci_data/mapping/regional.csv) has one that the background holds; else None."""
+    if not country:
+        return None
+    found = regional.get((dataset, str(country).strip().upper()))
+    return found if found and background.has(found[0]) else None
 
 
 def shipped_table() -> Path:
@@ -246,8 +255,8 @@ class Mapper:
             self._cache[key] = self._match(raw, kinds)
         found = self._cache[key]
         if country and found.method in ("table", "fuzzy"):
-            regional = self.regional.get((found.dataset, str(country).strip().upper()))
-            if regional and self.background.has(regional[0]):
+            regional = regional_variant(self.regional, self.background, found.dataset, country)
+            if regional:
                 return replace(found, dataset=regional[0], method=found.method + "+regional",
                                note=f"{found.note}; regional variant for {country}: {regional[1]}".strip("; "))
         return found
@@ -328,7 +337,7 @@ class Mapper:
     def _listed_exact(self, norm: str, allowed) -> list[MappingRule]:
         """The exact material rules of a text that is a list of whole items ("钢和铝": 钢, 铝), when every item is an
         exact pattern and they name two or more families; [] otherwise."""
-        items = [part.strip() for part in _LIST_SPLIT.split(norm) if part and part.strip()]
+        items = [part.strip() for part in _LIST_SEPARATOR.split(norm) if part and part.strip()]
         if len(items) < 2:
             return []
         rules = [self._exact.get(item) for item in items]

@@ -23,7 +23,8 @@ import pandas as pd
 
 from ._version import __version__
 from .contributions import (CLASSES, CONSISTENCY_RTOL, SHARED_MODULE, STAGES, Contributions, Edges, Labels,
-                            Links, UnitScores, contributions, reported_datasets, unit_scores)
+                            Links, UnitScores, contributions, per_kg_scores, reported_datasets,
+                            unit_scores)
 from .data.background import Background
 from .data.tables import FACTORY_ELECTRICITY
 from .errors import SolveError
@@ -550,24 +551,10 @@ def _data_versions(background: Background, method: Method) -> dict:
 def _candidate_intensity(intake: pd.DataFrame, background: Background, scores: UnitScores) -> dict[str, float]:
     """kg CO2e per kg of every per-kg dataset an ambiguous line could mean (its electricity on the grid of the
     dataset's geography, as for a material), for the cut-off estimate of ambiguous lines."""
-    from .electricity import resolver
-
     names = set()
     for text in intake.get("candidates", pd.Series(dtype=object)).dropna():
         names.update(n.strip() for n in str(text).split(",") if n.strip())
-    unit_free = scores.excluding_removals
-    out = {}
-    for key in sorted(names):
-        if not background.has(key) or background.units.get(key) != "kg":
-            continue
-        i = background.index(key)
-        value = float(unit_free[i])
-        kwh = float(background.factory_electricity_kwh[i])
-        if kwh:
-            home, _ = resolver(background).home_grid(key)
-            value += kwh * float(unit_free[background.index(home)]) if background.has(home) else 0.0
-        out[key] = value
-    return out
+    return per_kg_scores(background, scores.excluding_removals, sorted(names))
 
 
 def _warnings(graph: ProductGraph) -> list[str]:

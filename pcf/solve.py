@@ -24,7 +24,7 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import spsolve_triangular
 
 from ._brightway import bw2calc as bc
-from .data.background import Background
+from .data.background import Background, Passenger
 from .errors import SolveError
 from .matrices import (
     ForegroundArrays,
@@ -139,25 +139,12 @@ def _characterization(background: Background, method: Method):
     new `Method` per call, so a cache keyed on the objects would never hit."""
     if not background.content_hash:
         return characterization_datapackage(background, method)
-    return _characterization_cached(background.content_hash, method.name, _Carrier(background, method))
-
-
-class _Carrier:
-    """Carries the background and method through lru_cache, which keys on the hash and name alone."""
-
-    def __init__(self, background: Background, method: Method):
-        self.background, self.method = background, method
-
-    def __hash__(self) -> int:
-        return 0
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, _Carrier)
+    return _characterization_cached(background.content_hash, method.name, Passenger(background, method))
 
 
 @lru_cache(maxsize=16)
-def _characterization_cached(content_hash: str, method_name: str, carrier: _Carrier):
-    return characterization_datapackage(carrier.background, carrier.method)
+def _characterization_cached(content_hash: str, method_name: str, carrier: Passenger):
+    return characterization_datapackage(*carrier.objects)
 
 
 def solve(fg: ForegroundArrays, background: Background, method: Method, *, solver: str = "structured") -> Solution:

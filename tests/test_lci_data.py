@@ -80,3 +80,23 @@ def test_changing_the_factory_grid_changes_a_machined_part_by_the_hand_computed_
                                    - grid_score("electricity_cn_wind_footprint_2023"))
     assert east.total_kg_co2e - wind.total_kg_co2e == pytest.approx(expected, rel=1e-9)
     assert expected > 0
+
+
+@pytest.mark.parametrize("pack_yaml, message, row", [
+    (b"optional: [true\n", "not valid YAML", 2),
+    (b"\xff\xfe", "not UTF-8", None),
+    (b"- optional\n", "not a mapping", None),
+    (b"", "no pack to load", None),  # an empty pack.yaml is no setting; the folder has no datasets.csv
+])
+def test_a_bad_pack_yaml_or_no_pack_is_a_data_error_naming_the_file(tmp_path, pack_yaml, message, row):
+    from pcf.errors import DataError
+
+    root = tmp_path / "lci"
+    (root / "packs" / "x").mkdir(parents=True)
+    shutil.copy(lci_data_dir() / "flows.csv", root / "flows.csv")
+    shutil.copytree(lci_data_dir() / "methods", root / "methods")
+    (root / "packs" / "x" / "pack.yaml").write_bytes(pack_yaml)
+    with pytest.raises(DataError, match=message) as caught:
+        load_lci_tables(root, use_cache=False)
+    expected = root / "packs" if message == "no pack to load" else root / "packs" / "x" / "pack.yaml"
+    assert (caught.value.file, caught.value.row) == (str(expected), row)

@@ -735,6 +735,25 @@ def test_a_mass_outside_the_typical_range_of_its_class_is_flagged(tmp_path):
     assert est.mass_check(dataset="steel", text="Hex screws M8 (lot)", mass_kg=3) is None
 
 
+@pytest.mark.parametrize("table, text, row, column", [
+    ("typical_ranges.csv", "match,key,low_kg,high_kg,basis\nkeyword,screw,0.1,2,x\nkeyword,bolt,abc,5,x\n", 3,
+     "low_kg"),
+    ("typical_ranges.csv", "match,key,low_kg,high_kg,basis\nkeywords,screw,0.1,2,x\n", 2, "match"),
+    ("typical_ranges.csv", "match,key,low_kg,high_kg,basis\nkeyword,,0.1,2,x\n", 2, "key"),
+    ("densities.csv", "dataset,density_kg_m3,source\nsteel,nan,x\n", 2, "density_kg_m3"),
+    ("typical_masses.csv", "keyword,mass_kg,unit,source\nnut,,piece,x\n", 2, "mass_kg"),
+])
+def test_a_bad_row_of_a_mass_table_is_an_error_naming_file_row_and_column(tmp_path, table, text, row, column):
+    from pcf.errors import DataError
+
+    mapping = tmp_path / "mapping"
+    mapping.mkdir()
+    (mapping / table).write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        MassEstimator(tmp_path)
+    assert (caught.value.file, caught.value.row, caught.value.column) == (str(mapping / table), row, column)
+
+
 def test_implausible_masses_are_warned_with_file_and_row(tiny_background):
     system = with_lines({"kind": "component", "id": "X7", "name": "Hex screw M8", "dataset": "aluminium",
                          "quantity": 4, "mass_kg": 40, "source_row": 12},

@@ -34,6 +34,7 @@ from .._brightway import bw_processing as bwp
 from .._brightway import cache_dir
 from .._brightway import indices_array as _indices
 from ..errors import DataError, SolveError
+from .cache import read_own_file, write_atomically
 from .tables import FACTORY_ELECTRICITY, LciTables, load_lci_tables
 
 log = logging.getLogger(__name__)
@@ -260,25 +261,26 @@ def precharacterised_flows(tables: LciTables, flow_keys) -> np.ndarray:
 
 def compile_background(tables: LciTables, *, use_disk_cache: bool = True) -> Background:
     """Compile and solve a background, reusing the cached result for the same content hash."""
-    return _compile_cached(tables.content_hash, _TablesBox(tables), use_disk_cache)
+    return _compile_cached(tables.content_hash, Passenger(tables), use_disk_cache)
 
 
-class _TablesBox:
-    """Carries the tables through lru_cache, which keys on the hash alone."""
+class Passenger:
+    """Objects carried through an lru_cache without being part of its key (all passengers hash and compare equal):
+    the cache keys on the function's other arguments, e.g. a content hash."""
 
-    def __init__(self, tables: LciTables):
-        self.tables = tables
+    def __init__(self, *objects):
+        self.objects = objects
 
     def __hash__(self) -> int:
         return 0
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, _TablesBox)
+        return isinstance(other, Passenger)
 
 
 @lru_cache(maxsize=8)
-def _compile_cached(content_hash: str, box: _TablesBox, use_disk_cache: bool) -> Background:
-    tables = box.tables
+def _compile_cached(content_hash: str, box: Passenger, use_disk_cache: bool) -> Background:
+    (tables,) = box.objects
     keys = tuple(tables.datasets.index)
     flow_keys = tuple(tables.flows.index)
     stem = cache_dir() / f"background-{content_hash[:32]}-v{CACHE_FORMAT}"
@@ -307,9 +309,7 @@ def _write_cache(stem: Path, content_hash: str, keys, flow_keys, cumulative, fe,
     meta = {"format": CACHE_FORMAT, "content_hash": content_hash, "keys": list(keys), "flow_keys": list(flow_keys),
             "bases": bases, "npz_sha256": hashlib.sha256(payload).hexdigest()}
     for suffix, data in ((".npz", payload), (".json", json.dumps(meta).encode())):
-        tmp = stem.with_suffix(suffix + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(stem.with_suffix(suffix))
+        write_atomically(stem.with_suffix(suffix), data)
 
 
 def _read_cache(stem: Path, content_hash: str, keys, flow_keys):
@@ -318,8 +318,8 @@ def _read_cache(stem: Path, content_hash: str, keys, flow_keys):
     if not (npz.is_file() and meta_path.is_file()):
         return None
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        payload = npz.read_bytes()
+        meta = json.loads(read_own_file(meta_path).decode("utf-8"))
+        payload = read_own_file(npz)
         if (meta.get("format") != CACHE_FORMAT or meta.get("content_hash") != content_hash
                 or tuple(meta.get("keys", ())) != keys or tuple(meta.get("flow_keys", ())) != flow_keys
                 or hashlib.sha256(payload).hexdigest() != meta.get("npz_sha256")):

@@ -198,6 +198,23 @@ def _check_pack_names(root: Path, names) -> None:
                         expected="one of " + (", ".join(known) or "no packs: the folder is empty"))
 
 
+def _pack_meta(path: Path, data: bytes) -> dict:
+    """A pack's pack.yaml as a mapping ({} when empty); not UTF-8, not YAML or not a mapping is a DataError."""
+    try:
+        meta = yaml.safe_load(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise DataError(f"not UTF-8 ({exc.reason})", file=str(path)) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataError(f"not valid YAML ({getattr(exc, 'problem', None) or exc})", file=str(path),
+                        row=mark.line + 1 if mark is not None else None) from None
+    if meta is None:
+        return {}
+    if not isinstance(meta, dict):
+        raise DataError("not a mapping of pack settings", file=str(path), expected="e.g. `optional: true`")
+    return meta
+
+
 def _lci_files(root: Path, optional_packs: tuple[str, ...]) -> tuple[dict[str, bytes], list[str]]:
     """The bytes of every file the tables are read from, by path relative to `root` in reading order, and the packs
     to load (sorted; an optional pack only when named; a folder without datasets.csv is not a pack)."""
@@ -210,8 +227,8 @@ def _lci_files(root: Path, optional_packs: tuple[str, ...]) -> tuple[dict[str, b
         meta_path = pack_dir / "pack.yaml"
         meta = {}
         if meta_path.exists():
-            files[f"packs/{pack_dir.name}/pack.yaml"] = meta_path.read_bytes()
-            meta = yaml.safe_load(files[f"packs/{pack_dir.name}/pack.yaml"].decode("utf-8"))
+            files[f"packs/{pack_dir.name}/pack.yaml"] = _read_bytes(meta_path)
+            meta = _pack_meta(meta_path, files[f"packs/{pack_dir.name}/pack.yaml"])
         if meta.get("optional") and pack_dir.name not in optional_packs:
             continue
         if not (pack_dir / "datasets.csv").exists():
@@ -274,6 +291,9 @@ def _validated_frames(root: Path, files: dict[str, bytes], packs: list[str]) -> 
     if not (root / "packs").is_dir():
         raise DataError("the packs/ folder is missing", file=str(root / "packs"),
                         expected="an lci_data folder with flows.csv, methods/ and packs/")
+    if not packs:
+        raise DataError("no pack to load: no folder under packs/ has a datasets.csv (or every one is optional)",
+                        file=str(root / "packs"), expected="at least one pack with sources.csv and datasets.csv")
     datasets, exchanges, sources = [], [], []
     for pack in packs:
         pack_dir = root / "packs" / pack
