@@ -71,15 +71,16 @@ def _pieces_per_machine(system: ProductSystem) -> dict[str, float]:
 
 def candidate_intensities(background: Background, keys) -> dict[str, float]:
     """kg CO2e (IPCC AR6 GWP100) per kg of each per-kg dataset among `keys` (its own electricity on the grid of its
-    geography, as for a material); other keys are left out."""
-    from .contributions import per_kg_scores
+    geography, as for a material), biogenic uptake not counted, as in the headline total and the cut-off estimate;
+    other keys are left out."""
+    from .contributions import per_kg_scores, unit_scores
     from .methods import get_method
 
     keys = [k for k in dict.fromkeys(keys) if background.has(k) and background.units.get(k) == "kg"]
     if not keys:
         return {}
-    factors = get_method(background.tables).factors_for(background.flow_keys)
-    return per_kg_scores(background, background.cumulative @ factors, keys)
+    scores = unit_scores(background, get_method(background.tables))
+    return per_kg_scores(background, scores.excluding_removals, keys)
 
 
 def conservative(match: Match, background: Background, cache: dict | None = None, *, country: str | None = None,
