@@ -63,8 +63,9 @@ def sign_in(client, service, username: str = "alice") -> str:
 
     try:
         service.add_user(username, PASSWORD)
-    except ServiceError:
-        pass
+    except ServiceError as exc:  # the user exists already (signed in before); any other refusal is a failure
+        if "exists" not in str(exc):
+            raise
     page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
     response = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token},
