@@ -7,9 +7,11 @@ that part skips with the reason when the specification is absent). No mocks."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import uuid
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -43,6 +45,23 @@ def _post_event(base: str, token: str, event: dict) -> httpx.Response:
                       headers={"Authorization": f"Bearer {token}", "Content-Type": "application/cloudevents+json"})
 
 
+@contextlib.contextmanager
+def _owner_and_requester(loaded, tmp_path, partner: str, *, partner_secret: str | None = None):
+    """Maker A and requester B, each app served on loopback, with a signed-in sales engineer at A. B has given A
+    credentials for its events endpoint (A stores `partner_secret` for them when given, else the right one); A has
+    given B an API client (a_id, a_secret) and names B its partner `partner`."""
+    owner = make_app(f"sqlite:///{tmp_path}/a.sqlite", loaded, tmp_path / "a")
+    requester = make_app(f"sqlite:///{tmp_path}/b.sqlite", loaded, tmp_path / "b")
+    a_service, b_service = owner.state.service, requester.state.service
+    with Server(owner) as a, Server(requester) as b, httpx.Client(base_url=a.url, timeout=60) as engineer:
+        b_id, b_secret = b_service.add_client("owner A", ("events:write",))
+        a_id, a_secret = a_service.add_client(partner)
+        a_service.add_partner(partner, api_client_id=a_id, base_url=b.url, client_id=b_id,
+                              client_secret=b_secret if partner_secret is None else partner_secret)
+        yield SimpleNamespace(a=a, b=b, a_service=a_service, b_service=b_service, engineer=engineer,
+                              a_id=a_id, a_secret=a_secret, b_id=b_id, csrf=sign_in(engineer, a_service))
+
+
 def _validate(event: dict, schema_name: str) -> None:
     from jsonschema import Draft202012Validator
 
@@ -57,17 +76,11 @@ def _validate(event: dict, schema_name: str) -> None:
 
 
 def test_a_request_is_fulfilled_and_another_rejected_over_http(loaded, tmp_path):  # noqa: F811
-    owner = make_app(f"sqlite:///{tmp_path}/a.sqlite", loaded, tmp_path / "a")
-    requester = make_app(f"sqlite:///{tmp_path}/b.sqlite", loaded, tmp_path / "b")
-    a_service, b_service = owner.state.service, requester.state.service
-    with Server(owner) as a, Server(requester) as b, httpx.Client(base_url=a.url, timeout=60) as engineer:
-        # B gives A credentials for its events endpoint; A gives B an API client and names B its partner
-        b_id, b_secret = b_service.add_client("owner A", ("events:write",))
-        a_id, a_secret = a_service.add_client("customer B")
-        a_service.add_partner("Customer B", api_client_id=a_id, base_url=b.url, client_id=b_id,
-                              client_secret=b_secret)
+    # B gives A credentials for its events endpoint; A gives B an API client and names B its partner
+    with _owner_and_requester(loaded, tmp_path, "Customer B") as s:
+        a, a_service, b_service, engineer, csrf = s.a, s.a_service, s.b_service, s.engineer, s.csrf
+        a_id, a_secret, b_id = s.a_id, s.a_secret, s.b_id
         # the sales engineer computes a footprint
-        csrf = sign_in(engineer, a_service)
         state = upload(engineer, csrf, "tiny.yaml", TINY_BOM.encode())
         assert state["status"] == "done", state
         stored = a_service.result(int(state["next"].rsplit("/", 1)[1]))
@@ -114,15 +127,9 @@ def test_a_request_is_fulfilled_and_another_rejected_over_http(loaded, tmp_path)
 
 
 def test_an_answer_that_cannot_be_delivered_is_recorded_and_leaves_the_request_open(loaded, tmp_path):  # noqa: F811
-    owner = make_app(f"sqlite:///{tmp_path}/a.sqlite", loaded, tmp_path / "a")
-    requester = make_app(f"sqlite:///{tmp_path}/b.sqlite", loaded, tmp_path / "b")
-    a_service, b_service = owner.state.service, requester.state.service
-    with Server(owner) as a, Server(requester) as b, httpx.Client(base_url=a.url, timeout=60) as engineer:
-        b_id, _right = b_service.add_client("owner A", ("events:write",))
-        a_id, a_secret = a_service.add_client("customer C")
-        a_service.add_partner("Customer C", api_client_id=a_id, base_url=b.url, client_id=b_id,
-                              client_secret="not the secret")
-        csrf = sign_in(engineer, a_service)
+    with _owner_and_requester(loaded, tmp_path, "Customer C", partner_secret="not the secret") as s:
+        a, a_service, b_service, engineer, csrf = s.a, s.a_service, s.b_service, s.engineer, s.csrf
+        a_id, a_secret = s.a_id, s.a_secret
         event = _request_event(["urn:pact:example:product:y"])
         assert _post_event(a.url, _token(a.url, a_id, a_secret), event).status_code == 200
         seq = a_service.requests()[0]["seq"]
