@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 from pcf import cli
-from pcf.cli_report import register
 from pcf.errors import PcfError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,12 +18,8 @@ NO_SPEC = "the PACT spec is read from ../shared/pact (its licence forbids copyin
 
 
 def run_cli(argv: list[str]) -> int:
-    """`pcf ARGV` as pcf.cli.main runs it, with the report commands registered if cli.py does not yet do it."""
-    parser = cli._parser()
-    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
-    if "report" not in sub.choices:
-        register(sub)
-    args = parser.parse_args(argv)
+    """`pcf ARGV` as pcf.cli.main runs it (a PcfError prints one line and gives 2), without configuring logging."""
+    args = cli._parser().parse_args(argv)
     try:
         return args.handler(args) or 0
     except PcfError as exc:
