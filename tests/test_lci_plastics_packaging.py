@@ -229,7 +229,8 @@ def factors():
     factors = get_method(bg.tables).factors_for(bg.flow_keys)  # kg CO2e per kg of each flow (AR6)
     cumulative = bg.cumulative_with_grid("electricity_cn_footprint_2024") @ factors
     return {key: float(cumulative[bg.index(key)]) for key in
-            ("up_resin", "glass_fibre", "uslci_calcium_carbonate_ground", "smc", "bmc", "up_gf30")}
+            ("up_resin", "glass_fibre", "uslci_calcium_carbonate_ground", "smc", "bmc", "up_gf30", "pa66_gf30",
+             "fr4_laminate", "ceramic_alumina")}
 
 
 def test_moulding_compound_factors_match_the_hand_computed_values(factors):
@@ -240,6 +241,13 @@ def test_moulding_compound_factors_match_the_hand_computed_values(factors):
     assert factors["bmc"] == pytest.approx(0.8390, abs=2e-4)
     # filler dilutes: BMC (58.5 % filler) < SMC (47 %) < UP-GF30 (no filler) < UP resin
     assert factors["bmc"] < factors["smc"] < factors["up_gf30"] < factors["up_resin"]
+
+
+def test_mixes_solve_to_the_hand_computed_factors_of_their_constituents(factors):
+    """The hand arithmetic in the PA66-GF30, FR-4 and alumina-ceramic tests above, checked against the solver."""
+    assert factors["pa66_gf30"] == pytest.approx(0.7 * 6.48 + 0.3 * GLASS, abs=1e-4)  # 4.99647
+    assert factors["fr4_laminate"] == pytest.approx(0.6 * GLASS + 0.4 * 3.354281, abs=1e-4)  # 2.26265
+    assert factors["ceramic_alumina"] == pytest.approx(2.868, abs=2e-3)  # 1.3001 powder + 7.3561 kWh x 0.21319
 
 
 def test_moulding_compounds_have_a_reference_check_of_another_source():
