@@ -176,6 +176,7 @@ def test_shipped_example_shows_current_and_legacy_baselines_with_per_cell_and_pe
         saved_machine = outcome.machine.annual_kWh - line_result.candidate.machine.annual_kWh
         saved_line = outcome.line.annual_kWh - line_result.candidate.line.annual_kWh
         assert table.loc[key, "saved_kWh_per_cell"] == pytest.approx(saved_machine / cells)
+        assert table.loc[key, "machine_saved_share"] == pytest.approx(saved_machine / outcome.machine.annual_kWh)
         first_factor = 0.5777  # the grid's first-year factor
         assert table.loc[key, "saved_kg_co2e_per_kWh_cell_first_year"] == pytest.approx(
             saved_machine * first_factor / (cells * cell_kWh), rel=1e-4)
