@@ -102,3 +102,29 @@ def make_tables(exchanges=EXCHANGES):
 @pytest.fixture(scope="session")
 def tiny_background():
     return compile_background(make_tables(), use_disk_cache=False)
+
+
+@pytest.fixture(scope="session")
+def shipped_background():
+    """The shipped open background of lci_data/ (pcf.data.background.default_background)."""
+    from pcf.data.background import default_background
+
+    return default_background()
+
+
+@pytest.fixture(scope="session")
+def reference_checked(shipped_background):
+    """lci_data/reference_checks.csv evaluated against the shipped background (default GWP method)."""
+    from pcf.data.reference_checks import evaluate_reference_checks, load_reference_checks
+    from pcf.methods import get_method
+
+    return evaluate_reference_checks(shipped_background, get_method(shipped_background.tables),
+                                     load_reference_checks())
+
+
+@pytest.fixture(scope="session")
+def shipped_mapper(shipped_background):
+    """The mapper of the shipped table (lci_data/mapping) over the shipped background."""
+    from pcf.mapping import Mapper
+
+    return Mapper.create(shipped_background)

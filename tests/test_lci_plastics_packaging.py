@@ -256,14 +256,6 @@ def test_moulding_compounds_have_a_reference_check_of_another_source():
     assert all(r["justification"].strip() for r in checks)  # outside the +-30 % band: different scope, stated
 
 
-@pytest.fixture(scope="module")
-def shipped_mapper():
-    from pcf.data.background import default_background
-    from pcf.mapping import Mapper
-
-    return Mapper.create(default_background())
-
-
 @pytest.mark.parametrize("text, dataset", [
     ("SMC", "smc"), ("sheet moulding compound", "smc"), ("Sheet Molding Compound, grey", "smc"),
     ("片状模塑料", "smc"), ("Harzmatte", "smc"), ("SMC-Formteil", "smc"), ("SMC模压件", "smc"),
