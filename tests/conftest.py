@@ -99,6 +99,16 @@ def make_tables(exchanges=EXCHANGES):
                               methods={"ipcc_ar6_gwp100": pd.Series(AR6)}, origin="tests")
 
 
+def unit_gwp(background, grid: str | None = None):
+    """key -> cradle-to-gate kg CO2e (the background's default GWP method) per unit of that dataset, with
+    `electricity_factory` supplied by dataset `grid` when given (else left free)."""
+    from pcf.methods import get_method
+
+    factors = get_method(background.tables).factors_for(background.flow_keys)
+    cumulative = background.cumulative_with_grid(grid)
+    return lambda key: float(cumulative[background.index(key)] @ factors)
+
+
 @pytest.fixture(scope="session")
 def tiny_background():
     return compile_background(make_tables(), use_disk_cache=False)

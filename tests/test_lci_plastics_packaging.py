@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import unit_gwp
 
 PACKS = Path(__file__).resolve().parents[1] / "lci_data" / "packs"
 PACK = PACKS / "plastics_packaging"
@@ -220,15 +221,9 @@ def test_bmc_is_the_midpoint_of_the_suppliers_composition_ranges():
 
 
 @pytest.fixture(scope="module")
-def factors():
-    from pcf.data.background import compile_background
-    from pcf.data.tables import load_lci_tables
-    from pcf.methods import get_method
-
-    bg = compile_background(load_lci_tables(), use_disk_cache=False)
-    factors = get_method(bg.tables).factors_for(bg.flow_keys)  # kg CO2e per kg of each flow (AR6)
-    cumulative = bg.cumulative_with_grid("electricity_cn_footprint_2024") @ factors
-    return {key: float(cumulative[bg.index(key)]) for key in
+def factors(shipped_background):
+    gwp = unit_gwp(shipped_background, "electricity_cn_footprint_2024")  # kg CO2e per kg (AR6)
+    return {key: gwp(key) for key in
             ("up_resin", "glass_fibre", "uslci_calcium_carbonate_ground", "smc", "bmc", "up_gf30", "pa66_gf30",
              "fr4_laminate", "ceramic_alumina")}
 

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import unit_gwp
 
 from pcf.cli import main
 from pcf.data.background import compile_background
@@ -14,7 +15,6 @@ from pcf.data.reference_checks import ReferenceCheck, load_reference_checks
 from pcf.data.tables import lci_data_dir, load_lci_tables
 from pcf.data_quality import render_data_quality_markdown
 from pcf.errors import DataError
-from pcf.methods import get_method
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "bill_of_materials").glob("*.yaml"))
@@ -101,10 +101,7 @@ def test_pcf_data_show_prints_the_checks_of_a_dataset(capsys):
 def test_every_semi_finished_product_lies_between_its_input_and_that_plus_its_processing(shipped_background):
     """lci_data/semi_finished.csv: a semi is its upstream metal (times the input range) plus a documented range of
     processing emissions; a factor outside that envelope (rolling adding 8 kg CO2e/kg) is a data error."""
-    factors = get_method(shipped_background.tables).factors_for(shipped_background.flow_keys)
-
-    def value(key):
-        return float(shipped_background.cumulative[shipped_background.index(key)] @ factors)
+    value = unit_gwp(shipped_background)
 
     with open(lci_data_dir() / "semi_finished.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
