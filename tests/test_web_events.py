@@ -8,15 +8,14 @@ that part skips with the reason when the specification is absent). No mocks."""
 from __future__ import annotations
 
 import contextlib
-import datetime as _dt
 import json
-import uuid
 from types import SimpleNamespace
 
 import httpx
 import pytest
 
-from web_support import (OPENAPI, Server, loaded, make_app, openapi, sign_in, upload)  # noqa: F401
+from web_support import (OPENAPI, Server, client_token, loaded, make_app, openapi, post_event,  # noqa: F401
+                         request_created_event, sign_in, upload)
 from report_helpers import NO_SPEC
 
 TINY_BOM = """\
@@ -25,24 +24,6 @@ machine: {id: tiny-1, name: Tiny test machine, manufacturer: Example Maker Co., 
 items:
   - {kind: part, id: frame, name: frame, material: steel_hot_rolled, mass_kg: 2.0, quantity: 1}
 """
-
-
-def _token(base: str, client_id: str, secret: str) -> str:
-    response = httpx.post(f"{base}/auth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret))
-    assert response.status_code == 200, response.text
-    return response.json()["access_token"]
-
-
-def _request_event(product_ids: list[str]) -> dict:
-    return {"type": "org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3", "specversion": "1.0",
-            "id": str(uuid.uuid4()), "source": "//customer-b.example/3/events",
-            "time": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "data": {"productId": product_ids, "comment": "PCF of the tiny machine, please"}}
-
-
-def _post_event(base: str, token: str, event: dict) -> httpx.Response:
-    return httpx.post(f"{base}/3/events", content=json.dumps(event),
-                      headers={"Authorization": f"Bearer {token}", "Content-Type": "application/cloudevents+json"})
 
 
 @contextlib.contextmanager
@@ -86,10 +67,11 @@ def test_a_request_is_fulfilled_and_another_rejected_over_http(loaded, tmp_path)
         stored = a_service.result(int(state["next"].rsplit("/", 1)[1]))
         footprint = stored["footprint"]["document"]
         # B requests it (and a product A does not make) through A's API
-        token = _token(a.url, a_id, a_secret)
-        wanted, unknown = _request_event(footprint["productIds"]), _request_event(["urn:pact:example:product:x"])
+        token = client_token(a.url, a_id, a_secret)
+        wanted = request_created_event(footprint["productIds"])
+        unknown = request_created_event(["urn:pact:example:product:x"])
         for event in (wanted, unknown):
-            assert _post_event(a.url, token, event).status_code == 200
+            assert post_event(a.url, token, event).status_code == 200
         page = engineer.get("/requests").text
         assert "Request" in page and "meets the criteria" in page and "Customer B" in page
         seqs = {r["event_id"]: r["seq"] for r in a_service.requests()}
@@ -130,8 +112,8 @@ def test_an_answer_that_cannot_be_delivered_is_recorded_and_leaves_the_request_o
     with _owner_and_requester(loaded, tmp_path, "Customer C", partner_secret="not the secret") as s:
         a, a_service, b_service, engineer, csrf = s.a, s.a_service, s.b_service, s.engineer, s.csrf
         a_id, a_secret = s.a_id, s.a_secret
-        event = _request_event(["urn:pact:example:product:y"])
-        assert _post_event(a.url, _token(a.url, a_id, a_secret), event).status_code == 200
+        event = request_created_event(["urn:pact:example:product:y"])
+        assert post_event(a.url, client_token(a.url, a_id, a_secret), event).status_code == 200
         seq = a_service.requests()[0]["seq"]
         response = engineer.post(f"/requests/{seq}/reject", data={"csrf_token": csrf, "code": "NotFound",
                                                                   "message": "unknown product"})
@@ -141,8 +123,8 @@ def test_an_answer_that_cannot_be_delivered_is_recorded_and_leaves_the_request_o
         assert not row["answered"] and row["answers"][0]["status"] == "failed"
         # a request from a client with no partner cannot be answered, and says why
         lone_id, lone_secret = a_service.add_client("customer D")
-        assert _post_event(a.url, _token(a.url, lone_id, lone_secret),
-                           _request_event(["urn:pact:example:product:z"])).status_code == 200
+        assert post_event(a.url, client_token(a.url, lone_id, lone_secret),
+                          request_created_event(["urn:pact:example:product:z"])).status_code == 200
         lone = a_service.requests()[0]["seq"]
         response = engineer.post(f"/requests/{lone}/reject", data={"csrf_token": csrf, "code": "NotFound",
                                                                    "message": "x"})
@@ -157,7 +139,7 @@ def test_an_answer_that_cannot_be_delivered_is_recorded_and_leaves_the_request_o
 def test_answers_that_cannot_be_made_are_refused():
     from pcf.web.events_out import EventSendError, fulfilled_event, rejected_event, send
 
-    request = _request_event(["urn:pact:example:product:y"])
+    request = request_created_event(["urn:pact:example:product:y"])
     with pytest.raises(EventSendError, match="at least one footprint"):
         fulfilled_event(request, [], "//a/3/events")
     with pytest.raises(EventSendError, match="unknown error code"):
