@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -97,6 +98,14 @@ def make_tables(exchanges=EXCHANGES):
     sources = pd.DataFrame([{"source_id": "test", "title": "hand-made test data", "licence": "CC0-1.0"}])
     return tables_from_frames(flows=flows, datasets=datasets, exchanges=ex, sources=sources,
                               methods={"ipcc_ar6_gwp100": pd.Series(AR6)}, origin="tests")
+
+
+def copy_lci_data(target: Path) -> Path:
+    """A private copy of the checkout's lci_data/ at `target`, without the build scripts (*.py) and without the
+    large optional open_ceda pack (30 MB; read only when named)."""
+    shutil.copytree(Path(__file__).resolve().parents[1] / "lci_data", target, ignore=lambda d, names: [n for n in names if n.endswith(".py")]
+                    + (["open_ceda"] if Path(d).name == "packs" else []))
+    return target
 
 
 def unit_gwp(background, grid: str | None = None):

@@ -7,6 +7,8 @@ import os
 import shutil
 from pathlib import Path
 
+from conftest import copy_lci_data
+
 from pcf import cli
 from pcf.errors import PcfError
 
@@ -29,9 +31,7 @@ def run_cli(argv: list[str]) -> int:
 
 def copy_workspace(target: Path) -> tuple[Path, Path]:
     """A private copy of the example BOM and of lci_data (without the large optional open_ceda tables)."""
-    data = target / "lci_data"
-    shutil.copytree(ROOT / "lci_data", data, ignore=lambda d, names: [n for n in names if n.endswith(".py")]
-                    + (["open_ceda"] if Path(d).name == "packs" else []))
+    data = copy_lci_data(target / "lci_data")
     bom = target / EXAMPLE_BOM.name
     shutil.copy(EXAMPLE_BOM, bom)
     return bom, data

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import unit_gwp
+from conftest import copy_lci_data, unit_gwp
 
 from pcf.cli import main
 from pcf.data.background import compile_background
@@ -63,8 +62,7 @@ def test_the_data_quality_page_is_current(shipped_background):
 
 
 def _copy_with_extra_row(tmp_path, row: str) -> Path:
-    copy = tmp_path / "lci_data"
-    shutil.copytree(lci_data_dir(), copy, ignore=shutil.ignore_patterns("open_ceda"))
+    copy = copy_lci_data(tmp_path / "lci_data")
     with open(copy / "reference_checks.csv", "a", encoding="utf-8") as fh:
         fh.write(row + "\n")
     return copy
