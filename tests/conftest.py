@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -99,6 +100,50 @@ def make_tables(exchanges=EXCHANGES):
                               methods={"ipcc_ar6_gwp100": pd.Series(AR6)}, origin="tests")
 
 
+def copy_lci_data(target: Path) -> Path:
+    """A private copy of the checkout's lci_data/ at `target`, without the build scripts (*.py) and without the
+    large optional open_ceda pack (30 MB; read only when named)."""
+    shutil.copytree(Path(__file__).resolve().parents[1] / "lci_data", target, ignore=lambda d, names: [n for n in names if n.endswith(".py")]
+                    + (["open_ceda"] if Path(d).name == "packs" else []))
+    return target
+
+
+def unit_gwp(background, grid: str | None = None):
+    """key -> cradle-to-gate kg CO2e (the background's default GWP method) per unit of that dataset, with
+    `electricity_factory` supplied by dataset `grid` when given (else left free)."""
+    from pcf.methods import get_method
+
+    factors = get_method(background.tables).factors_for(background.flow_keys)
+    cumulative = background.cumulative_with_grid(grid)
+    return lambda key: float(cumulative[background.index(key)] @ factors)
+
+
 @pytest.fixture(scope="session")
 def tiny_background():
     return compile_background(make_tables(), use_disk_cache=False)
+
+
+@pytest.fixture(scope="session")
+def shipped_background():
+    """The shipped open background of lci_data/ (pcf.data.background.default_background)."""
+    from pcf.data.background import default_background
+
+    return default_background()
+
+
+@pytest.fixture(scope="session")
+def reference_checked(shipped_background):
+    """lci_data/reference_checks.csv evaluated against the shipped background (default GWP method)."""
+    from pcf.data.reference_checks import evaluate_reference_checks, load_reference_checks
+    from pcf.methods import get_method
+
+    return evaluate_reference_checks(shipped_background, get_method(shipped_background.tables),
+                                     load_reference_checks())
+
+
+@pytest.fixture(scope="session")
+def shipped_mapper(shipped_background):
+    """The mapper of the shipped table (lci_data/mapping) over the shipped background."""
+    from pcf.mapping import Mapper
+
+    return Mapper.create(shipped_background)

@@ -7,8 +7,9 @@ import os
 import shutil
 from pathlib import Path
 
+from conftest import copy_lci_data
+
 from pcf import cli
-from pcf.cli_report import register
 from pcf.errors import PcfError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,12 +20,8 @@ NO_SPEC = "the PACT spec is read from ../shared/pact (its licence forbids copyin
 
 
 def run_cli(argv: list[str]) -> int:
-    """`pcf ARGV` as pcf.cli.main runs it, with the report commands registered if cli.py does not yet do it."""
-    parser = cli._parser()
-    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
-    if "report" not in sub.choices:
-        register(sub)
-    args = parser.parse_args(argv)
+    """`pcf ARGV` as pcf.cli.main runs it (a PcfError prints one line and gives 2), without configuring logging."""
+    args = cli._parser().parse_args(argv)
     try:
         return args.handler(args) or 0
     except PcfError as exc:
@@ -34,9 +31,7 @@ def run_cli(argv: list[str]) -> int:
 
 def copy_workspace(target: Path) -> tuple[Path, Path]:
     """A private copy of the example BOM and of lci_data (without the large optional open_ceda tables)."""
-    data = target / "lci_data"
-    shutil.copytree(ROOT / "lci_data", data, ignore=lambda d, names: [n for n in names if n.endswith(".py")]
-                    + (["open_ceda"] if Path(d).name == "packs" else []))
+    data = copy_lci_data(target / "lci_data")
     bom = target / EXAMPLE_BOM.name
     shutil.copy(EXAMPLE_BOM, bom)
     return bom, data

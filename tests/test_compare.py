@@ -352,19 +352,14 @@ def test_shipped_green_electricity_lowers_the_footprint(shipped_base):
 
 
 def test_cli_compare_writes_tables_json_markdown_and_chart(tmp_path, capsys):
-    import argparse
+    from report_helpers import run_cli
 
-    from pcf.cli_compare import register
-
-    parser = argparse.ArgumentParser(prog="pcf")
-    register(parser.add_subparsers(dest="command"))
     out = tmp_path / "out"
-    args = parser.parse_args([
+    assert run_cli([
         "compare", str(ROOT / "bill_of_materials" / "formation_grading_machine.yaml"),
         "--scenarios", str(ROOT / "bill_of_materials" / "scenarios" / "stretch_film.yaml"),
         "--json", str(out / "c.json"), "--markdown", str(out / "c.md"), "--chart", str(out / "c.png"),
-    ])
-    assert args.handler(args) == 0
+    ]) == 0
     printed = capsys.readouterr().out
     assert "stretch film, 8 turns" in printed and "Lines that changed most" in printed
     import json

@@ -328,19 +328,15 @@ def test_the_workbook_holds_every_table_with_text_never_a_formula(shipped, tmp_p
 
 
 def test_cli_compare_prints_break_even_programme_and_flags_and_writes_json_markdown_workbook(tmp_path, capsys):
-    import argparse
     import json
 
-    from pcf.cli_compare import register
+    from report_helpers import run_cli
 
-    parser = argparse.ArgumentParser(prog="pcf")
-    register(parser.add_subparsers(dest="command"))
     out = tmp_path / "out"
-    args = parser.parse_args([
+    assert run_cli([
         "compare", str(ROOT / "bill_of_materials" / "formation_grading_machine.yaml"),
         "--scenarios", str(ROOT / "bill_of_materials" / "scenarios" / "packaging_programme.yaml"),
-        "--json", str(out / "p.json"), "--markdown", str(out / "p.md"), "--xlsx", str(out / "p.xlsx")])
-    assert args.handler(args) == 0
+        "--json", str(out / "p.json"), "--markdown", str(out / "p.md"), "--xlsx", str(out / "p.xlsx")]) == 0
     printed = capsys.readouterr().out
     assert "Reusable packaging: break-even" in printed and "Packaging programme: annual totals" in printed
     assert "check:" in printed and "45 kg CO2e per kg of wood" in printed

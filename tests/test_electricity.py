@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import GRID_A, make_tables
+from conftest import GRID_A, make_tables, unit_gwp
 
 import pcf
 from pcf.bom import model_from_data, read_bom
@@ -18,17 +18,11 @@ from pcf.data.background import compile_background, default_background
 from pcf.data.tables import tables_from_frames
 from pcf.electricity import MAKER, SUPPLIER, HOME, is_in_house, site_of
 from pcf.errors import DataError, MappingError
-from pcf.methods import get_method
 
 
 @pytest.fixture(scope="module")
 def shipped():
     return default_background()
-
-
-def _scores(bg):
-    f = get_method(bg.tables).factors_for(bg.flow_keys)
-    return lambda key: float(bg.cumulative[bg.index(key)] @ f)
 
 
 def _kwh(bg, key):
@@ -66,7 +60,7 @@ def test_a_purchased_copper_wire_and_a_material_do_not_follow_the_factory_grid(s
     east = pcf.footprint(system, background=shipped)
     wind = pcf.footprint(system, background=shipped, grid="electricity_cn_wind_footprint_2023")
     sweden = pcf.footprint(system, background=shipped, grid="electricity_se_ember_2025")
-    score = _scores(shipped)
+    score = unit_gwp(shipped)
     for key, line, amount in (("copper_wire", "wire", 10.0), ("steel_hot_rolled", "plate", 20.0)):
         geo = shipped.tables.datasets.loc[key, "geography"]
         home = "electricity_cn_footprint_2024" if geo == "CN" else (
@@ -81,7 +75,7 @@ def test_a_purchased_copper_wire_and_a_material_do_not_follow_the_factory_grid(s
 
 
 def test_a_part_made_by_a_german_supplier_runs_on_the_german_grid(shipped):
-    score = _scores(shipped)
+    score = unit_gwp(shipped)
     system = _machine([{"kind": "part", "id": "shaft", "material": "steel_hot_rolled", "mass_kg": 10,
                         "supplier": "Drehteile GmbH", "country": "DE",
                         "processes": [{"id": "turning", "dataset": "machining", "amount": 2.5, "unit": "kg"}]}])
@@ -99,7 +93,7 @@ def test_a_part_made_by_a_german_supplier_runs_on_the_german_grid(shipped):
 
 @pytest.mark.parametrize("region", ["Jiangsu", "CN-JS", "jiangsu province"])
 def test_a_component_from_jiangsu_uses_the_jiangsu_grid(shipped, region):
-    score = _scores(shipped)
+    score = unit_gwp(shipped)
     # a purchased, outsourced machining service per kg removed: a dataset with factory electricity in it
     system = _machine([{"kind": "component", "id": "service", "dataset": "machining", "quantity": 4, "unit": "kg",
                         "supplier": "Suzhou Precision", "country": "CN", "region": region}])
@@ -167,7 +161,7 @@ def test_the_comparator_fast_path_follows_the_per_link_grids(shipped):
             {"op": "supplier", "match": {"ids": ["a"]}, "supplier": "Svarv AB", "country": "SE"}]}),
     ]
     comparison = compare(system, variants, background=shipped, verify=True)  # fast path == full rebuild
-    score = _scores(shipped)
+    score = unit_gwp(shipped)
     kwh = _kwh(shipped, "machining")
     base, (wind, sweden) = comparison.base, comparison.variants
     # only the in-house part's machining follows the factory grid

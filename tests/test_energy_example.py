@@ -6,16 +6,15 @@ The two embodied footprints come from the engine once per module (`details`); ev
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
 import pytest
+from report_helpers import run_cli
 
 import pcf
 import pcf.energy
 from pcf.bom.readers import read_bom
-from pcf.cli_energy import register
 from pcf.energy import compare, embodied_footprints, read_config, tornado
 from pcf.energy.render import markdown_section, write_outputs
 
@@ -132,11 +131,8 @@ def test_outputs_json_charts_and_report(line_result, line_config, embodied, tmp_
 
 def test_cli_energy_compare(monkeypatch, details, tmp_path, capsys):
     monkeypatch.setattr(pcf.energy, "embodied_footprints", lambda config, **_: details)  # engine already run
-    parser = argparse.ArgumentParser(prog="pcf")
-    register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["energy", "compare", str(ONE), "--json", str(tmp_path / "r.json"),
-                              "--xlsx", str(tmp_path / "r.xlsx"), "--out", str(tmp_path / "out")])
-    assert args.handler(args) == 0
+    assert run_cli(["energy", "compare", str(ONE), "--json", str(tmp_path / "r.json"),
+                    "--xlsx", str(tmp_path / "r.xlsx"), "--out", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
     assert "One machine: Current machine, AC-side energy recovery" in out and "Sensitivity" in out
     assert "Why this baseline" in out and "legacy" in out
@@ -180,6 +176,7 @@ def test_shipped_example_shows_current_and_legacy_baselines_with_per_cell_and_pe
         saved_machine = outcome.machine.annual_kWh - line_result.candidate.machine.annual_kWh
         saved_line = outcome.line.annual_kWh - line_result.candidate.line.annual_kWh
         assert table.loc[key, "saved_kWh_per_cell"] == pytest.approx(saved_machine / cells)
+        assert table.loc[key, "machine_saved_share"] == pytest.approx(saved_machine / outcome.machine.annual_kWh)
         first_factor = 0.5777  # the grid's first-year factor
         assert table.loc[key, "saved_kg_co2e_per_kWh_cell_first_year"] == pytest.approx(
             saved_machine * first_factor / (cells * cell_kWh), rel=1e-4)

@@ -11,6 +11,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from conftest import unit_gwp
 
 from pcf.data.background import default_background
 from pcf.methods import get_method
@@ -27,10 +28,7 @@ def _read(path: Path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def gwp():
-    bg = default_background()
-    factors = get_method(bg.tables).factors_for(bg.flow_keys)
-    cumulative = bg.cumulative_with_grid(GRID)
-    return lambda key: float(cumulative[bg.index(key)] @ factors)
+    return unit_gwp(default_background(), GRID)
 
 
 @pytest.fixture(scope="module")

@@ -3,15 +3,15 @@ factory grid drives every process through the matrix."""
 
 from __future__ import annotations
 
-import shutil
 
 import numpy as np
 import pytest
+from conftest import copy_lci_data
 
 import pcf
 from pcf.bom import model_from_data
 from pcf.data.background import compile_background, default_background
-from pcf.data.tables import FACTORY_ELECTRICITY, lci_data_dir, load_lci_tables
+from pcf.data.tables import FACTORY_ELECTRICITY, load_lci_tables
 from pcf.methods import get_method
 
 
@@ -40,8 +40,7 @@ def test_every_dataset_except_the_placeholder_emits_something(shipped):
 
 def test_build_is_deterministic(tmp_path):
     one = load_lci_tables()
-    copy = tmp_path / "lci_data"
-    shutil.copytree(lci_data_dir(), copy)
+    copy = copy_lci_data(tmp_path / "lci_data")
     two = load_lci_tables(copy)
     assert one.content_hash == two.content_hash
     # a changed number changes the hash

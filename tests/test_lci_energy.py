@@ -332,7 +332,6 @@ def _load_build_script():
 
 @needs_shared
 def test_committed_csvs_are_what_the_build_script_gives():
-    pytest.importorskip("openpyxl")
     build = _load_build_script()
     for name, text in build.render(build.build(SHARED)).items():
         assert (PACK / name).read_text(encoding="utf-8") == text, f"{name}: run build_energy.py"

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import unit_gwp
 
 PACKS = Path(__file__).resolve().parents[1] / "lci_data" / "packs"
 PACK = PACKS / "plastics_packaging"
@@ -220,16 +221,11 @@ def test_bmc_is_the_midpoint_of_the_suppliers_composition_ranges():
 
 
 @pytest.fixture(scope="module")
-def factors():
-    from pcf.data.background import compile_background
-    from pcf.data.tables import load_lci_tables
-    from pcf.methods import get_method
-
-    bg = compile_background(load_lci_tables(), use_disk_cache=False)
-    factors = get_method(bg.tables).factors_for(bg.flow_keys)  # kg CO2e per kg of each flow (AR6)
-    cumulative = bg.cumulative_with_grid("electricity_cn_footprint_2024") @ factors
-    return {key: float(cumulative[bg.index(key)]) for key in
-            ("up_resin", "glass_fibre", "uslci_calcium_carbonate_ground", "smc", "bmc", "up_gf30")}
+def factors(shipped_background):
+    gwp = unit_gwp(shipped_background, "electricity_cn_footprint_2024")  # kg CO2e per kg (AR6)
+    return {key: gwp(key) for key in
+            ("up_resin", "glass_fibre", "uslci_calcium_carbonate_ground", "smc", "bmc", "up_gf30", "pa66_gf30",
+             "fr4_laminate", "ceramic_alumina")}
 
 
 def test_moulding_compound_factors_match_the_hand_computed_values(factors):
@@ -242,18 +238,17 @@ def test_moulding_compound_factors_match_the_hand_computed_values(factors):
     assert factors["bmc"] < factors["smc"] < factors["up_gf30"] < factors["up_resin"]
 
 
+def test_mixes_solve_to_the_hand_computed_factors_of_their_constituents(factors):
+    """The hand arithmetic in the PA66-GF30, FR-4 and alumina-ceramic tests above, checked against the solver."""
+    assert factors["pa66_gf30"] == pytest.approx(0.7 * 6.48 + 0.3 * GLASS, abs=1e-4)  # 4.99647
+    assert factors["fr4_laminate"] == pytest.approx(0.6 * GLASS + 0.4 * 3.354281, abs=1e-4)  # 2.26265
+    assert factors["ceramic_alumina"] == pytest.approx(2.868, abs=2e-3)  # 1.3001 powder + 7.3561 kWh x 0.21319
+
+
 def test_moulding_compounds_have_a_reference_check_of_another_source():
     checks = [r for r in _rows(PACKS.parent, "reference_checks.csv") if r["dataset"] in {"smc", "bmc"}]
     assert {r["dataset"] for r in checks} == {"smc", "bmc"}
     assert all(r["justification"].strip() for r in checks)  # outside the +-30 % band: different scope, stated
-
-
-@pytest.fixture(scope="module")
-def shipped_mapper():
-    from pcf.data.background import default_background
-    from pcf.mapping import Mapper
-
-    return Mapper.create(default_background())
 
 
 @pytest.mark.parametrize("text, dataset", [

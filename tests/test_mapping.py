@@ -178,10 +178,8 @@ def test_a_part_without_mass_or_estimate_is_listed(tiny_background):
     ("FR-4", "fr4_laminate"), ("冷轧钢板 SPCC 2.0mm", "steel_cold_rolled_cn"), ("Teflon™", "ptfe"),
     ("Blech DC01 2mm", "steel_cold_rolled"), ("伺服电机", "electric_motor"), ("说明书", "EXCLUDE"),
 ])
-def test_the_shipped_table_maps_what_engineers_write(text, dataset):
-    from pcf.data.background import default_background
-
-    assert Mapper.create(default_background()).match(text).dataset == dataset
+def test_the_shipped_table_maps_what_engineers_write(shipped_mapper, text, dataset):
+    assert shipped_mapper.match(text).dataset == dataset
 
 
 def test_every_shipped_mapping_row_names_a_known_dataset():
@@ -225,10 +223,8 @@ def test_typical_masses_match_whole_tokens(tmp_path):
     assert estimator.estimate(dataset=None, name="Nutenstein") is None
 
 
-def test_a_chinese_line_takes_the_regional_variant_of_its_grade():
-    from pcf.data.background import default_background
-
-    mapper = Mapper.create(default_background())
+def test_a_chinese_line_takes_the_regional_variant_of_its_grade(shipped_mapper):
+    mapper = shipped_mapper
     assert mapper.match("S355JR", country="CN").dataset == "steel_hot_rolled_cn"
     assert mapper.match("S355JR", country="CN").method == "table+regional"
     assert mapper.match("S355JR", country="DE").dataset == "steel_hot_rolled"
@@ -347,13 +343,6 @@ def test_strict_refuses_an_ambiguous_line_and_a_mapping_row_resolves_it(tiny_bac
 
 
 # -- vocabulary of EPD/PEP material tables and ERP exports (issue 12 B) ---------------------------------------------
-@pytest.fixture(scope="module")
-def shipped_mapper():
-    from pcf.data.background import default_background
-
-    return Mapper.create(default_background())
-
-
 @pytest.mark.parametrize("text, dataset, proxy", [
     ("Electronic circuit > 10 cm2", "pcb_assembly", False), ("printed circuit board", "pcb_assembly", False),
     ("Cartonboard", "cartonboard", False), ("Paper", "paper", False), ("Impregnation resin", "epoxy", True),

@@ -3,31 +3,20 @@
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import copy_lci_data, unit_gwp
 
 from pcf.cli import main
-from pcf.data.background import compile_background, default_background
-from pcf.data.reference_checks import ReferenceCheck, evaluate_reference_checks, load_reference_checks
+from pcf.data.background import compile_background
+from pcf.data.reference_checks import ReferenceCheck, load_reference_checks
 from pcf.data.tables import lci_data_dir, load_lci_tables
 from pcf.data_quality import render_data_quality_markdown
 from pcf.errors import DataError
-from pcf.methods import get_method
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "bill_of_materials").glob("*.yaml"))
-
-
-@pytest.fixture(scope="module")
-def background():
-    return default_background()
-
-
-@pytest.fixture(scope="module")
-def checked(background):
-    return evaluate_reference_checks(background, get_method(background.tables), load_reference_checks())
 
 
 def _row(**kw):
@@ -49,32 +38,31 @@ def test_band_is_thirty_percent_around_the_value_or_the_published_range():
         _row(reference_value="nan")
 
 
-def test_every_reference_row_is_within_its_band_or_justified(checked):
-    assert checked, "lci_data/reference_checks.csv has no rows"
-    unexplained = [(c.check.dataset, round(c.ratio, 2)) for c in checked if c.status == "OUTSIDE"]
+def test_every_reference_row_is_within_its_band_or_justified(reference_checked):
+    assert reference_checked, "lci_data/reference_checks.csv has no rows"
+    unexplained = [(c.check.dataset, round(c.ratio, 2)) for c in reference_checked if c.status == "OUTSIDE"]
     assert unexplained == []
-    for c in checked:
+    for c in reference_checked:
         assert c.ratio == pytest.approx(c.pcf_value / c.check.reference_value)
 
 
-def test_a_reference_is_independent_of_the_datasets_own_source(background, checked):
-    ds = background.tables.datasets
-    for c in checked:
+def test_a_reference_is_independent_of_the_datasets_own_source(shipped_background, reference_checked):
+    ds = shipped_background.tables.datasets
+    for c in reference_checked:
         own = ds.loc[c.check.dataset]
         assert own["source_title"].lower() not in c.check.source.lower(), c.check.dataset
         if own["source_url"] and c.check.url:
             assert own["source_url"].rstrip("/") != c.check.url.rstrip("/"), c.check.dataset
 
 
-def test_the_data_quality_page_is_current(background):
+def test_the_data_quality_page_is_current(shipped_background):
     page = (ROOT / "docs" / "data_quality.md").read_text(encoding="utf-8")
-    assert page == render_data_quality_markdown(background, EXAMPLES), \
+    assert page == render_data_quality_markdown(shipped_background, EXAMPLES), \
         "docs/data_quality.md is stale: run `pcf data checks --markdown docs/data_quality.md`"
 
 
 def _copy_with_extra_row(tmp_path, row: str) -> Path:
-    copy = tmp_path / "lci_data"
-    shutil.copytree(lci_data_dir(), copy, ignore=shutil.ignore_patterns("open_ceda"))
+    copy = copy_lci_data(tmp_path / "lci_data")
     with open(copy / "reference_checks.csv", "a", encoding="utf-8") as fh:
         fh.write(row + "\n")
     return copy
@@ -108,13 +96,10 @@ def test_pcf_data_show_prints_the_checks_of_a_dataset(capsys):
     assert "independent reference checks" in out and "Ember" in out
 
 
-def test_every_semi_finished_product_lies_between_its_input_and_that_plus_its_processing(background):
+def test_every_semi_finished_product_lies_between_its_input_and_that_plus_its_processing(shipped_background):
     """lci_data/semi_finished.csv: a semi is its upstream metal (times the input range) plus a documented range of
     processing emissions; a factor outside that envelope (rolling adding 8 kg CO2e/kg) is a data error."""
-    factors = get_method(background.tables).factors_for(background.flow_keys)
-
-    def value(key):
-        return float(background.cumulative[background.index(key)] @ factors)
+    value = unit_gwp(shipped_background)
 
     with open(lci_data_dir() / "semi_finished.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))

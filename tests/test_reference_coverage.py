@@ -7,11 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pcf.data.background import default_background
-from pcf.data.reference_checks import evaluate_reference_checks, load_reference_checks
 from pcf.data_quality import (REQUIRED_COVERAGE, SIGNIFICANT_SHARE, dataset_shares, mapping_choices,
                               reference_coverage, unreferenced)
-from pcf.methods import get_method
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "bill_of_materials").glob("*.yaml"))
@@ -23,28 +20,18 @@ KNOWN_GAPS = {"anodising", "laser_cutting", "machining"}
 
 
 @pytest.fixture(scope="module")
-def background():
-    return default_background()
+def shares(shipped_background):
+    return dataset_shares(EXAMPLES, shipped_background)
 
 
-@pytest.fixture(scope="module")
-def checked(background):
-    return evaluate_reference_checks(background, get_method(background.tables), load_reference_checks())
-
-
-@pytest.fixture(scope="module")
-def shares(background):
-    return dataset_shares(EXAMPLES, background)
-
-
-def test_the_open_gaps_are_exactly_the_known_ones(shares, checked):
-    gaps = unreferenced(shares, checked, mapping_choices(ROOT / "lci_data" / "mapping"))
+def test_the_open_gaps_are_exactly_the_known_ones(shares, reference_checked):
+    gaps = unreferenced(shares, reference_checked, mapping_choices(ROOT / "lci_data" / "mapping"))
     assert set(gaps.index) - KNOWN_GAPS == set(), "a new dataset needs an independent reference row"
     assert KNOWN_GAPS - set(gaps.index) == set(), "a gap was closed: remove it from KNOWN_GAPS"
 
 
-def test_coverage_reaches_95_percent_or_falls_short_only_by_the_known_gaps(shares, checked):
-    coverage = reference_coverage(shares, checked)
+def test_coverage_reaches_95_percent_or_falls_short_only_by_the_known_gaps(shares, reference_checked):
+    coverage = reference_coverage(shares, reference_checked)
     assert set(coverage.index) == {p.stem for p in EXAMPLES}
     gap_share = shares[shares.index.isin(KNOWN_GAPS)].sum()
     for machine, share in coverage.items():
@@ -52,17 +39,17 @@ def test_coverage_reaches_95_percent_or_falls_short_only_by_the_known_gaps(share
         assert share >= REQUIRED_COVERAGE, machine  # every example reaches the target (99.5-99.6 %)
 
 
-def test_every_significant_dataset_has_a_reference_or_is_a_known_gap(shares, checked):
-    referenced = {c.check.dataset for c in checked}
+def test_every_significant_dataset_has_a_reference_or_is_a_known_gap(shares, reference_checked):
+    referenced = {c.check.dataset for c in reference_checked}
     significant = shares.abs().max(axis=1)
     missing = {k for k, s in significant.items() if s >= SIGNIFICANT_SHARE and k not in referenced}
     assert missing <= KNOWN_GAPS
 
 
-def test_datasets_resting_on_a_secondary_copy_or_an_assumption_are_rated_reliability_5(background):
+def test_datasets_resting_on_a_secondary_copy_or_an_assumption_are_rated_reliability_5(shipped_background):
     from pcf.data.reference_checks import weak_datasets
 
-    weak = weak_datasets(background.tables)
+    weak = weak_datasets(shipped_background.tables)
     assert (weak["dq_reliability"] == 5).all(), weak[weak["dq_reliability"] != 5].index.tolist()
     page = (ROOT / "docs" / "data_quality.md").read_text(encoding="utf-8")
     section = page.split("## Known weak points", 1)[1]

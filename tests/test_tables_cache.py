@@ -6,14 +6,13 @@ from __future__ import annotations
 import csv
 import json
 import logging
-import os
-import shutil
 
 import pandas as pd
 import pytest
+from conftest import copy_lci_data
 
 from pcf.data import tables as tables_module
-from pcf.data.tables import content_hash, lci_data_dir, load_lci_tables
+from pcf.data.tables import content_hash, load_lci_tables
 from pcf.errors import DataError
 
 FRAMES = ("flows", "datasets", "exchanges", "sources")
@@ -28,13 +27,8 @@ def cache(tmp_path, monkeypatch):
 
 @pytest.fixture()
 def data(tmp_path):
-    """A copy of the shipped lci_data without the large tables of the optional open_ceda pack (never read)."""
-    def skip(directory, names):
-        return [n for n in names if n.endswith(".csv")] if os.path.basename(directory) == "open_ceda" else []
-
-    copy = tmp_path / "lci_data"
-    shutil.copytree(lci_data_dir(), copy, ignore=skip)
-    return copy
+    """A copy of the shipped lci_data without the optional open_ceda pack (never read)."""
+    return copy_lci_data(tmp_path / "lci_data")
 
 
 def _counting_validation(monkeypatch) -> list:

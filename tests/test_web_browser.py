@@ -147,27 +147,19 @@ def test_upload_see_the_result_download_the_report(loaded, tmp_path):  # noqa: F
         page.screenshot(path=str(shots / "web_history.png"), full_page=True)
         # a PCF request from a customer's system, fulfilled on the PCF requests page (the partner's events endpoint
         # is this server itself here: the answer arrives as a RequestFulfilled event)
-        import datetime as _dt
         import json
-        import uuid
 
-        import httpx
+        from web_support import client_token, post_event, request_created_event
 
         erp_id, erp_secret = service.add_client("Customer ERP")
         own_id, own_secret = service.add_client("loopback events", ("events:write",))
         service.add_partner("Customer ERP", api_client_id=erp_id, base_url=server.url, client_id=own_id,
                             client_secret=own_secret)
-        token = httpx.post(f"{server.url}/auth/token", data={"grant_type": "client_credentials"},
-                           auth=(erp_id, erp_secret)).json()["access_token"]
+        token = client_token(server.url, erp_id, erp_secret)
         wanted = stored["footprint"]["document"]
-        event = {"type": "org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3", "specversion": "1.0",
-                 "id": str(uuid.uuid4()), "source": "//erp.customer.example/3/events",
-                 "time": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                 "data": {"productId": wanted["productIds"], "comment": "PCF of the FG-256P for our 2026 tender"}}
-        posted = httpx.post(f"{server.url}/3/events", content=json.dumps(event),
-                            headers={"Authorization": f"Bearer {token}",
-                                     "Content-Type": "application/cloudevents+json"})
-        assert posted.status_code == 200
+        event = request_created_event(wanted["productIds"], source="//erp.customer.example/3/events",
+                                      comment="PCF of the FG-256P for our 2026 tender")
+        assert post_event(server.url, token, event).status_code == 200
         page.goto(server.url + "/requests")
         expect(page.locator("h1")).to_have_text("PCF requests")
         page.screenshot(path=str(shots / "web_requests.png"), full_page=True)

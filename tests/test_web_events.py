@@ -7,14 +7,15 @@ that part skips with the reason when the specification is absent). No mocks."""
 
 from __future__ import annotations
 
-import datetime as _dt
+import contextlib
 import json
-import uuid
+from types import SimpleNamespace
 
 import httpx
 import pytest
 
-from web_support import (OPENAPI, Server, loaded, make_app, openapi, sign_in, upload)  # noqa: F401
+from web_support import (OPENAPI, Server, client_token, loaded, make_app, openapi, post_event,  # noqa: F401
+                         request_created_event, sign_in, upload)
 from report_helpers import NO_SPEC
 
 TINY_BOM = """\
@@ -25,22 +26,21 @@ items:
 """
 
 
-def _token(base: str, client_id: str, secret: str) -> str:
-    response = httpx.post(f"{base}/auth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret))
-    assert response.status_code == 200, response.text
-    return response.json()["access_token"]
-
-
-def _request_event(product_ids: list[str]) -> dict:
-    return {"type": "org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3", "specversion": "1.0",
-            "id": str(uuid.uuid4()), "source": "//customer-b.example/3/events",
-            "time": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "data": {"productId": product_ids, "comment": "PCF of the tiny machine, please"}}
-
-
-def _post_event(base: str, token: str, event: dict) -> httpx.Response:
-    return httpx.post(f"{base}/3/events", content=json.dumps(event),
-                      headers={"Authorization": f"Bearer {token}", "Content-Type": "application/cloudevents+json"})
+@contextlib.contextmanager
+def _owner_and_requester(loaded, tmp_path, partner: str, *, partner_secret: str | None = None):
+    """Maker A and requester B, each app served on loopback, with a signed-in sales engineer at A. B has given A
+    credentials for its events endpoint (A stores `partner_secret` for them when given, else the right one); A has
+    given B an API client (a_id, a_secret) and names B its partner `partner`."""
+    owner = make_app(f"sqlite:///{tmp_path}/a.sqlite", loaded, tmp_path / "a")
+    requester = make_app(f"sqlite:///{tmp_path}/b.sqlite", loaded, tmp_path / "b")
+    a_service, b_service = owner.state.service, requester.state.service
+    with Server(owner) as a, Server(requester) as b, httpx.Client(base_url=a.url, timeout=60) as engineer:
+        b_id, b_secret = b_service.add_client("owner A", ("events:write",))
+        a_id, a_secret = a_service.add_client(partner)
+        a_service.add_partner(partner, api_client_id=a_id, base_url=b.url, client_id=b_id,
+                              client_secret=b_secret if partner_secret is None else partner_secret)
+        yield SimpleNamespace(a=a, b=b, a_service=a_service, b_service=b_service, engineer=engineer,
+                              a_id=a_id, a_secret=a_secret, b_id=b_id, csrf=sign_in(engineer, a_service))
 
 
 def _validate(event: dict, schema_name: str) -> None:
@@ -57,26 +57,21 @@ def _validate(event: dict, schema_name: str) -> None:
 
 
 def test_a_request_is_fulfilled_and_another_rejected_over_http(loaded, tmp_path):  # noqa: F811
-    owner = make_app(f"sqlite:///{tmp_path}/a.sqlite", loaded, tmp_path / "a")
-    requester = make_app(f"sqlite:///{tmp_path}/b.sqlite", loaded, tmp_path / "b")
-    a_service, b_service = owner.state.service, requester.state.service
-    with Server(owner) as a, Server(requester) as b, httpx.Client(base_url=a.url, timeout=60) as engineer:
-        # B gives A credentials for its events endpoint; A gives B an API client and names B its partner
-        b_id, b_secret = b_service.add_client("owner A", ("events:write",))
-        a_id, a_secret = a_service.add_client("customer B")
-        a_service.add_partner("Customer B", api_client_id=a_id, base_url=b.url, client_id=b_id,
-                              client_secret=b_secret)
+    # B gives A credentials for its events endpoint; A gives B an API client and names B its partner
+    with _owner_and_requester(loaded, tmp_path, "Customer B") as s:
+        a, a_service, b_service, engineer, csrf = s.a, s.a_service, s.b_service, s.engineer, s.csrf
+        a_id, a_secret, b_id = s.a_id, s.a_secret, s.b_id
         # the sales engineer computes a footprint
-        csrf = sign_in(engineer, a_service)
         state = upload(engineer, csrf, "tiny.yaml", TINY_BOM.encode())
         assert state["status"] == "done", state
         stored = a_service.result(int(state["next"].rsplit("/", 1)[1]))
         footprint = stored["footprint"]["document"]
         # B requests it (and a product A does not make) through A's API
-        token = _token(a.url, a_id, a_secret)
-        wanted, unknown = _request_event(footprint["productIds"]), _request_event(["urn:pact:example:product:x"])
+        token = client_token(a.url, a_id, a_secret)
+        wanted = request_created_event(footprint["productIds"])
+        unknown = request_created_event(["urn:pact:example:product:x"])
         for event in (wanted, unknown):
-            assert _post_event(a.url, token, event).status_code == 200
+            assert post_event(a.url, token, event).status_code == 200
         page = engineer.get("/requests").text
         assert "Request" in page and "meets the criteria" in page and "Customer B" in page
         seqs = {r["event_id"]: r["seq"] for r in a_service.requests()}
@@ -114,17 +109,11 @@ def test_a_request_is_fulfilled_and_another_rejected_over_http(loaded, tmp_path)
 
 
 def test_an_answer_that_cannot_be_delivered_is_recorded_and_leaves_the_request_open(loaded, tmp_path):  # noqa: F811
-    owner = make_app(f"sqlite:///{tmp_path}/a.sqlite", loaded, tmp_path / "a")
-    requester = make_app(f"sqlite:///{tmp_path}/b.sqlite", loaded, tmp_path / "b")
-    a_service, b_service = owner.state.service, requester.state.service
-    with Server(owner) as a, Server(requester) as b, httpx.Client(base_url=a.url, timeout=60) as engineer:
-        b_id, _right = b_service.add_client("owner A", ("events:write",))
-        a_id, a_secret = a_service.add_client("customer C")
-        a_service.add_partner("Customer C", api_client_id=a_id, base_url=b.url, client_id=b_id,
-                              client_secret="not the secret")
-        csrf = sign_in(engineer, a_service)
-        event = _request_event(["urn:pact:example:product:y"])
-        assert _post_event(a.url, _token(a.url, a_id, a_secret), event).status_code == 200
+    with _owner_and_requester(loaded, tmp_path, "Customer C", partner_secret="not the secret") as s:
+        a, a_service, b_service, engineer, csrf = s.a, s.a_service, s.b_service, s.engineer, s.csrf
+        a_id, a_secret = s.a_id, s.a_secret
+        event = request_created_event(["urn:pact:example:product:y"])
+        assert post_event(a.url, client_token(a.url, a_id, a_secret), event).status_code == 200
         seq = a_service.requests()[0]["seq"]
         response = engineer.post(f"/requests/{seq}/reject", data={"csrf_token": csrf, "code": "NotFound",
                                                                   "message": "unknown product"})
@@ -134,8 +123,8 @@ def test_an_answer_that_cannot_be_delivered_is_recorded_and_leaves_the_request_o
         assert not row["answered"] and row["answers"][0]["status"] == "failed"
         # a request from a client with no partner cannot be answered, and says why
         lone_id, lone_secret = a_service.add_client("customer D")
-        assert _post_event(a.url, _token(a.url, lone_id, lone_secret),
-                           _request_event(["urn:pact:example:product:z"])).status_code == 200
+        assert post_event(a.url, client_token(a.url, lone_id, lone_secret),
+                          request_created_event(["urn:pact:example:product:z"])).status_code == 200
         lone = a_service.requests()[0]["seq"]
         response = engineer.post(f"/requests/{lone}/reject", data={"csrf_token": csrf, "code": "NotFound",
                                                                    "message": "x"})
@@ -150,7 +139,7 @@ def test_an_answer_that_cannot_be_delivered_is_recorded_and_leaves_the_request_o
 def test_answers_that_cannot_be_made_are_refused():
     from pcf.web.events_out import EventSendError, fulfilled_event, rejected_event, send
 
-    request = _request_event(["urn:pact:example:product:y"])
+    request = request_created_event(["urn:pact:example:product:y"])
     with pytest.raises(EventSendError, match="at least one footprint"):
         fulfilled_event(request, [], "//a/3/events")
     with pytest.raises(EventSendError, match="unknown error code"):

@@ -8,13 +8,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import httpx
 from fastapi.testclient import TestClient
 
-from web_support import SMALL_BOM, DRIVE_V1, ROOT, Server, loaded, make_app, sign_in, upload  # noqa: F401
+from web_support import SMALL_BOM, DRIVE_V1, ROOT, Server, loaded, make_app, sign_in, upload, wait_job  # noqa: F401
 
 CLIENTS, REQUESTS, UPLOADERS = 50, 20, 5
 
@@ -43,15 +41,8 @@ def test_fifty_clients_twenty_requests(loaded, tmp_path):  # noqa: F811
         assert run["errors"] == [], run["errors"][:5]
         assert len(run["latencies"]) == CLIENTS * REQUESTS
         # every upload's computation finishes, each with its own result
-        deadline = time.monotonic() + 120
-        states = {}
         with httpx.Client(base_url=server.url, headers={"Cookie": cookie}) as http:
-            while len(states) < len(run["jobs"]) and time.monotonic() < deadline:
-                for job in run["jobs"]:
-                    state = http.get(f"/jobs/{job}.json").json()
-                    if state["status"] in ("done", "failed"):
-                        states[job] = state
-                time.sleep(0.1)
+            states = {job: wait_job(http, f"/jobs/{job}", timeout=120) for job in run["jobs"]}
     assert len(run["jobs"]) == UPLOADERS and len(states) == UPLOADERS
     assert all(s["status"] == "done" for s in states.values()), states
     result_ids = [int(s["next"].rsplit("/", 1)[1]) for s in states.values()]

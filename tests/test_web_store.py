@@ -18,29 +18,31 @@ DSN = os.environ.get("PCF_TEST_POSTGRES_DSN", "")
 NO_POSTGRES = "no PostgreSQL server: set PCF_TEST_POSTGRES_DSN (.ci/run starts one)"
 
 
-def _postgres_available() -> bool:
+def _postgres_missing() -> str | None:
+    """Why the PostgreSQL tests cannot run here (None when they can)."""
     if not DSN:
-        return False
+        return NO_POSTGRES
     try:
         import psycopg
 
         psycopg.connect(DSN, connect_timeout=3).close()
-        return True
-    except Exception:
-        return False
+    except Exception as exc:  # the reason is reported as the skip reason (or raised under PCF_REQUIRE_POSTGRES)
+        return f"PostgreSQL at PCF_TEST_POSTGRES_DSN={DSN!r} is not reachable: {exc!r}"
+    return None
 
 
-HAVE_POSTGRES = _postgres_available()
+POSTGRES_MISSING = _postgres_missing()
+HAVE_POSTGRES = POSTGRES_MISSING is None
 if require("PCF_REQUIRE_POSTGRES") and not HAVE_POSTGRES:
-    raise RuntimeError(f"PCF_REQUIRE_POSTGRES is set but PostgreSQL is not reachable at {DSN!r}")
-needs_postgres = pytest.mark.skipif(not HAVE_POSTGRES, reason=NO_POSTGRES)
+    raise RuntimeError(f"PCF_REQUIRE_POSTGRES is set but the PostgreSQL tests cannot run: {POSTGRES_MISSING}")
+needs_postgres = pytest.mark.skipif(not HAVE_POSTGRES, reason=POSTGRES_MISSING or "")
 
 
 @pytest.fixture
 def postgres_url():
     """A fresh database on the test server, dropped afterwards."""
     if not HAVE_POSTGRES:
-        pytest.skip(NO_POSTGRES)
+        pytest.skip(POSTGRES_MISSING)
     import psycopg
 
     name = f"pcf_web_{uuid.uuid4().hex[:10]}"

@@ -63,8 +63,9 @@ def sign_in(client, service, username: str = "alice") -> str:
 
     try:
         service.add_user(username, PASSWORD)
-    except ServiceError:
-        pass
+    except ServiceError as exc:  # the user exists already (signed in before); any other refusal is a failure
+        if "exists" not in str(exc):
+            raise
     page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
     response = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token},
@@ -200,3 +201,32 @@ def spec_footprints() -> list[dict]:
 
 def require(env: str) -> bool:
     return os.environ.get(env, "") not in ("", "0")
+
+
+def client_token(base: str, client_id: str, secret: str) -> str:
+    """An access token from the server at `base` (POST /auth/token, client credentials over real HTTP)."""
+    import httpx
+
+    response = httpx.post(f"{base}/auth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret))
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
+
+
+def request_created_event(product_ids: list[str], source: str = "//customer-b.example/3/events",
+                          comment: str = "PCF of the tiny machine, please") -> dict:
+    """A PACT v3 RequestCreatedEvent for the given product ids, with a fresh id and the current time."""
+    import datetime as _dt
+    import uuid
+
+    return {"type": "org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3", "specversion": "1.0",
+            "id": str(uuid.uuid4()), "source": source,
+            "time": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "data": {"productId": product_ids, "comment": comment}}
+
+
+def post_event(base: str, token: str, event: dict):
+    """POST a CloudEvent to `base`/3/events with a bearer token; returns the httpx response."""
+    import httpx
+
+    return httpx.post(f"{base}/3/events", content=json.dumps(event),
+                      headers={"Authorization": f"Bearer {token}", "Content-Type": "application/cloudevents+json"})

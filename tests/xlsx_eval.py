@@ -4,6 +4,7 @@ formula pcf writes that Excel would read differently cannot pass silently."""
 
 from __future__ import annotations
 
+import operator
 import re
 
 from openpyxl.utils import column_index_from_string
@@ -16,6 +17,7 @@ TOKEN = re.compile(r"""\s*(?:
   | (?P<op>[-+*/(),])
 )""", re.VERBOSE)
 CELL = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")
+BINARY = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
 
 
 class Evaluator:
@@ -65,19 +67,18 @@ class Evaluator:
         return token
 
     def _expr(self):
-        value = self._term()
-        while self._peek() in (("op", "+"), ("op", "-")):
-            op = self._take()[1]
-            right = self._term()
-            value = value + right if op == "+" else value - right
-        return value
+        return self._left_assoc(self._term, "+-")
 
     def _term(self):
-        value = self._factor()
-        while self._peek() in (("op", "*"), ("op", "/")):
+        return self._left_assoc(self._factor, "*/")
+
+    def _left_assoc(self, operand, ops: str):
+        """operand (op operand)*, evaluated left to right, for the two binary operators in ops."""
+        value = operand()
+        while self._peek()[0] == "op" and self._peek()[1] in ops:
             op = self._take()[1]
-            right = self._factor()
-            value = value * right if op == "*" else value / right
+            right = operand()
+            value = BINARY[op](value, right)
         return value
 
     def _factor(self):
