@@ -810,3 +810,22 @@ def test_an_ambiguous_line_of_a_supplier_country_compares_the_regional_twins():
     intensity = candidate_intensities(bg, chosen.candidates)
     assert chosen.dataset == max(intensity, key=intensity.get)
     assert conservative(found, bg).dataset in found.candidates  # without a country: the generic candidates
+
+
+def test_ambiguous_candidates_are_ranked_without_biogenic_uptake(shipped_background):
+    """The conservative proxy ranks candidates as the headline total counts them: a wooden crate's stored carbon
+    (co2_uptake) does not make it the lowest-emitting candidate."""
+    import numpy as np
+
+    from pcf.intake import candidate_intensities
+    from pcf.methods import get_method
+
+    bg = shipped_background
+    factors = get_method(bg.tables).factors_for(bg.flow_keys)
+    i = bg.index("crate_wood_softwood")
+    uptake = bg.flow_keys.index("co2_uptake")
+    with_uptake = float(np.asarray(bg.cumulative[i]).ravel() @ factors)
+    removal = float(np.asarray(bg.cumulative[i]).ravel()[uptake] * factors[uptake])
+    assert removal < 0 and with_uptake < 0  # stored carbon outweighs the crate's emissions
+    assert candidate_intensities(bg, ["crate_wood_softwood"])["crate_wood_softwood"] == pytest.approx(
+        with_uptake - removal, rel=1e-12)
