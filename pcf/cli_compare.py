@@ -6,7 +6,6 @@ readable line.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from rich.table import Table
@@ -128,12 +127,6 @@ def run(args) -> int:
     return 0
 
 
-def _pct(value: float) -> str:
-    if value is None or not math.isfinite(value):
-        return "-"
-    return f"{value:+.2g} %" if value != 0 and abs(value) < 0.05 else f"{value:+.1f} %"
-
-
 def _print_packaging(comparison, console) -> None:
     """Break-even of reusable options and the programme (annual scope), as formatted tables."""
     from .compare.packaging_tables import break_even_table, programme_tables
@@ -153,12 +146,15 @@ def _print_packaging(comparison, console) -> None:
             console.print(f"[bold yellow]check:[/] {flag.option}: {flag.message}", highlight=False)
 
 
-def _cell(kg: float, delta: float, pct: float) -> str:
-    return f"{kg:,.1f}\n[dim]{delta:+,.1f} ({_pct(pct)})[/]"
+def _cell(kg: float, delta: float, pct: str) -> str:
+    return f"{kg:,.1f}\n[dim]{delta:+,.1f} ({pct})[/]"
 
 
 def print_comparison(comparison, console, *, top: int = 8) -> None:
     """The totals, the stage and module tables side by side, and the lines that changed most."""
+    from .compare.packaging_tables import signed_pct as _pct
+    from .compare.tables import _arrow
+
     ref = comparison.reference
     title = comparison.name or "design comparison"
     console.print(f"\n[bold]{title}[/]: kg CO2e per machine, cradle to gate; deltas against [bold]{ref}[/]")
@@ -185,11 +181,10 @@ def print_comparison(comparison, console, *, top: int = 8) -> None:
             table.add_column(name, justify="right", max_width=22)
         for key, row in frame.iterrows():
             cells = [f"{row[(ref, 'kg_co2e')]:,.1f}"]
-            cells += [_cell(row[(n, "kg_co2e")], row[(n, "delta_kg_co2e")], row[(n, "delta_pct")]) for n in names]
+            cells += [_cell(row[(n, "kg_co2e")], row[(n, "delta_kg_co2e")], _pct(row[(n, "delta_pct")]))
+                      for n in names]
             table.add_row(STAGE_SHORT_LABELS.get(str(key), str(key)), *cells)
         console.print(table)
-    from .compare.tables import _arrow
-
     changes = comparison.top_changes(top)
     if len(changes):
         table = Table(title=f"Lines that changed most (top {top} per variant)")
