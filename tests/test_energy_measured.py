@@ -156,6 +156,17 @@ def test_power_log_measured_end_to_end_by_hand(tmp_path):
     assert result.baseline.calibration is not None  # the calibration is reported beside the measured figure
 
 
+def test_a_changed_protocol_of_a_measured_design_is_refused_not_computed_with_the_stale_log(tmp_path):
+    from pcf.energy.sensitivity import varied
+
+    write_log(tmp_path, HALF_HOURS)
+    config = read_config(_config_file(tmp_path, {"power_log": "log.csv", "cells_in_log": 10, "max_gap_minutes": 30}))
+    assert config.baseline.measured.log_step_h == pytest.approx((2.0, 1.0, 2.0))
+    shorter_rest, embodied = varied(config, EMBODIED, "protocol.1.duration_h", 0.5)  # the log has a 1 h rest
+    with pytest.raises(EnergyError, match=r"integrated over steps of 2, 1, 2 h, .* now has 2, 0.5, 2 h"):
+        compare(shorter_rest, embodied)
+
+
 def test_power_log_errors_carry_the_log_file(tmp_path):
     write_log(tmp_path, HALF_HOURS[:6])  # 2.5 h of a 5 h protocol
     with pytest.raises(EnergyError, match="covers 2.500 h, the protocol takes 5.000 h") as info:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
+import numpy as np
 import pandas as pd
 
 from .balance import BREAKDOWN, MachineYear, StepBalance, balance_frame, machine_year, protocol_balance
@@ -110,6 +111,15 @@ def _outcome(key: str, design: Design, config: ComparisonConfig, embodied_kg: fl
             raise EnergyError(f"{key} '{design.name}': the power log was not integrated over this design's "
                               f"{len(protocol)} protocol steps", column=f"{key}.measured.power_log",
                               expected="a configuration read with pcf.energy.read_config")
+        durations = [step.resolve(config.cell)[1] for step in protocol]
+        integrated = measurement.log_step_h
+        if integrated is not None and not np.allclose(integrated, durations, rtol=1e-9, atol=0.0):
+            raise EnergyError(f"{key} '{design.name}': the power log was integrated over steps of "
+                              f"{', '.join(f'{h:g}' for h in integrated)} h, this design's protocol now has "
+                              f"{', '.join(f'{h:g}' for h in durations)} h; a measurement holds for the protocol it "
+                              "was logged with (a sensitivity row cannot change the protocol of a measured design)",
+                              column=f"{key}.measured.power_log",
+                              expected="the protocol of the log, or a model of the design instead of its log")
         prior_steps = protocol_balance(protocol, config.cell, design, config.site)
         calibration = calibrate(design, prior_steps, measurement.log_step_kWh, measurement.cells_in_log)
         if measurement.use == "calibrate":

@@ -180,7 +180,8 @@ def _resolve_power_logs(config: ComparisonConfig, file: str) -> ComparisonConfig
         durations = [step.resolve(config.cell)[1] for step in config.protocol_of(design)]
         energies = step_energies_kWh(log, durations)
         return design.model_copy(update={"measured": m.model_copy(
-            update={"log_step_kWh": tuple(float(e) for e in energies)})})
+            update={"log_step_kWh": tuple(float(e) for e in energies),
+                    "log_step_h": tuple(float(h) for h in durations)})})
 
     update = {key: resolve(key, getattr(config, key)) for key in ("baseline", "candidate")}
     update["other_baselines"] = {k: resolve(k, d) for k, d in config.other_baselines.items()}
