@@ -52,7 +52,7 @@ def load_system(path: str, background):
 
 
 def run(args) -> int:
-    from .compare import compare, load_scenarios
+    from .compare import compare, compile_base, load_scenarios
     from .data.background import default_background
 
     with _progress() as step:
@@ -64,26 +64,20 @@ def run(args) -> int:
         step("reading the BOM")
         system, background = load_system(args.bom, background)
         step("compiling the base and evaluating the variants")
+        base = compile_base(system, background, method=args.method, grid=args.grid)  # shared with the uncertainty
+        comparison = compare(base, scenarios, reference=args.reference, verify=args.verify)
         paired, sobol = None, None
-        if getattr(args, "uncertainty", None) or getattr(args, "sobol", False):  # the base shared with them
-            from .compare.evaluation import compile_base
+        if getattr(args, "uncertainty", None):
+            from .uncertainty.compare import comparison_monte_carlo
 
-            base = compile_base(system, background, method=args.method, grid=args.grid)
-            comparison = compare(base, scenarios, reference=args.reference, verify=args.verify)
-            if args.uncertainty:
-                from .uncertainty.compare import comparison_monte_carlo
+            step(f"paired Monte Carlo ({args.uncertainty} iterations)")
+            paired = comparison_monte_carlo(base, scenarios, iterations=args.uncertainty, seed=args.seed,
+                                            pedigree=args.pedigree)
+        if getattr(args, "sobol", False):
+            from .uncertainty.sobol import scenario_sobol
 
-                step(f"paired Monte Carlo ({args.uncertainty} iterations)")
-                paired = comparison_monte_carlo(base, scenarios, iterations=args.uncertainty, seed=args.seed,
-                                                pedigree=args.pedigree)
-            if args.sobol:
-                from .uncertainty.sobol import scenario_sobol
-
-                step(f"Sobol' indices of the parameters (N = {args.sobol_samples})")
-                sobol = scenario_sobol(base, scenarios, samples=args.sobol_samples, seed=args.seed)
-        else:
-            comparison = compare(system, scenarios, background=background, method=args.method, grid=args.grid,
-                                 reference=args.reference, verify=args.verify)
+            step(f"Sobol' indices of the parameters (N = {args.sobol_samples})")
+            sobol = scenario_sobol(base, scenarios, samples=args.sobol_samples, seed=args.seed)
     print_comparison(comparison, console, top=args.top)
     if paired is not None:
         from .cli_uncertainty import print_paired
