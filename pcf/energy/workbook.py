@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from ..safe_text import cell_value, put_cell, put_frame
 from .balance import BREAKDOWN
+from .compare import breakdown_frame
 from .figures import baselines_table, saving_by_use, unit_table
 from .plant import comparison_plant
 from .statements import baseline_statement, conditions
@@ -67,7 +68,7 @@ def write_workbook(c: EnergyComparison, path: str | Path) -> Path:
     _frame(wb.create_sheet("Saving by use"), saving_by_use(c))
 
     keys = ("candidate", *c.baselines())
-    uses = pd.DataFrame({key: c.design(key).year.breakdown_kWh.reindex(list(BREAKDOWN)) for key in keys})
+    uses = breakdown_frame(c, keys)
     uses.index.name = "use (kWh per machine-year)"
     basis = pd.DataFrame({f"{key} basis": [c.design(key).year.basis_of(u) for u in BREAKDOWN] for key in keys},
                          index=uses.index)
