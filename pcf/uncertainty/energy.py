@@ -57,10 +57,10 @@ def _integers(config, parameters) -> np.ndarray:
 def _evaluate(config, embodied: Mapping[str, float], parameters, values: np.ndarray,
               integers: np.ndarray) -> tuple[float, float]:
     from ..energy.compare import compare
-    from ..energy.sensitivity import varied
+    from ..energy.sensitivity import varied_all
 
-    for p, value, whole in zip(parameters, values, integers):
-        config, embodied = varied(config, embodied, p.path, int(round(value)) if whole else float(value))
+    config, embodied = varied_all(config, embodied, [(p.path, int(round(value)) if whole else float(value))
+                                                     for p, value, whole in zip(parameters, values, integers)])
     s = compare(config, embodied).line_savings
     return s.net_lifetime_kg_co2e / 1000.0, s.lifetime_kWh / 1000.0
 
