@@ -178,13 +178,14 @@ def tornado(config: ComparisonConfig, embodied: Mapping[str, float],
     swing_t_co2e; `attrs['base_net_t_co2e']` and `attrs['base_saved_MWh']` hold the base case.
     """
     parameters = config.sensitivity if parameters is None else parameters
-    base_net, base_mwh = _metrics(compare(config, embodied))
+    calibrations: dict = {}  # power-log fits, made once per design and protocol
+    base_net, base_mwh = _metrics(compare(config, embodied, calibrations=calibrations))
     rows = []
     for p in parameters:
         p = resolved(config, p)
         base_value = _base_value(config, p.path)
-        low_net, low_mwh = _metrics(compare(*varied(config, embodied, p.path, p.low)))
-        high_net, high_mwh = _metrics(compare(*varied(config, embodied, p.path, p.high)))
+        low_net, low_mwh = _metrics(compare(*varied(config, embodied, p.path, p.low), calibrations=calibrations))
+        high_net, high_mwh = _metrics(compare(*varied(config, embodied, p.path, p.high), calibrations=calibrations))
         rows.append({"label": p.label or p.path, "path": p.path, "base_value": base_value, "low": p.low,
                      "high": p.high, "net_t_co2e_low": low_net, "net_t_co2e_high": high_net,
                      "saved_MWh_low": low_mwh, "saved_MWh_high": high_mwh,
