@@ -6,7 +6,6 @@ readable line.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from rich.table import Table
@@ -53,7 +52,7 @@ def load_system(path: str, background):
 
 
 def run(args) -> int:
-    from .compare import compare, load_scenarios
+    from .compare import compare, compile_base, load_scenarios
     from .data.background import default_background
 
     with _progress() as step:
@@ -65,26 +64,20 @@ def run(args) -> int:
         step("reading the BOM")
         system, background = load_system(args.bom, background)
         step("compiling the base and evaluating the variants")
+        base = compile_base(system, background, method=args.method, grid=args.grid)  # shared with the uncertainty
+        comparison = compare(base, scenarios, reference=args.reference, verify=args.verify)
         paired, sobol = None, None
-        if getattr(args, "uncertainty", None) or getattr(args, "sobol", False):  # the base shared with them
-            from .compare.evaluation import compile_base
+        if getattr(args, "uncertainty", None):
+            from .uncertainty.compare import comparison_monte_carlo
 
-            base = compile_base(system, background, method=args.method, grid=args.grid)
-            comparison = compare(base, scenarios, reference=args.reference, verify=args.verify)
-            if args.uncertainty:
-                from .uncertainty.compare import comparison_monte_carlo
+            step(f"paired Monte Carlo ({args.uncertainty} iterations)")
+            paired = comparison_monte_carlo(base, scenarios, iterations=args.uncertainty, seed=args.seed,
+                                            pedigree=args.pedigree)
+        if getattr(args, "sobol", False):
+            from .uncertainty.sobol import scenario_sobol
 
-                step(f"paired Monte Carlo ({args.uncertainty} iterations)")
-                paired = comparison_monte_carlo(base, scenarios, iterations=args.uncertainty, seed=args.seed,
-                                                pedigree=args.pedigree)
-            if args.sobol:
-                from .uncertainty.sobol import scenario_sobol
-
-                step(f"Sobol' indices of the parameters (N = {args.sobol_samples})")
-                sobol = scenario_sobol(base, scenarios, samples=args.sobol_samples, seed=args.seed)
-        else:
-            comparison = compare(system, scenarios, background=background, method=args.method, grid=args.grid,
-                                 reference=args.reference, verify=args.verify)
+            step(f"Sobol' indices of the parameters (N = {args.sobol_samples})")
+            sobol = scenario_sobol(base, scenarios, samples=args.sobol_samples, seed=args.seed)
     print_comparison(comparison, console, top=args.top)
     if paired is not None:
         from .cli_uncertainty import print_paired
@@ -128,12 +121,6 @@ def run(args) -> int:
     return 0
 
 
-def _pct(value: float) -> str:
-    if value is None or not math.isfinite(value):
-        return "-"
-    return f"{value:+.2g} %" if value != 0 and abs(value) < 0.05 else f"{value:+.1f} %"
-
-
 def _print_packaging(comparison, console) -> None:
     """Break-even of reusable options and the programme (annual scope), as formatted tables."""
     from .compare.packaging_tables import break_even_table, programme_tables
@@ -153,12 +140,15 @@ def _print_packaging(comparison, console) -> None:
             console.print(f"[bold yellow]check:[/] {flag.option}: {flag.message}", highlight=False)
 
 
-def _cell(kg: float, delta: float, pct: float) -> str:
-    return f"{kg:,.1f}\n[dim]{delta:+,.1f} ({_pct(pct)})[/]"
+def _cell(kg: float, delta: float, pct: str) -> str:
+    return f"{kg:,.1f}\n[dim]{delta:+,.1f} ({pct})[/]"
 
 
 def print_comparison(comparison, console, *, top: int = 8) -> None:
     """The totals, the stage and module tables side by side, and the lines that changed most."""
+    from .compare.packaging_tables import signed_pct as _pct
+    from .compare.tables import _arrow
+
     ref = comparison.reference
     title = comparison.name or "design comparison"
     console.print(f"\n[bold]{title}[/]: kg CO2e per machine, cradle to gate; deltas against [bold]{ref}[/]")
@@ -185,11 +175,10 @@ def print_comparison(comparison, console, *, top: int = 8) -> None:
             table.add_column(name, justify="right", max_width=22)
         for key, row in frame.iterrows():
             cells = [f"{row[(ref, 'kg_co2e')]:,.1f}"]
-            cells += [_cell(row[(n, "kg_co2e")], row[(n, "delta_kg_co2e")], row[(n, "delta_pct")]) for n in names]
+            cells += [_cell(row[(n, "kg_co2e")], row[(n, "delta_kg_co2e")], _pct(row[(n, "delta_pct")]))
+                      for n in names]
             table.add_row(STAGE_SHORT_LABELS.get(str(key), str(key)), *cells)
         console.print(table)
-    from .compare.tables import _arrow
-
     changes = comparison.top_changes(top)
     if len(changes):
         table = Table(title=f"Lines that changed most (top {top} per variant)")

@@ -3,11 +3,15 @@
 A BOM line named `=HYPERLINK(...)` or `@SUM(...)` must reach a CSV or workbook as the text it is. CSV fields that
 start with =, +, -, @, a tab or a carriage return get a leading apostrophe (the OWASP CSV-injection rule); the
 workbook writers store such cells as literal strings instead (`put_cell`: the report's workbook, the design and
-energy comparators' workbooks).
+energy comparators' workbooks; `put_frame` writes a whole table that way).
 """
 
 from __future__ import annotations
 
+import math
+from typing import Callable
+
+import numpy as np
 import pandas as pd
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -38,3 +42,35 @@ def put_cell(ws, row: int, column: int, value):
         cell.value = value
         cell.data_type = "s"
     return cell
+
+
+def cell_value(value):
+    """`value` as a workbook cell holds it: numpy scalars as Python numbers, NaN and infinities as an empty cell (no
+    NaN is written), None, booleans, numbers and text as they are, anything else (lists, dicts ...) as its text."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def put_frame(ws, frame: pd.DataFrame, *, row: int = 1, value: Callable = cell_value, max_width: int = 60) -> int:
+    """Write `frame` (its columns, not its index) into an openpyxl worksheet from `row`: a header row of the column
+    names, then one row per record, every cell through `value` and `put_cell`. Each column is made as wide as its
+    header and first 200 values (8 to `max_width` characters), never narrower than an earlier table on the sheet
+    made it. Returns the last row written."""
+    for j, column in enumerate(frame.columns, start=1):
+        put_cell(ws, row, j, value(str(column)))
+    for i, record in enumerate(frame.itertuples(index=False), start=row + 1):
+        for j, item in enumerate(record, start=1):
+            put_cell(ws, i, j, value(item))
+    for j, column in enumerate(frame.columns, start=1):
+        letter = ws.cell(row=row, column=j).column_letter
+        shown = [len(str(column))] + [len(str(value(v))) for v in frame.iloc[:200, j - 1]]
+        width = min(max_width, max(8, max(shown) + 2))
+        if letter in ws.column_dimensions:
+            width = max(width, ws.column_dimensions[letter].width or 0)
+        ws.column_dimensions[letter].width = width
+    return row + len(frame)

@@ -156,6 +156,37 @@ def test_power_log_measured_end_to_end_by_hand(tmp_path):
     assert result.baseline.calibration is not None  # the calibration is reported beside the measured figure
 
 
+def test_a_changed_protocol_of_a_measured_design_is_refused_not_computed_with_the_stale_log(tmp_path):
+    from pcf.energy.sensitivity import varied
+
+    write_log(tmp_path, HALF_HOURS)
+    config = read_config(_config_file(tmp_path, {"power_log": "log.csv", "cells_in_log": 10, "max_gap_minutes": 30}))
+    assert config.baseline.measured.log_step_h == pytest.approx((2.0, 1.0, 2.0))
+    shorter_rest, embodied = varied(config, EMBODIED, "protocol.1.duration_h", 0.5)  # the log has a 1 h rest
+    with pytest.raises(EnergyError, match=r"integrated over steps of 2, 1, 2 h, .* now has 2, 0.5, 2 h"):
+        compare(shorter_rest, embodied)
+
+
+def test_a_power_log_fit_is_made_once_across_comparisons_that_leave_the_design_unchanged(tmp_path):
+    from pcf.energy.sensitivity import varied
+
+    write_log(tmp_path, HALF_HOURS)
+    config = read_config(_config_file(tmp_path, {"power_log": "log.csv", "cells_in_log": 10, "max_gap_minutes": 30,
+                                                        "use": "calibrate"}))
+    fits = {}
+    first = compare(config, EMBODIED, calibrations=fits)
+    assert len(fits) == 1
+    warmer, embodied = varied(config, EMBODIED, "site.hvac_cop", 3.0)  # the room changes, the fit does not
+    again = compare(warmer, embodied, calibrations=fits)
+    assert len(fits) == 1 and again.baseline.calibration is first.baseline.calibration
+    fresh = compare(warmer, embodied)
+    assert again.line_savings == fresh.line_savings
+    assert again.baseline.calibration.parameters.equals(fresh.baseline.calibration.parameters)
+    other, embodied = varied(config, EMBODIED, "baseline.charge_path_efficiency", 0.7)  # another prior: fitted again
+    compare(other, embodied, calibrations=fits)
+    assert len(fits) == 2
+
+
 def test_power_log_errors_carry_the_log_file(tmp_path):
     write_log(tmp_path, HALF_HOURS[:6])  # 2.5 h of a 5 h protocol
     with pytest.raises(EnergyError, match="covers 2.500 h, the protocol takes 5.000 h") as info:

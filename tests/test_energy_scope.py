@@ -15,7 +15,7 @@ import pytest
 from pcf.energy import ComparisonConfig, EnergyError, compare, tornado
 from pcf.energy.figures import baselines_table, line_output_GWh, saving_by_use, unit_table, unit_values
 from pcf.energy.plant import comparison_plant
-from pcf.energy.sensitivity import varied
+from pcf.energy.sensitivity import varied, varied_all
 from test_energy_balance import EMBODIED, _design, small_config
 
 ENERGY = Path(__file__).resolve().parents[1] / "pcf" / "energy"
@@ -154,6 +154,22 @@ def test_sensitivity_dimensions_that_take_names():
         varied(config, embodied, "baseline", "nobody")
     with pytest.raises(EnergyError, match="takes numbers"):
         varied(config, embodied, "site.hvac_cop", "high")
+
+
+def test_several_parameters_set_at_once_equal_setting_them_one_after_the_other():
+    config = ComparisonConfig.model_validate(small_config())
+    values = [("site.hvac_cop", 3.5), ("candidate.charge_path_efficiency", 0.9), ("embodied.candidate_factor", 1.2),
+              ("operation.service_life_years", 12)]
+    one_by_one, embodied = config, EMBODIED
+    for path, value in values:
+        one_by_one, embodied = varied(one_by_one, embodied, path, value)
+    at_once, embodied_at_once = varied_all(config, EMBODIED, values)
+    assert at_once == one_by_one and embodied_at_once == embodied
+    assert embodied["candidate"] == pytest.approx(1.2 * EMBODIED["candidate"])
+    assert varied_all(config, EMBODIED, [("embodied.baseline_factor", 1.0)])[0] is config  # nothing to validate
+    with pytest.raises(EnergyError, match=r"parameters 'site.hvac_cop' = 3, 'candidate.charge_path_efficiency' = 1.5 "
+                                          r"are not a valid input: .*efficiency must be greater than 0 and at most 1"):
+        varied_all(config, EMBODIED, [("site.hvac_cop", 3), ("candidate.charge_path_efficiency", 1.5)])
 
 
 def test_grid_history_range_uses_the_grids_own_years():

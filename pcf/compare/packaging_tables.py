@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["break_even_table", "programme_tables"]
+__all__ = ["break_even_table", "programme_tables", "signed_pct"]
 
 
 def _num(value, fmt: str = ",.1f", none: str = "-") -> str:
@@ -22,10 +22,14 @@ def _amount(value) -> str:
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
 
 
-def _pct(value) -> str:
+def signed_pct(value) -> str:
+    """A signed percentage: one decimal, more when it would print as +0.0 % for a change that is not zero; '-'
+    for None, NaN or an infinity. (The comparison's tables, its packaging tables and `pcf compare` all use it.)"""
     if value is None or not math.isfinite(value):
         return "-"
-    return f"{value:+.2g} %" if value != 0 and abs(value) < 0.05 else f"{value:+.1f} %"
+    if value != 0 and abs(value) < 0.05:
+        return f"{value:+.2g} %"
+    return f"{value:+.1f} %"
 
 
 def break_even_table(break_evens) -> dict:
@@ -57,9 +61,9 @@ def programme_tables(result) -> list[dict]:
         "columns": ["option", "t CO2e a year", "kg CO2e per machine", "delta t CO2e a year", "delta %",
                     "delta kg CO2e per machine", "delta % of machine packaging", "delta % of machine"],
         "rows": [[str(name), f"{row['annual_kg_co2e'] / 1000:,.2f}", f"{row['per_machine_kg_co2e']:,.1f}",
-                  f"{row['delta_annual_kg_co2e'] / 1000:+,.2f}", _pct(row["delta_pct"]),
-                  f"{row['delta_per_machine_kg_co2e']:+,.1f}", _pct(row["delta_pct_of_machine_packaging"]),
-                  _pct(row["delta_pct_of_machine"])] for name, row in totals.iterrows()],
+                  f"{row['delta_annual_kg_co2e'] / 1000:+,.2f}", signed_pct(row["delta_pct"]),
+                  f"{row['delta_per_machine_kg_co2e']:+,.1f}", signed_pct(row["delta_pct_of_machine_packaging"]),
+                  signed_pct(row["delta_pct_of_machine"])] for name, row in totals.iterrows()],
         "numeric": [1, 2, 3, 4, 5, 6, 7], "lead": True}]
     tables.append({
         "title": "Packaging programme: items",

@@ -276,25 +276,12 @@ class ScenarioFile(_Model):
                                     f"'{spec.name}' alone: {count:,})", file=self.source_file, row=spec.source_row,
                                     expected="fewer parameter values, or several smaller scenario files")
         for spec in self.variants:
-            used = sorted(_references(spec.edits))
-            unknown = [p for p in used if p not in self.parameters]
-            if unknown:
-                raise ScenarioError(f"variant '{spec.name}' uses undefined parameter(s) {', '.join(unknown)}",
-                                    file=self.source_file, row=spec.source_row,
-                                    expected=f"one of: {', '.join(sorted(self.parameters)) or '(none defined)'}")
+            used = self._used(spec)
             grids = [self.parameters[p].all_values() for p in used]
             multi = [p for p, values in zip(used, grids) if len(values) > 1]
             for combo in itertools.product(*grids):
                 values = dict(zip(used, combo))
-                name = _variant_name(spec.name, values, multi)
-                edits = _substitute(spec.edits, values)
-                try:
-                    out.append(Variant.model_validate({"name": name, "description": spec.description,
-                                                       "parameters": values, "edits": edits,
-                                                       "source_row": spec.source_row}))
-                except ValidationError as exc:
-                    raise _scenario_error(exc, {"edits": edits}, self.source_file, spec.source_row,
-                                          f"variant '{name}'") from None
+                out.append(self._concrete(spec, values, _variant_name(spec.name, values, multi)))
         names = [v.name for v in out]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
@@ -317,15 +304,25 @@ class ScenarioFile(_Model):
     def variant_with(self, spec: VariantSpec, values: dict[str, float], name: str) -> Variant:
         """`spec` as one concrete variant with its parameters at `values` (any numbers, not only the listed ones:
         the Sobol' sample of pcf.uncertainty.sobol); a parameter not in `values` takes its first value."""
+        chosen = {p: float(values[p]) if p in values else self.parameters[p].all_values()[0]
+                  for p in self._used(spec)}
+        return self._concrete(spec, chosen, name)
+
+    def _used(self, spec: VariantSpec) -> list[str]:
+        """The parameters `spec` uses (sorted); a ScenarioError naming the undefined ones."""
         used = sorted(_references(spec.edits))
         unknown = [p for p in used if p not in self.parameters]
         if unknown:
             raise ScenarioError(f"variant '{spec.name}' uses undefined parameter(s) {', '.join(unknown)}",
-                                file=self.source_file, row=spec.source_row)
-        chosen = {p: float(values[p]) if p in values else self.parameters[p].all_values()[0] for p in used}
-        edits = _substitute(spec.edits, chosen)
+                                file=self.source_file, row=spec.source_row,
+                                expected=f"one of: {', '.join(sorted(self.parameters)) or '(none defined)'}")
+        return used
+
+    def _concrete(self, spec: VariantSpec, values: dict, name: str) -> Variant:
+        """`spec` with its parameters substituted by `values`, validated as the variant `name`."""
+        edits = _substitute(spec.edits, values)
         try:
-            return Variant.model_validate({"name": name, "description": spec.description, "parameters": chosen,
+            return Variant.model_validate({"name": name, "description": spec.description, "parameters": values,
                                            "edits": edits, "source_row": spec.source_row})
         except ValidationError as exc:
             raise _scenario_error(exc, {"edits": edits}, self.source_file, spec.source_row,

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..contributions import STAGES
 from .packaging_tables import break_even_table, programme_tables
+from .packaging_tables import signed_pct as _pct
 from .scenario import BASE_NAME
 from .variant_result import VariantResult
 
@@ -268,15 +269,6 @@ class Comparison:
             out.append("|" + "".join(" ---: |" if j in numeric else " --- |" for j in range(len(table["columns"]))))
             out += ["| " + " | ".join(row) + " |" for row in table["rows"]]
         return "\n".join(out) + "\n"
-
-
-def _pct(value: float) -> str:
-    """A signed percentage: one decimal, more when it would print as +0.0 % for a change that is not zero."""
-    if value is None or not math.isfinite(value):
-        return "-"
-    if value != 0 and abs(value) < 0.05:
-        return f"{value:+.2g} %"
-    return f"{value:+.1f} %"
 
 
 def _arrow(before: str | None, after: str | None) -> str:

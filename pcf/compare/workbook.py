@@ -14,19 +14,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..safe_text import put_cell
+from ..safe_text import cell_value, put_cell, put_frame
 
 __all__ = ["write_workbook"]
 
 
 def _value(value):
-    if isinstance(value, float) and not math.isfinite(value):
-        return None if math.isnan(value) else ("never" if value > 0 else "-inf")
-    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
-        value = value.item()
-    if isinstance(value, (dict, list, tuple)):
-        value = str(value)
-    return value
+    """A cell of the comparison: +inf (a break-even never reached) as 'never', -inf as '-inf', else as
+    `pcf.safe_text.cell_value` stores it (NaN empty, numpy scalars as numbers, containers as text)."""
+    if isinstance(value, float) and math.isinf(value):
+        return "never" if value > 0 else "-inf"
+    return cell_value(value)
 
 
 def _put(ws, row: int, column: int, value) -> None:
@@ -35,18 +33,9 @@ def _put(ws, row: int, column: int, value) -> None:
 
 def _sheet(wb, title: str, frame: pd.DataFrame, note: str = "") -> None:
     ws = wb.create_sheet(title[:31])
-    row = 1
     if note:
         _put(ws, 1, 1, note)
-        row = 3
-    for j, column in enumerate(frame.columns, start=1):
-        _put(ws, row, j, str(column))
-    for i, record in enumerate(frame.itertuples(index=False), start=row + 1):
-        for j, value in enumerate(record, start=1):
-            _put(ws, i, j, value)
-    for j, column in enumerate(frame.columns, start=1):
-        width = max([len(str(column))] + [len(str(_value(v))) for v in frame.iloc[:200, j - 1]])
-        ws.column_dimensions[ws.cell(row=row, column=j).column_letter].width = min(60, max(8, width + 2))
+    put_frame(ws, frame, row=3 if note else 1, value=_value)
 
 
 def _flat(frame: pd.DataFrame, index_name: str) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
+import numpy as np
 import pandas as pd
 
 from .balance import BREAKDOWN, MachineYear, StepBalance, balance_frame, machine_year, protocol_balance
@@ -101,8 +102,9 @@ class EnergyComparison:
 
 
 def _outcome(key: str, design: Design, config: ComparisonConfig, embodied_kg: float, cells: float | None,
-             lifetime: tuple) -> DesignOutcome:
-    """Model (or measure) one design; `cells`: the cells per year every design must form (None: the design's own)."""
+             lifetime: tuple, calibrations: dict) -> DesignOutcome:
+    """Model (or measure) one design; `cells`: the cells per year every design must form (None: the design's own);
+    `calibrations`: fits already made, by (design, protocol, cell) (a fit depends on nothing else)."""
     protocol = config.protocol_of(design)
     used, calibration, measurement = design, None, design.measured
     if measurement is not None and measurement.power_log is not None:
@@ -110,8 +112,21 @@ def _outcome(key: str, design: Design, config: ComparisonConfig, embodied_kg: fl
             raise EnergyError(f"{key} '{design.name}': the power log was not integrated over this design's "
                               f"{len(protocol)} protocol steps", column=f"{key}.measured.power_log",
                               expected="a configuration read with pcf.energy.read_config")
-        prior_steps = protocol_balance(protocol, config.cell, design, config.site)
-        calibration = calibrate(design, prior_steps, measurement.log_step_kWh, measurement.cells_in_log)
+        durations = [step.resolve(config.cell)[1] for step in protocol]
+        integrated = measurement.log_step_h
+        if integrated is not None and not np.allclose(integrated, durations, rtol=1e-9, atol=0.0):
+            raise EnergyError(f"{key} '{design.name}': the power log was integrated over steps of "
+                              f"{', '.join(f'{h:g}' for h in integrated)} h, this design's protocol now has "
+                              f"{', '.join(f'{h:g}' for h in durations)} h; a measurement holds for the protocol it "
+                              "was logged with (a sensitivity row cannot change the protocol of a measured design)",
+                              column=f"{key}.measured.power_log",
+                              expected="the protocol of the log, or a model of the design instead of its log")
+        fitted = (design, protocol, config.cell)
+        calibration = calibrations.get(fitted)
+        if calibration is None:
+            prior_steps = protocol_balance(protocol, config.cell, design, config.site)
+            calibration = calibrations[fitted] = calibrate(design, prior_steps, measurement.log_step_kWh,
+                                                           measurement.cells_in_log)
         if measurement.use == "calibrate":
             used = calibration.design
     steps = protocol_balance(protocol, config.cell, used, config.site)
@@ -130,12 +145,16 @@ def _outcome(key: str, design: Design, config: ComparisonConfig, embodied_kg: fl
                          **scopes)
 
 
-def compare(config: ComparisonConfig, embodied_kg_co2e: Mapping[str, float]) -> EnergyComparison:
+def compare(config: ComparisonConfig, embodied_kg_co2e: Mapping[str, float], *,
+            calibrations: dict | None = None) -> EnergyComparison:
     """Compare the candidate with the baseline and every other baseline of `config`.
 
     `embodied_kg_co2e` maps 'baseline', 'candidate' and each other baseline's name to kg CO2e per machine.
-    Equal output: every design forms the cells per year of the main baseline.
+    Equal output: every design forms the cells per year of the main baseline. `calibrations`: a dict the caller
+    keeps across many comparisons of varied configurations (tornado, Monte Carlo) so that a power-log fit of an
+    unchanged design is made once.
     """
+    calibrations = {} if calibrations is None else calibrations
     missing = [key for key in config.designs() if key not in embodied_kg_co2e]
     if missing:
         raise EnergyError(f"no embodied footprint for {', '.join(missing)}",
@@ -143,9 +162,11 @@ def compare(config: ComparisonConfig, embodied_kg_co2e: Mapping[str, float]) -> 
     lifetime = (years(config.operation), emission_factors(config.grid, config.operation),
                 prices(config.grid, config.operation))
     rate = config.grid.discount_rate_percent / 100.0
-    base = _outcome("baseline", config.baseline, config, embodied_kg_co2e["baseline"], None, lifetime)
+    base = _outcome("baseline", config.baseline, config, embodied_kg_co2e["baseline"], None, lifetime,
+                    calibrations)
     cells = base.year.cells_per_year
-    cand = _outcome("candidate", config.candidate, config, embodied_kg_co2e["candidate"], cells, lifetime)
+    cand = _outcome("candidate", config.candidate, config, embodied_kg_co2e["candidate"], cells, lifetime,
+                    calibrations)
 
     def against(outcome: DesignOutcome) -> tuple[Savings, Savings]:
         premium = None
@@ -156,7 +177,7 @@ def compare(config: ComparisonConfig, embodied_kg_co2e: Mapping[str, float]) -> 
 
     others = {}
     for name, design in config.other_baselines.items():
-        outcome = _outcome(name, design, config, embodied_kg_co2e[name], cells, lifetime)
+        outcome = _outcome(name, design, config, embodied_kg_co2e[name], cells, lifetime, calibrations)
         others[name] = BaselineComparison(name, outcome, *against(outcome))
     machine_savings, line_savings = against(base)
     return EnergyComparison(config=config, baseline=base, candidate=cand, machine_savings=machine_savings,

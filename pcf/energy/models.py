@@ -171,7 +171,8 @@ class Measurement(BaseModel):
     - `nameplate_kW` x `load_factor`: mean power over all operating hours: annual = kW x load factor x hours;
     - `power_log` (CSV: timestamp, kW) of one protocol cycle of `cells_in_log` cells, integrated over the design's
       protocol (trapezoid); annual = log kWh per cell x cells per year + (standby + powered loads) x idle hours
-      (modelled). The reader integrates the log into `log_step_kWh` (one value per protocol step).
+      (modelled). The reader integrates the log into `log_step_kWh` (one value per protocol step) over the step
+      durations `log_step_h`; a design whose protocol no longer has those durations is refused.
 
     HVAC is modelled from the heat the machine releases (metered electricity - net energy stored in the cells)
     unless `includes_hvac`. `use: measured` takes the measured figure; `use: calibrate` fits the model's
@@ -194,6 +195,8 @@ class Measurement(BaseModel):
     max_gap_minutes: float = Field(default=5.0, gt=0, description="longest allowed interval between log rows")
     log_step_kWh: tuple[float, ...] | None = Field(
         default=None, description="set by the reader: the log integrated over each protocol step, kWh")
+    log_step_h: tuple[float, ...] | None = Field(
+        default=None, description="set by the reader: the durations of the steps the log was integrated over, h")
 
     @model_validator(mode="after")
     def _one_form(self) -> Measurement:

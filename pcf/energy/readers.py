@@ -171,16 +171,23 @@ def grid_history(key: str, background=None) -> tuple[dict[int, float], str]:
 
 
 def _resolve_power_logs(config: ComparisonConfig, file: str) -> ComparisonConfig:
-    """Read every design's power log and integrate it over the steps of that design's protocol."""
+    """Read every design's power log (each file once, however many designs name it) and integrate it over the steps
+    of that design's protocol."""
+    logs = {}
+
     def resolve(key, design):
         m = design.measured
         if m is None or m.power_log is None:
             return design
-        log = read_power_log(m.power_log, max_gap_minutes=m.max_gap_minutes)
+        read = (m.power_log, m.max_gap_minutes)
+        if read not in logs:
+            logs[read] = read_power_log(m.power_log, max_gap_minutes=m.max_gap_minutes)
+        log = logs[read]
         durations = [step.resolve(config.cell)[1] for step in config.protocol_of(design)]
         energies = step_energies_kWh(log, durations)
         return design.model_copy(update={"measured": m.model_copy(
-            update={"log_step_kWh": tuple(float(e) for e in energies)})})
+            update={"log_step_kWh": tuple(float(e) for e in energies),
+                    "log_step_h": tuple(float(h) for h in durations)})})
 
     update = {key: resolve(key, getattr(config, key)) for key in ("baseline", "candidate")}
     update["other_baselines"] = {k: resolve(k, d) for k, d in config.other_baselines.items()}

@@ -10,7 +10,7 @@ Every parameter has a name (its path), so a Monte Carlo run can address the same
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import pandas as pd
 from pydantic import ValidationError
@@ -57,43 +57,60 @@ def _thawed(value: Any) -> Any:
 def varied(config: ComparisonConfig, embodied: Mapping[str, float], path: str,
            value: float | str) -> tuple[ComparisonConfig, dict[str, float]]:
     """The configuration and embodied footprints with one parameter set to `value` (validated again)."""
+    return varied_all(config, embodied, ((path, value),))
+
+
+def varied_all(config: ComparisonConfig, embodied: Mapping[str, float],
+               values: Iterable[tuple[str, float | str]]) -> tuple[ComparisonConfig, dict[str, float]]:
+    """The configuration and embodied footprints with every (path, value) set in turn, validated again once (a
+    Monte Carlo draw sets every parameter: one dump and one validation per draw, not one per parameter)."""
     embodied = dict(embodied)
-    if isinstance(value, str):
-        return _varied_choice(config, embodied, path, value)
-    if path.startswith(EMBODIED_PREFIX):
-        key = path[len(EMBODIED_PREFIX):].removesuffix("_factor")
-        if key not in DESIGNS or not path.endswith("_factor"):
-            raise EnergyError(f"unknown sensitivity parameter '{path}'", column="sensitivity",
-                              expected="embodied.baseline_factor or embodied.candidate_factor")
-        embodied[key] *= value
+    data, changed = None, []
+    for path, value in values:
+        if path.startswith(EMBODIED_PREFIX) and not isinstance(value, str):
+            key = path[len(EMBODIED_PREFIX):].removesuffix("_factor")
+            if key not in DESIGNS or not path.endswith("_factor"):
+                raise EnergyError(f"unknown sensitivity parameter '{path}'", column="sensitivity",
+                                  expected="embodied.baseline_factor or embodied.candidate_factor")
+            embodied[key] *= value
+            continue
+        if path == "baseline" and value == "baseline":  # the main baseline as it is
+            continue
+        if data is None:
+            data = _thawed(config.model_dump())
+        if isinstance(value, str):
+            _set_choice(config, data, embodied, path, value)
+        else:
+            try:
+                _set_path(data, path, value)
+            except KeyError as exc:
+                raise EnergyError(f"sensitivity parameter '{path}': no such configuration field ({exc.args[0]})",
+                                  column="sensitivity",
+                                  expected="a dotted path such as candidate.charge_path_efficiency") from None
+        changed.append((path, value))
+    if data is None:
         return config, embodied
-    data = _thawed(config.model_dump())
-    try:
-        _set_path(data, path, value)
-    except KeyError as exc:
-        raise EnergyError(f"sensitivity parameter '{path}': no such configuration field ({exc.args[0]})",
-                          column="sensitivity", expected="a dotted path such as candidate.charge_path_efficiency")
-    return _revalidated(data, embodied, path, f"{value:g}")
+    return _revalidated(data, embodied, changed)
 
 
-def _revalidated(data: dict, embodied: dict[str, float], path: str,
-                 shown: str) -> tuple[ComparisonConfig, dict[str, float]]:
-    """The configuration `data` with one parameter changed, validated again; an invalid value is an EnergyError."""
+def _revalidated(data: dict, embodied: dict[str, float],
+                 changed: list[tuple[str, float | str]]) -> tuple[ComparisonConfig, dict[str, float]]:
+    """The configuration `data` with the `changed` parameters, validated again; an invalid value is an EnergyError."""
     try:
         return ComparisonConfig.model_validate(data), embodied
     except ValidationError as exc:
         problems = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
-        raise EnergyError(f"sensitivity parameter '{path}' = {shown} is not a valid input: {problems}",
-                          column="sensitivity") from None
+        setting = ", ".join(f"'{path}' = {value if isinstance(value, str) else format(value, 'g')}"
+                            for path, value in changed)
+        what = "parameter" if len(changed) == 1 else "parameters"
+        raise EnergyError(f"sensitivity {what} {setting} {'is' if len(changed) == 1 else 'are'} not a valid "
+                          f"input: {problems}", column="sensitivity") from None
 
 
-def _varied_choice(config: ComparisonConfig, embodied: dict[str, float], path: str,
-                   value: str) -> tuple[ComparisonConfig, dict[str, float]]:
-    """Another baseline as the main one (`baseline`), or another protocol for a design (`<design>.protocol`)."""
-    data = _thawed(config.model_dump())
+def _set_choice(config: ComparisonConfig, data: dict, embodied: dict[str, float], path: str, value: str) -> None:
+    """Another baseline as the main one (`baseline`), or another protocol for a design (`<design>.protocol`), set
+    in `data` (the configuration's dump) and `embodied`."""
     if path == "baseline":
-        if value == "baseline":
-            return config, embodied
         if value not in config.other_baselines:
             raise EnergyError(f"sensitivity 'baseline': unknown baseline '{value}'", column="sensitivity",
                               expected=f"one of: baseline, {', '.join(config.other_baselines) or '(none)'}")
@@ -109,7 +126,6 @@ def _varied_choice(config: ComparisonConfig, embodied: dict[str, float], path: s
     else:
         raise EnergyError(f"sensitivity parameter '{path}' takes numbers, not the name '{value}'",
                           column="sensitivity", expected="names only for 'baseline' and '<design>.protocol'")
-    return _revalidated(data, embodied, path, value)
 
 
 def history_range(config: ComparisonConfig) -> tuple[float, float, str]:
@@ -162,13 +178,14 @@ def tornado(config: ComparisonConfig, embodied: Mapping[str, float],
     swing_t_co2e; `attrs['base_net_t_co2e']` and `attrs['base_saved_MWh']` hold the base case.
     """
     parameters = config.sensitivity if parameters is None else parameters
-    base_net, base_mwh = _metrics(compare(config, embodied))
+    calibrations: dict = {}  # power-log fits, made once per design and protocol
+    base_net, base_mwh = _metrics(compare(config, embodied, calibrations=calibrations))
     rows = []
     for p in parameters:
         p = resolved(config, p)
         base_value = _base_value(config, p.path)
-        low_net, low_mwh = _metrics(compare(*varied(config, embodied, p.path, p.low)))
-        high_net, high_mwh = _metrics(compare(*varied(config, embodied, p.path, p.high)))
+        low_net, low_mwh = _metrics(compare(*varied(config, embodied, p.path, p.low), calibrations=calibrations))
+        high_net, high_mwh = _metrics(compare(*varied(config, embodied, p.path, p.high), calibrations=calibrations))
         rows.append({"label": p.label or p.path, "path": p.path, "base_value": base_value, "low": p.low,
                      "high": p.high, "net_t_co2e_low": low_net, "net_t_co2e_high": high_net,
                      "saved_MWh_low": low_mwh, "saved_MWh_high": high_mwh,

@@ -11,13 +11,12 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
-from ..safe_text import put_cell
+from ..safe_text import cell_value, put_cell, put_frame
 from .balance import BREAKDOWN
+from .compare import breakdown_frame
 from .figures import baselines_table, saving_by_use, unit_table
 from .plant import comparison_plant
 from .statements import baseline_statement, conditions
@@ -26,31 +25,13 @@ if TYPE_CHECKING:
     from .compare import EnergyComparison
 
 
-def _value(value):
-    if isinstance(value, (np.generic,)):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    if value is None or isinstance(value, (int, float, bool)):
-        return value
-    return str(value)
-
-
 def _put(ws, row: int, column: int, value) -> None:
-    put_cell(ws, row, column, _value(value))
+    put_cell(ws, row, column, cell_value(value))
 
 
 def _frame(ws, frame: pd.DataFrame, start: int = 1) -> int:
     """Write a frame (with its index as the first column) from row `start`; returns the next free row."""
-    frame = frame.reset_index()
-    for j, name in enumerate(frame.columns, start=1):
-        _put(ws, start, j, str(name))
-    for i, row in enumerate(frame.itertuples(index=False), start=start + 1):
-        for j, value in enumerate(row, start=1):
-            _put(ws, i, j, value)
-    for j, name in enumerate(frame.columns, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = min(60, max(10, len(str(name)) + 2))
-    return start + len(frame) + 2
+    return put_frame(ws, frame.reset_index(), row=start) + 2
 
 
 def _flatten(data, prefix: str = "") -> list[tuple[str, object]]:
@@ -87,7 +68,7 @@ def write_workbook(c: EnergyComparison, path: str | Path) -> Path:
     _frame(wb.create_sheet("Saving by use"), saving_by_use(c))
 
     keys = ("candidate", *c.baselines())
-    uses = pd.DataFrame({key: c.design(key).year.breakdown_kWh.reindex(list(BREAKDOWN)) for key in keys})
+    uses = breakdown_frame(c, keys)
     uses.index.name = "use (kWh per machine-year)"
     basis = pd.DataFrame({f"{key} basis": [c.design(key).year.basis_of(u) for u in BREAKDOWN] for key in keys},
                          index=uses.index)

@@ -55,13 +55,13 @@ def _integers(config, parameters) -> np.ndarray:
 
 
 def _evaluate(config, embodied: Mapping[str, float], parameters, values: np.ndarray,
-              integers: np.ndarray) -> tuple[float, float]:
+              integers: np.ndarray, calibrations: dict | None = None) -> tuple[float, float]:
     from ..energy.compare import compare
-    from ..energy.sensitivity import varied
+    from ..energy.sensitivity import varied_all
 
-    for p, value, whole in zip(parameters, values, integers):
-        config, embodied = varied(config, embodied, p.path, int(round(value)) if whole else float(value))
-    s = compare(config, embodied).line_savings
+    config, embodied = varied_all(config, embodied, [(p.path, int(round(value)) if whole else float(value))
+                                                     for p, value, whole in zip(parameters, values, integers)])
+    s = compare(config, embodied, calibrations=calibrations).line_savings
     return s.net_lifetime_kg_co2e / 1000.0, s.lifetime_kWh / 1000.0
 
 
@@ -83,11 +83,12 @@ def energy_uncertainty(config, embodied: Mapping[str, float], *, iterations: int
     rng = np.random.default_rng([seed, 16])
     draws = low + (high - low) * rng.random((iterations, len(parameters)))
     integers = _integers(config, parameters)
-    results = np.array([_evaluate(config, embodied, parameters, row, integers) for row in draws])
+    fits: dict = {}  # power-log calibrations of designs the draws leave unchanged: fitted once
+    results = np.array([_evaluate(config, embodied, parameters, row, integers, fits) for row in draws])
     problem = {"num_vars": len(parameters), "names": list(labels),
                "bounds": [[float(a), float(b)] for a, b in zip(low, high)]}
     sample = sobol_sample.sample(problem, sobol_samples, calc_second_order=False, seed=seed)
-    outputs = np.array([_evaluate(config, embodied, parameters, row, integers)[0] for row in sample])
+    outputs = np.array([_evaluate(config, embodied, parameters, row, integers, fits)[0] for row in sample])
     indices = sobol_analyze.analyze(problem, outputs, calc_second_order=False, seed=seed)
     sobol = pd.DataFrame({"label": labels, "S1": indices["S1"], "S1_conf": indices["S1_conf"],
                           "ST": indices["ST"], "ST_conf": indices["ST_conf"]}).sort_values("ST", ascending=False)
