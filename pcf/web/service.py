@@ -266,17 +266,26 @@ class WebService:
         model_name = check_name(model_name, "model")
         model_id = self._named(db.models, model_name)
         with self.engine.begin() as conn:
-            # the model's row is locked so that concurrent uploads number their versions apart
-            _serialise(conn)
-            conn.execute(select(db.models.c.id).where(db.models.c.id == model_id).with_for_update())
-            version = 1 + (conn.execute(select(func.max(db.model_versions.c.version))
-                                        .where(db.model_versions.c.model_id == model_id)).scalar() or 0)
-            conn.execute(db.model_versions.insert().values(
-                model_id=model_id, version=version, file_sha256=digest, filename=Path(filename).name[:200],
-                note=note, created_at=db.now(), created_by=user))
+            version = self._add_version(conn, db.models.c.id, db.model_versions.c.model_id, model_id,
+                                        file_sha256=digest, filename=Path(filename).name[:200], note=note,
+                                        created_by=user)
             self._log(conn, user, "model version", None, f"{model_name} v{version} ({Path(filename).name}, "
                       f"sha256 {digest[:12]})")
         return model_id, version
+
+    @staticmethod
+    def _add_version(conn, parent_id_column, key, parent_id: int, **values) -> int:
+        """Insert the next version (1 + the newest) of a model / module: `key` is the versions table's column naming
+        the parent (web_model_versions.model_id, web_module_versions.module_id); returns the version. The
+        parent's row is locked first (on SQLite the transaction becomes the one writer) so that concurrent uploads
+        number their versions apart. First statement of its transaction."""
+        _serialise(conn)
+        conn.execute(select(parent_id_column).where(parent_id_column == parent_id).with_for_update())
+        versions = key.table
+        version = 1 + (conn.execute(select(func.max(versions.c.version)).where(key == parent_id)).scalar() or 0)
+        conn.execute(versions.insert().values({key.name: parent_id, "version": version, "created_at": db.now(),
+                                               **values}))
+        return version
 
     def _named(self, table, name: str) -> int:
         """The id of the row called `name` in web_models / web_modules, created when missing (race-safe)."""
@@ -339,13 +348,8 @@ class WebService:
         digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
         module_id = self._named(db.modules, name)
         with self.engine.begin() as conn:
-            _serialise(conn)
-            conn.execute(select(db.modules.c.id).where(db.modules.c.id == module_id).with_for_update())
-            version = 1 + (conn.execute(select(func.max(db.module_versions.c.version))
-                                        .where(db.module_versions.c.module_id == module_id)).scalar() or 0)
-            conn.execute(db.module_versions.insert().values(module_id=module_id, version=version, content=content,
-                                                            sha256=digest, note=note, created_at=db.now(),
-                                                            created_by=user))
+            version = self._add_version(conn, db.modules.c.id, db.module_versions.c.module_id, module_id,
+                                        content=content, sha256=digest, note=note, created_by=user)
             self._log(conn, user, "module version", None, f"{name} v{version} (sha256 {digest[:12]})")
         return version
 
