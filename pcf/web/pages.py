@@ -166,8 +166,8 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
             digest = service.put_file(content, filename)
             model_id, number = service.add_model_version(name, digest, filename, user=session.username,
                                                          note=str(form.get("note") or "")[:500] or None)
-            version = next(v for v in service.model_versions(model_id) if v["version"] == number)
-            return start(session, digest=digest, filename=filename, options=options, version=version)
+            return start(session, digest=digest, filename=filename, options=options,
+                         version=service.model_version_of(model_id, number))
 
         try:
             job = await run_in_threadpool(store_and_start)

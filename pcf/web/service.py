@@ -321,12 +321,21 @@ class WebService:
         return [dict(r._mapping) for r in rows]
 
     def model_version(self, version_id: int) -> dict:
+        return self._model_version(db.model_versions.c.id == version_id, f"no model version {version_id}")
+
+    def model_version_of(self, model_id: int, version: int) -> dict:
+        """Version `version` of model `model_id` (e.g. the one `add_model_version` just numbered)."""
+        return self._model_version(and_(db.model_versions.c.model_id == model_id,
+                                        db.model_versions.c.version == version),
+                                   f"no version {version} of machine model {model_id}")
+
+    def _model_version(self, where, missing: str) -> dict:
         with self.engine.connect() as conn:
             row = conn.execute(select(db.model_versions, db.models.c.name)
                                .join(db.models, db.models.c.id == db.model_versions.c.model_id)
-                               .where(db.model_versions.c.id == version_id)).first()
+                               .where(where)).first()
         if row is None:
-            raise ServiceError(f"no model version {version_id}")
+            raise ServiceError(missing)
         return dict(row._mapping)
 
     def latest_model_versions(self) -> list[dict]:
