@@ -242,17 +242,22 @@ class WebService:
         return bytes(row.content), row.suffix
 
     def materialize(self, digest: str) -> Path:
-        """The stored file as `<files_dir>/<sha256><suffix>` (written once, atomically); the name is made from
-        the hash and a fixed list of suffixes only, never from what a user typed."""
+        """The stored file as `<files_dir>/<sha256><suffix>` (written once, atomically; its content is read from
+        the database only when that file is missing or does not hash to `digest`); the name is made from the hash
+        and a fixed list of suffixes only, never from what a user typed."""
         if not re.fullmatch(r"[0-9a-f]{64}", digest):
             raise ServiceError("not a file id")
-        content, suffix = self.file_bytes(digest)
+        with self.engine.connect() as conn:
+            suffix = conn.execute(select(db.files.c.suffix).where(db.files.c.sha256 == digest)).scalar()
+        if suffix is None:
+            raise ServiceError(f"no stored file {digest[:12]}")
         if suffix not in BOM_SUFFIXES:
             raise ServiceError(f"stored file has an unsupported suffix {suffix!r}")
         path = self.files_dir / f"{digest}{suffix}"
         if path.parent != self.files_dir:
             raise ServiceError("file path outside the store")
         if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            content, _suffix = self.file_bytes(digest)
             fd, tmp = tempfile.mkstemp(dir=self.files_dir, prefix=".upload-")
             with os.fdopen(fd, "wb") as handle:
                 handle.write(content)
