@@ -84,6 +84,12 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
             raise HTTPException(403, "the form's CSRF token is missing or wrong: reload the page")
         return form
 
+    async def signed_in_form(request: Request):
+        """(the signed-in user, the posted form with its CSRF token checked); the session is looked up on a worker
+        thread, as every database call of the async handlers below is: none blocks the event loop."""
+        session = await run_in_threadpool(user, request)
+        return session, await form_of(request, session)
+
     def home(request: Request, session: Session, *, error: str | None = None, status: int = 200,
              problems: list | None = None):
         return render(request, "home.html", session, status=status, error=error, problems=problems or [],
@@ -103,6 +109,18 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
                                                    user=session.username, progress=progress))
         return job
 
+    async def start_job(request: Request, session: Session, work) -> Response:
+        """Run `work()` (store, compose and check the BOM, queue its job: database, files and parsing) on a worker
+        thread; answer with the job's page, or the home page naming what is wrong."""
+
+        def run() -> Response:
+            try:
+                return RedirectResponse(f"/jobs/{work()}", status_code=303)
+            except PcfError as exc:
+                return home(request, session, error=exc.describe(), status=400)
+
+        return await run_in_threadpool(run)
+
     # ------------------------------------------------------------------------------------------- sign in
     @r.get("/login", response_class=HTMLResponse)
     def login_page(request: Request):
@@ -116,16 +134,20 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
         form = await request.form(max_files=0, max_fields=5)
         if not same(form.get("csrf_token"), request.cookies.get(LOGIN_COOKIE)):
             raise HTTPException(403, "the form's CSRF token is missing or wrong: reload the page")
-        outcome = await run_in_threadpool(service.login, str(form.get("username", ""))[:80],
-                                          str(form.get("password", ""))[:200])  # scrypt: off the event loop
+        def sign_in():  # scrypt and the database: off the event loop
+            outcome = service.login(str(form.get("username", ""))[:80], str(form.get("password", ""))[:200])
+            if outcome is not None:
+                service.log(outcome[1].username, "sign in", "web")
+            return outcome
+
+        outcome = await run_in_threadpool(sign_in)
         if outcome is None:
             token = new_token()
             response = render(request, "login.html", None, status=401, csrf=token,
                               error="unknown user or wrong password")
             response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=config.secure_cookies)
             return response
-        token, session = outcome
-        service.log(session.username, "sign in", "web")
+        token, _session = outcome
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=config.secure_cookies,
                             max_age=8 * 3600)
@@ -134,9 +156,8 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
 
     @r.post("/logout")
     async def logout(request: Request):
-        session = user(request)
-        await form_of(request, session)
-        service.logout(request.cookies.get(COOKIE, ""))
+        await signed_in_form(request)
+        await run_in_threadpool(service.logout, request.cookies.get(COOKIE, ""))
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(COOKIE)
         return response
@@ -148,17 +169,17 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
 
     @r.post("/upload")
     async def upload(request: Request):
-        session = user(request)
-        form = await form_of(request, session)
+        session, form = await signed_in_form(request)
         upload = form.get("file")
         if upload is None or not getattr(upload, "filename", None):
-            return home(request, session, error="choose a BOM file (.yaml, .json, .xlsx or .csv)", status=400)
+            return await run_in_threadpool(home, request, session, status=400,
+                                           error="choose a BOM file (.yaml, .json, .xlsx or .csv)")
         limit = max_input_bytes()
         content = await upload.read(limit + 1)
         filename = Path(upload.filename).name[:200]
         if len(content) > limit:
-            return home(request, session, status=413, error=f"{filename}: larger than {limit // 2 ** 20} MB "
-                        "(PCF_MAX_INPUT_MB)")
+            return await run_in_threadpool(home, request, session, status=413, error=f"{filename}: larger than "
+                                           f"{limit // 2 ** 20} MB (PCF_MAX_INPUT_MB)")
 
         def store_and_start() -> str:  # database, file and the row-by-row check: on a worker thread
             options = options_of(form)
@@ -169,26 +190,21 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
             return start(session, digest=digest, filename=filename, options=options,
                          version=service.model_version_of(model_id, number))
 
-        try:
-            job = await run_in_threadpool(store_and_start)
-        except PcfError as exc:
-            return home(request, session, error=exc.describe(), status=400)
-        return RedirectResponse(f"/jobs/{job}", status_code=303)
+        return await start_job(request, session, store_and_start)
 
     @r.post("/models/compute")
     async def compute_chosen_model(request: Request):
         """A stored model chosen in the form (version_id) with the form's options."""
-        session = user(request)
-        form = await form_of(request, session)
+        session, form = await signed_in_form(request)
         raw = str(form.get("version_id") or "")
         if not raw.isdigit():
-            return home(request, session, error="choose a stored machine model", status=400)
+            return await run_in_threadpool(home, request, session, error="choose a stored machine model",
+                                           status=400)
         return await compute_version(int(raw), form, session, request)
 
     @r.post("/models/{version_id}/compute")
     async def compute_model(version_id: int, request: Request):
-        session = user(request)
-        form = await form_of(request, session)
+        session, form = await signed_in_form(request)
         return await compute_version(version_id, form, session, request)
 
     async def compute_version(version_id: int, form, session: Session, request: Request):
@@ -197,11 +213,7 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
             return start(session, digest=version["file_sha256"], filename=version["filename"],
                          options=options_of(form), version=version)
 
-        try:
-            job = await run_in_threadpool(start_version)
-        except PcfError as exc:
-            return home(request, session, error=exc.describe(), status=400)
-        return RedirectResponse(f"/jobs/{job}", status_code=303)
+        return await start_job(request, session, start_version)
 
     @r.get("/jobs/{job_id}.json")
     def job_state(job_id: str, request: Request):
