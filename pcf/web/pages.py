@@ -300,8 +300,7 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
     @r.post("/results/{result_id}/variants", response_class=HTMLResponse)
     async def variants(result_id: int, request: Request):
         """Design variants of a result's BOM from an uploaded scenario file (as `pcf compare --scenarios`)."""
-        session = user(request)
-        form = await form_of(request, session)
+        session, form = await signed_in_form(request)
         upload = form.get("file")
         if upload is None or not getattr(upload, "filename", None):
             raise HTTPException(400, "choose a scenario file (.yaml or .json)")
@@ -310,22 +309,22 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
             raise HTTPException(413, "scenario file larger than PCF_MAX_INPUT_MB")
         name = Path(upload.filename).name[:200]
 
-        def run():
-            digest = service.put_file(content, name)
-            return calc.variants(result_id, digest, name)
+        def run() -> Response:  # database, files, the comparison and its tables: on a worker thread
+            try:
+                digest = service.put_file(content, name)
+                comparison = calc.variants(result_id, digest, name)
+            except PcfError as exc:
+                return render(request, "variants.html", session, status=400, error=exc.describe(), stored=None,
+                              result_id=result_id)
+            service.log(session.username, "design variants", f"{name} on result {result_id}", result_id)
+            totals = comparison.totals().reset_index().to_dict("records")
+            stages = comparison.breakdown("stage")
+            modules = comparison.breakdown("module").head(12)
+            return render(request, "variants.html", session, error=None, result_id=result_id, scenario=name,
+                          comparison=comparison, totals=totals, stages=stages, modules=modules,
+                          changes=comparison.top_changes(5).to_dict("records"))
 
-        try:
-            comparison = await run_in_threadpool(run)
-        except PcfError as exc:
-            return render(request, "variants.html", session, status=400, error=exc.describe(), stored=None,
-                          result_id=result_id)
-        service.log(session.username, "design variants", f"{name} on result {result_id}", result_id)
-        totals = comparison.totals().reset_index().to_dict("records")
-        stages = comparison.breakdown("stage")
-        modules = comparison.breakdown("module").head(12)
-        return render(request, "variants.html", session, error=None, result_id=result_id, scenario=name,
-                      comparison=comparison, totals=totals, stages=stages, modules=modules,
-                      changes=comparison.top_changes(5).to_dict("records"))
+        return await run_in_threadpool(run)
 
     @r.get("/compare", response_class=HTMLResponse)
     def compare_page(request: Request, a: int | None = None, b: int | None = None):
@@ -376,32 +375,35 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
     async def answer(request: Request, seq: int, make) -> Response:
         from .events_out import send
 
-        session = user(request)
-        form = await form_of(request, session)
-        row = service.event(seq)
-        if row is None or not row["type"].endswith(".RequestCreatedEvent.3"):
-            raise HTTPException(404, "no such PCF request")
-        if any(a["status"] == "sent" for r in service.requests() if r["seq"] == seq for a in r["answers"]):
-            return requests_page(request, error=f"request {seq} is answered already (one answer per request)",
-                                 status=409)
-        partner = service.partner_of(row["client_id"])
-        if partner is None:
-            return requests_page(request, error=f"no API partner is configured for client {row['client_id']}: "
-                                 "add one (pcf serve --add-partner) to send its answer", status=409)
+        session, form = await signed_in_form(request)
         source = f"//{request.headers.get('host') or request.url.netloc}/3/events"
-        try:
-            event = make(form, row["body"], source)
-        except PcfError as exc:
-            return requests_page(request, error=exc.describe(), status=400)
-        try:
-            detail = await run_in_threadpool(send, partner, event)
-            state = "sent"
-        except PcfError as exc:
-            detail, state = exc.describe(), "failed"
-        service.record_answer(seq, event, status=state, detail=detail, user=session.username)
-        if state == "failed":
-            return requests_page(request, error=f"not delivered: {detail} (try again later)", status=502)
-        return RedirectResponse("/requests", status_code=303)
+
+        def run() -> Response:  # the database and the partner's host system: on a worker thread
+            row = service.event(seq)
+            if row is None or not row["type"].endswith(".RequestCreatedEvent.3"):
+                raise HTTPException(404, "no such PCF request")
+            if any(a["status"] == "sent" for r in service.requests() if r["seq"] == seq for a in r["answers"]):
+                return requests_page(request, error=f"request {seq} is answered already (one answer per request)",
+                                     status=409)
+            partner = service.partner_of(row["client_id"])
+            if partner is None:
+                return requests_page(request, error=f"no API partner is configured for client "
+                                     f"{row['client_id']}: add one (pcf serve --add-partner) to send its answer",
+                                     status=409)
+            try:
+                event = make(form, row["body"], source)
+            except PcfError as exc:
+                return requests_page(request, error=exc.describe(), status=400)
+            try:
+                detail, state = send(partner, event), "sent"
+            except PcfError as exc:
+                detail, state = exc.describe(), "failed"
+            service.record_answer(seq, event, status=state, detail=detail, user=session.username)
+            if state == "failed":
+                return requests_page(request, error=f"not delivered: {detail} (try again later)", status=502)
+            return RedirectResponse("/requests", status_code=303)
+
+        return await run_in_threadpool(run)
 
     @r.post("/requests/{seq}/fulfil")
     async def fulfil(seq: int, request: Request):
@@ -438,8 +440,7 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
 
     @r.post("/modules")
     async def add_module(request: Request):
-        session = user(request)
-        form = await form_of(request, session)
+        session, form = await signed_in_form(request)
         upload = form.get("file")
         text = str(form.get("content") or "")
         if upload is not None and getattr(upload, "filename", None):
@@ -447,23 +448,30 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
             if len(raw) > max_input_bytes():
                 raise HTTPException(413, "module file larger than PCF_MAX_INPUT_MB")
             text = raw.decode("utf-8", errors="replace")
-        try:
-            name = check_name(str(form.get("name") or ""), "module")
-            _check_module(name, text)
-            version = await run_in_threadpool(service.add_module_version, name, text, user=session.username,
-                                              note=str(form.get("note") or "")[:500] or None)
-        except PcfError as exc:
-            return library(request, error=exc.describe())
-        service.log(session.username, "module", f"{name} v{version} stored")
-        return RedirectResponse("/library", status_code=303)
+
+        def store() -> Response:  # parsing, the database and the library page: on a worker thread
+            try:
+                name = check_name(str(form.get("name") or ""), "module")
+                _check_module(name, text)
+                version = service.add_module_version(name, text, user=session.username,
+                                                     note=str(form.get("note") or "")[:500] or None)
+            except PcfError as exc:
+                return library(request, error=exc.describe())
+            service.log(session.username, "module", f"{name} v{version} stored")
+            return RedirectResponse("/library", status_code=303)
+
+        return await run_in_threadpool(store)
 
     @r.post("/recompute")
     async def recompute(request: Request):
-        session = user(request)
-        await form_of(request, session)
-        job = service.new_job(session.username, kind="recompute")
-        calc.submit(job, lambda progress: calc.recompute_all(user=session.username, progress=progress))
-        return RedirectResponse(f"/jobs/{job}", status_code=303)
+        session, _form = await signed_in_form(request)
+
+        def queue() -> str:
+            job = service.new_job(session.username, kind="recompute")
+            calc.submit(job, lambda progress: calc.recompute_all(user=session.username, progress=progress))
+            return job
+
+        return RedirectResponse(f"/jobs/{await run_in_threadpool(queue)}", status_code=303)
 
     @r.get("/recomputes/{recompute_id}", response_class=HTMLResponse)
     def recompute_page(recompute_id: int, request: Request):
