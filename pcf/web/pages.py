@@ -453,11 +453,10 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
             try:
                 name = check_name(str(form.get("name") or ""), "module")
                 _check_module(name, text)
-                version = service.add_module_version(name, text, user=session.username,
-                                                     note=str(form.get("note") or "")[:500] or None)
+                service.add_module_version(name, text, user=session.username,  # logs "module version"
+                                           note=str(form.get("note") or "")[:500] or None)
             except PcfError as exc:
                 return library(request, error=exc.describe())
-            service.log(session.username, "module", f"{name} v{version} stored")
             return RedirectResponse("/library", status_code=303)
 
         return await run_in_threadpool(store)
