@@ -344,8 +344,9 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
                       log=service.audit_log(200), events=service.events(50))
 
     # ------------------------------------------------------------------------------------------- PCF requests
-    def candidates(request_row: dict) -> list[dict]:
-        """Stored footprints with whether each meets the request's criteria (matching ones first)."""
+    def candidates(request_row: dict, stored: list[dict], access: dict | None) -> list[dict]:
+        """The stored footprints (`stored`) the requester's API client may see (`access`, as
+        WebService.client_access), with whether each meets the request's criteria (matching ones first)."""
         from .pact_api import ApiError, list_criteria, matches, visible
 
         data = request_row["body"].get("data") or {}
@@ -355,8 +356,7 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
             criteria = list_criteria(pairs)[0]
         except ApiError:
             criteria = None
-        access = service.client_access(request_row["client_id"])
-        documents = [d for _seq, d in service.footprint_documents() if visible(d, access)]
+        documents = [d for d in stored if visible(d, access)]
         rows = [{"id": d["id"], "name": d.get("productNameCompany", ""), "status": d.get("status"),
                  "pcf": (d.get("pcf") or {}).get("pcfExcludingBiogenicUptake"),
                  "unit": (d.get("pcf") or {}).get("declaredUnitOfMeasurement"),
@@ -367,9 +367,13 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
     def requests_page(request: Request, error: str | None = None, status: int = 200):
         session = user(request)
         received = service.requests()
+        open_requests = [row for row in received if not row["answered"]]
+        stored = [d for _seq, d in service.footprint_documents()] if open_requests else []  # read once per page
+        access = {c: service.client_access(c) for c in {row["client_id"] for row in open_requests}}
+        partners = {c: service.partner_of(c) for c in {row["client_id"] for row in received}}
         for row in received:
-            row["candidates"] = [] if row["answered"] else candidates(row)
-            row["partner_row"] = service.partner_of(row["client_id"])
+            row["candidates"] = [] if row["answered"] else candidates(row, stored, access[row["client_id"]])
+            row["partner_row"] = partners[row["client_id"]]
         return render(request, "requests.html", session, status=status, requests=received, error=error)
 
     async def answer(request: Request, seq: int, make) -> Response:
@@ -382,7 +386,7 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
             row = service.event(seq)
             if row is None or not row["type"].endswith(".RequestCreatedEvent.3"):
                 raise HTTPException(404, "no such PCF request")
-            if any(a["status"] == "sent" for r in service.requests() if r["seq"] == seq for a in r["answers"]):
+            if service.answered(seq):
                 return requests_page(request, error=f"request {seq} is answered already (one answer per request)",
                                      status=409)
             partner = service.partner_of(row["client_id"])

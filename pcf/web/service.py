@@ -595,7 +595,8 @@ class WebService:
         with self.engine.connect() as conn:
             rows = conn.execute(select(db.events).where(db.events.c.type.like("%.RequestCreatedEvent.%"))
                                 .order_by(db.events.c.seq.desc()).limit(limit)).all()
-            answers = conn.execute(select(db.answers).order_by(db.answers.c.id)).all()
+            answers = conn.execute(select(db.answers).where(db.answers.c.request_seq.in_([r.seq for r in rows]))
+                                   .order_by(db.answers.c.id)).all()
             partners = {r.api_client_id: r.name for r in conn.execute(select(db.partners.c.api_client_id,
                                                                                db.partners.c.name))}
         by_request: dict[int, list] = {}
@@ -605,6 +606,13 @@ class WebService:
         return [{**dict(r._mapping), "body": json.loads(r.body), "partner": partners.get(r.client_id),
                  "answers": by_request.get(r.seq, []),
                  "answered": any(a["status"] == "sent" for a in by_request.get(r.seq, []))} for r in rows]
+
+    def answered(self, request_seq: int) -> bool:
+        """Whether an answer to the PCF request `request_seq` was delivered (an answer with status sent)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(db.answers.c.id).where(db.answers.c.request_seq == request_seq,
+                                                              db.answers.c.status == "sent").limit(1)).first() \
+                is not None
 
     def record_answer(self, request_seq: int, event: dict, *, status: str, detail: str, user: str | None) -> None:
         with self.engine.begin() as conn:
