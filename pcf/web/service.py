@@ -473,17 +473,16 @@ class WebService:
 
     def previous_result(self, model_id: int, options: dict, *, before: int | None = None) -> dict | None:
         """The newest result of any version of a model computed with the same options (before result `before`)."""
-        sql = (select(db.runs.c.result_id, db.runs.c.options)
+        sql = (select(db.runs.c.result_id)
                .join(db.model_versions, db.model_versions.c.id == db.runs.c.model_version_id)
-               .where(db.model_versions.c.model_id == model_id).order_by(db.runs.c.result_id.desc()))
+               .where(db.model_versions.c.model_id == model_id,
+                      db.runs.c.options == json.dumps(options, sort_keys=True))  # as save_result stores them
+               .order_by(db.runs.c.result_id.desc()).limit(1))
         if before is not None:
             sql = sql.where(db.runs.c.result_id < before)
-        wanted = json.dumps(options, sort_keys=True)
         with self.engine.connect() as conn:
-            for row in conn.execute(sql):
-                if row.options == wanted:
-                    return self.result(row.result_id)
-        return None
+            result_id = conn.execute(sql).scalar()
+        return None if result_id is None else self.result(result_id)
 
     def count_results(self) -> int:
         with self.engine.connect() as conn:
