@@ -72,19 +72,23 @@ class Calculator:
         self._results: OrderedDict[int, object] = OrderedDict()  # result id -> Result, for the report writers
         self._cache_size = cache_results
         self._lock = threading.Lock()
+        # the choices of the compute form depend on the background only: listed once, not on every page and form
+        datasets = self.background.tables.datasets
+        category = datasets["category"]
+        self._grids = tuple(sorted(k for k in self.background.keys if category.get(k) == "electricity"
+                                   and k != "electricity_factory"))
+        self._transports = tuple(sorted((k, str(datasets.loc[k, "name"])) for k in self.background.keys
+                                        if datasets.loc[k, "category"] == "transport"
+                                        and datasets.loc[k, "unit"] == "tkm"))
 
     # ------------------------------------------------------------------------------------------- options
     def grids(self) -> list[str]:
         """Electricity datasets a user may choose for the factory."""
-        category = self.background.tables.datasets["category"]
-        return sorted(k for k in self.background.keys if category.get(k) == "electricity"
-                      and k != "electricity_factory")
+        return list(self._grids)
 
     def transports(self) -> list[tuple[str, str]]:
         """(key, name) of the transport datasets per t*km a user may choose for the delivery to the customer."""
-        datasets = self.background.tables.datasets
-        return sorted((k, str(datasets.loc[k, "name"])) for k in self.background.keys
-                      if datasets.loc[k, "category"] == "transport" and datasets.loc[k, "unit"] == "tkm")
+        return list(self._transports)
 
     def form_options(self, form) -> dict:
         """Checked options from a compute form: grid, GWP set, gaps, green electricity, delivery."""

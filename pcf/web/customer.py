@@ -18,6 +18,7 @@ import math
 
 from ..bom.models import ElectricityInstrument
 from ..errors import PcfError
+from ..safe_text import put_cell
 
 INSTRUMENT_TYPES = ("ppa", "green_certificate", "supplier_tariff", "on_site")
 SCHEMES = ("GEC", "I-REC", "GO", "REC", "other")
@@ -179,8 +180,10 @@ def add_delivery_sheet(workbook_path, figure: dict) -> None:
             ("transport work", figure["tkm"], "t*km"),
             ("factor", figure["kg_co2e_per_tkm"], f"kg CO2e per t*km ({figure['method']})"),
             ("delivery emissions", figure["kg_co2e"], "kg CO2e per machine")]
-    for row in rows:
-        sheet.append(list(row))
+    for number, row in enumerate(rows, 1):
+        for column, value in enumerate(row, 1):
+            if value is not None:
+                put_cell(sheet, number, column, value)  # the destination is typed by a user: never a live formula
     sheet.column_dimensions["A"].width = 34
     sheet.column_dimensions["B"].width = 28
     book.save(workbook_path)

@@ -84,6 +84,12 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
             raise HTTPException(403, "the form's CSRF token is missing or wrong: reload the page")
         return form
 
+    async def signed_in_form(request: Request):
+        """(the signed-in user, the posted form with its CSRF token checked); the session is looked up on a worker
+        thread, as every database call of the async handlers below is: none blocks the event loop."""
+        session = await run_in_threadpool(user, request)
+        return session, await form_of(request, session)
+
     def home(request: Request, session: Session, *, error: str | None = None, status: int = 200,
              problems: list | None = None):
         return render(request, "home.html", session, status=status, error=error, problems=problems or [],
@@ -103,6 +109,18 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
                                                    user=session.username, progress=progress))
         return job
 
+    async def start_job(request: Request, session: Session, work) -> Response:
+        """Run `work()` (store, compose and check the BOM, queue its job: database, files and parsing) on a worker
+        thread; answer with the job's page, or the home page naming what is wrong."""
+
+        def run() -> Response:
+            try:
+                return RedirectResponse(f"/jobs/{work()}", status_code=303)
+            except PcfError as exc:
+                return home(request, session, error=exc.describe(), status=400)
+
+        return await run_in_threadpool(run)
+
     # ------------------------------------------------------------------------------------------- sign in
     @r.get("/login", response_class=HTMLResponse)
     def login_page(request: Request):
@@ -116,16 +134,20 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
         form = await request.form(max_files=0, max_fields=5)
         if not same(form.get("csrf_token"), request.cookies.get(LOGIN_COOKIE)):
             raise HTTPException(403, "the form's CSRF token is missing or wrong: reload the page")
-        outcome = await run_in_threadpool(service.login, str(form.get("username", ""))[:80],
-                                          str(form.get("password", ""))[:200])  # scrypt: off the event loop
+        def sign_in():  # scrypt and the database: off the event loop
+            outcome = service.login(str(form.get("username", ""))[:80], str(form.get("password", ""))[:200])
+            if outcome is not None:
+                service.log(outcome[1].username, "sign in", "web")
+            return outcome
+
+        outcome = await run_in_threadpool(sign_in)
         if outcome is None:
             token = new_token()
             response = render(request, "login.html", None, status=401, csrf=token,
                               error="unknown user or wrong password")
             response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=config.secure_cookies)
             return response
-        token, session = outcome
-        service.log(session.username, "sign in", "web")
+        token, _session = outcome
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=config.secure_cookies,
                             max_age=8 * 3600)
@@ -134,9 +156,8 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
 
     @r.post("/logout")
     async def logout(request: Request):
-        session = user(request)
-        await form_of(request, session)
-        service.logout(request.cookies.get(COOKIE, ""))
+        await signed_in_form(request)
+        await run_in_threadpool(service.logout, request.cookies.get(COOKIE, ""))
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(COOKIE)
         return response
@@ -148,17 +169,17 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
 
     @r.post("/upload")
     async def upload(request: Request):
-        session = user(request)
-        form = await form_of(request, session)
+        session, form = await signed_in_form(request)
         upload = form.get("file")
         if upload is None or not getattr(upload, "filename", None):
-            return home(request, session, error="choose a BOM file (.yaml, .json, .xlsx or .csv)", status=400)
+            return await run_in_threadpool(home, request, session, status=400,
+                                           error="choose a BOM file (.yaml, .json, .xlsx or .csv)")
         limit = max_input_bytes()
         content = await upload.read(limit + 1)
         filename = Path(upload.filename).name[:200]
         if len(content) > limit:
-            return home(request, session, status=413, error=f"{filename}: larger than {limit // 2 ** 20} MB "
-                        "(PCF_MAX_INPUT_MB)")
+            return await run_in_threadpool(home, request, session, status=413, error=f"{filename}: larger than "
+                                           f"{limit // 2 ** 20} MB (PCF_MAX_INPUT_MB)")
 
         def store_and_start() -> str:  # database, file and the row-by-row check: on a worker thread
             options = options_of(form)
@@ -166,29 +187,24 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
             digest = service.put_file(content, filename)
             model_id, number = service.add_model_version(name, digest, filename, user=session.username,
                                                          note=str(form.get("note") or "")[:500] or None)
-            version = next(v for v in service.model_versions(model_id) if v["version"] == number)
-            return start(session, digest=digest, filename=filename, options=options, version=version)
+            return start(session, digest=digest, filename=filename, options=options,
+                         version=service.model_version_of(model_id, number))
 
-        try:
-            job = await run_in_threadpool(store_and_start)
-        except PcfError as exc:
-            return home(request, session, error=exc.describe(), status=400)
-        return RedirectResponse(f"/jobs/{job}", status_code=303)
+        return await start_job(request, session, store_and_start)
 
     @r.post("/models/compute")
     async def compute_chosen_model(request: Request):
         """A stored model chosen in the form (version_id) with the form's options."""
-        session = user(request)
-        form = await form_of(request, session)
+        session, form = await signed_in_form(request)
         raw = str(form.get("version_id") or "")
         if not raw.isdigit():
-            return home(request, session, error="choose a stored machine model", status=400)
+            return await run_in_threadpool(home, request, session, error="choose a stored machine model",
+                                           status=400)
         return await compute_version(int(raw), form, session, request)
 
     @r.post("/models/{version_id}/compute")
     async def compute_model(version_id: int, request: Request):
-        session = user(request)
-        form = await form_of(request, session)
+        session, form = await signed_in_form(request)
         return await compute_version(version_id, form, session, request)
 
     async def compute_version(version_id: int, form, session: Session, request: Request):
@@ -197,11 +213,7 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
             return start(session, digest=version["file_sha256"], filename=version["filename"],
                          options=options_of(form), version=version)
 
-        try:
-            job = await run_in_threadpool(start_version)
-        except PcfError as exc:
-            return home(request, session, error=exc.describe(), status=400)
-        return RedirectResponse(f"/jobs/{job}", status_code=303)
+        return await start_job(request, session, start_version)
 
     @r.get("/jobs/{job_id}.json")
     def job_state(job_id: str, request: Request):
@@ -288,8 +300,7 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
     @r.post("/results/{result_id}/variants", response_class=HTMLResponse)
     async def variants(result_id: int, request: Request):
         """Design variants of a result's BOM from an uploaded scenario file (as `pcf compare --scenarios`)."""
-        session = user(request)
-        form = await form_of(request, session)
+        session, form = await signed_in_form(request)
         upload = form.get("file")
         if upload is None or not getattr(upload, "filename", None):
             raise HTTPException(400, "choose a scenario file (.yaml or .json)")
@@ -298,22 +309,22 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
             raise HTTPException(413, "scenario file larger than PCF_MAX_INPUT_MB")
         name = Path(upload.filename).name[:200]
 
-        def run():
-            digest = service.put_file(content, name)
-            return calc.variants(result_id, digest, name)
+        def run() -> Response:  # database, files, the comparison and its tables: on a worker thread
+            try:
+                digest = service.put_file(content, name)
+                comparison = calc.variants(result_id, digest, name)
+            except PcfError as exc:
+                return render(request, "variants.html", session, status=400, error=exc.describe(), stored=None,
+                              result_id=result_id)
+            service.log(session.username, "design variants", f"{name} on result {result_id}", result_id)
+            totals = comparison.totals().reset_index().to_dict("records")
+            stages = comparison.breakdown("stage")
+            modules = comparison.breakdown("module").head(12)
+            return render(request, "variants.html", session, error=None, result_id=result_id, scenario=name,
+                          comparison=comparison, totals=totals, stages=stages, modules=modules,
+                          changes=comparison.top_changes(5).to_dict("records"))
 
-        try:
-            comparison = await run_in_threadpool(run)
-        except PcfError as exc:
-            return render(request, "variants.html", session, status=400, error=exc.describe(), stored=None,
-                          result_id=result_id)
-        service.log(session.username, "design variants", f"{name} on result {result_id}", result_id)
-        totals = comparison.totals().reset_index().to_dict("records")
-        stages = comparison.breakdown("stage")
-        modules = comparison.breakdown("module").head(12)
-        return render(request, "variants.html", session, error=None, result_id=result_id, scenario=name,
-                      comparison=comparison, totals=totals, stages=stages, modules=modules,
-                      changes=comparison.top_changes(5).to_dict("records"))
+        return await run_in_threadpool(run)
 
     @r.get("/compare", response_class=HTMLResponse)
     def compare_page(request: Request, a: int | None = None, b: int | None = None):
@@ -333,8 +344,9 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
                       log=service.audit_log(200), events=service.events(50))
 
     # ------------------------------------------------------------------------------------------- PCF requests
-    def candidates(request_row: dict) -> list[dict]:
-        """Stored footprints with whether each meets the request's criteria (matching ones first)."""
+    def candidates(request_row: dict, stored: list[dict], access: dict | None) -> list[dict]:
+        """The stored footprints (`stored`) the requester's API client may see (`access`, as
+        WebService.client_access), with whether each meets the request's criteria (matching ones first)."""
         from .pact_api import ApiError, list_criteria, matches, visible
 
         data = request_row["body"].get("data") or {}
@@ -344,8 +356,7 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
             criteria = list_criteria(pairs)[0]
         except ApiError:
             criteria = None
-        access = service.client_access(request_row["client_id"])
-        documents = [d for _seq, d in service.footprint_documents() if visible(d, access)]
+        documents = [d for d in stored if visible(d, access)]
         rows = [{"id": d["id"], "name": d.get("productNameCompany", ""), "status": d.get("status"),
                  "pcf": (d.get("pcf") or {}).get("pcfExcludingBiogenicUptake"),
                  "unit": (d.get("pcf") or {}).get("declaredUnitOfMeasurement"),
@@ -356,40 +367,47 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
     def requests_page(request: Request, error: str | None = None, status: int = 200):
         session = user(request)
         received = service.requests()
+        open_requests = [row for row in received if not row["answered"]]
+        stored = [d for _seq, d in service.footprint_documents()] if open_requests else []  # read once per page
+        access = {c: service.client_access(c) for c in {row["client_id"] for row in open_requests}}
+        partners = {c: service.partner_of(c) for c in {row["client_id"] for row in received}}
         for row in received:
-            row["candidates"] = [] if row["answered"] else candidates(row)
-            row["partner_row"] = service.partner_of(row["client_id"])
+            row["candidates"] = [] if row["answered"] else candidates(row, stored, access[row["client_id"]])
+            row["partner_row"] = partners[row["client_id"]]
         return render(request, "requests.html", session, status=status, requests=received, error=error)
 
     async def answer(request: Request, seq: int, make) -> Response:
         from .events_out import send
 
-        session = user(request)
-        form = await form_of(request, session)
-        row = service.event(seq)
-        if row is None or not row["type"].endswith(".RequestCreatedEvent.3"):
-            raise HTTPException(404, "no such PCF request")
-        if any(a["status"] == "sent" for r in service.requests() if r["seq"] == seq for a in r["answers"]):
-            return requests_page(request, error=f"request {seq} is answered already (one answer per request)",
-                                 status=409)
-        partner = service.partner_of(row["client_id"])
-        if partner is None:
-            return requests_page(request, error=f"no API partner is configured for client {row['client_id']}: "
-                                 "add one (pcf serve --add-partner) to send its answer", status=409)
+        session, form = await signed_in_form(request)
         source = f"//{request.headers.get('host') or request.url.netloc}/3/events"
-        try:
-            event = make(form, row["body"], source)
-        except PcfError as exc:
-            return requests_page(request, error=exc.describe(), status=400)
-        try:
-            detail = await run_in_threadpool(send, partner, event)
-            state = "sent"
-        except PcfError as exc:
-            detail, state = exc.describe(), "failed"
-        service.record_answer(seq, event, status=state, detail=detail, user=session.username)
-        if state == "failed":
-            return requests_page(request, error=f"not delivered: {detail} (try again later)", status=502)
-        return RedirectResponse("/requests", status_code=303)
+
+        def run() -> Response:  # the database and the partner's host system: on a worker thread
+            row = service.event(seq)
+            if row is None or not row["type"].endswith(".RequestCreatedEvent.3"):
+                raise HTTPException(404, "no such PCF request")
+            if service.answered(seq):
+                return requests_page(request, error=f"request {seq} is answered already (one answer per request)",
+                                     status=409)
+            partner = service.partner_of(row["client_id"])
+            if partner is None:
+                return requests_page(request, error=f"no API partner is configured for client "
+                                     f"{row['client_id']}: add one (pcf serve --add-partner) to send its answer",
+                                     status=409)
+            try:
+                event = make(form, row["body"], source)
+            except PcfError as exc:
+                return requests_page(request, error=exc.describe(), status=400)
+            try:
+                detail, state = send(partner, event), "sent"
+            except PcfError as exc:
+                detail, state = exc.describe(), "failed"
+            service.record_answer(seq, event, status=state, detail=detail, user=session.username)
+            if state == "failed":
+                return requests_page(request, error=f"not delivered: {detail} (try again later)", status=502)
+            return RedirectResponse("/requests", status_code=303)
+
+        return await run_in_threadpool(run)
 
     @r.post("/requests/{seq}/fulfil")
     async def fulfil(seq: int, request: Request):
@@ -426,8 +444,7 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
 
     @r.post("/modules")
     async def add_module(request: Request):
-        session = user(request)
-        form = await form_of(request, session)
+        session, form = await signed_in_form(request)
         upload = form.get("file")
         text = str(form.get("content") or "")
         if upload is not None and getattr(upload, "filename", None):
@@ -435,23 +452,29 @@ def router(service: WebService, calc: Calculator, config) -> APIRouter:
             if len(raw) > max_input_bytes():
                 raise HTTPException(413, "module file larger than PCF_MAX_INPUT_MB")
             text = raw.decode("utf-8", errors="replace")
-        try:
-            name = check_name(str(form.get("name") or ""), "module")
-            _check_module(name, text)
-            version = await run_in_threadpool(service.add_module_version, name, text, user=session.username,
-                                              note=str(form.get("note") or "")[:500] or None)
-        except PcfError as exc:
-            return library(request, error=exc.describe())
-        service.log(session.username, "module", f"{name} v{version} stored")
-        return RedirectResponse("/library", status_code=303)
+
+        def store() -> Response:  # parsing, the database and the library page: on a worker thread
+            try:
+                name = check_name(str(form.get("name") or ""), "module")
+                _check_module(name, text)
+                service.add_module_version(name, text, user=session.username,  # logs "module version"
+                                           note=str(form.get("note") or "")[:500] or None)
+            except PcfError as exc:
+                return library(request, error=exc.describe())
+            return RedirectResponse("/library", status_code=303)
+
+        return await run_in_threadpool(store)
 
     @r.post("/recompute")
     async def recompute(request: Request):
-        session = user(request)
-        await form_of(request, session)
-        job = service.new_job(session.username, kind="recompute")
-        calc.submit(job, lambda progress: calc.recompute_all(user=session.username, progress=progress))
-        return RedirectResponse(f"/jobs/{job}", status_code=303)
+        session, _form = await signed_in_form(request)
+
+        def queue() -> str:
+            job = service.new_job(session.username, kind="recompute")
+            calc.submit(job, lambda progress: calc.recompute_all(user=session.username, progress=progress))
+            return job
+
+        return RedirectResponse(f"/jobs/{await run_in_threadpool(queue)}", status_code=303)
 
     @r.get("/recomputes/{recompute_id}", response_class=HTMLResponse)
     def recompute_page(recompute_id: int, request: Request):

@@ -242,17 +242,22 @@ class WebService:
         return bytes(row.content), row.suffix
 
     def materialize(self, digest: str) -> Path:
-        """The stored file as `<files_dir>/<sha256><suffix>` (written once, atomically); the name is made from
-        the hash and a fixed list of suffixes only, never from what a user typed."""
+        """The stored file as `<files_dir>/<sha256><suffix>` (written once, atomically; its content is read from
+        the database only when that file is missing or does not hash to `digest`); the name is made from the hash
+        and a fixed list of suffixes only, never from what a user typed."""
         if not re.fullmatch(r"[0-9a-f]{64}", digest):
             raise ServiceError("not a file id")
-        content, suffix = self.file_bytes(digest)
+        with self.engine.connect() as conn:
+            suffix = conn.execute(select(db.files.c.suffix).where(db.files.c.sha256 == digest)).scalar()
+        if suffix is None:
+            raise ServiceError(f"no stored file {digest[:12]}")
         if suffix not in BOM_SUFFIXES:
             raise ServiceError(f"stored file has an unsupported suffix {suffix!r}")
         path = self.files_dir / f"{digest}{suffix}"
         if path.parent != self.files_dir:
             raise ServiceError("file path outside the store")
         if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            content, _suffix = self.file_bytes(digest)
             fd, tmp = tempfile.mkstemp(dir=self.files_dir, prefix=".upload-")
             with os.fdopen(fd, "wb") as handle:
                 handle.write(content)
@@ -266,17 +271,26 @@ class WebService:
         model_name = check_name(model_name, "model")
         model_id = self._named(db.models, model_name)
         with self.engine.begin() as conn:
-            # the model's row is locked so that concurrent uploads number their versions apart
-            _serialise(conn)
-            conn.execute(select(db.models.c.id).where(db.models.c.id == model_id).with_for_update())
-            version = 1 + (conn.execute(select(func.max(db.model_versions.c.version))
-                                        .where(db.model_versions.c.model_id == model_id)).scalar() or 0)
-            conn.execute(db.model_versions.insert().values(
-                model_id=model_id, version=version, file_sha256=digest, filename=Path(filename).name[:200],
-                note=note, created_at=db.now(), created_by=user))
+            version = self._add_version(conn, db.models.c.id, db.model_versions.c.model_id, model_id,
+                                        file_sha256=digest, filename=Path(filename).name[:200], note=note,
+                                        created_by=user)
             self._log(conn, user, "model version", None, f"{model_name} v{version} ({Path(filename).name}, "
                       f"sha256 {digest[:12]})")
         return model_id, version
+
+    @staticmethod
+    def _add_version(conn, parent_id_column, key, parent_id: int, **values) -> int:
+        """Insert the next version (1 + the newest) of a model / module: `key` is the versions table's column naming
+        the parent (web_model_versions.model_id, web_module_versions.module_id); returns the version. The
+        parent's row is locked first (on SQLite the transaction becomes the one writer) so that concurrent uploads
+        number their versions apart. First statement of its transaction."""
+        _serialise(conn)
+        conn.execute(select(parent_id_column).where(parent_id_column == parent_id).with_for_update())
+        versions = key.table
+        version = 1 + (conn.execute(select(func.max(versions.c.version)).where(key == parent_id)).scalar() or 0)
+        conn.execute(versions.insert().values({key.name: parent_id, "version": version, "created_at": db.now(),
+                                               **values}))
+        return version
 
     def _named(self, table, name: str) -> int:
         """The id of the row called `name` in web_models / web_modules, created when missing (race-safe)."""
@@ -312,12 +326,21 @@ class WebService:
         return [dict(r._mapping) for r in rows]
 
     def model_version(self, version_id: int) -> dict:
+        return self._model_version(db.model_versions.c.id == version_id, f"no model version {version_id}")
+
+    def model_version_of(self, model_id: int, version: int) -> dict:
+        """Version `version` of model `model_id` (e.g. the one `add_model_version` just numbered)."""
+        return self._model_version(and_(db.model_versions.c.model_id == model_id,
+                                        db.model_versions.c.version == version),
+                                   f"no version {version} of machine model {model_id}")
+
+    def _model_version(self, where, missing: str) -> dict:
         with self.engine.connect() as conn:
             row = conn.execute(select(db.model_versions, db.models.c.name)
                                .join(db.models, db.models.c.id == db.model_versions.c.model_id)
-                               .where(db.model_versions.c.id == version_id)).first()
+                               .where(where)).first()
         if row is None:
-            raise ServiceError(f"no model version {version_id}")
+            raise ServiceError(missing)
         return dict(row._mapping)
 
     def latest_model_versions(self) -> list[dict]:
@@ -339,13 +362,8 @@ class WebService:
         digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
         module_id = self._named(db.modules, name)
         with self.engine.begin() as conn:
-            _serialise(conn)
-            conn.execute(select(db.modules.c.id).where(db.modules.c.id == module_id).with_for_update())
-            version = 1 + (conn.execute(select(func.max(db.module_versions.c.version))
-                                        .where(db.module_versions.c.module_id == module_id)).scalar() or 0)
-            conn.execute(db.module_versions.insert().values(module_id=module_id, version=version, content=content,
-                                                            sha256=digest, note=note, created_at=db.now(),
-                                                            created_by=user))
+            version = self._add_version(conn, db.modules.c.id, db.module_versions.c.module_id, module_id,
+                                        content=content, sha256=digest, note=note, created_by=user)
             self._log(conn, user, "module version", None, f"{name} v{version} (sha256 {digest[:12]})")
         return version
 
@@ -455,17 +473,16 @@ class WebService:
 
     def previous_result(self, model_id: int, options: dict, *, before: int | None = None) -> dict | None:
         """The newest result of any version of a model computed with the same options (before result `before`)."""
-        sql = (select(db.runs.c.result_id, db.runs.c.options)
+        sql = (select(db.runs.c.result_id)
                .join(db.model_versions, db.model_versions.c.id == db.runs.c.model_version_id)
-               .where(db.model_versions.c.model_id == model_id).order_by(db.runs.c.result_id.desc()))
+               .where(db.model_versions.c.model_id == model_id,
+                      db.runs.c.options == json.dumps(options, sort_keys=True))  # as save_result stores them
+               .order_by(db.runs.c.result_id.desc()).limit(1))
         if before is not None:
             sql = sql.where(db.runs.c.result_id < before)
-        wanted = json.dumps(options, sort_keys=True)
         with self.engine.connect() as conn:
-            for row in conn.execute(sql):
-                if row.options == wanted:
-                    return self.result(row.result_id)
-        return None
+            result_id = conn.execute(sql).scalar()
+        return None if result_id is None else self.result(result_id)
 
     def count_results(self) -> int:
         with self.engine.connect() as conn:
@@ -577,7 +594,8 @@ class WebService:
         with self.engine.connect() as conn:
             rows = conn.execute(select(db.events).where(db.events.c.type.like("%.RequestCreatedEvent.%"))
                                 .order_by(db.events.c.seq.desc()).limit(limit)).all()
-            answers = conn.execute(select(db.answers).order_by(db.answers.c.id)).all()
+            answers = conn.execute(select(db.answers).where(db.answers.c.request_seq.in_([r.seq for r in rows]))
+                                   .order_by(db.answers.c.id)).all()
             partners = {r.api_client_id: r.name for r in conn.execute(select(db.partners.c.api_client_id,
                                                                                db.partners.c.name))}
         by_request: dict[int, list] = {}
@@ -587,6 +605,13 @@ class WebService:
         return [{**dict(r._mapping), "body": json.loads(r.body), "partner": partners.get(r.client_id),
                  "answers": by_request.get(r.seq, []),
                  "answered": any(a["status"] == "sent" for a in by_request.get(r.seq, []))} for r in rows]
+
+    def answered(self, request_seq: int) -> bool:
+        """Whether an answer to the PCF request `request_seq` was delivered (an answer with status sent)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(db.answers.c.id).where(db.answers.c.request_seq == request_seq,
+                                                              db.answers.c.status == "sent").limit(1)).first() \
+                is not None
 
     def record_answer(self, request_seq: int, event: dict, *, status: str, detail: str, user: str | None) -> None:
         with self.engine.begin() as conn:
