@@ -440,7 +440,6 @@ def _data_search(args) -> int:
 
 
 def _data_show(args) -> int:
-    from .data.background import default_background
     from .data.tables import FACTORY_ELECTRICITY
     from .errors import DataError
     from .methods import get_method

@@ -3,6 +3,7 @@ factory grid drives every process through the matrix."""
 
 from __future__ import annotations
 
+import shutil
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from conftest import copy_lci_data
 import pcf
 from pcf.bom import model_from_data
 from pcf.data.background import compile_background, default_background
-from pcf.data.tables import FACTORY_ELECTRICITY, load_lci_tables
+from pcf.data.tables import FACTORY_ELECTRICITY, lci_data_dir, load_lci_tables
 from pcf.methods import get_method
 
 

@@ -24,7 +24,6 @@ from ..bom.models import (
     TransportLeg,
 )
 from ..bom.readers import check_input_size, load_json_strict, load_yaml_with_rows
-from ..errors import BomError
 from ..packaging import CrateDesign, ReusablePackaging, StretchFilmWrap
 from .errors import ScenarioError
 from .programme import Programme
